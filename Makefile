@@ -1,0 +1,40 @@
+# Thin wrapper around CMake for people and CI. The program is build/jixiao.
+BUILD     ?= build
+BUILD_SAN ?= build-san
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+
+.PHONY: all build deps demo test test-san bench install clean format
+
+all: build
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	@bash scripts/deps.sh
+
+# The main job on a bundled fixture.
+demo: deps build
+	bash scripts/demo.sh $(BUILD)/jixiao
+
+test: deps build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-san: deps
+	cmake -S . -B $(BUILD_SAN) -DJIXIAO_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
+	cmake --build $(BUILD_SAN) -j $(JOBS)
+	ctest --test-dir $(BUILD_SAN) --output-on-failure -j $(JOBS)
+
+install: build
+	cmake --install $(BUILD)
+
+format:
+	clang-format -i engine/include/jixiao/*.h engine/src/*.[ch] cli/*.[ch] tests/*.[ch]
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN)

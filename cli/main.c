@@ -1,0 +1,81 @@
+/*
+ * main.c - the jixiao dispatcher: global options, then one command from the table.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_cmd commands[] = {
+    {"value", cmd_value, "parse indicator value strings (指标值) and show their typed form"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: jixiao [--db PATH] COMMAND [ARGS]\n"
+               "       jixiao --help | --version\n\n"
+               "绩效自评 scoring engine: load 绩效目标表 targets, actuals and budget execution,\n"
+               "score them under a rule set, rank, analyse and write the 自评表.\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\noptions:\n"
+               "  --db PATH    database file (default: $JIXIAO_DB or ./jixiao.db)\n"
+               "  -h, --help   this help; 'jixiao COMMAND --help' for a command's\n"
+               "  --version    print the version\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* Only LC_CTYPE follows the environment; LC_NUMERIC stays "C" so numbers
+     * are always written with a '.' (libxlsxwriter relies on it too). */
+    setlocale(LC_CTYPE, "");
+
+    cli_ctx ctx = {.db_path = NULL, .argv0 = "jixiao"};
+    const char *env = getenv("JIXIAO_DB");
+    ctx.db_path = (env && *env) ? env : "jixiao.db";
+
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return fflush(stdout) ? EXIT_ERR : EXIT_OK;
+        } else if (!strcmp(a, "--version")) {
+            printf("jixiao %s\n", JX_VERSION);
+            return fflush(stdout) ? EXIT_ERR : EXIT_OK;
+        } else if (!strcmp(a, "--db")) {
+            if (i + 1 >= argc) {
+                cli_error("--db needs a PATH");
+                return EXIT_USAGE;
+            }
+            ctx.db_path = argv[++i];
+        } else if (!strncmp(a, "--db=", 5)) {
+            ctx.db_path = a + 5;
+        } else {
+            cli_error("unknown option '%s'", a);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[i];
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {
+        if (strcmp(commands[k].name, name)) continue;
+        optind = 0; /* GNU getopt: fully re-initialise for the command's own options */
+        int rc = commands[k].fn(argc - i, argv + i, &ctx);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cli_error("write error on standard output");
+            return EXIT_ERR;
+        }
+        return rc;
+    }
+    cli_error("'%s' is not a command; see 'jixiao --help'", name);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,213 @@
+/*
+ * out.c - printing helpers of the CLI: messages, JSON and CSV escaping, and
+ * aligned tables that measure Chinese text by its display width.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("jixiao: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+bool cli_parse_format(const char *s, cli_format *f)
+{
+    if (!strcmp(s, "table")) *f = FMT_TABLE;
+    else if (!strcmp(s, "csv")) *f = FMT_CSV;
+    else if (!strcmp(s, "json")) *f = FMT_JSON;
+    else return false;
+    return true;
+}
+
+void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+            else fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+void json_num(FILE *f, double x)
+{
+    if (!isfinite(x)) {
+        fputs("null", f);
+        return;
+    }
+    /* shortest %g that reads back to the same double */
+    char buf[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x) break;
+    }
+    fputs(buf, f);
+}
+
+void csv_field(FILE *f, const char *s)
+{
+    /* A cell starting with = + - @ would be a formula when the CSV is opened in
+     * Excel: prefix a quote character so it stays text. */
+    bool formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') &&
+                   strtod(s, NULL) == 0 && !(s[0] == '-' && s[1] >= '0' && s[1] <= '9');
+    bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+    if (!quote) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    if (formula) fputc('\'', f);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"') fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static int cp_width(uint32_t c)
+{
+    if (c == 0) return 0;
+    if (c < 0x1100) return 1;
+    if ((c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) || (c >= 0xAC00 && c <= 0xD7A3) ||
+        (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+        (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+size_t display_width(const char *s)
+{
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t c = *p;
+        int n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+        if (n > 1) {
+            c &= (0xFF >> (n + 1));
+            for (int i = 1; i < n; i++) {
+                if (!p[i]) { n = i; break; }
+                c = (c << 6) | (p[i] & 0x3F);
+            }
+        }
+        w += (size_t)cp_width(c);
+        p += n;
+    }
+    return w;
+}
+
+void pad_to(FILE *f, const char *s, size_t width)
+{
+    fputs(s, f);
+    for (size_t w = display_width(s); w < width; w++) fputc(' ', f);
+}
+
+void padl_to(FILE *f, const char *s, size_t width)
+{
+    for (size_t w = display_width(s); w < width; w++) fputc(' ', f);
+    fputs(s, f);
+}
+
+struct cli_table {
+    size_t ncols, nrows, cap;
+    char **cells; /* nrows * ncols, row-major, owned */
+    const char *const *headers;
+    bool *right;
+};
+
+cli_table *table_new(size_t ncols, const char *const *headers, const bool *right_align)
+{
+    cli_table *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->ncols = ncols;
+    t->headers = headers;
+    t->right = calloc(ncols, sizeof *t->right);
+    if (!t->right) {
+        free(t);
+        return NULL;
+    }
+    if (right_align) memcpy(t->right, right_align, ncols * sizeof *t->right);
+    return t;
+}
+
+void table_add(cli_table *t, const char *const *cells)
+{
+    if (t->nrows == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        char **c = realloc(t->cells, cap * t->ncols * sizeof *c);
+        if (!c) {
+            cli_error("out of memory");
+            exit(EXIT_ERR);
+        }
+        t->cells = c;
+        t->cap = cap;
+    }
+    for (size_t j = 0; j < t->ncols; j++) {
+        char *d = strdup(cells[j] ? cells[j] : "");
+        if (!d) {
+            cli_error("out of memory");
+            exit(EXIT_ERR);
+        }
+        t->cells[t->nrows * t->ncols + j] = d;
+    }
+    t->nrows++;
+}
+
+void table_print(cli_table *t, FILE *f, cli_format fmt)
+{
+    if (fmt == FMT_CSV) {
+        for (size_t r = 0; r <= t->nrows; r++) {
+            for (size_t j = 0; j < t->ncols; j++) {
+                if (j) fputc(',', f);
+                csv_field(f, r == 0 ? t->headers[j] : t->cells[(r - 1) * t->ncols + j]);
+            }
+            fputc('\n', f);
+        }
+        return;
+    }
+    size_t *w = calloc(t->ncols, sizeof *w);
+    if (!w) return;
+    for (size_t j = 0; j < t->ncols; j++) w[j] = display_width(t->headers[j]);
+    for (size_t r = 0; r < t->nrows; r++)
+        for (size_t j = 0; j < t->ncols; j++) {
+            size_t dw = display_width(t->cells[r * t->ncols + j]);
+            if (dw > w[j]) w[j] = dw;
+        }
+    for (size_t r = 0; r <= t->nrows; r++) {
+        for (size_t j = 0; j < t->ncols; j++) {
+            const char *s = r == 0 ? t->headers[j] : t->cells[(r - 1) * t->ncols + j];
+            if (j) fputs("  ", f);
+            if (t->right[j]) padl_to(f, s, w[j]);
+            else if (j + 1 == t->ncols) fputs(s, f);
+            else pad_to(f, s, w[j]);
+        }
+        fputc('\n', f);
+    }
+    free(w);
+}
+
+void table_free(cli_table *t)
+{
+    if (!t) return;
+    for (size_t i = 0; i < t->nrows * t->ncols; i++) free(t->cells[i]);
+    free(t->cells);
+    free(t->right);
+    free(t);
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install the Debian packages jixiao needs, only when something is missing.
+# Non-interactive; uses sudo when not root. Does nothing when all are present.
+set -euo pipefail
+
+# pkg-config module -> Debian package
+declare -A MODS=(
+  [sqlite3]=libsqlite3-dev [gsl]=libgsl-dev [xlsxwriter]=libxlsxwriter-dev
+  [cmocka]=libcmocka-dev [inih]=libinih-dev [libcrypto]=libssl-dev
+)
+# command -> Debian package
+declare -A CMDS=( [cmake]=cmake [pkg-config]=pkg-config [cc]=gcc [make]=make [unzip]=unzip [sqlite3]=sqlite3 )
+
+missing=()
+for c in "${!CMDS[@]}"; do command -v "$c" >/dev/null 2>&1 || missing+=("${CMDS[$c]}"); done
+for m in "${!MODS[@]}"; do
+  if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$m"; then missing+=("${MODS[$m]}"); fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
