@@ -1,0 +1,546 @@
+/*
+ * score.c - one indicator's ratio and points under a rule set.
+ *
+ * Pure and allocation-free: this is the inner loop of scoring, of what-if runs
+ * and of the Monte Carlo sensitivity analysis. The method used and the numbers
+ * compared are kept in jx_score, and jx_score_explain() turns them into the
+ * one-line account an auditor reads. Formulas: docs/scoring.md.
+ */
+#include "jixiao/score.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ruleset_int.h"
+#include "score_int.h"
+#include "util_int.h"
+
+static const struct {
+    const char *name, *label;
+} flag_info[JX_FLAG_COUNT] = {
+    {"missing_reason", "未填写偏差原因"},
+    {"overshoot", "超额完成较多，目标可能偏低"},
+    {"placeholder_target", "指标值为占位符"},
+    {"rescaled", "计分权重合计不为100，已折算"},
+    {"budget_mismatch", "得分率与预算执行率不匹配"},
+    {"all_full_marks", "全部指标满分"},
+    {"missing_actual", "未填报实际完成值"},
+    {"unclear_actual", "完成情况表述不明确，按达成计"},
+};
+
+static int flag_index(unsigned flag)
+{
+    for (int i = 0; i < JX_FLAG_COUNT; i++)
+        if (flag == 1u << i) return i;
+    return -1;
+}
+
+const char *jx_flag_name(unsigned flag)
+{
+    int i = flag_index(flag);
+    return i < 0 ? "" : flag_info[i].name;
+}
+
+const char *jx_flag_label(unsigned flag)
+{
+    int i = flag_index(flag);
+    return i < 0 ? "" : flag_info[i].label;
+}
+
+size_t jx_flags_str(unsigned flags, char *buf, size_t cap)
+{
+    size_t n = 0;
+    if (cap) buf[0] = '\0';
+    for (int i = 0; i < JX_FLAG_COUNT; i++) {
+        if (!(flags & (1u << i))) continue;
+        int k = snprintf(n < cap ? buf + n : NULL, n < cap ? cap - n : 0, "%s%s", n ? "," : "", flag_info[i].name);
+        if (k > 0) n += (size_t)k;
+    }
+    return n;
+}
+
+/* ---- units ---- */
+
+/* Units of one family convert by their factor; a unit in no family only matches itself. */
+static const struct {
+    const char *unit;
+    int family;
+    double factor;
+} unit_family[] = {
+    {"元", 1, 1}, {"千元", 1, 1e3}, {"万元", 1, 1e4}, {"亿元", 1, 1e8},
+    {"%", 2, 1e-2}, {"‰", 2, 1e-3}, {"‱", 2, 1e-4},
+};
+
+static bool unit_info(const char *u, int *family, double *factor)
+{
+    for (size_t i = 0; i < sizeof unit_family / sizeof *unit_family; i++)
+        if (!strcmp(unit_family[i].unit, u)) {
+            *family = unit_family[i].family;
+            *factor = unit_family[i].factor;
+            return true;
+        }
+    return false;
+}
+
+/* Factor that converts the actual into the target's unit, or false when not comparable. */
+static bool unit_factor(const jx_ruleset *rs, const char *tu, const char *au, double *f)
+{
+    *f = 1;
+    if (!*tu || !*au) return true; /* a bare number goes with any unit */
+    tu = rs_canonical_unit(rs, tu);
+    au = rs_canonical_unit(rs, au);
+    if (!strcmp(tu, au)) return true;
+    int tf, af;
+    double tx, ax;
+    if (unit_info(tu, &tf, &tx) && unit_info(au, &af, &ax) && tf == af) {
+        *f = ax / tx;
+        return true;
+    }
+    return false;
+}
+
+static jx_op effective_op(const jx_ruleset *rs, const jx_value *t)
+{
+    if (!t->implicit) return t->op;
+    return t->num == 0 ? rs->implicit_zero_op : rs->implicit_op;
+}
+
+static bool op_met(jx_op op, double a, double t, double tol)
+{
+    switch (op) {
+    case JX_OP_GE: return a >= t;
+    case JX_OP_GT: return a > t;
+    case JX_OP_LE: return a <= t;
+    case JX_OP_LT: return a < t;
+    case JX_OP_EQ: return a == t || fabs(a - t) <= tol * fmax(fabs(t), fabs(a));
+    default: return false;
+    }
+}
+
+static double clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/* The plain formula for op when the target is missed (mof-2020 table). */
+static void missed(const jx_ruleset *rs, jx_op op, double a, double t, bool le_deviation, jx_score *s)
+{
+    switch (op) {
+    case JX_OP_GE:
+    case JX_OP_GT:
+        if (t > 0) {
+            s->method = JX_M_RATIO_UP;
+            s->ratio = clamp01(a / t);
+        } else {
+            s->method = JX_M_ZERO;
+        }
+        break;
+    case JX_OP_LE:
+    case JX_OP_LT:
+        if (t == 0 || a == 0) {
+            s->method = JX_M_ZERO;
+        } else if (le_deviation) {
+            s->method = JX_M_DEVIATION;
+            s->ratio = clamp01(1 - (a - t) / fabs(t));
+        } else {
+            s->method = JX_M_RATIO_DOWN;
+            s->ratio = clamp01(t / a);
+        }
+        break;
+    case JX_OP_EQ:
+        if (rs->eq == RS_EQ_BINARY || t == 0) {
+            s->method = JX_M_ZERO;
+        } else {
+            s->method = JX_M_DEVIATION;
+            s->ratio = clamp01(1 - fabs(a - t) / fabs(t));
+        }
+        break;
+    default:
+        s->method = JX_M_ZERO;
+    }
+}
+
+static void score_override(const rs_override *o, jx_op op, double a, double t, double tol,
+                           const jx_ruleset *rs, jx_score *s)
+{
+    bool met = op_met(op, a, t, tol);
+    switch (o->method) {
+    case RS_M_TIERS:
+        s->method = JX_M_TIERS;
+        s->detail = -1; /* below every tier */
+        for (int i = 0; i < o->ntiers; i++)
+            if (a >= o->tiers[i].bound) {
+                s->ratio = o->tiers[i].ratio;
+                s->detail = i;
+                break;
+            }
+        break;
+    case RS_M_DEDUCT: {
+        double dist = o->below ? o->limit - a : a - o->limit;
+        double lost = dist > 0 ? o->per_unit * dist : 0;
+        s->method = JX_M_DEDUCT;
+        s->ratio = s->weight > 0 ? clamp01((s->weight - lost) / s->weight) : (lost > 0 ? 0 : 1);
+        break;
+    }
+    case RS_M_RATIO:
+        if (met) s->method = JX_M_MET, s->ratio = 1;
+        else missed(rs, op, a, t, false, s);
+        break;
+    case RS_M_DEVIATION:
+        if (met) s->method = JX_M_MET, s->ratio = 1;
+        else if (t == 0) s->method = JX_M_ZERO;
+        else s->method = JX_M_DEVIATION, s->ratio = clamp01(1 - fabs(a - t) / fabs(t));
+        break;
+    case RS_M_BINARY:
+        s->method = met ? JX_M_MET : JX_M_ZERO;
+        s->ratio = met ? 1 : 0;
+        break;
+    }
+}
+
+static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s, jx_errmsg *msg)
+{
+    const jx_value *t = &ind->target, *a = &ind->actual;
+    double av;
+    if (a->kind == JX_KIND_NUMBER) {
+        double f;
+        if (!unit_factor(rs, t->unit, a->unit, &f))
+            return jx_msg(msg, JX_ERR_UNIT, "%s: actual unit \"%s\" is not comparable with target unit \"%s\"",
+                          ind->level3 ? ind->level3 : "indicator", a->unit, t->unit);
+        av = a->num * f;
+    } else if (a->kind == JX_KIND_NA && !a->placeholder) {
+        av = 0; /* only reached for a zero <= target: "无" means none happened */
+    } else {
+        char buf[64];
+        jx_value_to_text(a, buf, sizeof buf);
+        return jx_msg(msg, JX_ERR_PARSE, "%s: actual \"%s\" is not a number (target %s%g%s)",
+                      ind->level3 ? ind->level3 : "indicator", buf, jx_op_str(t->op), t->num, t->unit);
+    }
+    double tv = t->num;
+    jx_op op = effective_op(rs, t);
+    s->a = av;
+    s->t = tv;
+    const rs_override *o = rs_find_override(rs, ind->level3);
+    if (o) {
+        score_override(o, op, av, tv, rs->eq_tolerance, rs, s);
+        return JX_OK;
+    }
+    if (op_met(op, av, tv, rs->eq_tolerance) || ((op == JX_OP_GE || op == JX_OP_GT) && tv == 0 && av >= 0)) {
+        s->method = JX_M_MET;
+        s->ratio = 1;
+        if ((op == JX_OP_GE || op == JX_OP_GT) && tv > 0 && av > tv * (1 + rs->over_threshold)) {
+            s->flags |= JX_FLAG_OVERSHOOT;
+            if (rs->over_action == RS_OVER_ZERO) {
+                s->method = JX_M_ZERO;
+                s->ratio = 0;
+            } else if (rs->over_action == RS_OVER_DEDUCT) {
+                double pp = (av / tv - 1 - rs->over_threshold) * 100;
+                s->method = JX_M_OVERSHOOT;
+                s->ratio = clamp01(1 - rs->over_deduct * pp);
+            }
+        }
+        return JX_OK;
+    }
+    missed(rs, op, av, tv, rs->le == RS_LE_DEVIATION, s);
+    return JX_OK;
+}
+
+/* Count of an actual against a frequency target: 每季度 or `3次`. */
+static jx_err score_frequency(const jx_indicator *ind, jx_score *s, jx_errmsg *msg)
+{
+    const jx_value *a = &ind->actual;
+    double n;
+    if (a->kind == JX_KIND_FREQUENCY) n = a->per_year;
+    else if (a->kind == JX_KIND_NUMBER && strcmp(a->unit, "%") && strcmp(a->unit, "‰") && strcmp(a->unit, "‱"))
+        n = a->num;
+    else
+        return jx_msg(msg, JX_ERR_PARSE, "%s: actual is not a count (target %d times a year)",
+                      ind->level3 ? ind->level3 : "indicator", ind->target.per_year);
+    s->a = n;
+    s->t = ind->target.per_year;
+    if (n >= s->t) s->method = JX_M_MET, s->ratio = 1;
+    else s->method = JX_M_FREQUENCY, s->ratio = clamp01(n / s->t);
+    return JX_OK;
+}
+
+/* Parses "75%" (the whole rest of a band word) into 0.75. */
+static bool parse_rate(const char *s, double *r)
+{
+    double v = 0, scale = 0;
+    const char *p = s;
+    if (!(*p >= '0' && *p <= '9')) return false;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (scale) v += (*p - '0') * scale, scale /= 10;
+            else v = v * 10 + (*p - '0');
+        } else if (*p == '.' && !scale) {
+            scale = 0.1;
+        } else {
+            break;
+        }
+    }
+    if (strcmp(p, "%")) return false;
+    *r = v / 100;
+    return true;
+}
+
+/* Band names longest first, so 部分达成 is not read as 达成. */
+static const int band_order[RS_BAND__COUNT] = {RS_BAND_PARTIAL, RS_BAND_FAILED, RS_BAND_MET};
+
+static bool has_prefix(const char *s, const char *p)
+{
+    return !strncmp(s, p, strlen(p));
+}
+
+/* Band of a word actual against a word target (domain: 达成 / 部分达成 / 未达成). */
+static jx_err score_band(const jx_ruleset *rs, const jx_indicator *ind, const char *text, jx_score *s,
+                         jx_errmsg *msg)
+{
+    /* 1. an explicit band name, perhaps with a rate: 部分达成75% (longest names first) */
+    for (int k = 0; k < RS_BAND__COUNT; k++) {
+        int b = band_order[k];
+        if (!has_prefix(text, rs_band_names[b])) continue;
+        const char *rest = text + strlen(rs_band_names[b]);
+        double r;
+        s->method = JX_M_BAND;
+        s->detail = b;
+        if (*rest && parse_rate(rest, &r)) {
+            if (r < rs->band[b].lo - 1e-9 || r > rs->band[b].hi + 1e-9)
+                return jx_msg(msg, JX_ERR_PARSE, "%s: \"%s\": %g%% lies outside %s (%g–%g%%)",
+                              ind->level3 ? ind->level3 : "indicator", text, r * 100, rs_band_names[b],
+                              rs->band[b].lo * 100, rs->band[b].hi * 100);
+            s->ratio = r;
+            s->a = r;
+        } else {
+            s->ratio = rs->band[b].value;
+        }
+        return JX_OK;
+    }
+    s->method = JX_M_BAND;
+    /* 2. the actual repeats the target word */
+    if (ind->target.kind == JX_KIND_WORD && !strcmp(text, ind->target.text)) {
+        s->detail = RS_BAND_MET;
+        s->ratio = rs->band[RS_BAND_MET].value;
+        return JX_OK;
+    }
+    /* 3. negations, then qualifications, as prefixes; then 达成 words anywhere */
+    for (int b = RS_BAND_FAILED; b >= RS_BAND_PARTIAL; b--)
+        for (int i = 0; i < rs->band[b].nwords; i++)
+            if (has_prefix(text, rs->band[b].words[i])) {
+                s->detail = b;
+                s->ratio = rs->band[b].value;
+                return JX_OK;
+            }
+    s->detail = RS_BAND_MET;
+    s->ratio = rs->band[RS_BAND_MET].value;
+    for (int i = 0; i < rs->band[RS_BAND_MET].nwords; i++)
+        if (strstr(text, rs->band[RS_BAND_MET].words[i])) return JX_OK;
+    /* 4. a statement with no band word: read as 达成, flagged for the auditor */
+    s->flags |= JX_FLAG_UNCLEAR_ACTUAL;
+    return JX_OK;
+}
+
+static jx_err grade_value(const jx_ruleset *rs, const jx_indicator *ind, const char *g, double *v,
+                          jx_errmsg *msg)
+{
+    if (rs_grade_value(rs, g, v)) return JX_OK;
+    return jx_msg(msg, JX_ERR_RULES, "%s: grade \"%s\" has no value in rule set %s",
+                  ind->level3 ? ind->level3 : "indicator", g, rs->name);
+}
+
+/* Qualitative targets: a grade (优良差) or a word (健全). */
+static jx_err score_qualitative(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s, jx_errmsg *msg)
+{
+    const jx_value *t = &ind->target, *a = &ind->actual;
+    double tv = 1;
+    jx_err e;
+    if (t->kind == JX_KIND_GRADE && (e = grade_value(rs, ind, t->grade, &tv, msg))) return e;
+    switch (a->kind) {
+    case JX_KIND_GRADE: {
+        double av;
+        if ((e = grade_value(rs, ind, a->grade, &av, msg))) return e;
+        s->a = av;
+        s->t = tv;
+        s->method = JX_M_GRADE;
+        s->ratio = tv > 0 ? clamp01(av / tv) : 1;
+        return JX_OK;
+    }
+    case JX_KIND_WORD:
+        return score_band(rs, ind, a->text, s, msg);
+    case JX_KIND_NUMBER:
+        if (!strcmp(a->unit, "%")) { /* an attainment rate: 95% */
+            s->method = JX_M_BAND;
+            s->detail = -1;
+            s->a = a->num / 100;
+            s->ratio = clamp01(a->num / 100);
+            return JX_OK;
+        }
+        break;
+    default:
+        break;
+    }
+    char buf[64];
+    jx_value_to_text(a, buf, sizeof buf);
+    return jx_msg(msg, JX_ERR_PARSE, "%s: actual \"%s\" cannot be scored against a qualitative target",
+                  ind->level3 ? ind->level3 : "indicator", buf);
+}
+
+static long day_number(int y, int m, int d)
+{
+    return (long)y * 10000 + m * 100 + d; /* ordering only */
+}
+
+static jx_err score_deadline(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s, jx_errmsg *msg)
+{
+    const jx_value *t = &ind->target, *a = &ind->actual;
+    int ty = t->year ? t->year : ind->year;
+    if (a->kind == JX_KIND_DEADLINE) {
+        int ay = a->year ? a->year : ind->year;
+        bool met = day_number(ay, a->month, a->day) <= day_number(ty, t->month, t->day);
+        s->method = met ? JX_M_MET : JX_M_LATE;
+        s->ratio = met ? 1 : rs->late_ratio;
+        return JX_OK;
+    }
+    if (a->kind == JX_KIND_WORD) { /* 按时完成 / 未完成 / 基本完成 */
+        jx_err e = score_band(rs, ind, a->text, s, msg);
+        if (e) return e;
+        if (s->detail == RS_BAND_PARTIAL) s->method = JX_M_LATE, s->ratio = rs->late_ratio;
+        return JX_OK;
+    }
+    return jx_msg(msg, JX_ERR_PARSE, "%s: actual is not a date or a completion word (target %04d-%02d-%02d)",
+                  ind->level3 ? ind->level3 : "indicator", ty, t->month, t->day);
+}
+
+jx_err jx_score_indicator(const jx_ruleset *rs, const jx_indicator *ind, jx_score *out, jx_errmsg *msg)
+{
+    if (!out) return jx_msg(msg, JX_ERR_INVALID, "jx_score_indicator: out is NULL");
+    if (!rs || !ind) {
+        memset(out, 0, sizeof *out);
+        return jx_msg(msg, JX_ERR_INVALID, "jx_score_indicator: NULL argument");
+    }
+    return jx_score_weighted(rs, ind, ind->weight, out, msg);
+}
+
+jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double weight, jx_score *out,
+                         jx_errmsg *msg)
+{
+    memset(out, 0, sizeof *out);
+    const jx_value *t = &ind->target, *a = &ind->actual;
+    out->weight = weight;
+    if (t->kind == JX_KIND_NA) {
+        out->method = JX_M_NA;
+        if (t->placeholder) out->flags |= JX_FLAG_PLACEHOLDER_TARGET;
+        return JX_OK;
+    }
+    out->scored = true;
+    bool zero_le = t->kind == JX_KIND_NUMBER && t->num == 0 &&
+                   (effective_op(rs, t) == JX_OP_LE || effective_op(rs, t) == JX_OP_LT);
+    if (!ind->has_actual || (a->kind == JX_KIND_NA && !(zero_le && !a->placeholder))) {
+        out->method = JX_M_MISSING;
+        out->flags |= JX_FLAG_MISSING_ACTUAL;
+        return JX_OK;
+    }
+    jx_err e;
+    switch (t->kind) {
+    case JX_KIND_NUMBER: e = score_number(rs, ind, out, msg); break;
+    case JX_KIND_FREQUENCY: e = score_frequency(ind, out, msg); break;
+    case JX_KIND_DEADLINE: e = score_deadline(rs, ind, out, msg); break;
+    default: e = score_qualitative(rs, ind, out, msg); break;
+    }
+    if (e) {
+        memset(out, 0, sizeof *out);
+        return e;
+    }
+    out->points = out->weight * out->ratio;
+    if (out->ratio < 1 - 1e-12 && !ind->has_reason) out->flags |= JX_FLAG_MISSING_REASON;
+    return JX_OK;
+}
+
+/* ---- explanations ---- */
+
+/* A number for people: up to 4 decimals, trailing zeros dropped. */
+static const char *num(char *buf, size_t cap, double x)
+{
+    snprintf(buf, cap, "%.4f", x);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *e = buf + strlen(buf) - 1;
+        while (e > dot && *e == '0') *e-- = '\0';
+        if (e == dot) *e = '\0';
+    }
+    if (!strcmp(buf, "-0")) snprintf(buf, cap, "0");
+    return buf;
+}
+
+size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, size_t cap)
+{
+    char a[32], t[32], r[32], w[32], p[32];
+    num(a, sizeof a, s->a);
+    num(t, sizeof t, s->t);
+    num(r, sizeof r, s->ratio);
+    num(w, sizeof w, s->weight);
+    num(p, sizeof p, s->points);
+    const char *unit = ind && ind->target.kind == JX_KIND_NUMBER ? ind->target.unit : "";
+    const char *op = ind && ind->target.kind == JX_KIND_NUMBER ? jx_op_str(ind->target.op) : "";
+    int n = 0;
+    char *b = cap ? buf : NULL;
+    switch (s->method) {
+    case JX_M_NA:
+        n = snprintf(b, cap, "n/a: left out");
+        break;
+    case JX_M_MISSING:
+        n = snprintf(b, cap, "no actual: 0 × %s = 0", w);
+        break;
+    case JX_M_MET:
+        if (ind && ind->target.kind == JX_KIND_NUMBER)
+            n = snprintf(b, cap, "met: %s%s %s %s%s → 1 × %s = %s%s", a, unit, op[0] ? op : ">=", t, unit, w, p,
+                         s->flags & JX_FLAG_OVERSHOOT ? " (overshoot kept)" : "");
+        else if (ind && ind->target.kind == JX_KIND_FREQUENCY)
+            n = snprintf(b, cap, "met: %s ≥ %s a year → 1 × %s = %s", a, t, w, p);
+        else
+            n = snprintf(b, cap, "met → 1 × %s = %s", w, p);
+        break;
+    case JX_M_RATIO_UP:
+        n = snprintf(b, cap, "%s/%s = %s × %s = %s", a, t, r, w, p);
+        break;
+    case JX_M_RATIO_DOWN:
+        n = snprintf(b, cap, "%s/%s = %s × %s = %s", t, a, r, w, p);
+        break;
+    case JX_M_DEVIATION:
+        n = snprintf(b, cap, "1 − |%s − %s|/%s = %s × %s = %s", a, t, t, r, w, p);
+        break;
+    case JX_M_ZERO:
+        n = snprintf(b, cap, "%s: 0 × %s = 0",
+                     s->flags & JX_FLAG_OVERSHOOT ? "overshoot beyond threshold" : "missed, scored 0 by rule", w);
+        break;
+    case JX_M_FREQUENCY:
+        n = snprintf(b, cap, "%s/%s a year = %s × %s = %s", a, t, r, w, p);
+        break;
+    case JX_M_LATE:
+        n = snprintf(b, cap, "late: %s × %s = %s", r, w, p);
+        break;
+    case JX_M_GRADE:
+        n = snprintf(b, cap, "%s/%s = %s/%s = %s × %s = %s", ind ? ind->actual.grade : "?",
+                     ind && ind->target.kind == JX_KIND_GRADE ? ind->target.grade : "达成", a, t, r, w, p);
+        break;
+    case JX_M_BAND:
+        if (s->detail >= 0 && s->detail < RS_BAND__COUNT)
+            n = snprintf(b, cap, "%s = %s × %s = %s%s", rs_band_names[s->detail], r, w, p,
+                         s->flags & JX_FLAG_UNCLEAR_ACTUAL ? " (no band word: read as 达成)" : "");
+        else
+            n = snprintf(b, cap, "rate %s × %s = %s", r, w, p);
+        break;
+    case JX_M_TIERS:
+        n = snprintf(b, cap, "%s%s → %s: %s × %s = %s", a, unit, s->detail >= 0 ? "tier reached" : "below every tier",
+                     r, w, p);
+        break;
+    case JX_M_DEDUCT:
+        n = snprintf(b, cap, "%s%s: %s − deduction = %s (ratio %s)", a, unit, w, p, r);
+        break;
+    case JX_M_OVERSHOOT:
+        n = snprintf(b, cap, "overshoot %s/%s: reduced to %s × %s = %s", a, t, r, w, p);
+        break;
+    }
+    return n < 0 ? 0 : (size_t)n;
+}

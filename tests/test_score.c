@@ -1,0 +1,250 @@
+/*
+ * test_score.c - one indicator's ratio, points, flags and explanation, under
+ * mof-2020 and the two local variants. Each expected number is worked by hand
+ * in the comment beside its case.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jixiao/score.h"
+#include "jixiao/value.h"
+
+static const char *const dirs[] = {JX_RULES_DIR};
+
+static jx_ruleset *load(const char *name)
+{
+    jx_ruleset *rs = NULL;
+    jx_errmsg msg;
+    jx_err e = jx_ruleset_load(name, dirs, 1, &rs, &msg);
+    if (e) fail_msg("load %s: %s", name, msg.text);
+    return rs;
+}
+
+static jx_value V(const char *s)
+{
+    jx_value v;
+    jx_errmsg msg;
+    if (jx_value_parse(s, strlen(s), &v, &msg)) fail_msg("parse \"%s\": %s", s, msg.text);
+    return v;
+}
+
+/* actual == NULL: no actual row */
+static jx_indicator ind(const char *l3, const char *target, const char *actual, double w, bool reason)
+{
+    jx_indicator i = {.level1 = "产出指标", .level2 = "数量指标", .level3 = l3, .weight = w,
+                      .has_weight = true, .has_reason = reason, .year = 2021};
+    i.target = V(target);
+    if (actual) {
+        i.actual = V(actual);
+        i.has_actual = true;
+    }
+    return i;
+}
+
+typedef struct score_case {
+    const char *rules, *l3, *target, *actual;
+    double weight;
+    bool reason;
+    jx_err err;
+    double ratio;
+    jx_method method;
+    unsigned flags;
+} score_case;
+
+#define NR false /* no 偏差原因 */
+#define R true
+#define MR JX_FLAG_MISSING_REASON
+
+static const score_case cases[] = {
+    /* >= : met 1, missed a/t (dazhu 2024: 法律援助全年办结的案件数量 ≥300 案件数, weight 5) */
+    {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "280件", 5, R, 0, 280.0 / 300, JX_M_RATIO_UP, 0},
+    {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "280件", 5, NR, 0, 280.0 / 300, JX_M_RATIO_UP, MR},
+    {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "300件", 5, NR, 0, 1, JX_M_MET, 0},
+    /* overshoot: 391 > 300 × 1.3 = 390 → flagged, points kept under mof-2020 */
+    {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "391件", 5, NR, 0, 1, JX_M_MET, JX_FLAG_OVERSHOOT},
+    {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "389", 5, NR, 0, 1, JX_M_MET, 0},
+    /* ... and zeroed under 大英县's rules */
+    {"daying-2022", "法律援助全年办结的案件数量", "≥300件", "391件", 5, NR, 0, 0, JX_M_ZERO,
+     JX_FLAG_OVERSHOOT | MR},
+    /* implicit >= (shifeng 2021: 完成法律援助案件 360) */
+    {"mof-2020", "完成法律援助案件", "360", "342", 10, R, 0, 342.0 / 360, JX_M_RATIO_UP, 0},
+    /* t = 0 for >= is met by any a >= 0 */
+    {"mof-2020", "x", "≥0", "0", 1, NR, 0, 1, JX_M_MET, 0},
+    /* <= : t/a under mof-2020: ≤0.2% with 0.25% → 0.2/0.25 = 0.8 */
+    {"mof-2020", "投诉率", "≤0.2 百分 率", "0.25%", 4, R, 0, 0.8, JX_M_RATIO_DOWN, 0},
+    {"mof-2020", "投诉率", "≤0.2 百分 率", "0.1%", 4, R, 0, 1, JX_M_MET, 0},
+    /* ... and 1 − (a − t)/t = 1 − 0.05/0.2 = 0.75 under yueyang-2021's deviation formula */
+    {"yueyang-2021", "投诉率", "≤0.2%", "0.25%", 4, R, 0, 0.75, JX_M_DEVIATION, 0},
+    /* bare zero is <= (rugao 2021: 社区服刑人员当年重新犯罪率 0): 0 met, 2 → 0, 无 → none happened */
+    {"mof-2020", "社区服刑人员当年重新犯罪率", "0", "0", 10, NR, 0, 1, JX_M_MET, 0},
+    {"mof-2020", "社区服刑人员当年重新犯罪率", "0", "2", 10, R, 0, 0, JX_M_ZERO, 0},
+    {"mof-2020", "社区服刑人员当年重新犯罪率", "0", "无", 10, NR, 0, 1, JX_M_MET, 0},
+    /* = : dazhu 完成工作的时间是多少个月 =12 月; 个月 = 月 by the rule set's unit aliases;
+     * 11 → 1 − |11 − 12|/12 = 0.916667 */
+    {"mof-2020", "完成工作的时间是多少个月", "=12月", "12个月", 5, NR, 0, 1, JX_M_MET, 0},
+    {"mof-2020", "完成工作的时间是多少个月", "=12月", "11月", 5, R, 0, 11.0 / 12, JX_M_DEVIATION, 0},
+    {"mof-2020", "开展县级行政执法培训活动次数", "=2场次", "5场次", 5, R, 0, 0, JX_M_DEVIATION, 0},
+    /* units: 万元 with 元 converts; 28 万元 / 30 万元 = 0.9333 */
+    {"mof-2020", "挽回经济损失", "≥30万元", "280000元", 5, R, 0, 28.0 / 30, JX_M_RATIO_UP, 0},
+    /* ‱ with %: 0.09% = 9‱, 9/10 = 0.9 (rugao 2021: 万分之十以上) */
+    {"mof-2020", "法律援助案件量与常住人口比率", "万分之十以上", "0.09%", 10, R, 0, 0.9, JX_M_RATIO_UP, 0},
+    {"mof-2020", "法律援助案件量与常住人口比率", "万分之十以上", "万分之十二", 10, NR, 0, 1, JX_M_MET, 0},
+    /* % against a count: an input error naming the indicator */
+    {"mof-2020", "满意率", "≥95%", "96件", 2, NR, JX_ERR_UNIT, 0, 0, 0},
+    /* a word against a number target */
+    {"mof-2020", "满意率", "≥95%", "优", 2, NR, JX_ERR_PARSE, 0, 0, 0},
+    /* frequency (shifeng: 依法行政考核 每季度): 3 of 4 → 0.75 */
+    {"mof-2020", "依法行政考核", "每季度", "3次", 4, R, 0, 0.75, JX_M_FREQUENCY, 0},
+    {"mof-2020", "依法行政考核", "每季度", "4次", 4, NR, 0, 1, JX_M_MET, 0},
+    {"mof-2020", "依法行政考核", "每季度", "每月", 4, NR, 0, 1, JX_M_MET, 0},
+    /* grades (dazhu: 定性 优良差 / 好坏): 良/优 = 0.8, 差 → 0, 坏/好 → 0 */
+    {"mof-2020", "行政执法活动更加规范公正文明", "优良差", "良", 3, R, 0, 0.8, JX_M_GRADE, 0},
+    {"mof-2020", "行政执法活动更加规范公正文明", "优良差", "优", 3, NR, 0, 1, JX_M_GRADE, 0},
+    {"mof-2020", "行政执法活动更加规范公正文明", "优良差", "差", 3, R, 0, 0, JX_M_GRADE, 0},
+    {"mof-2020", "群众之间矛盾纠纷有效化解", "好坏", "坏", 2, NR, 0, 0, JX_M_GRADE, MR},
+    /* 良好 as a target means 良: 良/良 = 1, 优 is capped at 1 (shifeng: 促进法治石峰平安石峰建设 良好) */
+    {"mof-2020", "促进法治石峰平安石峰建设", "良好", "良", 6, NR, 0, 1, JX_M_GRADE, 0},
+    {"mof-2020", "促进法治石峰平安石峰建设", "良好", "优", 6, NR, 0, 1, JX_M_GRADE, 0},
+    {"mof-2020", "促进法治石峰平安石峰建设", "良好", "中", 6, R, 0, 0.75, JX_M_GRADE, 0},
+    /* words (rugao: 健全, 合规, 公开): bands 达成 1, 部分达成 0.7, 未达成 0 */
+    {"mof-2020", "内部控制制度建设健全性", "健全", "健全", 3, NR, 0, 1, JX_M_BAND, 0},
+    {"mof-2020", "内部控制制度建设健全性", "健全", "基本健全", 3, R, 0, 0.7, JX_M_BAND, 0},
+    {"mof-2020", "内部控制制度建设健全性", "健全", "不健全", 3, R, 0, 0, JX_M_BAND, 0},
+    {"mof-2020", "内部控制制度建设健全性", "健全", "部分达成 75%", 3, R, 0, 0.75, JX_M_BAND, 0},
+    {"mof-2020", "内部控制制度建设健全性", "健全", "部分达成 90%", 3, R, JX_ERR_PARSE, 0, 0, 0},
+    {"mof-2020", "内部控制制度建设健全性", "健全", "未达成", 3, R, 0, 0, JX_M_BAND, 0},
+    {"mof-2020", "预决算信息公开情况", "公开", "已完成", 10, NR, 0, 1, JX_M_BAND, 0},
+    {"mof-2020", "预决算信息公开情况", "公开", "平台双公开", 10, NR, 0, 1, JX_M_BAND, JX_FLAG_UNCLEAR_ACTUAL},
+    {"mof-2020", "资金使用合规性", "合规", "是", 6, NR, 0, 1, JX_M_GRADE, 0},
+    {"mof-2020", "资金使用合规性", "合规", "否", 6, R, 0, 0, JX_M_GRADE, 0},
+    {"mof-2020", "资金使用合规性", "合规", "95%", 6, R, 0, 0.95, JX_M_BAND, 0},
+    /* deadlines: on time 1, late → mof-2020's 0.6; 年底前 takes the record's year (2021) */
+    {"mof-2020", "完成时间", "2020年12月31日前", "2020年11月30日", 2, NR, 0, 1, JX_M_MET, 0},
+    {"mof-2020", "完成时间", "2020年12月31日前", "2021年1月15日", 2, R, 0, 0.6, JX_M_LATE, 0},
+    {"mof-2020", "完成时间", "年底前", "2021年12月", 2, NR, 0, 1, JX_M_MET, 0},
+    {"mof-2020", "完成时间", "年底前", "按时完成", 2, NR, 0, 1, JX_M_BAND, 0},
+    /* n/a and placeholders are left out; a missing actual scores 0 */
+    {"mof-2020", "无直接经济效益", "无直接经济效益", "无", 0, NR, 0, 0, JX_M_NA, 0},
+    {"mof-2020", "绿化面积", "**平米", "100", 0, NR, 0, 0, JX_M_NA, JX_FLAG_PLACEHOLDER_TARGET},
+    {"mof-2020", "开展普法宣传", "≧15场次", NULL, 4, NR, 0, 0, JX_M_MISSING, JX_FLAG_MISSING_ACTUAL},
+    /* yueyang-2021 overrides: 在职人员控制率 103% loses 0.5 × 3 = 1.5 of 5 → 3.5/5 = 0.7 */
+    {"yueyang-2021", "在职人员控制率", "≤100%", "103%", 5, R, 0, 0.7, JX_M_DEDUCT, 0},
+    {"yueyang-2021", "在职人员控制率", "≤100%", "98%", 5, NR, 0, 1, JX_M_DEDUCT, 0},
+    /* tiers ≥90 → 1, 80–90 → 0.8 (4 of 5), 60–70 → 0.4, below 60 → 0 */
+    {"yueyang-2021", "重点支出安排率", "≥90%", "92%", 5, NR, 0, 1, JX_M_TIERS, 0},
+    {"yueyang-2021", "重点支出安排率", "≥90%", "85%", 5, R, 0, 0.8, JX_M_TIERS, 0},
+    {"yueyang-2021", "重点支出安排率", "≥90%", "65%", 5, R, 0, 0.4, JX_M_TIERS, 0},
+    {"yueyang-2021", "重点支出安排率", "≥90%", "50%", 5, R, 0, 0, JX_M_TIERS, 0},
+    /* pattern override *资金到位率*: binary */
+    {"yueyang-2021", "专项资金到位率", "=100%", "98%", 5, R, 0, 0, JX_M_ZERO, 0},
+    {"yueyang-2021", "专项资金到位率", "=100%", "100%", 5, NR, 0, 1, JX_M_MET, 0},
+    /* the same indicator under mof-2020 is a plain =: 1 − 2/100 = 0.98 */
+    {"mof-2020", "专项资金到位率", "=100%", "98%", 5, R, 0, 0.98, JX_M_DEVIATION, 0},
+};
+
+static void test_cases(void **state)
+{
+    (void)state;
+    jx_ruleset *rs[3] = {load("mof-2020"), load("daying-2022"), load("yueyang-2021")};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        const score_case *c = &cases[k];
+        jx_ruleset *r = !strcmp(c->rules, "mof-2020") ? rs[0] : !strcmp(c->rules, "daying-2022") ? rs[1] : rs[2];
+        jx_indicator i = ind(c->l3, c->target, c->actual, c->weight, c->reason);
+        jx_score s;
+        jx_errmsg msg = {{0}};
+        jx_err e = jx_score_indicator(r, &i, &s, &msg);
+        if (e != c->err) fail_msg("case %zu (%s %s / %s): err %d, want %d: %s", k, c->rules, c->target,
+                                  c->actual ? c->actual : "(none)", e, c->err, msg.text);
+        if (e) {
+            if (!strstr(msg.text, c->l3)) fail_msg("case %zu: message does not name the indicator: %s", k, msg.text);
+            continue;
+        }
+        if (fabs(s.ratio - c->ratio) > 1e-9 || s.method != c->method || s.flags != c->flags)
+            fail_msg("case %zu (%s %s / %s): ratio %.6f method %d flags %#x, want %.6f %d %#x", k, c->rules,
+                     c->target, c->actual ? c->actual : "(none)", s.ratio, s.method, s.flags, c->ratio, c->method,
+                     c->flags);
+        assert_true(fabs(s.points - s.ratio * c->weight) < 1e-9);
+        assert_int_equal(s.scored, c->method != JX_M_NA);
+    }
+    for (int k = 0; k < 3; k++) jx_ruleset_free(rs[k]);
+}
+
+static void test_explain(void **state)
+{
+    (void)state;
+    jx_ruleset *rs = load("mof-2020");
+    struct {
+        const char *target, *actual;
+        double w;
+        const char *want;
+    } ex[] = {
+        /* the example: 186/200 = 0.93 × 2.78 = 2.58 (weight 2.7778 = 50/18 shown to 4 decimals) */
+        {"≥200", "186", 50.0 / 18, "186/200 = 0.93 × 2.7778 = 2.5833"},
+        {"≥95%", "98%", 3, "met: 98% >= 95% → 1 × 3 = 3"},
+        {"≤0.2%", "0.25%", 4, "0.2/0.25 = 0.8 × 4 = 3.2"},
+        {"优良差", "良", 5, "良/优 = 0.8/1 = 0.8 × 5 = 4"},
+        {"健全", "基本健全", 6, "部分达成 = 0.7 × 6 = 4.2"},
+        {"每季度", "3次", 4, "3/4 a year = 0.75 × 4 = 3"},
+        {"无直接经济效益", "无", 0, "n/a: left out"},
+    };
+    for (size_t k = 0; k < sizeof ex / sizeof *ex; k++) {
+        jx_indicator i = ind("x", ex[k].target, ex[k].actual, ex[k].w, true);
+        jx_score s;
+        assert_int_equal(jx_score_indicator(rs, &i, &s, NULL), JX_OK);
+        char buf[200];
+        size_t n = jx_score_explain(&s, &i, buf, sizeof buf);
+        assert_int_equal(n, strlen(buf));
+        assert_string_equal(buf, ex[k].want);
+    }
+    /* truncation is safe and reports the full length */
+    jx_indicator i = ind("x", "≥200", "186", 5, true);
+    jx_score s;
+    assert_int_equal(jx_score_indicator(rs, &i, &s, NULL), JX_OK);
+    char small[8];
+    size_t n = jx_score_explain(&s, &i, small, sizeof small);
+    assert_true(n > sizeof small);
+    assert_int_equal(strlen(small), sizeof small - 1);
+    jx_ruleset_free(rs);
+}
+
+static void test_flags_names(void **state)
+{
+    (void)state;
+    assert_string_equal(jx_flag_name(JX_FLAG_MISSING_REASON), "missing_reason");
+    assert_string_equal(jx_flag_name(JX_FLAG_BUDGET_MISMATCH), "budget_mismatch");
+    assert_string_equal(jx_flag_name(1u << 30), "");
+    assert_string_equal(jx_flag_label(JX_FLAG_MISSING_REASON), "未填写偏差原因");
+    char buf[128];
+    size_t n = jx_flags_str(JX_FLAG_OVERSHOOT | JX_FLAG_RESCALED | JX_FLAG_MISSING_ACTUAL, buf, sizeof buf);
+    assert_string_equal(buf, "overshoot,rescaled,missing_actual");
+    assert_int_equal(n, strlen(buf));
+    assert_int_equal(jx_flags_str(0, buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+}
+
+static void test_null_args(void **state)
+{
+    (void)state;
+    jx_score s;
+    jx_errmsg msg;
+    assert_int_equal(jx_score_indicator(NULL, NULL, &s, &msg), JX_ERR_INVALID);
+    assert_int_equal(jx_score_indicator(NULL, NULL, NULL, NULL), JX_ERR_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_flags_names),
+        cmocka_unit_test(test_null_args),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
