@@ -159,6 +159,13 @@ static void test_errors(void **state)
         {"[ruleset]\nname = lonely\n", JX_ERR_RULES, "[level1] states no weights"},
         {"[ruleset]\nextends = mof-2020\nname = x\nthis is not ini\n", JX_ERR_RULES, "bad.ini:4: not a section header"},
         {"[ruleset]\nextends = mof-2020\nname = x\n[grades]\n良好 = 极好\n", JX_ERR_RULES, "no grade 极好"},
+        /* every file names its rule set; no policy is assumed for keys never stated */
+        {"[ruleset]\nextends = mof-2020\n[overshoot]\naction = zero\n", JX_ERR_RULES, "[ruleset] name is missing"},
+        {"[ruleset]\nname = bare\n[level1]\n产出指标 = 100\n[operators]\nimplicit = >=\nimplicit_zero = <=\n"
+         "[total_grades]\n优 = 90\n[bands]\n达成 = 1, 80..100\n部分达成 = 0.7, 60..80\n",
+         JX_ERR_RULES, "[budget] weight is missing"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[override 在职人员控制率]\nmethod = deduct\nper_unit = 0.5\n",
+         JX_ERR_RULES, "needs limit and per_unit > 0"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         jx_ruleset *rs = (jx_ruleset *)&rs; /* must be reset to NULL */
@@ -176,7 +183,7 @@ static void test_errors(void **state)
     jx_ruleset *rs;
     jx_errmsg msg;
     assert_int_equal(jx_ruleset_parse(longline, strlen(longline), "long.ini", dirs, 1, &rs, &msg), JX_ERR_RULES);
-    assert_non_null(strstr(msg.text, "long.ini:4: line longer than"));
+    assert_non_null(strstr(msg.text, "long.ini:4: line longer than 198 bytes"));
     /* not found by name, and by path */
     assert_int_equal(jx_ruleset_load("nosuch", dirs, 1, &rs, &msg), JX_ERR_NOTFOUND);
     assert_non_null(strstr(msg.text, "no rule set named \"nosuch\""));
@@ -184,6 +191,22 @@ static void test_errors(void **state)
     assert_int_equal(jx_ruleset_load(NULL, dirs, 1, &rs, &msg), JX_ERR_INVALID);
     /* NUL inside the text */
     assert_int_equal(jx_ruleset_parse("[ruleset]\0x", 11, "nul.ini", dirs, 1, &rs, &msg), JX_ERR_RULES);
+}
+
+/* A child's [override X] replaces the parent's [override X] instead of being shadowed by it. */
+static void test_override_replaced(void **state)
+{
+    (void)state;
+    const char *text = "[ruleset]\nextends = yueyang-2021\nname = child\n"
+                       "[override 重点支出安排率]\nmethod = tiers\ntiers = 95:1, 50:0.5\n";
+    jx_ruleset *rs = NULL;
+    jx_errmsg msg;
+    if (jx_ruleset_parse(text, strlen(text), "child.ini", dirs, 1, &rs, &msg)) fail_msg("%s", msg.text);
+    assert_int_equal(rs->novr, 3);
+    const rs_override *o = rs_find_override(rs, "重点支出安排率");
+    assert_int_equal(o->ntiers, 2);
+    assert_true(o->tiers[0].bound == 95);
+    jx_ruleset_free(rs);
 }
 
 static void test_with_level1(void **state)
@@ -198,6 +221,10 @@ static void test_with_level1(void **state)
     assert_false(w->l1[1].imposed);
     assert_int_equal(jx_ruleset_level1_count(w), 4);
     assert_true(rs->l1[0].weight == 50); /* the original is untouched */
+    /* the scenario is part of the identity: same name, another hash, the weights in its text */
+    assert_string_equal(jx_ruleset_name(w), "mof-2020");
+    assert_string_not_equal(jx_ruleset_sha256(w), jx_ruleset_sha256(rs));
+    assert_non_null(strstr(jx_ruleset_source(w), "产出指标 = 60 ; imposed (what-if)"));
     jx_ruleset_free(w);
     double neg[] = {-1};
     assert_int_equal(jx_ruleset_with_level1(rs, names, neg, 1, &w, NULL), JX_ERR_INVALID);
@@ -210,7 +237,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mof2020),     cmocka_unit_test(test_variants),
         cmocka_unit_test(test_sha256_of_text), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_with_level1),
+        cmocka_unit_test(test_with_level1), cmocka_unit_test(test_override_replaced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,7 +133,15 @@ static const score_case cases[] = {
     /* n/a and placeholders are left out; a missing actual scores 0 */
     {"mof-2020", "无直接经济效益", "无直接经济效益", "无", 0, NR, 0, 0, JX_M_NA, 0},
     {"mof-2020", "绿化面积", "**平米", "100", 0, NR, 0, 0, JX_M_NA, JX_FLAG_PLACEHOLDER_TARGET},
-    {"mof-2020", "开展普法宣传", "≧15场次", NULL, 4, NR, 0, 0, JX_M_MISSING, JX_FLAG_MISSING_ACTUAL},
+    {"mof-2020", "开展普法宣传", "≧15场次", NULL, 4, NR, 0, 0, JX_M_MISSING, JX_FLAG_MISSING_ACTUAL | MR},
+    {"mof-2020", "开展普法宣传", "≧15场次", NULL, 4, R, 0, 0, JX_M_MISSING, JX_FLAG_MISSING_ACTUAL},
+    /* a qualification anywhere is 部分达成; a negation counts only at the start */
+    {"mof-2020", "预决算信息公开情况", "公开", "已基本完成", 10, R, 0, 0.7, JX_M_BAND, 0},
+    {"mof-2020", "安全生产", "无重大安全事故", "无重大安全事故", 3, NR, 0, 1, JX_M_BAND, 0},
+    /* a rate against a grade target is measured against the target grade: 72%/良(0.8) = 0.9 */
+    {"mof-2020", "促进法治石峰平安石峰建设", "良好", "72%", 6, R, 0, 0.9, JX_M_BAND, 0},
+    /* a frequency wants a count, not an amount */
+    {"mof-2020", "依法行政考核", "每季度", "3万元", 4, R, JX_ERR_PARSE, 0, 0, 0},
     /* yueyang-2021 overrides: 在职人员控制率 103% loses 0.5 × 3 = 1.5 of 5 → 3.5/5 = 0.7 */
     {"yueyang-2021", "在职人员控制率", "≤100%", "103%", 5, R, 0, 0.7, JX_M_DEDUCT, 0},
     {"yueyang-2021", "在职人员控制率", "≤100%", "98%", 5, NR, 0, 1, JX_M_DEDUCT, 0},
@@ -188,6 +196,8 @@ static void test_explain(void **state)
         /* the example: 186/200 = 0.93 × 2.78 = 2.58 (weight 2.7778 = 50/18 shown to 4 decimals) */
         {"≥200", "186", 50.0 / 18, "186/200 = 0.93 × 2.7778 = 2.5833"},
         {"≥95%", "98%", 3, "met: 98% >= 95% → 1 × 3 = 3"},
+        /* the implicit operator shown is the rule set's: a bare zero is <= */
+        {"0", "0", 2, "met: 0 <= 0 → 1 × 2 = 2"},
         {"≤0.2%", "0.25%", 4, "0.2/0.25 = 0.8 × 4 = 3.2"},
         {"优良差", "良", 5, "良/优 = 0.8/1 = 0.8 × 5 = 4"},
         {"健全", "基本健全", 6, "部分达成 = 0.7 × 6 = 4.2"},

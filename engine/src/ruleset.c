@@ -30,6 +30,7 @@ typedef struct rs_ctx {
     size_t pos;          /* reader position */
     int line;            /* current line (1-based) */
     int keys;            /* keys seen so far (extends must come first) */
+    int ovr;             /* index of the override the current [override …] section fills */
     char section[256];   /* last section seen, to notice a new [override …] */
     int depth;
     const char *const *dirs;
@@ -152,6 +153,7 @@ static int h_ruleset(rs_ctx *c, const char *k, const char *v)
     if (!strcmp(k, "name")) {
         if (!*v || strchr(v, '/')) return fail(c, "ruleset", k, "\"%s\" is not a valid name", v);
         if (!set_name(rs->name, sizeof rs->name, v)) return fail(c, "ruleset", k, "too long");
+        if (c->depth == 0) rs->named = true;
         return 1;
     }
     if (!strcmp(k, "title")) {
@@ -184,8 +186,8 @@ static int h_budget(rs_ctx *c, const char *k, const char *v)
 {
     double d;
     if (!parse_num(v, &d) || d < 0) return fail(c, "budget", k, "\"%s\" is not a number >= 0", v);
-    if (!strcmp(k, "weight")) c->rs->budget_weight = d;
-    else if (!strcmp(k, "mismatch")) c->rs->budget_mismatch = d;
+    if (!strcmp(k, "weight")) c->rs->budget_weight = d, c->rs->seen |= RS_SEEN_BUDGET_WEIGHT;
+    else if (!strcmp(k, "mismatch")) c->rs->budget_mismatch = d, c->rs->seen |= RS_SEEN_MISMATCH;
     else return fail(c, "budget", k, "unknown key (weight, mismatch)");
     return 1;
 }
@@ -202,13 +204,16 @@ static int h_operators(rs_ctx *c, const char *k, const char *v)
         if (!strcmp(v, "ratio")) rs->le = RS_LE_RATIO;
         else if (!strcmp(v, "deviation")) rs->le = RS_LE_DEVIATION;
         else return fail(c, "operators", k, "\"%s\" is not ratio or deviation", v);
+        rs->seen |= RS_SEEN_LE;
     } else if (!strcmp(k, "eq")) {
         if (!strcmp(v, "deviation")) rs->eq = RS_EQ_DEVIATION;
         else if (!strcmp(v, "binary")) rs->eq = RS_EQ_BINARY;
         else return fail(c, "operators", k, "\"%s\" is not deviation or binary", v);
+        rs->seen |= RS_SEEN_EQ;
     } else if (!strcmp(k, "eq_tolerance")) {
         if (!parse_num(v, &rs->eq_tolerance) || rs->eq_tolerance < 0)
             return fail(c, "operators", k, "\"%s\" is not a number >= 0", v);
+        rs->seen |= RS_SEEN_EQ_TOL;
     } else {
         return fail(c, "operators", k, "unknown key (implicit, implicit_zero, le, eq, eq_tolerance)");
     }
@@ -221,6 +226,7 @@ static int h_deadline(rs_ctx *c, const char *k, const char *v)
     double d;
     if (!parse_num(v, &d) || d < 0 || d > 1) return fail(c, "deadline", k, "\"%s\" is not a ratio in [0, 1]", v);
     c->rs->late_ratio = d;
+    c->rs->seen |= RS_SEEN_LATE;
     return 1;
 }
 
@@ -232,11 +238,12 @@ static int h_overshoot(rs_ctx *c, const char *k, const char *v)
         else if (!strcmp(v, "zero")) rs->over_action = RS_OVER_ZERO;
         else if (!strcmp(v, "deduct")) rs->over_action = RS_OVER_DEDUCT;
         else return fail(c, "overshoot", k, "\"%s\" is not keep, zero or deduct", v);
+        rs->seen |= RS_SEEN_OVER_ACTION;
         return 1;
     }
     double d;
     if (!parse_num(v, &d) || d < 0) return fail(c, "overshoot", k, "\"%s\" is not a number >= 0", v);
-    if (!strcmp(k, "threshold")) rs->over_threshold = d;
+    if (!strcmp(k, "threshold")) rs->over_threshold = d, rs->seen |= RS_SEEN_OVER_THRESHOLD;
     else if (!strcmp(k, "deduct")) rs->over_deduct = d;
     else return fail(c, "overshoot", k, "unknown key (threshold, action, deduct)");
     return 1;
@@ -370,7 +377,7 @@ static int parse_tiers(rs_ctx *c, const char *sec, rs_override *o, const char *v
 static int h_override(rs_ctx *c, const char *section, const char *k, const char *v)
 {
     jx_ruleset *rs = c->rs;
-    rs_override *o = &rs->ovr[rs->novr - 1];
+    rs_override *o = &rs->ovr[c->ovr];
     if (!strcmp(k, "match") || !strcmp(k, "pattern")) {
         if (!set_name(o->match, sizeof o->match, v)) return fail(c, section, k, "too long");
         o->pattern = !strcmp(k, "pattern");
@@ -384,6 +391,7 @@ static int h_override(rs_ctx *c, const char *section, const char *k, const char 
         return parse_tiers(c, section, o, v);
     } else if (!strcmp(k, "limit")) {
         if (!parse_num(v, &o->limit)) return fail(c, section, k, "\"%s\" is not a number", v);
+        o->has_limit = true;
     } else if (!strcmp(k, "per_unit")) {
         if (!parse_num(v, &o->per_unit) || o->per_unit < 0) return fail(c, section, k, "\"%s\" is not a number >= 0", v);
     } else if (!strcmp(k, "direction")) {
@@ -400,15 +408,21 @@ static int h_override(rs_ctx *c, const char *section, const char *k, const char 
 static int start_override(rs_ctx *c, const char *section)
 {
     jx_ruleset *rs = c->rs;
-    if (rs->novr >= RS_MAX_OVERRIDES) return fail(c, section, "-", "more than %d overrides", RS_MAX_OVERRIDES);
     const char *name = section + strlen("override");
     while (*name == ' ' || *name == ':') name++;
     if (!*name) return fail(c, section, "-", "name the indicator: [override 三级指标名称]");
-    rs_override *o = &rs->ovr[rs->novr++];
+    /* the same section in a child replaces the parent's override (kept in its place) */
+    int i = 0;
+    while (i < rs->novr && strcmp(rs->ovr[i].section, section)) i++;
+    if (i == rs->novr && rs->novr >= RS_MAX_OVERRIDES) return fail(c, section, "-", "more than %d overrides", RS_MAX_OVERRIDES);
+    if (i == rs->novr) rs->novr++;
+    c->ovr = i;
+    rs_override *o = &rs->ovr[i];
     memset(o, 0, sizeof *o);
     o->method = RS_M_RATIO;
     o->line = c->line;
-    if (!set_name(o->match, sizeof o->match, name)) return fail(c, section, "-", "name too long");
+    if (!set_name(o->match, sizeof o->match, name) || !set_name(o->section, sizeof o->section, section))
+        return fail(c, section, "-", "name too long");
     return 1;
 }
 
@@ -451,7 +465,7 @@ static char *reader(char *str, int num, void *stream)
     c->line++;
     if (len >= (size_t)num) {
         c->err = JX_ERR_RULES;
-        jx_msg(c->msg, JX_ERR_RULES, "%s:%d: line longer than %d bytes", c->origin, c->line, num - 1);
+        jx_msg(c->msg, JX_ERR_RULES, "%s:%d: line longer than %d bytes", c->origin, c->line, num - 2);
         return NULL;
     }
     memcpy(str, b, len);
@@ -561,12 +575,28 @@ static jx_err load_chain(jx_ruleset *rs, const char *name_or_path, const char *c
     return e;
 }
 
+static const struct {
+    unsigned bit;
+    const char *key;
+} required[] = {{RS_SEEN_BUDGET_WEIGHT, "[budget] weight"},
+                {RS_SEEN_MISMATCH, "[budget] mismatch"},
+                {RS_SEEN_LE, "[operators] le"},
+                {RS_SEEN_EQ, "[operators] eq"},
+                {RS_SEEN_EQ_TOL, "[operators] eq_tolerance"},
+                {RS_SEEN_LATE, "[deadline] late"},
+                {RS_SEEN_OVER_THRESHOLD, "[overshoot] threshold"},
+                {RS_SEEN_OVER_ACTION, "[overshoot] action"}};
+
 /* Checks that the complete rule set states every policy the scorer needs. */
 static jx_err validate(jx_ruleset *rs, jx_errmsg *msg)
 {
     const char *o = rs->origin;
-    if (!rs->name[0]) return jx_msg(msg, JX_ERR_RULES, "%s: [ruleset] name is missing", o);
+    if (!rs->name[0] || !rs->named)
+        return jx_msg(msg, JX_ERR_RULES, "%s: [ruleset] name is missing (every file names its rule set)", o);
     if (rs->nl1 == 0) return jx_msg(msg, JX_ERR_RULES, "%s: [level1] states no weights", o);
+    for (size_t k = 0; k < sizeof required / sizeof *required; k++)
+        if (!(rs->seen & required[k].bit))
+            return jx_msg(msg, JX_ERR_RULES, "%s: %s is missing (no policy is assumed)", o, required[k].key);
     if (rs->implicit_op == JX_OP_NONE || rs->implicit_zero_op == JX_OP_NONE)
         return jx_msg(msg, JX_ERR_RULES, "%s: [operators] implicit and implicit_zero are required", o);
     if (rs->ntotal_grade == 0) return jx_msg(msg, JX_ERR_RULES, "%s: [total_grades] is missing", o);
@@ -577,8 +607,9 @@ static jx_err validate(jx_ruleset *rs, jx_errmsg *msg)
         const rs_override *v = &rs->ovr[i];
         if (v->method == RS_M_TIERS && v->ntiers == 0)
             return jx_msg(msg, JX_ERR_RULES, "%s:%d: [override %s] method tiers needs tiers = ...", o, v->line, v->match);
-        if (v->method == RS_M_DEDUCT && v->per_unit <= 0)
-            return jx_msg(msg, JX_ERR_RULES, "%s:%d: [override %s] method deduct needs per_unit > 0", o, v->line, v->match);
+        if (v->method == RS_M_DEDUCT && (v->per_unit <= 0 || !v->has_limit))
+            return jx_msg(msg, JX_ERR_RULES, "%s:%d: [override %s] method deduct needs limit and per_unit > 0", o,
+                          v->line, v->match);
     }
     for (int i = 0; i < rs->ngrade_alias; i++)
         if (!rs_grade_value(rs, rs->grade_alias[i].to, &(double){0}))
@@ -594,16 +625,21 @@ static jx_err validate(jx_ruleset *rs, jx_errmsg *msg)
     return JX_OK;
 }
 
+static bool compute_sha(jx_ruleset *rs)
+{
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    const char *src = rs->source ? rs->source : "";
+    if (!EVP_Digest(src, strlen(src), md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) return false;
+    for (int i = 0; i < 32; i++) snprintf(rs->sha256 + 2 * i, 3, "%02x", md[i]);
+    return true;
+}
+
 static jx_err finish(jx_ruleset *rs, jx_errmsg *msg)
 {
     jx_err e = validate(rs, msg);
     if (e) return e;
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    const char *src = rs->source ? rs->source : "";
-    if (!EVP_Digest(src, strlen(src), md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
-        return jx_msg(msg, JX_ERR_RULES, "%s: SHA-256 failed", rs->origin);
-    for (int i = 0; i < 32; i++) snprintf(rs->sha256 + 2 * i, 3, "%02x", md[i]);
+    if (!compute_sha(rs)) return jx_msg(msg, JX_ERR_RULES, "%s: SHA-256 failed", rs->origin);
     return JX_OK;
 }
 
@@ -759,6 +795,18 @@ jx_err jx_ruleset_with_level1(const jx_ruleset *rs, const char *const *names, co
         }
         c->l1[i].weight = weights[k];
         c->l1[i].imposed = true;
+        /* the scenario is part of the rule set's identity: state it in the text that is hashed */
+        char line[RS_NAME_MAX + 96];
+        int len = snprintf(line, sizeof line, "%s%s = %.17g ; imposed (what-if)\n", k ? "" : "\n[level1]\n", canon,
+                           weights[k]);
+        if (len < 0 || append_source(c, line, (size_t)len)) {
+            jx_ruleset_free(c);
+            return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+        }
+    }
+    if (!compute_sha(c)) {
+        jx_ruleset_free(c);
+        return jx_msg(msg, JX_ERR_RULES, "SHA-256 failed");
     }
     return (*out = c, JX_OK);
 }

@@ -48,19 +48,30 @@ typedef struct rs_tier {
 } rs_tier;
 
 typedef struct rs_override {
+    char section[RS_NAME_MAX * 2 + 16]; /* the [override …] header: a child's same section replaces it */
     char match[RS_NAME_MAX * 2]; /* level-3 name, exact, or a glob pattern */
     bool pattern;                /* match is an fnmatch(3) pattern */
     rs_method method;
     rs_tier tiers[RS_MAX_TIERS]; /* sorted by bound, highest first */
     int ntiers;
     double limit;    /* deduct: the limit in the indicator's unit */
+    bool has_limit;
     double per_unit; /* deduct: points lost per unit beyond the limit */
     bool below;      /* deduct: distance below the limit counts (default: above) */
     int line;        /* where it was defined, for explanations */
 } rs_override;
 
+/* Keys every complete rule set must state (bits of jx_ruleset.seen): no policy defaults in code. */
+enum {
+    RS_SEEN_BUDGET_WEIGHT = 1 << 0, RS_SEEN_MISMATCH = 1 << 1, RS_SEEN_LE = 1 << 2, RS_SEEN_EQ = 1 << 3,
+    RS_SEEN_EQ_TOL = 1 << 4, RS_SEEN_LATE = 1 << 5, RS_SEEN_OVER_THRESHOLD = 1 << 6, RS_SEEN_OVER_ACTION = 1 << 7,
+    RS_SEEN_ALL = (1 << 8) - 1
+};
+
 struct jx_ruleset {
     char name[RS_NAME_MAX];
+    unsigned seen;      /* RS_SEEN_* bits stated somewhere in the chain */
+    bool named;         /* the outermost file stated its own name */
     char title[256];
     char origin[512];
     char sha256[65];

@@ -221,6 +221,7 @@ static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_sco
     jx_op op = effective_op(rs, t);
     s->a = av;
     s->t = tv;
+    s->detail = (int)op; /* the operator applied (the rule set's, when the target's was implicit) */
     const rs_override *o = rs_find_override(rs, ind->level3);
     if (o) {
         score_override(o, op, av, tv, rs->eq_tolerance, rs, s);
@@ -252,8 +253,8 @@ static jx_err score_frequency(const jx_indicator *ind, jx_score *s, jx_errmsg *m
     const jx_value *a = &ind->actual;
     double n;
     if (a->kind == JX_KIND_FREQUENCY) n = a->per_year;
-    else if (a->kind == JX_KIND_NUMBER && strcmp(a->unit, "%") && strcmp(a->unit, "‰") && strcmp(a->unit, "‱"))
-        n = a->num;
+    else if (a->kind == JX_KIND_NUMBER && (!a->unit[0] || strstr(a->unit, "次")))
+        n = a->num; /* a count: 3, 3次, 3场次 */
     else
         return jx_msg(msg, JX_ERR_PARSE, "%s: actual is not a count (target %d times a year)",
                       ind->level3 ? ind->level3 : "indicator", ind->target.per_year);
@@ -324,14 +325,21 @@ static jx_err score_band(const jx_ruleset *rs, const jx_indicator *ind, const ch
         s->ratio = rs->band[RS_BAND_MET].value;
         return JX_OK;
     }
-    /* 3. negations, then qualifications, as prefixes; then 达成 words anywhere */
-    for (int b = RS_BAND_FAILED; b >= RS_BAND_PARTIAL; b--)
-        for (int i = 0; i < rs->band[b].nwords; i++)
-            if (has_prefix(text, rs->band[b].words[i])) {
-                s->detail = b;
-                s->ratio = rs->band[b].value;
-                return JX_OK;
-            }
+    /* 3. a negation as prefix (未完成, 不健全); then a qualification anywhere (基本健全, 已基本完成);
+     * then 达成 words anywhere. A negation inside the text is not one (不断完善 vs 无安全事故 both
+     * exist), so only the start counts for 未达成. */
+    for (int i = 0; i < rs->band[RS_BAND_FAILED].nwords; i++)
+        if (has_prefix(text, rs->band[RS_BAND_FAILED].words[i])) {
+            s->detail = RS_BAND_FAILED;
+            s->ratio = rs->band[RS_BAND_FAILED].value;
+            return JX_OK;
+        }
+    for (int i = 0; i < rs->band[RS_BAND_PARTIAL].nwords; i++)
+        if (strstr(text, rs->band[RS_BAND_PARTIAL].words[i])) {
+            s->detail = RS_BAND_PARTIAL;
+            s->ratio = rs->band[RS_BAND_PARTIAL].value;
+            return JX_OK;
+        }
     s->detail = RS_BAND_MET;
     s->ratio = rs->band[RS_BAND_MET].value;
     for (int i = 0; i < rs->band[RS_BAND_MET].nwords; i++)
@@ -369,11 +377,11 @@ static jx_err score_qualitative(const jx_ruleset *rs, const jx_indicator *ind, j
     case JX_KIND_WORD:
         return score_band(rs, ind, a->text, s, msg);
     case JX_KIND_NUMBER:
-        if (!strcmp(a->unit, "%")) { /* an attainment rate: 95% */
+        if (!strcmp(a->unit, "%")) { /* an attainment rate: 95%, measured against the target grade's value */
             s->method = JX_M_BAND;
             s->detail = -1;
             s->a = a->num / 100;
-            s->ratio = clamp01(a->num / 100);
+            s->ratio = tv > 0 ? clamp01(a->num / 100 / tv) : 1;
             return JX_OK;
         }
         break;
@@ -439,6 +447,7 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
     if (!ind->has_actual || (a->kind == JX_KIND_NA && !(zero_le && !a->placeholder))) {
         out->method = JX_M_MISSING;
         out->flags |= JX_FLAG_MISSING_ACTUAL;
+        if (!ind->has_reason) out->flags |= JX_FLAG_MISSING_REASON; /* r = 0 < 1 and no 偏差原因 */
         return JX_OK;
     }
     jx_err e;
@@ -482,7 +491,8 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
     num(w, sizeof w, s->weight);
     num(p, sizeof p, s->points);
     const char *unit = ind && ind->target.kind == JX_KIND_NUMBER ? ind->target.unit : "";
-    const char *op = ind && ind->target.kind == JX_KIND_NUMBER ? jx_op_str(ind->target.op) : "";
+    /* for number targets detail holds the operator applied (see score_number) */
+    const char *op = ind && ind->target.kind == JX_KIND_NUMBER && s->method != JX_M_TIERS ? jx_op_str((jx_op)s->detail) : "";
     int n = 0;
     char *b = cap ? buf : NULL;
     switch (s->method) {

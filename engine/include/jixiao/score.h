@@ -88,7 +88,8 @@ typedef struct jx_score {
     double ratio;        /**< in [0, 1] */
     double points;       /**< weight × ratio */
     double a, t;         /**< the numbers compared, in the target's unit (actual converted), where numeric */
-    int detail;          /**< by method: band (0 达成, 1 部分达成, 2 未达成) for ::JX_M_BAND, tier index for ::JX_M_TIERS */
+    int detail;          /**< band (0 达成, 1 部分达成, 2 未达成) for ::JX_M_BAND; tier index for ::JX_M_TIERS;
+                              the ::jx_op applied for other methods on number targets */
     unsigned flags;      /**< ::jx_flag bits */
 } jx_score;
 
