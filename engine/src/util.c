@@ -4,6 +4,7 @@
 #include "util_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t jx_utf8_decode(const char *s, size_t len, uint32_t *cp)
@@ -90,4 +91,118 @@ jx_err jx_msg(jx_errmsg *msg, jx_err err, const char *fmt, ...)
         va_end(ap);
     }
     return err;
+}
+
+/* ---- arena ---- */
+
+struct jx_arena_block {
+    struct jx_arena_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+#define ARENA_BLOCK (64 * 1024)
+
+char *jx_arena_strndup(jx_arena *a, const char *s, size_t len)
+{
+    struct jx_arena_block *b = a->head;
+    if (!b || b->cap - b->used < len + 1) {
+        size_t cap = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
+        b = malloc(sizeof *b + cap);
+        if (!b) return NULL;
+        b->next = a->head;
+        b->used = 0;
+        b->cap = cap;
+        a->head = b;
+    }
+    char *p = b->data + b->used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    b->used += len + 1;
+    return p;
+}
+
+void jx_arena_free(jx_arena *a)
+{
+    struct jx_arena_block *b = a->head;
+    while (b) {
+        struct jx_arena_block *n = b->next;
+        free(b);
+        b = n;
+    }
+    a->head = NULL;
+}
+
+/* ---- hash map ---- */
+
+struct jx_map_slot {
+    const char *key; /* NULL: empty */
+    size_t klen;
+    uint64_t hash;
+    int64_t value;
+};
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+int64_t *jx_map_get(const jx_map *m, const char *key, size_t klen)
+{
+    if (!m->cap) return NULL;
+    uint64_t h = fnv1a(key, klen);
+    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        struct jx_map_slot *s = &m->slots[i];
+        if (!s->key) return NULL;
+        if (s->hash == h && s->klen == klen && !memcmp(s->key, key, klen)) return &s->value;
+    }
+}
+
+static int map_grow(jx_map *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    struct jx_map_slot *slots = calloc(cap, sizeof *slots);
+    if (!slots) return -1;
+    for (size_t k = 0; k < m->cap; k++) {
+        struct jx_map_slot *s = &m->slots[k];
+        if (!s->key) continue;
+        size_t i = s->hash & (cap - 1);
+        while (slots[i].key) i = (i + 1) & (cap - 1);
+        slots[i] = *s;
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+    return 0;
+}
+
+int64_t *jx_map_put(jx_map *m, const char *key, size_t klen, int *is_new)
+{
+    if ((m->len + 1) * 4 > m->cap * 3 && map_grow(m)) return NULL; /* keep the load under 3/4 */
+    uint64_t h = fnv1a(key, klen);
+    size_t i = h & (m->cap - 1);
+    for (;; i = (i + 1) & (m->cap - 1)) {
+        struct jx_map_slot *s = &m->slots[i];
+        if (!s->key) break;
+        if (s->hash == h && s->klen == klen && !memcmp(s->key, key, klen)) {
+            if (is_new) *is_new = 0;
+            return &s->value;
+        }
+    }
+    char *k = jx_arena_strndup(&m->keys, key, klen);
+    if (!k) return NULL;
+    m->slots[i] = (struct jx_map_slot){.key = k, .klen = klen, .hash = h, .value = 0};
+    m->len++;
+    if (is_new) *is_new = 1;
+    return &m->slots[i].value;
+}
+
+void jx_map_free(jx_map *m)
+{
+    free(m->slots);
+    jx_arena_free(&m->keys);
+    m->slots = NULL;
+    m->cap = m->len = 0;
 }

@@ -34,3 +34,23 @@ size_t jx_utf8_clip(const char *s, size_t len, size_t max);
 int jx_copy_clip(char *dst, size_t cap, const char *src, size_t len);
 
 #endif
+
+/* ---- arena: many small strings freed at once (one import, one subject) ---- */
+typedef struct jx_arena {
+    struct jx_arena_block *head;
+} jx_arena;
+/* Copy len bytes plus a NUL into the arena; NULL when out of memory. */
+char *jx_arena_strndup(jx_arena *a, const char *s, size_t len);
+void jx_arena_free(jx_arena *a);
+
+/* ---- string-keyed hash map to int64 values (open addressing, keys copied into an arena) ---- */
+typedef struct jx_map {
+    struct jx_map_slot *slots;
+    size_t cap, len;
+    jx_arena keys;
+} jx_map;
+/* Find key; returns a pointer to its value or NULL. */
+int64_t *jx_map_get(const jx_map *m, const char *key, size_t klen);
+/* Find or insert key (value 0 when new, *is_new set); NULL when out of memory. */
+int64_t *jx_map_put(jx_map *m, const char *key, size_t klen, int *is_new);
+void jx_map_free(jx_map *m);

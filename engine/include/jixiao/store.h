@@ -1,0 +1,69 @@
+/**
+ * @file store.h
+ * @brief The SQLite store: targets, actuals, budget execution, import log and scoring runs.
+ *
+ * One file holds a bureau's data year after year. The schema is versioned
+ * (`PRAGMA user_version`, migrated on open); foreign keys are on, the journal
+ * is WAL and a busy timeout lets several processes share the file. Nothing is
+ * ever deleted: re-importing a subject's targets marks the old rows replaced
+ * by the new import, and every import is logged with its file's SHA-256.
+ *
+ * Imports are in import.h, scoring runs in run.h; this header opens, closes
+ * and lists.
+ */
+#ifndef JIXIAO_STORE_H
+#define JIXIAO_STORE_H
+
+#include <stdint.h>
+
+#include "jixiao/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An open store. Opaque; one handle is used by one thread at a time. */
+typedef struct jx_store jx_store;
+
+/** Schema version this library writes (`PRAGMA user_version`). */
+#define JX_SCHEMA_VERSION 1
+
+/**
+ * @brief Open (creating and migrating as needed) the store at @p path.
+ *
+ * `:memory:` gives a private in-memory store (used by `jixiao evaluate`).
+ * A file written by a newer jixiao (higher schema version) is refused.
+ * @param out  receives the handle (close with jx_store_close()); NULL on failure
+ * @param msg  optional; the reason on failure
+ * @return ::JX_OK, ::JX_ERR_DB (cannot open, not a database, newer schema), ::JX_ERR_NOMEM.
+ */
+JX_API jx_err jx_store_open(const char *path, jx_store **out, jx_errmsg *msg);
+
+/** @brief Close the store. NULL is a harmless no-op. An open transaction is rolled back. */
+JX_API void jx_store_close(jx_store *st);
+
+/** @brief Detailed message of the last failed call on @p st. Owned by @p st; never NULL. */
+JX_API const char *jx_store_errmsg(const jx_store *st);
+
+/** One logged import, as listed by jx_store_history(). Strings are valid during the callback only. */
+typedef struct jx_import_info {
+    int64_t id;
+    const char *kind;     /**< "targets", "actuals" or "budget" */
+    const char *file;     /**< the file name as given */
+    const char *sha256;   /**< of the file's bytes */
+    const char *encoding; /**< as detected: "UTF-8", "GB18030", ... */
+    const char *at;       /**< UTC time, ISO 8601 */
+    int64_t rows;         /**< rows imported */
+    int64_t replaced;     /**< earlier rows this import replaced (kept, marked) */
+} jx_import_info;
+
+/** Callback of jx_store_history(); return non-zero to stop early. */
+typedef int (*jx_import_cb)(const jx_import_info *info, void *ctx);
+
+/** @brief Call @p cb for every logged import, oldest first. */
+JX_API jx_err jx_store_history(jx_store *st, jx_import_cb cb, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* JIXIAO_STORE_H */

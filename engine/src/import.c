@@ -1,0 +1,809 @@
+/*
+ * import.c - CSV/TSV files into the store, one transaction per file.
+ *
+ * Every row is checked (keys, years, numbers, value strings, duplicates, that
+ * an actual matches a target) and every error is reported through the
+ * caller's callback as FILE:LINE: column NAME: "text" problem. Rows are
+ * written as they are read; any error rolls the whole file back, so the
+ * database is either unchanged or holds the whole file.
+ */
+#include "jixiao/import.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jixiao/csv.h"
+#include "jixiao/value.h"
+#include "store_int.h"
+#include "util_int.h"
+
+enum col {
+    C_CODE, C_NAME, C_PROJECT, C_YEAR, C_L1, C_L2, C_L3, C_OP, C_TARGET, C_UNIT, C_WEIGHT, C_NOTE,
+    C_ACTUAL, C_REASON, C_INITIAL, C_BUDGET, C_SPENT, C__COUNT
+};
+
+/* Header names accepted for each column: the canonical Chinese name first (used in messages). */
+static const char *const col_names[C__COUNT][8] = {
+    [C_CODE] = {"部门编码", "dept_code", "部门代码", "单位编码", "单位代码", "code"},
+    [C_NAME] = {"部门名称", "dept_name", "单位名称", "预算单位名称", "部门", "name"},
+    [C_PROJECT] = {"项目名称", "project", "项目"},
+    [C_YEAR] = {"年度", "year", "预算年度"},
+    [C_L1] = {"一级指标", "level1"},
+    [C_L2] = {"二级指标", "level2"},
+    [C_L3] = {"三级指标", "level3", "绩效指标"},
+    [C_OP] = {"指标性质", "op", "绩效指标性质", "operator"},
+    [C_TARGET] = {"指标值", "target", "绩效指标值", "年度指标值", "目标值"},
+    [C_UNIT] = {"度量单位", "unit", "绩效度量单位", "计量单位"},
+    [C_WEIGHT] = {"权重", "weight", "分值", "权重(%)", "权重（%）"},
+    [C_NOTE] = {"备注", "note", "指标说明"},
+    [C_ACTUAL] = {"实际完成值", "actual", "完成值", "实际值"},
+    [C_REASON] = {"偏差原因分析及改进措施", "reason", "偏差原因", "偏差原因分析"},
+    [C_INITIAL] = {"年初预算数", "budget_initial", "initial"},
+    [C_BUDGET] = {"全年预算数", "budget"},
+    [C_SPENT] = {"全年执行数", "spent", "执行数"},
+};
+
+/* Columns each kind needs; the others it reads when present. */
+static const int need_targets[] = {C_NAME, C_YEAR, C_L1, C_L2, C_L3, C_TARGET, -1};
+static const int need_actuals[] = {C_NAME, C_YEAR, C_L3, C_ACTUAL, -1};
+static const int need_budget[] = {C_NAME, C_YEAR, C_BUDGET, C_SPENT, -1};
+
+/* One subject seen in this file. */
+typedef struct subj {
+    int64_t id;        /* subjects.id; 0 when it does not exist (actuals, budget) */
+    int seq;           /* next target seq */
+    const char *l1;    /* fill-down of merged 一级/二级 cells */
+    const char *l2;
+    bool replaced;     /* its old targets were marked replaced */
+    bool loaded;       /* its targets were loaded (actuals) */
+    bool budget_seen;
+    int64_t weighted_line;   /* first scored row with a weight (targets) */
+    int64_t unweighted_line; /* first scored row without one */
+    char label[160];   /* for messages: 大竹县司法局 2024 / 司法专项 */
+} subj;
+
+/* A current target of a subject, for matching actuals. */
+typedef struct tgt {
+    const char *l1, *l2, *l3;
+    jx_value v;
+    bool matched; /* an actual in this file already matched it */
+} tgt;
+
+typedef struct imp {
+    jx_store *st;
+    jx_import_kind kind;
+    const char *name;
+    const jx_import_opts *o;
+    jx_import_result *res;
+    int col[C__COUNT];
+    size_t errors, max_errors;
+    bool writing; /* false after the first error: keep checking, stop writing */
+    int64_t import_id;
+    jx_arena arena;
+    jx_map subj_by_key; /* key → index + 1 into subj[] */
+    jx_map keys;        /* duplicate detection / target lookup */
+    subj *subj;
+    size_t nsubj, capsubj;
+    tgt *tg;
+    size_t ntg, captg;
+    const char *f[C__COUNT]; /* the current row's fields, trimmed, in scratch */
+    char *scratch;
+    size_t scratch_cap;
+    int64_t line;
+} imp;
+
+static void report(imp *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void report(imp *m, const char *fmt, ...)
+{
+    m->errors++;
+    m->writing = false;
+    if (m->errors > m->max_errors || !m->o || !m->o->on_error) return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    jx_vfmt_trunc(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    m->o->on_error(m->o->ctx, buf);
+}
+
+/* A quoted excerpt of user text for messages, cut at a character boundary. */
+static const char *excerpt(char *buf, size_t cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (n < cap - 4) return s;
+    size_t k = jx_utf8_clip(s, n, cap - 4);
+    memcpy(buf, s, k);
+    memcpy(buf + k, "…", 4);
+    return buf;
+}
+
+static void col_err(imp *m, int c, const char *problem)
+{
+    char ex[100];
+    report(m, "%s:%lld: column %s: \"%s\" %s", m->name, (long long)m->line, col_names[c][0],
+           excerpt(ex, sizeof ex, m->f[c]), problem);
+}
+
+/* ---- header ---- */
+
+static bool header_is(const char *field, const char *name)
+{
+    /* ASCII case-insensitive; Chinese exact (after trimming) */
+    size_t n = strlen(name);
+    if (strlen(field) != n) return false;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)field[i]) != tolower((unsigned char)name[i])) return false;
+    return true;
+}
+
+/* The trimmed (ASCII white space and U+3000 at both ends) bounds of a field. */
+static void trim_bounds(const char *s, size_t n, size_t *b, size_t *e)
+{
+    size_t i = 0;
+    for (;;) {
+        if (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) i++;
+        else if (i + 3 <= n && !memcmp(s + i, "\u3000", 3)) i += 3;
+        else break;
+    }
+    while (n > i) {
+        if (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n') n--;
+        else if (n - i >= 3 && !memcmp(s + n - 3, "\u3000", 3)) n -= 3;
+        else break;
+    }
+    *b = i;
+    *e = n;
+}
+
+/* Copy the row's trimmed fields of interest into m->scratch and point m->f[] at them. */
+static bool take_fields(imp *m, const jx_csv_row *row)
+{
+    size_t need = 0;
+    for (int c = 0; c < C__COUNT; c++)
+        if (m->col[c] >= 0 && (size_t)m->col[c] < row->nfields) need += row->fields[m->col[c]].len + 1;
+    if (need > m->scratch_cap) {
+        size_t cap = need * 2;
+        char *p = realloc(m->scratch, cap);
+        if (!p) return false;
+        m->scratch = p;
+        m->scratch_cap = cap;
+    }
+    size_t off = 0;
+    for (int c = 0; c < C__COUNT; c++) {
+        if (m->col[c] < 0 || (size_t)m->col[c] >= row->nfields) {
+            m->f[c] = "";
+            continue;
+        }
+        const jx_csv_field *fl = &row->fields[m->col[c]];
+        size_t b, e;
+        trim_bounds(fl->ptr, fl->len, &b, &e);
+        memcpy(m->scratch + off, fl->ptr + b, e - b);
+        m->scratch[off + e - b] = '\0';
+        m->f[c] = m->scratch + off;
+        off += e - b + 1;
+    }
+    return true;
+}
+
+static jx_err read_header(imp *m, jx_csv *csv, bool *eof)
+{
+    jx_csv_row row;
+    for (int c = 0; c < C__COUNT; c++) m->col[c] = -1;
+    jx_err e = jx_csv_next(csv, &row, eof);
+    if (e) return st_fail(m->st, e, "%s", jx_csv_errmsg(csv));
+    if (*eof) return st_fail(m->st, JX_ERR_FORMAT, "%s: empty file: no header row", m->name);
+    for (size_t i = 0; i < row.nfields; i++) {
+        char h[128];
+        size_t b, en;
+        trim_bounds(row.fields[i].ptr, row.fields[i].len, &b, &en);
+        if (en - b >= sizeof h) continue; /* no column name is that long */
+        memcpy(h, row.fields[i].ptr + b, en - b);
+        h[en - b] = '\0';
+        for (int c = 0; c < C__COUNT; c++)
+            for (int k = 0; k < 8 && col_names[c][k]; k++) {
+                if (!header_is(h, col_names[c][k])) continue;
+                if (m->col[c] >= 0)
+                    return st_fail(m->st, JX_ERR_FORMAT, "%s:%lld: column %s appears twice (columns %d and %zu)",
+                                   m->name, (long long)row.line, col_names[c][0], m->col[c] + 1, i + 1);
+                m->col[c] = (int)i;
+            }
+    }
+    const int *need = m->kind == JX_IMPORT_TARGETS ? need_targets : m->kind == JX_IMPORT_ACTUALS ? need_actuals : need_budget;
+    char missing[512] = "";
+    for (const int *c = need; *c >= 0; c++)
+        if (m->col[*c] < 0)
+            jx_fmt_trunc(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s (%s)",
+                         missing[0] ? ", " : "", col_names[*c][0], col_names[*c][1]);
+    if (missing[0])
+        return st_fail(m->st, JX_ERR_FORMAT, "%s:%lld: missing column%s %s for %s", m->name, (long long)row.line,
+                       strchr(missing, ',') ? "s" : "", missing, jx_import_kind_str(m->kind));
+    return JX_OK;
+}
+
+/* ---- numbers ---- */
+
+/* A number with optional thousands separators and a trailing %; false when not one. */
+static bool parse_amount(const char *s, bool allow_percent, double *out)
+{
+    char buf[64];
+    size_t n = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == ',') continue;
+        if (n + 1 >= sizeof buf) return false;
+        buf[n++] = *p;
+    }
+    buf[n] = '\0';
+    if (allow_percent && n && buf[n - 1] == '%') buf[--n] = '\0';
+    else if (allow_percent && n >= 3 && !strcmp(buf + n - 3, "％")) buf[n -= 3] = '\0';
+    if (!n) return false;
+    char *end;
+    errno = 0;
+    double d = strtod(buf, &end);
+    if (*end || errno == ERANGE || !isfinite(d)) return false;
+    /* strtod accepts hex and "inf"/"nan": only plain decimals are amounts */
+    for (const char *p = buf; *p; p++)
+        if (!(isdigit((unsigned char)*p) || *p == '.' || *p == '-' || *p == '+' || *p == 'e' || *p == 'E')) return false;
+    *out = d;
+    return true;
+}
+
+static bool parse_year(const char *s, int *year)
+{
+    char buf[16];
+    size_t n = strlen(s);
+    if (n >= 3 && !strcmp(s + n - 3, "年")) n -= 3;
+    if (n == 0 || n >= sizeof buf) return false;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    int y = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)buf[i])) return false;
+        y = y * 10 + (buf[i] - '0');
+    }
+    if (n != 4 || y < 1900 || y > 2999) return false;
+    *year = y;
+    return true;
+}
+
+/* ---- subjects ---- */
+
+static subj *get_subject(imp *m, bool create)
+{
+    const char *name = m->f[C_NAME], *project = m->f[C_PROJECT], *code = m->f[C_CODE];
+    int year;
+    if (!*name) {
+        report(m, "%s:%lld: column %s is empty", m->name, (long long)m->line, col_names[C_NAME][0]);
+        return NULL;
+    }
+    if (!parse_year(m->f[C_YEAR], &year)) {
+        col_err(m, C_YEAR, "is not a year (e.g. 2024)");
+        return NULL;
+    }
+    char key[1024];
+    int klen = snprintf(key, sizeof key, "%s\x1f%s\x1f%d", name, project, year);
+    if (klen < 0 || (size_t)klen >= sizeof key) {
+        report(m, "%s:%lld: 部门名称 and 项目名称 are too long", m->name, (long long)m->line);
+        return NULL;
+    }
+    int is_new;
+    int64_t *slot = jx_map_put(&m->subj_by_key, key, (size_t)klen, &is_new);
+    if (!slot) {
+        report(m, "%s: out of memory", m->name);
+        return NULL;
+    }
+    if (!is_new) {
+        subj *s = &m->subj[*slot - 1];
+        return s;
+    }
+    if (m->nsubj == m->capsubj) {
+        size_t cap = m->capsubj ? m->capsubj * 2 : 64;
+        subj *p = realloc(m->subj, cap * sizeof *p);
+        if (!p) {
+            report(m, "%s: out of memory", m->name);
+            return NULL;
+        }
+        m->subj = p;
+        m->capsubj = cap;
+    }
+    subj *s = &m->subj[m->nsubj];
+    memset(s, 0, sizeof *s);
+    *slot = (int64_t)++m->nsubj;
+    jx_fmt_trunc(s->label, sizeof s->label, "%s%s%s %d", name, *project ? " / " : "", project, year);
+
+    sqlite3_stmt *q = st_stmt(m->st, S_SUBJECT_FIND);
+    if (!q) goto dberr;
+    st_bind_text(q, 1, name);
+    st_bind_text(q, 2, project);
+    sqlite3_bind_int(q, 3, year);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        s->id = sqlite3_column_int64(q, 0);
+        const char *stored = (const char *)sqlite3_column_text(q, 1);
+        if (*code && stored && *stored && strcmp(code, stored)) {
+            char ex[100];
+            report(m, "%s:%lld: column %s: \"%s\" differs from %s stored for %s", m->name, (long long)m->line,
+                   col_names[C_CODE][0], excerpt(ex, sizeof ex, code), stored, s->label);
+        } else if (*code && (!stored || !*stored) && create) {
+            sqlite3_reset(q);
+            sqlite3_stmt *u = st_stmt(m->st, S_SUBJECT_SETCODE);
+            if (!u) goto dberr;
+            sqlite3_bind_int64(u, 1, s->id);
+            st_bind_text(u, 2, code);
+            if (sqlite3_step(u) != SQLITE_DONE) goto dberr;
+        }
+    } else if (rc == SQLITE_DONE) {
+        if (create) {
+            sqlite3_stmt *ins = st_stmt(m->st, S_SUBJECT_INSERT);
+            if (!ins) goto dberr;
+            st_bind_text(ins, 1, code);
+            st_bind_text(ins, 2, name);
+            st_bind_text(ins, 3, project);
+            sqlite3_bind_int(ins, 4, year);
+            if (sqlite3_step(ins) != SQLITE_DONE) goto dberr;
+            s->id = sqlite3_last_insert_rowid(m->st->db);
+        }
+    } else {
+        goto dberr;
+    }
+    sqlite3_reset(q);
+    if (s->id) m->res->subjects++;
+    return s;
+dberr:
+    st_dberr(m->st, "subjects");
+    report(m, "%s:%lld: %s", m->name, (long long)m->line, m->st->errmsg);
+    return NULL;
+}
+
+static const char *keep(imp *m, const char *s)
+{
+    return jx_arena_strndup(&m->arena, s, strlen(s));
+}
+
+/* "sid \x1f a \x1f b \x1f c" into buf; returns its length or 0 when it does not fit. */
+static size_t make_key(char *buf, size_t cap, int64_t sid, const char *a, const char *b, const char *c)
+{
+    int n = snprintf(buf, cap, "%lld\x1f%s\x1f%s\x1f%s", (long long)sid, a ? a : "", b ? b : "", c ? c : "");
+    return (n < 0 || (size_t)n >= cap) ? 0 : (size_t)n;
+}
+
+/* ---- targets ---- */
+
+static void target_row(imp *m)
+{
+    subj *s = get_subject(m, true);
+    if (!s) return;
+    /* merged 一级/二级 cells come out of Excel as blanks under the first row: fill down */
+    const char *l1 = *m->f[C_L1] ? m->f[C_L1] : s->l1;
+    const char *l2 = *m->f[C_L2] ? m->f[C_L2] : s->l2;
+    const char *l3 = m->f[C_L3];
+    if (!*l3) {
+        if (!*m->f[C_TARGET]) return; /* a form's empty placeholder row (生态效益 with no indicator) */
+        report(m, "%s:%lld: column %s is empty", m->name, (long long)m->line, col_names[C_L3][0]);
+        return;
+    }
+    if (!l1 || !*l1) {
+        report(m, "%s:%lld: column %s is empty", m->name, (long long)m->line, col_names[C_L1][0]);
+        return;
+    }
+    if (*m->f[C_L1]) s->l1 = keep(m, l1), l1 = s->l1;
+    if (*m->f[C_L2]) s->l2 = keep(m, l2), l2 = s->l2;
+    if (!l2) l2 = "";
+
+    jx_value v;
+    jx_errmsg msg;
+    jx_err e = jx_value_parse_cells(m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], &v, &msg);
+    if (e) {
+        report(m, "%s:%lld: column %s: %s", m->name, (long long)m->line, col_names[C_TARGET][0], msg.text);
+        return;
+    }
+    double w = 0;
+    bool has_w = *m->f[C_WEIGHT] != '\0';
+    if (has_w && (!parse_amount(m->f[C_WEIGHT], true, &w) || w < 0)) {
+        col_err(m, C_WEIGHT, "is not a number");
+        return;
+    }
+    char key[2048];
+    size_t klen = make_key(key, sizeof key, (int64_t)(s - m->subj), l1, l2, l3);
+    int is_new = 0;
+    int64_t *seen = klen ? jx_map_put(&m->keys, key, klen, &is_new) : NULL;
+    if (!seen) {
+        report(m, "%s:%lld: indicator names too long", m->name, (long long)m->line);
+        return;
+    }
+    if (!is_new) {
+        char ex[100];
+        report(m, "%s:%lld: 三级指标 \"%s\" appears twice for %s (first at line %lld)", m->name, (long long)m->line,
+               excerpt(ex, sizeof ex, l3), s->label, (long long)*seen);
+        return;
+    }
+    *seen = m->line;
+    if (v.kind != JX_KIND_NA) { /* weights on some scored rows only is an error: remember both kinds */
+        int64_t *first = has_w ? &s->weighted_line : &s->unweighted_line;
+        if (!*first) *first = m->line;
+    }
+    if (!m->writing) return;
+    if (!s->replaced) {
+        sqlite3_stmt *r = st_stmt(m->st, S_TARGETS_REPLACE);
+        if (!r) goto dberr;
+        sqlite3_bind_int64(r, 1, s->id);
+        sqlite3_bind_int64(r, 2, m->import_id);
+        if (sqlite3_step(r) != SQLITE_DONE) goto dberr;
+        m->res->replaced += sqlite3_changes(m->st->db);
+        s->replaced = true;
+    }
+    sqlite3_stmt *q = st_stmt(m->st, S_TARGET_INSERT);
+    if (!q) goto dberr;
+    sqlite3_bind_int64(q, 1, s->id);
+    sqlite3_bind_int64(q, 2, m->import_id);
+    sqlite3_bind_int64(q, 3, m->line);
+    sqlite3_bind_int(q, 4, s->seq++);
+    st_bind_text(q, 5, l1);
+    st_bind_text(q, 6, l2);
+    st_bind_text(q, 7, l3);
+    st_bind_text(q, 8, m->f[C_OP]);
+    st_bind_text(q, 9, m->f[C_TARGET]);
+    st_bind_text(q, 10, m->f[C_UNIT]);
+    if (has_w) sqlite3_bind_double(q, 11, w);
+    else sqlite3_bind_null(q, 11);
+    st_bind_text(q, 12, m->f[C_NOTE]);
+    if (sqlite3_step(q) != SQLITE_DONE) goto dberr;
+    m->res->rows++;
+    return;
+dberr:
+    st_dberr(m->st, "targets");
+    report(m, "%s:%lld: %s", m->name, (long long)m->line, m->st->errmsg);
+}
+
+/* ---- actuals ---- */
+
+/* Load a subject's current targets; keys: "sid\x1f\x1f\x1fl3" → index+1 or -1 when repeated,
+ * "sid\x1fl1\x1fl2\x1fl3" → index+1. */
+static bool load_targets(imp *m, subj *s)
+{
+    s->loaded = true;
+    sqlite3_stmt *q = st_stmt(m->st, S_TARGETS_OF);
+    if (!q) return false;
+    sqlite3_bind_int64(q, 1, s->id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (m->ntg == m->captg) {
+            size_t cap = m->captg ? m->captg * 2 : 256;
+            tgt *p = realloc(m->tg, cap * sizeof *p);
+            if (!p) return false;
+            m->tg = p;
+            m->captg = cap;
+        }
+        tgt *t = &m->tg[m->ntg];
+        memset(t, 0, sizeof *t);
+        t->l1 = keep(m, (const char *)sqlite3_column_text(q, 0));
+        t->l2 = keep(m, (const char *)sqlite3_column_text(q, 1));
+        t->l3 = keep(m, (const char *)sqlite3_column_text(q, 2));
+        if (!t->l1 || !t->l2 || !t->l3) return false;
+        if (jx_value_parse_cells((const char *)sqlite3_column_text(q, 3), (const char *)sqlite3_column_text(q, 4),
+                                 (const char *)sqlite3_column_text(q, 5), &t->v, NULL))
+            t->v.kind = JX_KIND_NA; /* cannot happen: checked on import */
+        int64_t idx = (int64_t)++m->ntg;
+        char key[2048];
+        size_t klen = make_key(key, sizeof key, s->id, "", "", t->l3);
+        int is_new;
+        int64_t *v = klen ? jx_map_put(&m->keys, key, klen, &is_new) : NULL;
+        if (!v) return false;
+        *v = is_new ? idx : -1;
+        klen = make_key(key, sizeof key, s->id, t->l1, t->l2, t->l3);
+        v = klen ? jx_map_put(&m->keys, key, klen, &is_new) : NULL;
+        if (!v) return false;
+        *v = idx;
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE;
+}
+
+/* Can this actual be scored against this target at all? (units are checked when scoring) */
+static const char *kind_mismatch(const jx_value *t, const jx_value *a)
+{
+    if (a->kind == JX_KIND_NA) return NULL;
+    switch (t->kind) {
+    case JX_KIND_NUMBER:
+        return a->kind == JX_KIND_NUMBER ? NULL : "is not a number, and the target is a number";
+    case JX_KIND_FREQUENCY:
+        return a->kind == JX_KIND_NUMBER || a->kind == JX_KIND_FREQUENCY ? NULL : "is not a count, and the target is a frequency";
+    case JX_KIND_DEADLINE:
+        return a->kind == JX_KIND_DEADLINE || a->kind == JX_KIND_WORD ? NULL : "is not a date, and the target is a deadline";
+    case JX_KIND_GRADE:
+    case JX_KIND_WORD:
+        if (a->kind == JX_KIND_GRADE || a->kind == JX_KIND_WORD) return NULL;
+        if (a->kind == JX_KIND_NUMBER && !strcmp(a->unit, "%")) return NULL;
+        return "cannot be scored against a qualitative target (write a grade, 达成/部分达成/未达成, or a rate in %)";
+    default:
+        return NULL;
+    }
+}
+
+static void actual_row(imp *m)
+{
+    subj *s = get_subject(m, false);
+    if (!s) return;
+    if (!s->id) {
+        report(m, "%s:%lld: no targets for %s: import its targets first", m->name, (long long)m->line, s->label);
+        return;
+    }
+    if (!s->loaded && !load_targets(m, s)) {
+        st_dberr(m->st, "targets");
+        report(m, "%s:%lld: %s", m->name, (long long)m->line, m->st->errmsg);
+        return;
+    }
+    const char *l3 = m->f[C_L3];
+    char ex[100];
+    if (!*l3) {
+        report(m, "%s:%lld: column %s is empty", m->name, (long long)m->line, col_names[C_L3][0]);
+        return;
+    }
+    char key[2048];
+    size_t klen = make_key(key, sizeof key, s->id, "", "", l3);
+    int64_t *hit = klen ? jx_map_get(&m->keys, key, klen) : NULL;
+    if (hit && *hit < 0) { /* the name repeats under several 一级/二级: they must be given */
+        klen = make_key(key, sizeof key, s->id, m->f[C_L1], m->f[C_L2], l3);
+        hit = klen ? jx_map_get(&m->keys, key, klen) : NULL;
+        if (!hit) {
+            report(m, "%s:%lld: 三级指标 \"%s\" repeats in %s: give its 一级指标 and 二级指标 to say which", m->name,
+                   (long long)m->line, excerpt(ex, sizeof ex, l3), s->label);
+            return;
+        }
+    }
+    if (!hit) {
+        report(m, "%s:%lld: 三级指标 \"%s\" matches no target of %s", m->name, (long long)m->line,
+               excerpt(ex, sizeof ex, l3), s->label);
+        return;
+    }
+    tgt *t = &m->tg[*hit - 1];
+    if (!*m->f[C_ACTUAL]) return; /* not reported (yet): scored as missing_actual */
+    jx_value a;
+    jx_errmsg msg;
+    if (jx_value_parse(m->f[C_ACTUAL], strlen(m->f[C_ACTUAL]), &a, &msg)) {
+        report(m, "%s:%lld: column %s: %s", m->name, (long long)m->line, col_names[C_ACTUAL][0], msg.text);
+        return;
+    }
+    const char *why = kind_mismatch(&t->v, &a);
+    if (why) {
+        col_err(m, C_ACTUAL, why);
+        return;
+    }
+    if (t->matched) {
+        report(m, "%s:%lld: 三级指标 \"%s\" of %s is given twice in this file", m->name, (long long)m->line,
+               excerpt(ex, sizeof ex, l3), s->label);
+        return;
+    }
+    t->matched = true;
+    if (!m->writing) return;
+    sqlite3_stmt *r = st_stmt(m->st, S_ACTUAL_REPLACE);
+    if (!r) goto dberr;
+    sqlite3_bind_int64(r, 1, s->id);
+    st_bind_text(r, 2, t->l1);
+    st_bind_text(r, 3, t->l2);
+    st_bind_text(r, 4, t->l3);
+    sqlite3_bind_int64(r, 5, m->import_id);
+    if (sqlite3_step(r) != SQLITE_DONE) goto dberr;
+    m->res->replaced += sqlite3_changes(m->st->db);
+    sqlite3_stmt *q = st_stmt(m->st, S_ACTUAL_INSERT);
+    if (!q) goto dberr;
+    sqlite3_bind_int64(q, 1, s->id);
+    sqlite3_bind_int64(q, 2, m->import_id);
+    sqlite3_bind_int64(q, 3, m->line);
+    st_bind_text(q, 4, t->l1);
+    st_bind_text(q, 5, t->l2);
+    st_bind_text(q, 6, t->l3);
+    st_bind_text(q, 7, m->f[C_ACTUAL]);
+    st_bind_text(q, 8, m->f[C_REASON]);
+    if (sqlite3_step(q) != SQLITE_DONE) goto dberr;
+    m->res->rows++;
+    return;
+dberr:
+    st_dberr(m->st, "actuals");
+    report(m, "%s:%lld: %s", m->name, (long long)m->line, m->st->errmsg);
+}
+
+/* ---- budget ---- */
+
+static void budget_row(imp *m)
+{
+    subj *s = get_subject(m, false);
+    if (!s) return;
+    if (!s->id) {
+        report(m, "%s:%lld: no targets for %s: import its targets first", m->name, (long long)m->line, s->label);
+        return;
+    }
+    double initial = 0, budget = 0, spent = 0;
+    bool has_initial = *m->f[C_INITIAL] != '\0';
+    if (has_initial && (!parse_amount(m->f[C_INITIAL], false, &initial) || initial < 0)) {
+        col_err(m, C_INITIAL, "is not an amount >= 0 (万元)");
+        return;
+    }
+    if (!parse_amount(m->f[C_BUDGET], false, &budget) || budget < 0) {
+        col_err(m, C_BUDGET, "is not an amount >= 0 (万元)");
+        return;
+    }
+    if (!parse_amount(m->f[C_SPENT], false, &spent) || spent < 0) {
+        col_err(m, C_SPENT, "is not an amount >= 0 (万元)");
+        return;
+    }
+    if (s->budget_seen) {
+        report(m, "%s:%lld: %s has a second budget row in this file", m->name, (long long)m->line, s->label);
+        return;
+    }
+    s->budget_seen = true;
+    if (!m->writing) return;
+    sqlite3_stmt *r = st_stmt(m->st, S_BUDGET_REPLACE);
+    if (!r) goto dberr;
+    sqlite3_bind_int64(r, 1, s->id);
+    sqlite3_bind_int64(r, 2, m->import_id);
+    if (sqlite3_step(r) != SQLITE_DONE) goto dberr;
+    m->res->replaced += sqlite3_changes(m->st->db);
+    sqlite3_stmt *q = st_stmt(m->st, S_BUDGET_INSERT);
+    if (!q) goto dberr;
+    sqlite3_bind_int64(q, 1, s->id);
+    sqlite3_bind_int64(q, 2, m->import_id);
+    sqlite3_bind_int64(q, 3, m->line);
+    if (has_initial) sqlite3_bind_double(q, 4, initial);
+    else sqlite3_bind_null(q, 4);
+    sqlite3_bind_double(q, 5, budget);
+    sqlite3_bind_double(q, 6, spent);
+    if (sqlite3_step(q) != SQLITE_DONE) goto dberr;
+    m->res->rows++;
+    return;
+dberr:
+    st_dberr(m->st, "budgets");
+    report(m, "%s:%lld: %s", m->name, (long long)m->line, m->st->errmsg);
+}
+
+/* ---- the file ---- */
+
+static jx_err file_sha256(const char *path, char hex[65], jx_errmsg *msg)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return jx_msg(msg, JX_ERR_IO, "%s: %s", path, strerror(errno));
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char buf[1 << 16], md[32];
+    unsigned int mdlen = 0;
+    bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    size_t n;
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) ok = EVP_DigestUpdate(ctx, buf, n);
+    ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 32;
+    EVP_MD_CTX_free(ctx);
+    fclose(f);
+    if (!ok) return jx_msg(msg, JX_ERR_IO, "%s: read error", path);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    return JX_OK;
+}
+
+const char *jx_import_kind_str(jx_import_kind kind)
+{
+    switch (kind) {
+    case JX_IMPORT_TARGETS: return "targets";
+    case JX_IMPORT_ACTUALS: return "actuals";
+    case JX_IMPORT_BUDGET: return "budget";
+    }
+    return "?";
+}
+
+jx_err jx_import_kind_parse(const char *s, jx_import_kind *kind)
+{
+    if (!s || !kind) return JX_ERR_INVALID;
+    if (!strcmp(s, "targets")) *kind = JX_IMPORT_TARGETS;
+    else if (!strcmp(s, "actuals")) *kind = JX_IMPORT_ACTUALS;
+    else if (!strcmp(s, "budget")) *kind = JX_IMPORT_BUDGET;
+    else return JX_ERR_INVALID;
+    return JX_OK;
+}
+
+jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path, const jx_import_opts *opts,
+                      jx_import_result *res)
+{
+    jx_import_result local;
+    if (!res) res = &local;
+    memset(res, 0, sizeof *res);
+    if (!st || !path) return JX_ERR_INVALID;
+    imp m = {.st = st, .kind = kind, .o = opts, .res = res, .writing = true};
+    m.name = opts && opts->display_name ? opts->display_name : path;
+    m.max_errors = opts && opts->max_errors ? opts->max_errors : 1000;
+
+    jx_errmsg msg;
+    jx_err e = file_sha256(path, res->sha256, &msg);
+    if (e) return st_fail(st, e, "%s", msg.text);
+    jx_csv *csv = NULL;
+    e = jx_csv_open(path, &csv, &msg);
+    if (e) return st_fail(st, e, "%s", msg.text);
+    bool eof = false;
+    if ((e = read_header(&m, csv, &eof))) goto done;
+    jx_fmt_trunc(res->encoding, sizeof res->encoding, "%s", jx_csv_encoding(csv));
+
+    if ((e = st_begin(st))) goto done;
+    sqlite3_stmt *q = st_stmt(st, S_IMPORT_INSERT);
+    if (!q) {
+        e = JX_ERR_DB;
+        goto done;
+    }
+    st_bind_text(q, 1, jx_import_kind_str(kind));
+    st_bind_text(q, 2, m.name);
+    st_bind_text(q, 3, res->sha256);
+    st_bind_text(q, 4, res->encoding);
+    if (sqlite3_step(q) != SQLITE_DONE) {
+        e = st_dberr(st, "imports");
+        goto done;
+    }
+    m.import_id = sqlite3_last_insert_rowid(st->db);
+
+    int64_t nrows = 0;
+    for (;;) {
+        jx_csv_row row;
+        e = jx_csv_next(csv, &row, &eof);
+        if (e) {
+            st_fail(st, e, "%s", jx_csv_errmsg(csv));
+            goto done;
+        }
+        if (eof) break;
+        m.line = (int64_t)row.line;
+        if (!take_fields(&m, &row)) {
+            e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        bool blank = true;
+        for (int c = 0; c < C__COUNT && blank; c++) blank = !*m.f[c];
+        if (blank) continue; /* Excel writes ",,,,," for empty rows */
+        nrows++;
+        if (kind == JX_IMPORT_TARGETS) target_row(&m);
+        else if (kind == JX_IMPORT_ACTUALS) actual_row(&m);
+        else budget_row(&m);
+        if (opts && opts->on_progress && (nrows & 0xFFFF) == 0) opts->on_progress(opts->ctx, nrows);
+    }
+    for (size_t i = 0; kind == JX_IMPORT_TARGETS && i < m.nsubj; i++) {
+        const subj *s = &m.subj[i];
+        if (s->weighted_line && s->unweighted_line)
+            report(&m, "%s:%lld: column %s: %s gives weights on some indicators only (line %lld has one, line %lld "
+                       "has none): give all or none",
+                   m.name, (long long)s->unweighted_line, col_names[C_WEIGHT][0], s->label,
+                   (long long)s->weighted_line, (long long)s->unweighted_line);
+    }
+    if (nrows == 0 && m.errors == 0) {
+        e = st_fail(st, JX_ERR_FORMAT, "%s: no data rows under the header", m.name);
+        goto done;
+    }
+    if (m.errors) {
+        e = st_fail(st, JX_ERR_FORMAT, "%s: %zu error%s; nothing imported", m.name, m.errors, m.errors == 1 ? "" : "s");
+        goto done;
+    }
+    q = st_stmt(st, S_IMPORT_FINISH);
+    if (!q) {
+        e = JX_ERR_DB;
+        goto done;
+    }
+    sqlite3_bind_int64(q, 1, m.import_id);
+    sqlite3_bind_int64(q, 2, res->rows);
+    sqlite3_bind_int64(q, 3, res->replaced);
+    if (sqlite3_step(q) != SQLITE_DONE) {
+        e = st_dberr(st, "imports");
+        goto done;
+    }
+    sqlite3_reset(q);
+    if ((e = st_commit(st))) goto done;
+    res->import_id = m.import_id;
+done:
+    res->errors = m.errors;
+    if (e) {
+        st_rollback(st);
+        res->rows = res->replaced = res->subjects = 0;
+    }
+    jx_csv_close(csv);
+    jx_map_free(&m.subj_by_key);
+    jx_map_free(&m.keys);
+    jx_arena_free(&m.arena);
+    free(m.subj);
+    free(m.tg);
+    free(m.scratch);
+    return e;
+}

@@ -1,0 +1,313 @@
+/*
+ * store.c - open, migrate and close the SQLite store; the statement cache and
+ * transaction helpers the import and run modules use; the import history.
+ *
+ * Schema (version 1; docs/formats.md describes it for users):
+ *   imports        every import: kind, file, SHA-256, encoding, time, rows, rows replaced
+ *   subjects       部门整体 or 项目: (name, project, year) is the identity; code optional
+ *   targets        indicator rows; replaced_by marks rows a later import superseded
+ *   actuals        实际完成值 + 偏差原因, keyed by subject and (一级, 二级, 三级)
+ *   budgets        年初预算数 / 全年预算数 / 全年执行数 per subject
+ *   runs           a scoring run: rule set name, SHA-256 and text
+ *   run_subjects   totals, grades, flags, budget execution per subject
+ *   run_indicators ratio, points, flags, method per target row, with the actual row used
+ */
+#include "store_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util_int.h"
+
+#define BUSY_TIMEOUT_MS 30000
+
+static const char *const sql_text[S__COUNT] = {
+    [S_IMPORT_INSERT] = "INSERT INTO imports(kind, file, sha256, encoding) VALUES (?1, ?2, ?3, ?4)",
+    [S_IMPORT_FINISH] = "UPDATE imports SET rows = ?2, replaced = ?3 WHERE id = ?1",
+    [S_SUBJECT_FIND] = "SELECT id, code FROM subjects WHERE name = ?1 AND project = ?2 AND year = ?3",
+    [S_SUBJECT_INSERT] = "INSERT INTO subjects(code, name, project, year) VALUES (?1, ?2, ?3, ?4)",
+    [S_SUBJECT_SETCODE] = "UPDATE subjects SET code = ?2 WHERE id = ?1",
+    [S_TARGETS_REPLACE] = "UPDATE targets SET replaced_by = ?2 WHERE subject_id = ?1 AND replaced_by IS NULL",
+    [S_TARGET_INSERT] = "INSERT INTO targets(subject_id, import_id, line, seq, level1, level2, level3, op, target, "
+                        "unit, weight, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [S_TARGETS_OF] = "SELECT level1, level2, level3, op, target, unit FROM targets "
+                     "WHERE subject_id = ?1 AND replaced_by IS NULL ORDER BY seq",
+    [S_ACTUAL_REPLACE] = "UPDATE actuals SET replaced_by = ?5 WHERE subject_id = ?1 AND level3 = ?4 AND level1 = ?2 "
+                         "AND level2 = ?3 AND replaced_by IS NULL",
+    [S_ACTUAL_INSERT] = "INSERT INTO actuals(subject_id, import_id, line, level1, level2, level3, actual, reason) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_BUDGET_REPLACE] = "UPDATE budgets SET replaced_by = ?2 WHERE subject_id = ?1 AND replaced_by IS NULL",
+    [S_BUDGET_INSERT] = "INSERT INTO budgets(subject_id, import_id, line, initial, budget, spent) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_HISTORY] = "SELECT id, kind, file, sha256, encoding, imported_at, rows, replaced FROM imports ORDER BY id",
+    [S_RUN_INSERT] = "INSERT INTO runs(rules, rules_sha256, rules_source, label) VALUES (?1, ?2, ?3, ?4)",
+    [S_RUN_FINISH] = "UPDATE runs SET subjects = ?2, indicators = ?3 WHERE id = ?1",
+    [S_RUN_SUBJECT_INSERT] =
+        "INSERT INTO run_subjects(run_id, subject_id, total, grade, flags, weight_sum, points_sum, ind_weight, "
+        "ind_points, budget_scored, budget_initial, budget, spent, budget_rate, budget_weight, budget_points, "
+        "nscored, nna) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    [S_RUN_IND_INSERT] = "INSERT INTO run_indicators(run_id, subject_id, seq, target_id, actual_id, scored, method, "
+                         "weight, ratio, points, a, t, detail, flags) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    /* every current target with its current actual, subject by subject, in table order */
+    [S_SCORE_ROWS] =
+        "SELECT s.id, s.code, s.name, s.project, s.year, t.id, t.level1, t.level2, t.level3, t.op, t.target, "
+        "t.unit, t.weight, a.id, a.actual, a.reason "
+        "FROM subjects s JOIN targets t ON t.subject_id = s.id AND t.replaced_by IS NULL "
+        "LEFT JOIN actuals a ON a.subject_id = s.id AND a.level3 = t.level3 AND a.level1 = t.level1 "
+        "AND a.level2 = t.level2 AND a.replaced_by IS NULL "
+        "ORDER BY s.id, t.seq",
+    [S_BUDGET_OF] = "SELECT initial, budget, spent FROM budgets WHERE subject_id = ?1 AND replaced_by IS NULL",
+    [S_RUN_INFO] = "SELECT id, created_at, rules, rules_sha256, subjects, indicators, label FROM runs WHERE id = ?1",
+    [S_RUN_LATEST] = "SELECT max(id) FROM runs",
+    [S_RUN_SUBJECTS] =
+        "SELECT r.subject_id, s.code, s.name, s.project, s.year, r.total, r.grade, r.flags, r.weight_sum, "
+        "r.points_sum, r.ind_weight, r.ind_points, r.budget_scored, r.budget_initial, r.budget, r.spent, "
+        "r.budget_rate, r.budget_weight, r.budget_points, r.nscored, r.nna "
+        "FROM run_subjects r JOIN subjects s ON s.id = r.subject_id WHERE r.run_id = ?1 ORDER BY r.subject_id",
+    [S_RUN_INDICATORS] =
+        "SELECT t.level1, t.level2, t.level3, t.op, t.target, t.unit, t.note, a.actual, a.reason, i.scored, i.method, "
+        "i.weight, i.ratio, i.points, i.a, i.t, i.detail, i.flags, t.weight IS NOT NULL, s.year "
+        "FROM run_indicators i JOIN targets t ON t.id = i.target_id JOIN subjects s ON s.id = i.subject_id "
+        "LEFT JOIN actuals a ON a.id = i.actual_id "
+        "WHERE i.run_id = ?1 AND i.subject_id = ?2 ORDER BY i.seq",
+};
+
+/* Migrations: schema[v] takes user_version v to v + 1. */
+static const char *const schema[] = {
+    "CREATE TABLE imports(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('targets', 'actuals', 'budget')),\n"
+    "  file TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  encoding TEXT NOT NULL DEFAULT '',\n"
+    "  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
+    "  rows INTEGER NOT NULL DEFAULT 0,\n"
+    "  replaced INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE TABLE subjects(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT NOT NULL DEFAULT '',\n"
+    "  name TEXT NOT NULL,\n"
+    "  project TEXT NOT NULL DEFAULT '',\n"
+    "  year INTEGER NOT NULL,\n"
+    "  UNIQUE (name, project, year));\n"
+    "CREATE TABLE targets(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  subject_id INTEGER NOT NULL REFERENCES subjects(id),\n"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id),\n"
+    "  line INTEGER NOT NULL,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  level1 TEXT NOT NULL, level2 TEXT NOT NULL, level3 TEXT NOT NULL,\n"
+    "  op TEXT NOT NULL DEFAULT '', target TEXT NOT NULL, unit TEXT NOT NULL DEFAULT '',\n"
+    "  weight REAL, note TEXT NOT NULL DEFAULT '',\n"
+    "  replaced_by INTEGER REFERENCES imports(id));\n"
+    "CREATE INDEX targets_current ON targets(subject_id, seq) WHERE replaced_by IS NULL;\n"
+    "CREATE TABLE actuals(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  subject_id INTEGER NOT NULL REFERENCES subjects(id),\n"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id),\n"
+    "  line INTEGER NOT NULL,\n"
+    "  level1 TEXT NOT NULL, level2 TEXT NOT NULL, level3 TEXT NOT NULL,\n"
+    "  actual TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',\n"
+    "  replaced_by INTEGER REFERENCES imports(id));\n"
+    "CREATE INDEX actuals_current ON actuals(subject_id, level3) WHERE replaced_by IS NULL;\n"
+    "CREATE TABLE budgets(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  subject_id INTEGER NOT NULL REFERENCES subjects(id),\n"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id),\n"
+    "  line INTEGER NOT NULL,\n"
+    "  initial REAL, budget REAL NOT NULL, spent REAL NOT NULL,\n"
+    "  replaced_by INTEGER REFERENCES imports(id));\n"
+    "CREATE INDEX budgets_current ON budgets(subject_id) WHERE replaced_by IS NULL;\n"
+    "CREATE TABLE runs(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
+    "  rules TEXT NOT NULL, rules_sha256 TEXT NOT NULL, rules_source TEXT NOT NULL,\n"
+    "  label TEXT NOT NULL DEFAULT '',\n"
+    "  subjects INTEGER NOT NULL DEFAULT 0, indicators INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE TABLE run_subjects(\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  subject_id INTEGER NOT NULL REFERENCES subjects(id),\n"
+    "  total REAL NOT NULL, grade TEXT NOT NULL, flags INTEGER NOT NULL,\n"
+    "  weight_sum REAL NOT NULL, points_sum REAL NOT NULL, ind_weight REAL NOT NULL, ind_points REAL NOT NULL,\n"
+    "  budget_scored INTEGER NOT NULL, budget_initial REAL, budget REAL, spent REAL,\n"
+    "  budget_rate REAL, budget_weight REAL, budget_points REAL,\n"
+    "  nscored INTEGER NOT NULL, nna INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (run_id, subject_id)) WITHOUT ROWID;\n"
+    "CREATE TABLE run_indicators(\n"
+    "  run_id INTEGER NOT NULL, subject_id INTEGER NOT NULL, seq INTEGER NOT NULL,\n"
+    "  target_id INTEGER NOT NULL REFERENCES targets(id),\n"
+    "  actual_id INTEGER REFERENCES actuals(id),\n"
+    "  scored INTEGER NOT NULL, method INTEGER NOT NULL,\n"
+    "  weight REAL NOT NULL, ratio REAL NOT NULL, points REAL NOT NULL, a REAL, t REAL,\n"
+    "  detail INTEGER NOT NULL, flags INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (run_id, subject_id, seq),\n"
+    "  FOREIGN KEY (run_id, subject_id) REFERENCES run_subjects(run_id, subject_id)) WITHOUT ROWID;\n",
+};
+
+jx_err st_fail(jx_store *st, jx_err err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    jx_vfmt_trunc(st->errmsg, sizeof st->errmsg, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+jx_err st_dberr(jx_store *st, const char *what)
+{
+    return st_fail(st, JX_ERR_DB, "%s: %s", what, st->db ? sqlite3_errmsg(st->db) : "no database");
+}
+
+sqlite3_stmt *st_stmt(jx_store *st, st_id id)
+{
+    sqlite3_stmt *s = st->stmt[id];
+    if (s) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return s;
+    }
+    if (sqlite3_prepare_v3(st->db, sql_text[id], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[id], NULL) != SQLITE_OK) {
+        st_dberr(st, "prepare");
+        return NULL;
+    }
+    return st->stmt[id];
+}
+
+int st_bind_text(sqlite3_stmt *s, int i, const char *text)
+{
+    return sqlite3_bind_text(s, i, text ? text : "", -1, SQLITE_STATIC);
+}
+
+static jx_err exec(jx_store *st, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        st_fail(st, JX_ERR_DB, "%s", err ? err : sqlite3_errmsg(st->db));
+        sqlite3_free(err);
+        return JX_ERR_DB;
+    }
+    return JX_OK;
+}
+
+jx_err st_begin(jx_store *st)
+{
+    if (st->in_tx) return st_fail(st, JX_ERR_INVALID, "a transaction is already open");
+    jx_err e = exec(st, "BEGIN IMMEDIATE");
+    if (e == JX_OK) st->in_tx = true;
+    return e;
+}
+
+jx_err st_commit(jx_store *st)
+{
+    jx_err e = exec(st, "COMMIT");
+    if (e) {
+        st_rollback(st);
+        return e;
+    }
+    st->in_tx = false;
+    return JX_OK;
+}
+
+void st_rollback(jx_store *st)
+{
+    if (!st->in_tx) return;
+    for (int i = 0; i < S__COUNT; i++)
+        if (st->stmt[i]) sqlite3_reset(st->stmt[i]); /* a pending read would block ROLLBACK */
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->in_tx = false;
+}
+
+static jx_err migrate(jx_store *st)
+{
+    int version = 0;
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return st_dberr(st, "read schema version");
+    if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    int latest = (int)(sizeof schema / sizeof *schema);
+    if (version > latest)
+        return st_fail(st, JX_ERR_DB, "the database has schema version %d; this jixiao knows up to %d: upgrade jixiao",
+                       version, latest);
+    if (version == latest) return JX_OK;
+    jx_err e = st_begin(st);
+    if (e) return e;
+    for (int v = version; v < latest; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        if ((e = exec(st, schema[v])) || (e = exec(st, pragma))) {
+            st_rollback(st);
+            return e;
+        }
+    }
+    return st_commit(st);
+}
+
+jx_err jx_store_open(const char *path, jx_store **out, jx_errmsg *msg)
+{
+    if (!out || !path) return jx_msg(msg, JX_ERR_INVALID, "jx_store_open: NULL argument");
+    *out = NULL;
+    jx_store *st = calloc(1, sizeof *st);
+    if (!st) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+    jx_err e = JX_OK;
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        e = st_dberr(st, path);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    /* WAL lets readers go on while an import writes; foreign keys guard the links. */
+    if ((e = exec(st, "PRAGMA foreign_keys = ON")) || (e = exec(st, "PRAGMA journal_mode = WAL")) ||
+        (e = exec(st, "PRAGMA synchronous = FULL")))
+        goto fail;
+    if ((e = migrate(st))) goto fail;
+    *out = st;
+    return JX_OK;
+fail:
+    jx_msg(msg, e, "%s: %s", path, st->errmsg);
+    jx_store_close(st);
+    return e;
+}
+
+void jx_store_close(jx_store *st)
+{
+    if (!st) return;
+    st_rollback(st);
+    for (int i = 0; i < S__COUNT; i++) sqlite3_finalize(st->stmt[i]);
+    sqlite3_close(st->db);
+    free(st);
+}
+
+const char *jx_store_errmsg(const jx_store *st)
+{
+    return st ? st->errmsg : "no store";
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? (const char *)t : "";
+}
+
+jx_err jx_store_history(jx_store *st, jx_import_cb cb, void *ctx)
+{
+    if (!st || !cb) return JX_ERR_INVALID;
+    sqlite3_stmt *s = st_stmt(st, S_HISTORY);
+    if (!s) return JX_ERR_DB;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        jx_import_info info = {
+            .id = sqlite3_column_int64(s, 0), .kind = col_text(s, 1), .file = col_text(s, 2),
+            .sha256 = col_text(s, 3), .encoding = col_text(s, 4), .at = col_text(s, 5),
+            .rows = sqlite3_column_int64(s, 6), .replaced = sqlite3_column_int64(s, 7),
+        };
+        if (cb(&info, ctx)) break;
+    }
+    jx_err e = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? JX_OK : st_dberr(st, "history");
+    sqlite3_reset(s);
+    return e;
+}

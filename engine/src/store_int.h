@@ -1,0 +1,52 @@
+/*
+ * store_int.h - the inside of jx_store, shared by store.c, import.c and run.c:
+ * the connection, its prepared statements (prepared once, on first use, and
+ * reused) and transaction helpers. SQLite never appears in public headers.
+ */
+#ifndef JIXIAO_STORE_INT_H
+#define JIXIAO_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "jixiao/store.h"
+
+/* Every statement the engine runs; the SQL is in store.c. */
+typedef enum st_id {
+    S_IMPORT_INSERT, S_IMPORT_FINISH,
+    S_SUBJECT_FIND, S_SUBJECT_INSERT, S_SUBJECT_SETCODE,
+    S_TARGETS_REPLACE, S_TARGET_INSERT, S_TARGETS_OF,
+    S_ACTUAL_REPLACE, S_ACTUAL_INSERT,
+    S_BUDGET_REPLACE, S_BUDGET_INSERT,
+    S_HISTORY,
+    S_RUN_INSERT, S_RUN_FINISH, S_RUN_SUBJECT_INSERT, S_RUN_IND_INSERT,
+    S_SCORE_ROWS, S_BUDGET_OF,
+    S_RUN_INFO, S_RUN_LATEST, S_RUN_SUBJECTS, S_RUN_INDICATORS,
+    S__COUNT
+} st_id;
+
+struct jx_store {
+    sqlite3 *db;
+    char errmsg[JX_ERRMSG_MAX];
+    sqlite3_stmt *stmt[S__COUNT];
+    bool in_tx;
+};
+
+/* The statement, prepared on first use, reset and unbound; NULL on failure (errmsg set). */
+sqlite3_stmt *st_stmt(jx_store *st, st_id id);
+
+/* Record a failure: "what: sqlite's message" in st->errmsg; returns JX_ERR_DB. */
+jx_err st_dberr(jx_store *st, const char *what);
+
+/* Record a failure with our own text; returns err. */
+jx_err st_fail(jx_store *st, jx_err err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* BEGIN IMMEDIATE (takes the write lock at once, waiting up to the busy timeout), COMMIT, ROLLBACK. */
+jx_err st_begin(jx_store *st);
+jx_err st_commit(jx_store *st);
+void st_rollback(jx_store *st);
+
+/* Bind helpers: text with length -1 and SQLITE_STATIC (the caller keeps it alive until the step). */
+int st_bind_text(sqlite3_stmt *s, int i, const char *text);
+
+#endif
