@@ -18,6 +18,7 @@ typedef enum cli_format { FMT_TABLE, FMT_CSV, FMT_JSON } cli_format;
 /* Options common to all commands, parsed by the dispatcher. */
 typedef struct cli_ctx {
     const char *db_path;  /* --db, $JIXIAO_DB, or "./jixiao.db" */
+    bool db_given;        /* --db was on the command line (evaluate then keeps its data there) */
     const char *argv0;    /* program name for messages */
 } cli_ctx;
 
@@ -51,3 +52,37 @@ void table_print(cli_table *t, FILE *f, cli_format fmt);
 void table_free(cli_table *t);
 
 #endif
+
+/* common.c: set-up shared by commands */
+#include "jixiao/ruleset.h"
+#include "jixiao/run.h"
+#include "jixiao/store.h"
+
+/* Directories searched for rule sets by name: $JIXIAO_RULES (colon-separated), then
+ * ../share/jixiao/rules and ../rules beside the executable, then the install datadir. */
+typedef struct cli_rules_paths { /* storage behind the pointers cli_rules_dirs() returns */
+    char env[4096];
+    char exe_share[4096];
+    char exe_src[4096];
+} cli_rules_paths;
+size_t cli_rules_dirs(cli_rules_paths *storage, const char **dirs, size_t cap);
+/* Load a rule set by name or path, printing the error. NULL on failure. */
+jx_ruleset *cli_load_rules(const char *name_or_path);
+/* Open the store at path, printing the error. NULL on failure. */
+jx_store *cli_open_store(const char *path);
+/* Print a run's subjects (and, with indicators, each indicator) in the given format. */
+int cli_print_run(jx_store *st, int64_t run_id, const jx_run_filter *filter, cli_format fmt);
+/* Progress on standard error, only when it is a terminal. */
+void cli_progress(void *ctx, int64_t n);
+/* Print an error line (engine callbacks). */
+void cli_on_error(void *ctx, const char *message);
+/* Parse a whole decimal number; false when not one. */
+bool cli_parse_int64(const char *s, int64_t *out);
+
+int cmd_init(int argc, char **argv, cli_ctx *ctx);
+int cmd_import(int argc, char **argv, cli_ctx *ctx);
+int cmd_score(int argc, char **argv, cli_ctx *ctx);
+int cmd_show(int argc, char **argv, cli_ctx *ctx);
+int cmd_history(int argc, char **argv, cli_ctx *ctx);
+int cmd_rules(int argc, char **argv, cli_ctx *ctx);
+int cmd_evaluate(int argc, char **argv, cli_ctx *ctx);

@@ -10,6 +10,13 @@
 #include "cli.h"
 
 static const cli_cmd commands[] = {
+    {"evaluate", cmd_evaluate, "the main job: import targets, actuals and budget, score, print"},
+    {"init", cmd_init, "create or upgrade the database"},
+    {"import", cmd_import, "load targets, actuals or budget CSV/TSV files into the database"},
+    {"score", cmd_score, "score every department and project under a rule set; store the run"},
+    {"show", cmd_show, "one department's indicators with how each score was found"},
+    {"history", cmd_history, "list every import (file, SHA-256, rows, replaced rows)"},
+    {"rules", cmd_rules, "list, show and check rule sets"},
     {"value", cmd_value, "parse indicator value strings (指标值) and show their typed form"},
 };
 
@@ -53,8 +60,10 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             ctx.db_path = argv[++i];
+            ctx.db_given = true;
         } else if (!strncmp(a, "--db=", 5)) {
             ctx.db_path = a + 5;
+            ctx.db_given = true;
         } else {
             cli_error("unknown option '%s'", a);
             usage(stderr);

@@ -1,0 +1,134 @@
+/*
+ * cmd_evaluate.c - `jixiao evaluate`: the one-shot main job. Import targets,
+ * actuals and budget into an in-memory database (or --db), score, print.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "jixiao/import.h"
+
+static const char usage_text[] =
+    "usage: jixiao evaluate --targets T.csv --actuals A.csv [--budget B.csv] [--rules NAME|PATH]\n"
+    "                       [--format table|csv|json] [--show]\n"
+    "\n"
+    "The main job: load a 绩效目标表 (targets), the 实际完成值 (actuals) and the\n"
+    "budget execution, score every department and project, and print the totals.\n"
+    "Works in memory unless the global --db names a database to keep the data in.\n"
+    "Each option may be given more than once (several files of a kind).\n"
+    "\n"
+    "  --targets FILE    targets CSV/TSV (required)\n"
+    "  --actuals FILE    actuals CSV/TSV (required)\n"
+    "  --budget FILE     budget execution CSV/TSV (optional: without it 预算执行率 is n/a)\n"
+    "  --rules NAME      rule set (default mof-2020)\n"
+    "  --format F        table (default), csv, or json (with every indicator)\n"
+    "  --show            also print every subject's indicator table with explanations\n"
+    "  --out FILE.xlsx   the 自评表 workbook (not available yet: see issue #6)\n";
+
+#define MAX_FILES 64
+
+typedef struct files {
+    const char *path[MAX_FILES];
+    int n;
+} files;
+
+static bool add(files *f, const char *p)
+{
+    if (f->n >= MAX_FILES) return false;
+    f->path[f->n++] = p;
+    return true;
+}
+
+static int import_all(jx_store *st, jx_import_kind kind, const files *f)
+{
+    for (int i = 0; i < f->n; i++) {
+        jx_import_opts o = {.on_error = cli_on_error, .on_progress = cli_progress};
+        if (jx_import_file(st, kind, f->path[i], &o, NULL)) {
+            if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
+            cli_error("%s", jx_store_errmsg(st));
+            return EXIT_ERR;
+        }
+    }
+    return EXIT_OK;
+}
+
+int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
+{
+    static const struct option opts[] = {
+        {"targets", required_argument, NULL, 't'}, {"actuals", required_argument, NULL, 'a'},
+        {"budget", required_argument, NULL, 'b'},  {"rules", required_argument, NULL, 'r'},
+        {"format", required_argument, NULL, 'f'},  {"out", required_argument, NULL, 'o'},
+        {"show", no_argument, NULL, 's'},          {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    files t = {0}, a = {0}, b = {0};
+    const char *rules = NULL;
+    cli_format fmt = FMT_TABLE;
+    bool show = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+        case 'a':
+        case 'b':
+            if (!add(c == 't' ? &t : c == 'a' ? &a : &b, optarg)) {
+                cli_error("evaluate: at most %d files of a kind", MAX_FILES);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'r': rules = optarg; break;
+        case 's': show = true; break;
+        case 'f':
+            if (!cli_parse_format(optarg, &fmt)) {
+                cli_error("evaluate: --format must be table, csv or json");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'o':
+            cli_error("evaluate: --out: writing the 自评表 workbook is not available in this version yet");
+            return EXIT_USAGE;
+        case 'h': fputs(usage_text, stdout); return EXIT_OK;
+        default: fputs(usage_text, stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_error("evaluate: unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (!t.n || !a.n) {
+        cli_error("evaluate: --targets and --actuals are required");
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    jx_ruleset *rs = cli_load_rules(rules);
+    if (!rs) return EXIT_ERR;
+    jx_store *st = cli_open_store(ctx->db_given ? ctx->db_path : ":memory:");
+    if (!st) {
+        jx_ruleset_free(rs);
+        return EXIT_ERR;
+    }
+    int rc = import_all(st, JX_IMPORT_TARGETS, &t);
+    if (!rc) rc = import_all(st, JX_IMPORT_ACTUALS, &a);
+    if (!rc) rc = import_all(st, JX_IMPORT_BUDGET, &b);
+    if (!rc) {
+        jx_run_opts o = {.on_error = cli_on_error, .on_progress = cli_progress, .ctx = "subjects"};
+        jx_run_summary sum;
+        jx_err e = jx_run_score(st, rs, &o, &sum);
+        if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
+        if (e) {
+            cli_error("evaluate: %s", jx_store_errmsg(st));
+            rc = EXIT_ERR;
+        } else {
+            jx_run_filter f = {.indicators = fmt == FMT_JSON};
+            rc = cli_print_run(st, sum.run_id, &f, fmt);
+            if (!rc && show && fmt == FMT_TABLE) {
+                putchar('\n');
+                jx_run_filter all = {.indicators = true};
+                rc = cli_print_run(st, sum.run_id, &all, fmt);
+            }
+        }
+    }
+    jx_store_close(st);
+    jx_ruleset_free(rs);
+    return rc;
+}

@@ -1,0 +1,315 @@
+/*
+ * common.c - set-up shared by the commands: finding rule sets, opening the
+ * store, and printing a run in table, CSV or JSON form.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "jixiao/score.h"
+
+size_t cli_rules_dirs(cli_rules_paths *g_dirs_, const char **dirs, size_t cap)
+{
+    cli_rules_paths *g = g_dirs_;
+    size_t n = 0;
+    const char *env = getenv("JIXIAO_RULES");
+    if (env && *env) {
+        snprintf(g->env, sizeof g->env, "%s", env);
+        for (char *tok = strtok(g->env, ":"); tok && n < cap; tok = strtok(NULL, ":")) dirs[n++] = tok;
+    }
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        snprintf(g->exe_share, sizeof g->exe_share, "%.*s/../share/jixiao/rules", 4000, exe);
+        snprintf(g->exe_src, sizeof g->exe_src, "%.*s/../rules", 4000, exe);
+        if (n < cap) dirs[n++] = g->exe_share;
+        if (n < cap) dirs[n++] = g->exe_src;
+    }
+    if (n < cap) dirs[n++] = JX_INSTALL_RULES_DIR;
+    return n;
+}
+
+jx_ruleset *cli_load_rules(const char *name_or_path)
+{
+    const char *dirs[16];
+    cli_rules_paths paths;
+    size_t n = cli_rules_dirs(&paths, dirs, 16);
+    jx_ruleset *rs = NULL;
+    jx_errmsg msg;
+    if (jx_ruleset_load(name_or_path ? name_or_path : JX_RULESET_DEFAULT, dirs, n, &rs, &msg)) {
+        cli_error("%s", msg.text);
+        return NULL;
+    }
+    return rs;
+}
+
+jx_store *cli_open_store(const char *path)
+{
+    jx_store *st = NULL;
+    jx_errmsg msg;
+    if (jx_store_open(path, &st, &msg)) {
+        cli_error("%s", msg.text);
+        return NULL;
+    }
+    return st;
+}
+
+void cli_progress(void *ctx, int64_t n)
+{
+    const char *what = ctx ? ctx : "rows";
+    if (isatty(STDERR_FILENO)) fprintf(stderr, "\r%lld %s…", (long long)n, what);
+}
+
+void cli_on_error(void *ctx, const char *message)
+{
+    (void)ctx;
+    fprintf(stderr, "%s\n", message);
+}
+
+bool cli_parse_int64(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || errno) return false;
+    *out = v;
+    return true;
+}
+
+/* ---- printing a run ---- */
+
+typedef struct print_ctx {
+    cli_format fmt;
+    bool indicators;
+    bool first;
+    cli_table *table;
+} print_ctx;
+
+static void json_flags(FILE *f, unsigned flags)
+{
+    fputc('[', f);
+    bool first = true;
+    for (int i = 0; i < JX_FLAG_COUNT; i++)
+        if (flags & (1u << i)) {
+            if (!first) fputc(',', f);
+            json_str(f, jx_flag_name(1u << i));
+            first = false;
+        }
+    fputc(']', f);
+}
+
+static void fmt_num(char *buf, size_t cap, double x, int decimals)
+{
+    snprintf(buf, cap, "%.*f", decimals, x);
+}
+
+static int print_json_subject(const jx_run_subject *s, print_ctx *p)
+{
+    FILE *f = stdout;
+    const jx_result *r = &s->result;
+    fputs(p->first ? "\n{" : ",\n{", f);
+    p->first = false;
+    fputs("\"code\":", f);
+    json_str(f, s->code);
+    fputs(",\"name\":", f);
+    json_str(f, s->name);
+    fputs(",\"project\":", f);
+    json_str(f, s->project);
+    fprintf(f, ",\"year\":%d,\"total\":", s->year);
+    json_num(f, r->total);
+    fputs(",\"grade\":", f);
+    json_str(f, r->grade);
+    fputs(",\"flags\":", f);
+    json_flags(f, r->flags);
+    fputs(",\"budget\":", f);
+    if (r->budget_scored) {
+        fputs("{\"initial\":", f);
+        json_num(f, s->budget_initial);
+        fputs(",\"budget\":", f);
+        json_num(f, s->budget);
+        fputs(",\"spent\":", f);
+        json_num(f, s->spent);
+        fputs(",\"rate\":", f);
+        json_num(f, r->budget_rate);
+        fputs(",\"weight\":", f);
+        json_num(f, r->budget_weight);
+        fputs(",\"points\":", f);
+        json_num(f, r->budget_points);
+        fputc('}', f);
+    } else {
+        fputs("null", f);
+    }
+    fputs(",\"weight_sum\":", f);
+    json_num(f, r->weight_sum);
+    fputs(",\"points_sum\":", f);
+    json_num(f, r->points_sum);
+    if (p->indicators) {
+        fputs(",\"indicators\":[", f);
+        for (size_t i = 0; i < s->n; i++) {
+            const jx_run_indicator *in = &s->ind[i];
+            fputs(i ? ",{" : "{", f);
+            fputs("\"level1\":", f);
+            json_str(f, in->level1);
+            fputs(",\"level2\":", f);
+            json_str(f, in->level2);
+            fputs(",\"level3\":", f);
+            json_str(f, in->level3);
+            fputs(",\"op\":", f);
+            json_str(f, in->op);
+            fputs(",\"target\":", f);
+            json_str(f, in->target);
+            fputs(",\"unit\":", f);
+            json_str(f, in->unit);
+            fputs(",\"actual\":", f);
+            if (in->actual) json_str(f, in->actual);
+            else fputs("null", f);
+            fputs(",\"reason\":", f);
+            json_str(f, in->reason);
+            fprintf(f, ",\"scored\":%s,\"weight\":", in->score.scored ? "true" : "false");
+            if (in->score.scored) {
+                json_num(f, in->score.weight);
+                fputs(",\"ratio\":", f);
+                json_num(f, in->score.ratio);
+                fputs(",\"points\":", f);
+                json_num(f, in->score.points);
+            } else {
+                fputs("null,\"ratio\":null,\"points\":null", f);
+            }
+            fputs(",\"flags\":", f);
+            json_flags(f, in->score.flags);
+            fputs(",\"explain\":", f);
+            json_str(f, in->explain);
+            fputc('}', f);
+        }
+        fputc(']', f);
+    }
+    fputc('}', f);
+    return 0;
+}
+
+static void subject_cells(const jx_run_subject *s, char bufs[][64], const char **cells)
+{
+    const jx_result *r = &s->result;
+    cells[0] = s->code;
+    cells[1] = s->name;
+    cells[2] = *s->project ? s->project : "部门整体";
+    snprintf(bufs[0], 64, "%d", s->year);
+    cells[3] = bufs[0];
+    fmt_num(bufs[1], 64, r->total, 2);
+    cells[4] = bufs[1];
+    cells[5] = r->grade;
+    if (r->budget_scored) {
+        fmt_num(bufs[2], 64, r->budget_rate * 100, 1);
+        strcat(bufs[2], "%");
+    } else {
+        snprintf(bufs[2], 64, "—");
+    }
+    cells[6] = bufs[2];
+    jx_flags_str(r->flags, bufs[3], 64);
+    cells[7] = bufs[3];
+}
+
+static int print_subject(const jx_run_subject *s, void *ctx)
+{
+    print_ctx *p = ctx;
+    if (p->fmt == FMT_JSON) return print_json_subject(s, p);
+    if (!p->indicators) {
+        char bufs[4][64];
+        const char *cells[8];
+        subject_cells(s, bufs, cells);
+        if (p->fmt == FMT_CSV) { /* full precision for spreadsheets */
+            char total[64];
+            snprintf(total, sizeof total, "%.10g", s->result.total);
+            cells[4] = total;
+        }
+        table_add(p->table, cells);
+        return 0;
+    }
+    /* per-indicator listing (show) */
+    const jx_result *r = &s->result;
+    if (p->fmt == FMT_TABLE)
+        printf("%s%s%s · %s · %d\n", s->code, *s->code ? " " : "", s->name, *s->project ? s->project : "部门整体",
+               s->year);
+    static const char *const hdr[] = {"一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分", "计算", "标记"};
+    static const bool right[] = {false, false, false, false, false, true, true, false, false};
+    cli_table *t = table_new(9, hdr, right);
+    if (!t) return 1;
+    for (size_t i = 0; i < s->n; i++) {
+        const jx_run_indicator *in = &s->ind[i];
+        char target[256], w[32], pts[32], flags[128];
+        snprintf(target, sizeof target, "%s%s%s", in->op, in->target, strstr(in->target, in->unit) ? "" : in->unit);
+        if (in->score.scored) {
+            fmt_num(w, sizeof w, in->score.weight, 2);
+            fmt_num(pts, sizeof pts, in->score.points, 2);
+        } else {
+            snprintf(w, sizeof w, "—");
+            snprintf(pts, sizeof pts, "—");
+        }
+        jx_flags_str(in->score.flags, flags, sizeof flags);
+        const char *cells[9] = {in->level1, in->level2, in->level3, target, in->actual ? in->actual : "（未填报）",
+                                w, pts, in->explain, flags};
+        table_add(t, cells);
+    }
+    if (r->budget_scored) {
+        char rate[64], w[32], pts[32], how[128];
+        snprintf(rate, sizeof rate, "%.2f/%.2f万元", s->spent, s->budget);
+        fmt_num(w, sizeof w, r->budget_weight, 2);
+        fmt_num(pts, sizeof pts, r->budget_points, 2);
+        snprintf(how, sizeof how, "执行率 %.2f%% → min(1, %.4f) × %s", r->budget_rate * 100, r->budget_rate, w);
+        const char *cells[9] = {"预算执行率", "", "全年执行数/全年预算数", "", rate, w, pts, how, ""};
+        table_add(t, cells);
+    }
+    table_print(t, stdout, p->fmt);
+    table_free(t);
+    if (p->fmt == FMT_TABLE) {
+        char flags[256];
+        jx_flags_str(r->flags, flags, sizeof flags);
+        printf("总分 %.2f = 100 × %.4f / %.4f   等级 %s%s%s\n\n", r->total, r->points_sum, r->weight_sum, r->grade,
+               *flags ? "   标记 " : "", flags);
+    }
+    return 0;
+}
+
+int cli_print_run(jx_store *st, int64_t run_id, const jx_run_filter *filter, cli_format fmt)
+{
+    jx_run_info info;
+    if (jx_run_get(st, run_id, &info)) {
+        cli_error("%s", jx_store_errmsg(st));
+        return EXIT_ERR;
+    }
+    print_ctx p = {.fmt = fmt, .indicators = filter && filter->indicators, .first = true};
+    static const char *const hdr[] = {"部门编码", "部门名称", "项目", "年度", "总分", "等级", "预算执行率", "标记"};
+    static const bool right[] = {false, false, false, true, true, false, true, false};
+    if (!p.indicators && fmt != FMT_JSON) {
+        p.table = table_new(8, hdr, right);
+        if (!p.table) return EXIT_ERR;
+    }
+    if (fmt == FMT_JSON) {
+        printf("{\"run\":%lld,\"rules\":", (long long)info.id);
+        json_str(stdout, info.rules);
+        fputs(",\"rules_sha256\":", stdout);
+        json_str(stdout, info.rules_sha256);
+        fputs(",\"departments\":[", stdout);
+    }
+    jx_err e = jx_run_foreach(st, run_id, filter, print_subject, &p);
+    if (fmt == FMT_JSON) fputs("\n]}\n", stdout);
+    if (p.table) {
+        table_print(p.table, stdout, fmt);
+        table_free(p.table);
+        if (fmt == FMT_TABLE)
+            printf("\nrun %lld · rules %s (sha256 %.12s…) · %lld subjects\n", (long long)info.id, info.rules,
+                   info.rules_sha256, (long long)info.subjects);
+    }
+    if (e) {
+        cli_error("%s", jx_store_errmsg(st));
+        return EXIT_ERR;
+    }
+    return EXIT_OK;
+}
