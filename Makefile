@@ -1,6 +1,7 @@
 # Thin wrapper around CMake for people and CI. The program is build/jixiao.
 BUILD     ?= build
 BUILD_SAN ?= build-san
+BUILD_BENCH ?= build-bench
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
@@ -30,6 +31,12 @@ test-san: deps
 	cmake --build $(BUILD_SAN) -j $(JOBS)
 	ctest --test-dir $(BUILD_SAN) --output-on-failure -j $(JOBS)
 
+# Time every stage on generated data (docs/performance.md); SIZE=large adds 100k subjects.
+bench: deps
+	cmake -S . -B $(BUILD_BENCH) -DCMAKE_BUILD_TYPE=Release -DJIXIAO_TESTS=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD_BENCH) -j $(JOBS)
+	SIZE=$(SIZE) bash bench/bench.sh $(BUILD_BENCH)
+
 install: build
 	cmake --install $(BUILD)
 
@@ -37,4 +44,4 @@ format:
 	clang-format -i engine/include/jixiao/*.h engine/src/*.[ch] cli/*.[ch] tests/*.[ch]
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN)
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_BENCH)

@@ -146,6 +146,14 @@ static uint64_t fnv1a(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    /* FNV's low bits barely depend on the last bytes, and the keys here differ
+     * mostly at the end ("12\x1f产出指标\x1f…\x1f数量1"): the slot index takes the
+     * low bits, so finish with murmur3's avalanche or linear probing clusters. */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
     return h;
 }
 
