@@ -21,12 +21,37 @@ static const char *name_of(const jx_indicator *ind)
 }
 
 /* Index of the subtotal (l1, l2), added when new; -1 when the table is full. */
+/* The canonical level-1 name and its index in the rule set, remembered for the
+ * previous name: rows come grouped by level 1, and the alias lookup is the most
+ * expensive step of aggregation otherwise. */
+typedef struct l1memo {
+    const char *in, *out;
+    int k;
+} l1memo;
+
+static const char *level1_of(const jx_ruleset *rs, l1memo *m, const jx_indicator *ind, int *k)
+{
+    const char *name = ind->level1 ? ind->level1 : "";
+    if (!m->in || (m->in != name && strcmp(m->in, name))) {
+        m->in = name;
+        m->out = jx_ruleset_canonical_level1(rs, name);
+        m->k = rs_level1_index(rs, m->out);
+    }
+    if (k) *k = m->k;
+    return m->out;
+}
+
+static bool same(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
 static int subtotal(jx_result *res, const char *l1, const char *l2)
 {
-    for (size_t i = 0; i < res->nsub; i++) {
+    /* rows come grouped by level: look at the newest subtotals first */
+    for (size_t i = res->nsub; i-- > 0;) {
         const jx_subtotal *s = &res->sub[i];
-        if (!strcmp(s->level1, l1) && ((!l2 && !s->level2) || (l2 && s->level2 && !strcmp(s->level2, l2))))
-            return (int)i;
+        if (same(s->level2, l2) && same(s->level1, l1)) return (int)i;
     }
     if (res->nsub >= JX_MAX_SUBTOTALS) return -1;
     res->sub[res->nsub] = (jx_subtotal){.level1 = l1, .level2 = l2};
@@ -57,11 +82,12 @@ jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n, co
     if (ngiven && ngiven != nscored)
         return jx_msg(msg, JX_ERR_WEIGHTS,
                       "weights are given on %zu of %zu scored indicators: give all or none", ngiven, nscored);
+    l1memo memo = {0};
     if (defaulted) {
         for (size_t i = 0; i < n; i++) {
             if (inds[i].target.kind == JX_KIND_NA) continue;
-            const char *l1 = jx_ruleset_canonical_level1(rs, inds[i].level1 ? inds[i].level1 : "");
-            int k = rs_level1_index(rs, l1);
+            int k;
+            const char *l1 = level1_of(rs, &memo, &inds[i], &k);
             if (k < 0)
                 return jx_msg(msg, JX_ERR_WEIGHTS,
                               "%s: 一级指标 \"%s\" has no default weight in rule set %s; give weights in the 权重 column",
@@ -81,14 +107,16 @@ jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n, co
         }
         double w;
         if (defaulted) {
-            int k = rs_level1_index(rs, jx_ruleset_canonical_level1(rs, inds[i].level1 ? inds[i].level1 : ""));
+            int k;
+            level1_of(rs, &memo, &inds[i], &k);
             w = rs->l1[k].weight / count[k];
         } else {
             w = inds[i].weight;
         }
         scores[i].weight = w;
         if (any_imposed) {
-            int k = rs_level1_index(rs, jx_ruleset_canonical_level1(rs, inds[i].level1 ? inds[i].level1 : ""));
+            int k;
+            level1_of(rs, &memo, &inds[i], &k);
             if (k >= 0 && rs->l1[k].imposed) imposed_sum[k] += w;
         }
     }
@@ -98,9 +126,9 @@ jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n, co
     for (size_t i = 0; i < n; i++) {
         const jx_indicator *ind = &inds[i];
         double w = scores[i].weight;
-        const char *l1 = jx_ruleset_canonical_level1(rs, ind->level1 ? ind->level1 : "");
+        int k;
+        const char *l1 = level1_of(rs, &memo, ind, &k);
         if (any_imposed) {
-            int k = rs_level1_index(rs, l1);
             if (k >= 0 && rs->l1[k].imposed && imposed_sum[k] > 0) w = w * rs->l1[k].weight / imposed_sum[k];
         }
         jx_err e = jx_score_weighted(rs, ind, w, &scores[i], msg);
