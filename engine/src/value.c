@@ -38,8 +38,12 @@
 /* ------------------------------------------------------------------------ */
 /* Small byte-string helpers. All texts here are (pointer, length) pairs.   */
 
+/* The vocabulary tables are scanned entry by entry: reject on the first byte
+ * before measuring the literal (most entries differ there). */
 static bool has_prefix(const char *s, size_t n, const char *lit)
 {
+    if (!lit[0]) return true;
+    if (!n || s[0] != lit[0]) return false;
     size_t k = strlen(lit);
     return k <= n && memcmp(s, lit, k) == 0;
 }
@@ -52,6 +56,7 @@ static bool has_suffix(const char *s, size_t n, const char *lit)
 
 static bool is_lit(const char *s, size_t n, const char *lit)
 {
+    if (n && s[0] != lit[0]) return false;
     return strlen(lit) == n && memcmp(s, lit, n) == 0;
 }
 
