@@ -6,8 +6,9 @@ JIXIAO=${1:-build/jixiao}
 cd "$(dirname "$0")/.."
 echo "== jixiao evaluate on fixtures/demo (targets real, actuals and budget invented; see fixtures/README.md)"
 echo
+OUT="$(dirname "$JIXIAO")/demo-自评表.xlsx"
 "$JIXIAO" evaluate --targets fixtures/demo/targets.csv --actuals fixtures/demo/actuals.csv \
-    --budget fixtures/demo/budget.csv
+    --budget fixtures/demo/budget.csv --out "$OUT"
 echo
 echo "== one department in detail: jixiao evaluate ... --show (大竹县司法局)"
 echo

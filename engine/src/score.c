@@ -83,8 +83,7 @@ static bool unit_info(const char *u, int *family, double *factor)
     return false;
 }
 
-/* Factor that converts the actual into the target's unit, or false when not comparable. */
-static bool unit_factor(const jx_ruleset *rs, const char *tu, const char *au, double *f)
+bool jx_unit_factor(const jx_ruleset *rs, const char *tu, const char *au, double *f)
 {
     *f = 1;
     if (!*tu || !*au) return true; /* a bare number goes with any unit */
@@ -205,7 +204,7 @@ static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_sco
     double av;
     if (a->kind == JX_KIND_NUMBER) {
         double f;
-        if (!unit_factor(rs, t->unit, a->unit, &f))
+        if (!jx_unit_factor(rs, t->unit, a->unit, &f))
             return jx_msg(msg, JX_ERR_UNIT, "%s: actual unit \"%s\" is not comparable with target unit \"%s\"",
                           ind->level3 ? ind->level3 : "indicator", a->unit, t->unit);
         av = a->num * f;
