@@ -2,9 +2,11 @@
  * run.c - score the store subject by subject and record the run; read runs back.
  *
  * One pass over the current targets joined with their current actuals, in
- * subject order: each subject's rows are collected (strings in an arena that
- * is reset per subject, so memory stays flat), aggregated and written before
- * the next subject is read. The whole run is one transaction.
+ * subject order (st_visit_subjects(), also used by the what-if and sensitivity
+ * analyses to rescore in memory): each subject's rows are collected (strings
+ * in an arena that is reset per subject, so memory stays flat) and handed to a
+ * callback before the next subject is read. A run aggregates and writes each
+ * subject in that callback; the whole run is one transaction.
  */
 #include "jixiao/run.h"
 
@@ -68,11 +70,6 @@ static const char *dup(buf *b, sqlite3_stmt *s, int i)
     return jx_arena_strndup(&b->arena, t, strlen(t));
 }
 
-typedef struct subject_key {
-    int64_t id;
-    char label[256];
-} subject_key;
-
 static void run_error(const jx_run_opts *o, size_t *errors, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void run_error(const jx_run_opts *o, size_t *errors, const char *fmt, ...)
@@ -87,36 +84,171 @@ static void run_error(const jx_run_opts *o, size_t *errors, const char *fmt, ...
     o->on_error(o->ctx, m);
 }
 
-/* Aggregate the collected subject and write its rows. */
-static jx_err flush(jx_store *st, const jx_ruleset *rs, int64_t run_id, const subject_key *k, buf *b,
-                    const jx_run_opts *o, jx_run_summary *sum)
+/* ---- the current data, subject by subject ---- */
+
+typedef struct visit_state {
+    const st_visit *v;
+    buf b;
+    st_subject s;
+    char label[256];
+} visit_state;
+
+static void visit_error(visit_state *vs, const char *level3, const char *text)
 {
-    jx_budget bud = {0};
+    vs->s.errors++;
+    if (!vs->v->on_error) return;
+    char m[1024];
+    jx_fmt_trunc(m, sizeof m, "%s: %s: %s", vs->label, level3, text);
+    vs->v->on_error(vs->v->ctx, m);
+}
+
+/* Read the collected subject's budget and hand it to the callback. */
+static jx_err visit_flush(jx_store *st, visit_state *vs)
+{
+    st_subject *s = &vs->s;
+    memset(&s->budget, 0, sizeof s->budget);
     sqlite3_stmt *q = st_stmt(st, S_BUDGET_OF);
     if (!q) return JX_ERR_DB;
-    sqlite3_bind_int64(q, 1, k->id);
+    sqlite3_bind_int64(q, 1, s->id);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        bud.present = true;
-        bud.initial = sqlite3_column_double(q, 0);
-        bud.budget = sqlite3_column_double(q, 1);
-        bud.spent = sqlite3_column_double(q, 2);
+        s->budget.present = true;
+        s->budget.initial = sqlite3_column_double(q, 0);
+        s->budget.budget = sqlite3_column_double(q, 1);
+        s->budget.spent = sqlite3_column_double(q, 2);
     } else if (rc != SQLITE_DONE) {
         return st_dberr(st, "budgets");
     }
     sqlite3_reset(q);
+    s->ind = vs->b.ind;
+    s->target_id = vs->b.target_id;
+    s->actual_id = vs->b.actual_id;
+    s->n = vs->b.n;
+    s->label = vs->label;
+    return vs->v->on_subject(st, s, vs->v->ctx);
+}
 
+jx_err st_visit_subjects(jx_store *st, const st_visit *v)
+{
+    if (!st || !v || !v->on_subject) return JX_ERR_INVALID;
+    visit_state vs = {.v = v};
+    jx_err e = JX_OK;
+    sqlite3_stmt *rows = st_stmt(st, S_SCORE_ROWS);
+    if (!rows) return JX_ERR_DB;
+    buf *b = &vs.b;
+    st_subject *s = &vs.s;
+    int rc;
+    while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
+        int64_t sid = sqlite3_column_int64(rows, 0);
+        if (sid != s->id) {
+            if (s->id && (e = visit_flush(st, &vs))) goto done;
+            b->n = 0;
+            jx_arena_free(&b->arena);
+            memset(s, 0, sizeof *s);
+            s->id = sid;
+            s->code = dup(b, rows, 1);
+            s->name = dup(b, rows, 2);
+            s->project = dup(b, rows, 3);
+            s->year = sqlite3_column_int(rows, 4);
+            if (!s->code || !s->name || !s->project) {
+                e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+                goto done;
+            }
+            jx_fmt_trunc(vs.label, sizeof vs.label, "%s%s%s %d", s->name, *s->project ? " / " : "", s->project,
+                         s->year);
+        }
+        if (!buf_reserve(b, b->n + 1)) {
+            e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        size_t i = b->n++;
+        jx_indicator *ind = &b->ind[i];
+        memset(ind, 0, sizeof *ind);
+        ind->year = s->year;
+        b->target_id[i] = sqlite3_column_int64(rows, 5);
+        ind->level1 = dup(b, rows, 6);
+        ind->level2 = dup(b, rows, 7);
+        ind->level3 = dup(b, rows, 8);
+        if (!ind->level1 || !ind->level2 || !ind->level3) {
+            e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        b->actual_id[i] = 0;
+        jx_errmsg msg;
+        if (jx_value_parse_cells(col(rows, 9), col(rows, 10), col(rows, 11), &ind->target, &msg)) {
+            visit_error(&vs, ind->level3, msg.text);
+            continue;
+        }
+        if (sqlite3_column_type(rows, 12) != SQLITE_NULL) {
+            ind->has_weight = true;
+            ind->weight = sqlite3_column_double(rows, 12);
+        }
+        b->actual_id[i] = sqlite3_column_type(rows, 13) == SQLITE_NULL ? 0 : sqlite3_column_int64(rows, 13);
+        if (b->actual_id[i]) {
+            const char *a = col(rows, 14);
+            if (jx_value_parse(a, strlen(a), &ind->actual, &msg)) {
+                visit_error(&vs, ind->level3, msg.text);
+                continue;
+            }
+            ind->has_actual = true;
+            ind->has_reason = *col(rows, 15) != '\0';
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        e = st_dberr(st, "targets");
+        goto done;
+    }
+    sqlite3_reset(rows); /* before the last callback: it may write */
+    if (s->id) e = visit_flush(st, &vs);
+    else e = st_fail(st, JX_ERR_NOTFOUND, "no targets to score: import targets first");
+done:
+    sqlite3_reset(rows);
+    buf_free(b);
+    return e;
+}
+
+/* ---- scoring runs ---- */
+
+typedef struct run_state {
+    const jx_ruleset *rs;
+    const jx_run_opts *opts;
+    jx_run_summary *sum;
+    int64_t run_id;
+    jx_score *sc; /* scores of the current subject, grown as needed */
+    size_t cap;
+} run_state;
+
+static void run_row_error(void *ctx, const char *message)
+{
+    run_state *r = ctx;
+    run_error(r->opts, &r->sum->errors, "%s", message);
+}
+
+/* Aggregate one subject and write its rows. */
+static jx_err run_subject(jx_store *st, st_subject *s, void *ctx)
+{
+    run_state *rs_ = ctx;
+    const jx_run_opts *o = rs_->opts;
+    jx_run_summary *sum = rs_->sum;
+    if (s->n > rs_->cap) {
+        size_t cap = rs_->cap ? rs_->cap : 64;
+        while (cap < s->n) cap *= 2;
+        jx_score *sc = realloc(rs_->sc, cap * sizeof *sc);
+        if (!sc) return st_fail(st, JX_ERR_NOMEM, "out of memory");
+        rs_->sc = sc;
+        rs_->cap = cap;
+    }
     jx_result r;
     jx_errmsg msg;
-    if (jx_aggregate(rs, b->ind, b->n, &bud, b->sc, &r, &msg)) {
-        run_error(o, &sum->errors, "%s: %s", k->label, msg.text);
+    if (jx_aggregate(rs_->rs, s->ind, s->n, &s->budget, rs_->sc, &r, &msg)) {
+        run_error(o, &sum->errors, "%s: %s", s->label, msg.text);
         return JX_OK;
     }
     if (sum->errors) return JX_OK; /* the run will not be stored: skip the writes */
-    q = st_stmt(st, S_RUN_SUBJECT_INSERT);
+    sqlite3_stmt *q = st_stmt(st, S_RUN_SUBJECT_INSERT);
     if (!q) return JX_ERR_DB;
-    sqlite3_bind_int64(q, 1, run_id);
-    sqlite3_bind_int64(q, 2, k->id);
+    sqlite3_bind_int64(q, 1, rs_->run_id);
+    sqlite3_bind_int64(q, 2, s->id);
     sqlite3_bind_double(q, 3, r.total);
     st_bind_text(q, 4, r.grade);
     sqlite3_bind_int64(q, 5, r.flags);
@@ -125,10 +257,10 @@ static jx_err flush(jx_store *st, const jx_ruleset *rs, int64_t run_id, const su
     sqlite3_bind_double(q, 8, r.ind_weight);
     sqlite3_bind_double(q, 9, r.ind_points);
     sqlite3_bind_int(q, 10, r.budget_scored);
-    if (bud.present) {
-        sqlite3_bind_double(q, 11, bud.initial);
-        sqlite3_bind_double(q, 12, bud.budget);
-        sqlite3_bind_double(q, 13, bud.spent);
+    if (s->budget.present) {
+        sqlite3_bind_double(q, 11, s->budget.initial);
+        sqlite3_bind_double(q, 12, s->budget.budget);
+        sqlite3_bind_double(q, 13, s->budget.spent);
     }
     if (r.budget_scored) {
         sqlite3_bind_double(q, 14, r.budget_rate);
@@ -140,28 +272,29 @@ static jx_err flush(jx_store *st, const jx_ruleset *rs, int64_t run_id, const su
     if (sqlite3_step(q) != SQLITE_DONE) return st_dberr(st, "run_subjects");
     q = st_stmt(st, S_RUN_IND_INSERT);
     if (!q) return JX_ERR_DB;
-    for (size_t i = 0; i < b->n; i++) {
-        const jx_score *s = &b->sc[i];
+    for (size_t i = 0; i < s->n; i++) {
+        const jx_score *sc = &rs_->sc[i];
         sqlite3_reset(q);
-        sqlite3_bind_int64(q, 1, run_id);
-        sqlite3_bind_int64(q, 2, k->id);
+        sqlite3_bind_int64(q, 1, rs_->run_id);
+        sqlite3_bind_int64(q, 2, s->id);
         sqlite3_bind_int64(q, 3, (sqlite3_int64)i);
-        sqlite3_bind_int64(q, 4, b->target_id[i]);
-        if (b->actual_id[i]) sqlite3_bind_int64(q, 5, b->actual_id[i]);
+        sqlite3_bind_int64(q, 4, s->target_id[i]);
+        if (s->actual_id[i]) sqlite3_bind_int64(q, 5, s->actual_id[i]);
         else sqlite3_bind_null(q, 5);
-        sqlite3_bind_int(q, 6, s->scored);
-        sqlite3_bind_int(q, 7, s->method);
-        sqlite3_bind_double(q, 8, s->weight);
-        sqlite3_bind_double(q, 9, s->ratio);
-        sqlite3_bind_double(q, 10, s->points);
-        sqlite3_bind_double(q, 11, s->a);
-        sqlite3_bind_double(q, 12, s->t);
-        sqlite3_bind_int(q, 13, s->detail);
-        sqlite3_bind_int64(q, 14, s->flags);
+        sqlite3_bind_int(q, 6, sc->scored);
+        sqlite3_bind_int(q, 7, sc->method);
+        sqlite3_bind_double(q, 8, sc->weight);
+        sqlite3_bind_double(q, 9, sc->ratio);
+        sqlite3_bind_double(q, 10, sc->points);
+        sqlite3_bind_double(q, 11, sc->a);
+        sqlite3_bind_double(q, 12, sc->t);
+        sqlite3_bind_int(q, 13, sc->detail);
+        sqlite3_bind_int64(q, 14, sc->flags);
         if (sqlite3_step(q) != SQLITE_DONE) return st_dberr(st, "run_indicators");
     }
     sum->subjects++;
-    sum->indicators += (int64_t)b->n;
+    sum->indicators += (int64_t)s->n;
+    if (o && o->on_progress && sum->subjects % 1000 == 0) o->on_progress(o->ctx, sum->subjects);
     return JX_OK;
 }
 
@@ -173,8 +306,7 @@ jx_err jx_run_score(jx_store *st, const jx_ruleset *rs, const jx_run_opts *opts,
     if (!st || !rs) return JX_ERR_INVALID;
     jx_err e = st_begin(st);
     if (e) return e;
-    buf b = {0};
-    int64_t run_id = 0;
+    run_state r = {.rs = rs, .opts = opts, .sum = sum};
     sqlite3_stmt *q = st_stmt(st, S_RUN_INSERT);
     if (!q) {
         e = JX_ERR_DB;
@@ -188,74 +320,9 @@ jx_err jx_run_score(jx_store *st, const jx_ruleset *rs, const jx_run_opts *opts,
         e = st_dberr(st, "runs");
         goto done;
     }
-    run_id = sqlite3_last_insert_rowid(st->db);
-
-    sqlite3_stmt *rows = st_stmt(st, S_SCORE_ROWS);
-    if (!rows) {
-        e = JX_ERR_DB;
-        goto done;
-    }
-    subject_key k = {0};
-    int rc;
-    while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
-        int64_t sid = sqlite3_column_int64(rows, 0);
-        if (sid != k.id) {
-            if (k.id && (e = flush(st, rs, run_id, &k, &b, opts, sum))) goto done;
-            if (k.id && opts && opts->on_progress && sum->subjects % 1000 == 0 && sum->subjects)
-                opts->on_progress(opts->ctx, sum->subjects);
-            k.id = sid;
-            const char *project = col(rows, 3);
-            jx_fmt_trunc(k.label, sizeof k.label, "%s%s%s %d", col(rows, 2), *project ? " / " : "", project,
-                         sqlite3_column_int(rows, 4));
-            b.n = 0;
-            jx_arena_free(&b.arena);
-        }
-        if (!buf_reserve(&b, b.n + 1)) {
-            e = st_fail(st, JX_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        size_t i = b.n++;
-        jx_indicator *ind = &b.ind[i];
-        memset(ind, 0, sizeof *ind);
-        ind->year = sqlite3_column_int(rows, 4);
-        b.target_id[i] = sqlite3_column_int64(rows, 5);
-        ind->level1 = dup(&b, rows, 6);
-        ind->level2 = dup(&b, rows, 7);
-        ind->level3 = dup(&b, rows, 8);
-        if (!ind->level1 || !ind->level2 || !ind->level3) {
-            e = st_fail(st, JX_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        jx_errmsg msg;
-        if (jx_value_parse_cells(col(rows, 9), col(rows, 10), col(rows, 11), &ind->target, &msg)) {
-            run_error(opts, &sum->errors, "%s: %s: %s", k.label, ind->level3, msg.text);
-            continue;
-        }
-        if (sqlite3_column_type(rows, 12) != SQLITE_NULL) {
-            ind->has_weight = true;
-            ind->weight = sqlite3_column_double(rows, 12);
-        }
-        b.actual_id[i] = sqlite3_column_type(rows, 13) == SQLITE_NULL ? 0 : sqlite3_column_int64(rows, 13);
-        if (b.actual_id[i]) {
-            const char *a = col(rows, 14);
-            if (jx_value_parse(a, strlen(a), &ind->actual, &msg)) {
-                run_error(opts, &sum->errors, "%s: %s: %s", k.label, ind->level3, msg.text);
-                continue;
-            }
-            ind->has_actual = true;
-            ind->has_reason = *col(rows, 15) != '\0';
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        e = st_dberr(st, "targets");
-        goto done;
-    }
-    if (k.id && (e = flush(st, rs, run_id, &k, &b, opts, sum))) goto done;
-    sqlite3_reset(rows);
-    if (!k.id) {
-        e = st_fail(st, JX_ERR_NOTFOUND, "no targets to score: import targets first");
-        goto done;
-    }
+    r.run_id = sqlite3_last_insert_rowid(st->db);
+    st_visit v = {.on_subject = run_subject, .on_error = run_row_error, .ctx = &r};
+    if ((e = st_visit_subjects(st, &v))) goto done;
     if (sum->errors) {
         e = st_fail(st, JX_ERR_FORMAT, "%zu subject%s could not be scored; no run stored", sum->errors,
                     sum->errors == 1 ? "" : "s");
@@ -266,7 +333,7 @@ jx_err jx_run_score(jx_store *st, const jx_ruleset *rs, const jx_run_opts *opts,
         e = JX_ERR_DB;
         goto done;
     }
-    sqlite3_bind_int64(q, 1, run_id);
+    sqlite3_bind_int64(q, 1, r.run_id);
     sqlite3_bind_int64(q, 2, sum->subjects);
     sqlite3_bind_int64(q, 3, sum->indicators);
     if (sqlite3_step(q) != SQLITE_DONE) {
@@ -275,13 +342,13 @@ jx_err jx_run_score(jx_store *st, const jx_ruleset *rs, const jx_run_opts *opts,
     }
     sqlite3_reset(q);
     e = st_commit(st);
-    if (!e) sum->run_id = run_id;
+    if (!e) sum->run_id = r.run_id;
 done:
     if (e) {
         st_rollback(st);
         sum->run_id = 0;
     }
-    buf_free(&b);
+    free(r.sc);
     return e;
 }
 

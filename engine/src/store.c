@@ -11,6 +11,9 @@
  *   runs           a scoring run: rule set name, SHA-256 and text
  *   run_subjects   totals, grades, flags, budget execution per subject
  *   run_indicators ratio, points, flags, method per target row, with the actual row used
+ * Version 2 adds:
+ *   scenarios      saved what-if scenarios: name, baseline and scenario rule-set names, selection
+ *   scenario_items their level-1 weights and replaced actuals, in order
  */
 #include "store_int.h"
 
@@ -73,6 +76,20 @@ static const char *const sql_text[S__COUNT] = {
         "FROM run_indicators i JOIN targets t ON t.id = i.target_id JOIN subjects s ON s.id = i.subject_id "
         "LEFT JOIN actuals a ON a.id = i.actual_id "
         "WHERE i.run_id = ?1 AND i.subject_id = ?2 ORDER BY i.seq",
+    /* saved what-if scenarios (schema 2); a name saved again replaces (and keeps) the older one */
+    [S_SCENARIO_FIND] = "SELECT id, name, created_at, base_rules, rules, year, kind FROM scenarios "
+                        "WHERE name = ?1 AND replaced_by IS NULL ORDER BY id DESC LIMIT 1",
+    [S_SCENARIO_INSERT] = "INSERT INTO scenarios(name, base_rules, rules, year, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_SCENARIO_REPLACE] = "UPDATE scenarios SET replaced_by = ?2 WHERE name = ?1 AND replaced_by IS NULL AND id <> ?2",
+    [S_SCENARIO_ITEM_INSERT] = "INSERT INTO scenario_items(scenario_id, seq, kind, level1, weight, dept, project, "
+                               "level3, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_SCENARIO_ITEMS] = "SELECT kind, level1, weight, dept, project, level3, value FROM scenario_items "
+                         "WHERE scenario_id = ?1 ORDER BY seq",
+    [S_SCENARIO_LIST] =
+        "SELECT s.id, s.name, s.created_at, s.base_rules, s.rules, s.year, s.kind, "
+        "(SELECT count(*) FROM scenario_items i WHERE i.scenario_id = s.id AND i.kind = 'weight'), "
+        "(SELECT count(*) FROM scenario_items i WHERE i.scenario_id = s.id AND i.kind = 'set') "
+        "FROM scenarios s WHERE s.replaced_by IS NULL ORDER BY s.name, s.id",
 };
 
 /* Migrations: schema[v] takes user_version v to v + 1. */
@@ -145,7 +162,26 @@ static const char *const schema[] = {
     "  detail INTEGER NOT NULL, flags INTEGER NOT NULL,\n"
     "  PRIMARY KEY (run_id, subject_id, seq),\n"
     "  FOREIGN KEY (run_id, subject_id) REFERENCES run_subjects(run_id, subject_id)) WITHOUT ROWID;\n",
+    /* 1 → 2: saved what-if scenarios (jixiao whatif --save); version-1 files gain the two tables */
+    "CREATE TABLE scenarios(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),\n"
+    "  base_rules TEXT NOT NULL DEFAULT '',\n"
+    "  rules TEXT NOT NULL DEFAULT '',\n"
+    "  year INTEGER NOT NULL DEFAULT 0,\n"
+    "  kind INTEGER NOT NULL DEFAULT 0,\n"
+    "  replaced_by INTEGER REFERENCES scenarios(id));\n"
+    "CREATE INDEX scenarios_current ON scenarios(name) WHERE replaced_by IS NULL;\n"
+    "CREATE TABLE scenario_items(\n"
+    "  scenario_id INTEGER NOT NULL REFERENCES scenarios(id),\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('weight', 'set')),\n"
+    "  level1 TEXT, weight REAL,\n"
+    "  dept TEXT, project TEXT, level3 TEXT, value TEXT,\n"
+    "  PRIMARY KEY (scenario_id, seq)) WITHOUT ROWID;\n",
 };
+_Static_assert(sizeof schema / sizeof *schema == JX_SCHEMA_VERSION, "one migration per schema version");
 
 jx_err st_fail(jx_store *st, jx_err err, const char *fmt, ...)
 {
@@ -235,6 +271,21 @@ static jx_err migrate(jx_store *st)
     if (version == latest) return JX_OK;
     jx_err e = st_begin(st);
     if (e) return e;
+    /* Another process may have migrated while this one waited for the write
+     * lock (two first imports into a new file): read the version again. */
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK) {
+        e = st_dberr(st, "read schema version");
+        st_rollback(st);
+        return e;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (version >= latest) {
+        st_rollback(st);
+        return version == latest ? JX_OK
+                                 : st_fail(st, JX_ERR_DB, "the database has schema version %d; this jixiao knows "
+                                                          "up to %d: upgrade jixiao", version, latest);
+    }
     for (int v = version; v < latest; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);

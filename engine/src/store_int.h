@@ -1,5 +1,6 @@
 /*
- * store_int.h - the inside of jx_store, shared by store.c, import.c and run.c:
+ * store_int.h - the inside of jx_store, shared by store.c, import.c, run.c and the analyses
+ * (whatif.c, sensitivity.c):
  * the connection, its prepared statements (prepared once, on first use, and
  * reused) and transaction helpers. SQLite never appears in public headers.
  */
@@ -8,7 +9,10 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 
+#include "jixiao/aggregate.h"
+#include "jixiao/score.h"
 #include "jixiao/store.h"
 
 /* Every statement the engine runs; the SQL is in store.c. */
@@ -22,6 +26,8 @@ typedef enum st_id {
     S_RUN_INSERT, S_RUN_FINISH, S_RUN_SUBJECT_INSERT, S_RUN_IND_INSERT,
     S_SCORE_ROWS, S_BUDGET_OF,
     S_RUN_INFO, S_RUN_LATEST, S_RUN_SUBJECTS, S_RUN_INDICATORS,
+    S_SCENARIO_FIND, S_SCENARIO_INSERT, S_SCENARIO_REPLACE, S_SCENARIO_ITEM_INSERT, S_SCENARIO_ITEMS,
+    S_SCENARIO_LIST,
     S__COUNT
 } st_id;
 
@@ -48,5 +54,36 @@ void st_rollback(jx_store *st);
 
 /* Bind helpers: text with length -1 and SQLITE_STATIC (the caller keeps it alive until the step). */
 int st_bind_text(sqlite3_stmt *s, int i, const char *text);
+
+/* ---- the current data, subject by subject (run.c) ----
+ * Used by jx_run_score() and by the in-memory rescoring of what-if and
+ * sensitivity analyses: every subject that has current targets, with its
+ * indicators parsed and its budget figures, in subject order. Buffers are
+ * reused from one subject to the next, so memory stays flat. */
+typedef struct st_subject {
+    int64_t id;
+    const char *code, *name, *project; /* project "" = 部门整体 */
+    int year;
+    const char *label;                 /* "NAME / PROJECT YEAR" for messages */
+    jx_indicator *ind;                 /* n indicators; the callback may modify them (scratch) */
+    const int64_t *target_id;          /* n target row ids */
+    const int64_t *actual_id;          /* n actual row ids, 0 when none */
+    size_t n;
+    jx_budget budget;                  /* present == false when there is no budget row */
+    size_t errors;                     /* rows that did not parse (each reported through on_error) */
+} st_subject;
+
+typedef struct st_visit {
+    /* Called for each subject; a non-OK return stops the visit and is returned. */
+    jx_err (*on_subject)(jx_store *st, st_subject *s, void *ctx);
+    /* Called for each row whose target or actual does not parse. May be NULL. */
+    void (*on_error)(void *ctx, const char *message);
+    void *ctx;
+} st_visit;
+
+/* Visit every subject that has current targets. Strings and arrays of *s are valid during the
+ * callback only. Returns JX_OK, the callback's error, JX_ERR_NOTFOUND when there are no targets
+ * (message set), JX_ERR_DB or JX_ERR_NOMEM. */
+jx_err st_visit_subjects(jx_store *st, const st_visit *v);
 
 #endif

@@ -1,0 +1,494 @@
+/*
+ * cmd_whatif.c - `jixiao whatif`: rescore the current data under a scenario
+ * (rule set, level-1 weights, replaced actuals), compare with the baseline;
+ * save, list and re-run scenarios.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "jixiao/whatif.h"
+
+static const char usage_text[] =
+    "usage: jixiao [--db PATH] whatif [--rules NAME] [--weight LEVEL1=W]... [--set SPEC]...\n"
+    "                                [--base-rules NAME] [--save NAME] [--load NAME]\n"
+    "                                [--departments|--projects] [--year Y] [--format "
+    "table|csv|json]\n"
+    "       jixiao [--db PATH] whatif --list [--format table|csv|json]\n"
+    "\n"
+    "Score the current data twice, in memory, without touching anything stored:\n"
+    "the baseline, and a scenario with another rule set, other level-1 weights or\n"
+    "replaced actuals. Print per subject both totals, Δ, both ranks (departments\n"
+    "and projects apart, each year apart), Δrank and any grade change, then the\n"
+    "Spearman ρ and Kendall τ-b between the rankings and the number of grade changes.\n"
+    "\n"
+    "  --rules NAME         the scenario's rule set (default: the baseline's)\n"
+    "  --weight L1=W        impose a level-1 weight: the indicator weights under\n"
+    "                       L1 are rescaled to sum to W (given or defaulted), then\n"
+    "                       the total is rescaled to 100. 预算执行率=W sets the\n"
+    "                       budget-execution weight. Repeatable.\n"
+    "  --set SPEC           replace an actual: \"DEPT[/PROJECT]:三级指标=VALUE\", DEPT a\n"
+    "                       部门编码 or 部门名称. Repeatable.\n"
+    "  --base-rules NAME    the baseline rule set (default: the newest run's, else mof-2020)\n"
+    "  --save NAME          save the scenario under NAME (after it ran)\n"
+    "  --load NAME          re-run a saved scenario, on the subjects it was saved with\n"
+    "                       (weights and sets given too are added; a selection replaces)\n"
+    "  --list               list the saved scenarios\n"
+    "  --departments        only 部门整体 subjects;  --projects  only projects\n"
+    "  --year Y             only that year (a --set must match one subject)\n"
+    "  --format F           table (default), csv or json\n";
+
+typedef struct wargs {
+    const char **wname;
+    double *w;
+    size_t nw, wcap;
+    jx_whatif_set *sets;
+    char **setbuf;
+    size_t ns, scap;
+} wargs;
+
+static bool grow(void **p, size_t *cap, size_t n, size_t sz)
+{
+    if (n <= *cap) return true;
+    size_t c = *cap ? *cap * 2 : 8;
+    while (c < n)
+        c *= 2;
+    void *q = realloc(*p, c * sz);
+    if (!q) return false;
+    *p = q;
+    *cap = c;
+    return true;
+}
+
+static bool add_weight(wargs *a, const char *name, double w)
+{
+    size_t c1 = a->wcap, c2 = a->wcap;
+    if (!grow((void **)&a->wname, &c1, a->nw + 1, sizeof *a->wname) ||
+        !grow((void **)&a->w, &c2, a->nw + 1, sizeof *a->w))
+        return false;
+    a->wcap = c1 < c2 ? c1 : c2;
+    a->wname[a->nw] = name;
+    a->w[a->nw++] = w;
+    return true;
+}
+
+static bool add_set(wargs *a, const jx_whatif_set *s, char *buf)
+{
+    size_t c1 = a->scap, c2 = a->scap;
+    if (!grow((void **)&a->sets, &c1, a->ns + 1, sizeof *a->sets) ||
+        !grow((void **)&a->setbuf, &c2, a->ns + 1, sizeof *a->setbuf))
+        return false;
+    a->scap = c1 < c2 ? c1 : c2;
+    a->sets[a->ns] = *s;
+    a->setbuf[a->ns++] = buf;
+    return true;
+}
+
+static void wargs_free(wargs *a)
+{
+    for (size_t i = 0; i < a->ns; i++)
+        free(a->setbuf[i]);
+    free(a->setbuf);
+    free(a->sets);
+    free(a->wname);
+    free(a->w);
+}
+
+/* "产出指标=60": the name is everything before the last '=' (argv is modified) */
+static int parse_weight(char *arg, wargs *a)
+{
+    char *eq = strrchr(arg, '=');
+    char *end;
+    if (!eq || eq == arg) {
+        cli_error("whatif: --weight wants LEVEL1=W, e.g. 产出指标=60 (got \"%s\")", arg);
+        return EXIT_USAGE;
+    }
+    *eq = '\0';
+    errno = 0;
+    double w = strtod(eq + 1, &end);
+    if (!eq[1] || *end || errno || !isfinite(w) || w < 0) {
+        cli_error("whatif: --weight %s: \"%s\" is not a weight >= 0", arg, eq + 1);
+        return EXIT_USAGE;
+    }
+    if (!add_weight(a, arg, w)) {
+        cli_error("out of memory");
+        return EXIT_ERR;
+    }
+    return EXIT_OK;
+}
+
+static int parse_set(const char *arg, wargs *a)
+{
+    size_t cap = strlen(arg) + 1;
+    char *buf = malloc(cap);
+    jx_whatif_set s;
+    jx_errmsg msg;
+    if (!buf) {
+        cli_error("out of memory");
+        return EXIT_ERR;
+    }
+    if (jx_whatif_parse_set(arg, buf, cap, &s, &msg)) {
+        free(buf);
+        cli_error("whatif: --set %s", msg.text);
+        return EXIT_USAGE;
+    }
+    if (!add_set(a, &s, buf)) {
+        free(buf);
+        cli_error("out of memory");
+        return EXIT_ERR;
+    }
+    return EXIT_OK;
+}
+
+/* ---- --list ---- */
+
+typedef struct list_ctx {
+    cli_format fmt;
+    cli_table *t;
+    bool first;
+} list_ctx;
+
+static const char *kind_name(jx_sel_kind k)
+{
+    return k == JX_SEL_DEPARTMENTS ? "departments" : k == JX_SEL_PROJECTS ? "projects" : "all";
+}
+
+static int list_row(const jx_scenario_info *i, void *ctx)
+{
+    list_ctx *l = ctx;
+    if (l->fmt == FMT_JSON) {
+        printf("%s{\"id\":%lld,\"name\":", l->first ? "\n" : ",\n", (long long)i->id);
+        l->first = false;
+        json_str(stdout, i->name);
+        fputs(",\"created_at\":", stdout);
+        json_str(stdout, i->created_at);
+        fputs(",\"base_rules\":", stdout);
+        json_str(stdout, i->base_rules);
+        fputs(",\"rules\":", stdout);
+        json_str(stdout, i->rules);
+        printf(",\"year\":%d,\"kind\":\"%s\",\"weights\":%zu,\"sets\":%zu}", i->sel.year,
+               kind_name(i->sel.kind), i->nweights, i->nsets);
+        return 0;
+    }
+    char nw[32], ns[32], sel[64];
+    snprintf(nw, sizeof nw, "%zu", i->nweights);
+    snprintf(ns, sizeof ns, "%zu", i->nsets);
+    if (i->sel.year)
+        snprintf(sel, sizeof sel, "%s %d", kind_name(i->sel.kind), i->sel.year);
+    else
+        snprintf(sel, sizeof sel, "%s", kind_name(i->sel.kind));
+    const char *cells[] = {i->name,
+                           i->created_at,
+                           *i->base_rules ? i->base_rules : "(default)",
+                           *i->rules ? i->rules : "(baseline's)",
+                           sel,
+                           nw,
+                           ns};
+    table_add(l->t, cells);
+    return 0;
+}
+
+static int do_list(jx_store *st, cli_format fmt)
+{
+    static const char *const hdr[] = {
+        "name", "saved (UTC)", "baseline rules", "scenario rules", "subjects", "weights", "sets"};
+    static const bool right[] = {false, false, false, false, false, true, true};
+    list_ctx l = {.fmt = fmt, .first = true, .t = table_new(7, hdr, right)};
+    if (!l.t) return EXIT_ERR;
+    if (fmt == FMT_JSON) fputs("{\"scenarios\":[", stdout);
+    jx_err e = jx_scenario_list(st, list_row, &l);
+    if (fmt == FMT_JSON)
+        fputs("\n]}\n", stdout);
+    else
+        table_print(l.t, stdout, fmt);
+    table_free(l.t);
+    if (e) cli_error("whatif: %s", jx_store_errmsg(st));
+    return e ? EXIT_ERR : EXIT_OK;
+}
+
+/* ---- printing a result ---- */
+
+static void print_result(const jx_whatif *w, const jx_scenario *sc, const char *base_name,
+                         const char *scen_name, cli_format fmt)
+{
+    const jx_whatif_summary *s = jx_whatif_summary_of(w);
+    size_t n = jx_whatif_count(w);
+    if (fmt == FMT_JSON) {
+        fputs("{\"base_rules\":", stdout);
+        json_str(stdout, base_name);
+        fputs(",\"rules\":", stdout);
+        json_str(stdout, scen_name);
+        fputs(",\"weights\":{", stdout);
+        for (size_t k = 0; k < sc->nweights; k++) {
+            if (k) fputc(',', stdout);
+            json_str(stdout, sc->weight_level1[k]);
+            fputc(':', stdout);
+            json_num(stdout, sc->weight[k]);
+        }
+        fputs("},\"sets\":[", stdout);
+        for (size_t k = 0; k < sc->nsets; k++) {
+            fputs(k ? ",{\"dept\":" : "{\"dept\":", stdout);
+            json_str(stdout, sc->sets[k].dept);
+            fputs(",\"project\":", stdout);
+            json_str(stdout, sc->sets[k].project);
+            fputs(",\"level3\":", stdout);
+            json_str(stdout, sc->sets[k].level3);
+            fputs(",\"value\":", stdout);
+            json_str(stdout, sc->sets[k].value);
+            fputc('}', stdout);
+        }
+        fputs("],\"spearman\":", stdout);
+        json_num(stdout, s->spearman);
+        fputs(",\"kendall\":", stdout);
+        json_num(stdout, s->kendall);
+        printf(",\"grade_changes\":%zu,\"rank_changes\":%zu,\"mean_abs_delta\":", s->grade_changes,
+               s->rank_changes);
+        json_num(stdout, s->mean_abs_delta);
+        fputs(",\"subjects\":[", stdout);
+        for (size_t i = 0; i < n; i++) {
+            const jx_whatif_row *r = jx_whatif_at(w, i);
+            fputs(i ? ",\n{\"code\":" : "\n{\"code\":", stdout);
+            json_str(stdout, r->code);
+            fputs(",\"name\":", stdout);
+            json_str(stdout, r->name);
+            fputs(",\"project\":", stdout);
+            json_str(stdout, r->project);
+            printf(",\"year\":%d,\"baseline\":", r->year);
+            json_num(stdout, r->baseline);
+            fputs(",\"scenario\":", stdout);
+            json_num(stdout, r->scenario);
+            fputs(",\"delta\":", stdout);
+            json_num(stdout, r->delta);
+            printf(",\"baseline_rank\":%zu,\"scenario_rank\":%zu,\"delta_rank\":%ld,\"baseline_"
+                   "grade\":",
+                   r->baseline_rank, r->scenario_rank, r->delta_rank);
+            json_str(stdout, r->baseline_grade);
+            fputs(",\"scenario_grade\":", stdout);
+            json_str(stdout, r->scenario_grade);
+            fputc('}', stdout);
+        }
+        fputs("\n]}\n", stdout);
+        return;
+    }
+    if (fmt == FMT_TABLE) {
+        printf("baseline: rules %s · scenario: rules %s", base_name, scen_name);
+        for (size_t k = 0; k < sc->nweights; k++)
+            printf("%s%s=%g", k ? ", " : " · weights ", sc->weight_level1[k], sc->weight[k]);
+        for (size_t k = 0; k < sc->nsets; k++)
+            printf("%s%s%s%s:%s=%s", k ? ", " : " · set ", sc->sets[k].dept,
+                   *sc->sets[k].project ? "/" : "", sc->sets[k].project, sc->sets[k].level3,
+                   sc->sets[k].value);
+        fputs("\n\n", stdout);
+    }
+    static const char *const hdr[] = {"部门编码", "部门名称", "项目",     "年度",  "基准", "情景",
+                                      "Δ",        "基准排名", "情景排名", "Δ排名", "等级"};
+    static const bool right[] = {false, false, false, true, true, true,
+                                 true,  true,  true,  true, false};
+    cli_table *t = table_new(11, hdr, right);
+    if (!t) return;
+    int dec = fmt == FMT_CSV ? -1 : 2;
+    for (size_t i = 0; i < n; i++) {
+        const jx_whatif_row *r = jx_whatif_at(w, i);
+        char year[16], b[64], sv[64], d[64], br[32], sr[32], dr[32], g[64];
+        snprintf(year, sizeof year, "%d", r->year);
+        cli_fmt_num(b, sizeof b, r->baseline, dec);
+        cli_fmt_num(sv, sizeof sv, r->scenario, dec);
+        if (fmt == FMT_CSV)
+            snprintf(d, sizeof d, "%.10g", r->delta);
+        else
+            snprintf(d, sizeof d, "%+.2f", r->delta);
+        snprintf(br, sizeof br, "%zu", r->baseline_rank);
+        snprintf(sr, sizeof sr, "%zu", r->scenario_rank);
+        snprintf(dr, sizeof dr, r->delta_rank ? "%+ld" : "%ld", r->delta_rank);
+        if (strcmp(r->baseline_grade, r->scenario_grade))
+            snprintf(g, sizeof g, "%s→%s", r->baseline_grade, r->scenario_grade);
+        else
+            snprintf(g, sizeof g, "%s", r->baseline_grade);
+        const char *cells[] = {
+            r->code, r->name, cli_project_label(r->project), year, b, sv, d, br, sr, dr, g};
+        table_add(t, cells);
+    }
+    table_print(t, stdout, fmt);
+    table_free(t);
+    if (fmt == FMT_TABLE) {
+        char rho[32], tau[32];
+        cli_fmt_num(rho, sizeof rho, s->spearman, 4);
+        cli_fmt_num(tau, sizeof tau, s->kendall, 4);
+        printf("\n%zu subjects · Spearman ρ %s · Kendall τ-b %s · grade changes %zu · rank changes "
+               "%zu · mean |Δ| %.4f\n",
+               s->n, rho, tau, s->grade_changes, s->rank_changes, s->mean_abs_delta);
+    }
+}
+
+/* the default baseline: the newest run's rule set when it still loads by name, else mof-2020 */
+static jx_ruleset *default_base(jx_store *st)
+{
+    int64_t id;
+    jx_run_info info;
+    if (!jx_run_latest(st, &id) && !jx_run_get(st, id, &info)) {
+        jx_ruleset *rs = cli_load_rules(info.rules);
+        if (rs) return rs;
+        fprintf(stderr, "jixiao: whatif: baseline falls back to %s\n", JX_RULESET_DEFAULT);
+    }
+    return cli_load_rules(NULL);
+}
+
+int cmd_whatif(int argc, char **argv, cli_ctx *ctx)
+{
+    static const struct option opts[] = {{"rules", required_argument, NULL, 'r'},
+                                         {"weight", required_argument, NULL, 'w'},
+                                         {"set", required_argument, NULL, 's'},
+                                         {"base-rules", required_argument, NULL, 'b'},
+                                         {"save", required_argument, NULL, 'S'},
+                                         {"load", required_argument, NULL, 'L'},
+                                         {"list", no_argument, NULL, 'l'},
+                                         {"departments", no_argument, NULL, 'D'},
+                                         {"projects", no_argument, NULL, 'P'},
+                                         {"year", required_argument, NULL, 'y'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    jx_selection sel = {0};
+    bool sel_given = false;
+    cli_format fmt = FMT_TABLE;
+    const char *rules = NULL, *base_rules = NULL, *save = NULL, *load = NULL;
+    bool list = false;
+    wargs a = {0};
+    int c, rc = EXIT_OK;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if ((rc = cli_selection_option(c, optarg, "whatif", &sel)) >= 0) {
+            if (rc) goto out;
+            sel_given = true;
+            continue;
+        }
+        rc = EXIT_OK;
+        switch (c) {
+        case 'r':
+            rules = optarg;
+            break;
+        case 'b':
+            base_rules = optarg;
+            break;
+        case 'S':
+            save = optarg;
+            break;
+        case 'L':
+            load = optarg;
+            break;
+        case 'l':
+            list = true;
+            break;
+        case 'w':
+            rc = parse_weight(optarg, &a);
+            break;
+        case 's':
+            rc = parse_set(optarg, &a);
+            break;
+        case 'f':
+            if (!cli_parse_format(optarg, &fmt)) {
+                cli_error("whatif: --format must be table, csv or json");
+                rc = EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            goto out;
+        default:
+            fputs(usage_text, stderr);
+            rc = EXIT_USAGE;
+            break;
+        }
+        if (rc) goto out;
+    }
+    if (optind < argc) {
+        cli_error("whatif: unexpected argument '%s'", argv[optind]);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (save && !*save) {
+        cli_error("whatif: --save wants a name");
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    cli_analysis_setup();
+    jx_store *st = cli_open_store(ctx->db_path);
+    if (!st) {
+        rc = EXIT_ERR;
+        goto out;
+    }
+    if (list) {
+        rc = do_list(st, fmt);
+        jx_store_close(st);
+        goto out;
+    }
+    rc = EXIT_ERR;
+    jx_saved_scenario *saved = NULL;
+    jx_ruleset *base = NULL, *scen = NULL;
+    jx_whatif *w = NULL;
+    wargs all = {0}; /* the loaded scenario's items, then the command line's (borrowed pointers) */
+    if (load) {
+        if (jx_scenario_load(st, load, &saved)) {
+            cli_error("whatif: %s", jx_store_errmsg(st));
+            goto done;
+        }
+        const jx_scenario *ls = jx_saved_scenario_get(saved);
+        if (!base_rules && *ls->base_rules) base_rules = ls->base_rules;
+        if (!rules && *ls->rules) rules = ls->rules;
+        if (!sel_given) sel = ls->sel; /* the subjects it was saved with, unless told otherwise */
+        for (size_t k = 0; k < ls->nweights; k++)
+            if (!add_weight(&all, ls->weight_level1[k], ls->weight[k])) goto nomem;
+        for (size_t k = 0; k < ls->nsets; k++)
+            if (!add_set(&all, &ls->sets[k], NULL)) goto nomem;
+    }
+    for (size_t k = 0; k < a.nw; k++)
+        if (!add_weight(&all, a.wname[k], a.w[k])) goto nomem;
+    for (size_t k = 0; k < a.ns; k++)
+        if (!add_set(&all, &a.sets[k], NULL)) goto nomem;
+    base = base_rules ? cli_load_rules(base_rules) : default_base(st);
+    if (!base) goto done;
+    if (rules && !(scen = cli_load_rules(rules))) goto done;
+    jx_scenario sc = {.base_rules = base_rules ? base_rules : "",
+                      .rules = rules ? rules : "",
+                      .weight_level1 = all.wname,
+                      .weight = all.w,
+                      .nweights = all.nw,
+                      .sets = all.sets,
+                      .nsets = all.ns,
+                      .sel = sel};
+    if (jx_whatif_run(st, base, scen, &sc, &sel, &w)) {
+        cli_error("whatif: %s", jx_store_errmsg(st));
+        goto done;
+    }
+    print_result(w, &sc, jx_ruleset_name(base), jx_ruleset_name(scen ? scen : base), fmt);
+    if (save) {
+        int64_t id;
+        if (jx_scenario_save(st, save, &sc, &id)) {
+            cli_error("whatif: --save: %s", jx_store_errmsg(st));
+            goto done;
+        }
+        fprintf(stderr,
+                "scenario \"%s\" saved (id %lld); re-run it with 'jixiao whatif --load %s'\n", save,
+                (long long)id, save);
+    }
+    rc = EXIT_OK;
+    goto done;
+nomem:
+    cli_error("out of memory");
+done:
+    free(all.sets);
+    free(all.setbuf);
+    free(all.wname);
+    free(all.w);
+    jx_whatif_free(w);
+    jx_ruleset_free(scen);
+    jx_ruleset_free(base);
+    jx_saved_scenario_free(saved);
+    jx_store_close(st);
+out:
+    wargs_free(&a);
+    return rc;
+}

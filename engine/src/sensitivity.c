@@ -1,0 +1,925 @@
+/*
+ * sensitivity.c - Monte Carlo sensitivity of the ranking to the level-1
+ * weights and the rule set (GSL random numbers and statistics, pthreads).
+ *
+ * 1. Model: one pass over the current data; each selected subject is
+ *    aggregated once per rule set and reduced to per-level-1 sums of weights
+ *    and points (sensitivity_int.h), so a sample needs no rescoring.
+ * 2. Samples, in blocks of SENS_BLOCK: block b draws from its own
+ *    gsl_rng_mt19937 seeded with mix(seed, b), so results do not depend on
+ *    which thread runs which block. Per sample: rule set (uniform), weights
+ *    (Dirichlet around the nominal shares), totals, competition ranks per
+ *    group (radix sort on the rounded totals), grades. Ranks go to a
+ *    subjects × samples matrix; counts per thread are added up afterwards.
+ * 3. Per subject: mean, median, 5th/95th percentile of its ranks (GSL on the
+ *    counting-sorted ranks); per input: the first-order index of the mean
+ *    absolute rank shift (binned estimator of Var(E[Y|X])/Var(Y)).
+ */
+#define _GNU_SOURCE /* madvise(MADV_HUGEPAGE) for the rank matrix */
+#include "jixiao/sensitivity.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "analysis_int.h"
+#include "jixiao/whatif.h"
+#include "ruleset_int.h"
+#include "sensitivity_int.h"
+#include "store_int.h"
+
+#define SENS_BLOCK 32                /* samples per random stream and per transposed write */
+#define SENS_MAX_MATRIX (2ull << 30) /* bytes of the rank matrix (2 or 4 bytes a rank) */
+#define SENS_KEY_BITS 40             /* rank keys (totals × 1e9) fit in 40 bits */
+#define SENS_POS_BITS 24 /* below them, the position in the group: groups < 2^24 subjects */
+
+/* ---- the model ---- */
+
+jx_err sens_model_init(sens_model *m, const jx_ruleset *const *rules, size_t R, jx_sens_mode mode,
+                       jx_errmsg *msg)
+{
+    memset(m, 0, sizeof *m);
+    if (!rules || !R) return jx_msg(msg, JX_ERR_INVALID, "no rule set given");
+    if (R > SENS_MAX_RULES)
+        return jx_msg(msg, JX_ERR_LIMIT, "at most %d rule sets", SENS_MAX_RULES);
+    for (size_t r = 0; r < R; r++)
+        if (!rules[r]) return jx_msg(msg, JX_ERR_INVALID, "rule set %zu is NULL", r);
+    if (mode != JX_SENS_SCALE && mode != JX_SENS_IMPOSE)
+        return jx_msg(msg, JX_ERR_INVALID, "unknown mode");
+    m->rules = rules;
+    m->R = R;
+    m->mode = mode;
+    m->kb = -1;
+    size_t nl = jx_ruleset_level1_count(rules[0]);
+    for (size_t s = 0; s < nl && s < SENS_MAX_COMP - 1; s++) {
+        jx_ruleset_level1(rules[0], s, &m->slot_name[s], &m->slot_nominal[s]);
+        m->nslot++;
+    }
+    for (size_t r = 0; r < R; r++)
+        m->bw[r] = jx_ruleset_budget_weight(rules[r]);
+    return JX_OK;
+}
+
+static int slot_of(const sens_model *m, size_t r, const char *level1)
+{
+    const char *c = jx_ruleset_canonical_level1(m->rules[r], level1 ? level1 : "");
+    for (size_t s = 0; s < m->nslot; s++)
+        if (!strcmp(c, m->slot_name[s])) return (int)s;
+    return -1;
+}
+
+/* Points lost by a per-point deduction: what score.c subtracts from the weight. */
+static double deduct_lost(const jx_ruleset *rs, const jx_indicator *ind, const jx_score *sc)
+{
+    const rs_override *o = rs_find_override(rs, ind->level3);
+    if (!o || o->method != RS_M_DEDUCT) return 0;
+    double dist = o->below ? o->limit - sc->a : sc->a - o->limit;
+    return dist > 0 ? o->per_unit * dist : 0;
+}
+
+/* points of a deduction indicator at weight w: as score.c computes them */
+static inline double deduct_points(double w, double lost)
+{
+    if (!(w > 0)) return 0;
+    double r = (w - lost) / w;
+    r = r < 0 ? 0 : r > 1 ? 1 : r;
+    return w * r;
+}
+
+jx_err sens_model_add(sens_model *m, int64_t id, const char *code, const char *name,
+                      const char *project, int year, const jx_indicator *ind, size_t n,
+                      const jx_budget *budget, jx_errmsg *msg)
+{
+    size_t R = m->R, ns = m->nslot ? m->nslot : 1;
+    size_t cap_before = m->cap;
+    if (!an_reserve((void **)&m->subj, &m->cap, m->n + 1, sizeof *m->subj))
+        return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+    if (m->cap != cap_before) { /* grow the parallel arrays to the same capacity */
+        size_t c = m->cap;
+        double *rate = realloc(m->rate, c * sizeof *rate);
+        if (rate) m->rate = rate;
+        double *tP = realloc(m->tP, c * R * ns * sizeof *tP);
+        if (tP) m->tP = tP;
+        double *tW = realloc(m->tW, c * R * ns * sizeof *tW);
+        if (tW) m->tW = tW;
+        double *tfP = realloc(m->tfixP, c * R * sizeof *tfP);
+        if (tfP) m->tfixP = tfP;
+        double *tfW = realloc(m->tfixW, c * R * sizeof *tfW);
+        if (tfW) m->tfixW = tfW;
+        size_t *tdn = realloc(m->tded_n, c * R * sizeof *tdn);
+        if (tdn) m->tded_n = tdn;
+        if (!rate || !tP || !tW || !tfP || !tfW || !tdn) {
+            m->cap = cap_before; /* keep the old capacity consistent with the arrays that failed */
+            return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+        }
+    }
+    if (!an_reserve((void **)&m->scores, &m->scap, n ? n : 1, sizeof *m->scores))
+        return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+    size_t i = m->n;
+    sens_subject *s = &m->subj[i];
+    s->id = id;
+    s->year = year;
+    s->code = jx_arena_strndup(&m->arena, code, strlen(code));
+    s->name = jx_arena_strndup(&m->arena, name, strlen(name));
+    s->project = jx_arena_strndup(&m->arena, project, strlen(project));
+    if (!s->code || !s->name || !s->project) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+    /* 执行率 as jx_aggregate() clamps it; n/a without usable figures */
+    m->rate[i] = NAN;
+    if (budget && budget->present && budget->budget > 0 && isfinite(budget->spent)) {
+        double rate = budget->spent / budget->budget;
+        m->rate[i] = rate < 0 ? 0 : rate > 1 ? 1 : rate;
+    }
+    for (size_t r = 0; r < R; r++) {
+        double *P = &m->tP[(i * R + r) * ns], *W = &m->tW[(i * R + r) * ns];
+        memset(P, 0, ns * sizeof *P);
+        memset(W, 0, ns * sizeof *W);
+        m->tfixP[i * R + r] = m->tfixW[i * R + r] = 0;
+        m->tded_n[i * R + r] = 0;
+        jx_result res;
+        jx_err e = jx_aggregate(m->rules[r], ind, n, budget, m->scores, &res, msg);
+        if (e) return e;
+        for (size_t j = 0; j < n; j++) {
+            const jx_score *sc = &m->scores[j];
+            if (!sc->scored) continue;
+            int slot = slot_of(m, r, ind[j].level1);
+            if (sc->method == JX_M_DEDUCT && slot >= 0) {
+                if (!an_reserve((void **)&m->tded, &m->tdedcap, m->ntded + 1, sizeof *m->tded))
+                    return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+                m->tded[m->ntded++] = (sens_ded){.w = sc->weight,
+                                                 .lost = deduct_lost(m->rules[r], &ind[j], sc),
+                                                 .points = sc->points,
+                                                 .comp = slot};
+                m->tded_n[i * R + r]++;
+                W[slot] += sc->weight;
+            } else if (slot >= 0) {
+                P[slot] += sc->points;
+                W[slot] += sc->weight;
+            } else {
+                m->tfixP[i * R + r] += sc->points;
+                m->tfixW[i * R + r] += sc->weight;
+            }
+        }
+    }
+    m->n++;
+    return JX_OK;
+}
+
+jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
+{
+    size_t R = m->R, n = m->n, ns = m->nslot ? m->nslot : 1;
+    /* components: level 1s with a nominal weight that some subject uses, then the budget */
+    for (size_t s = 0; s < SENS_MAX_COMP; s++)
+        m->slot_comp[s] = -1;
+    for (size_t s = 0; s < m->nslot; s++) {
+        bool used = false;
+        for (size_t x = 0; x < n * R && !used; x++)
+            used = m->tW[x * ns + s] > 0;
+        if (!used || !(m->slot_nominal[s] > 0)) continue;
+        m->slot_comp[s] = (int)m->Kl;
+        m->comp_name[m->Kl] = m->slot_name[s];
+        m->w0[m->Kl++] = m->slot_nominal[s];
+    }
+    m->K = m->Kl;
+    bool budget_used = false;
+    for (size_t i = 0; i < n && !budget_used; i++)
+        budget_used = !isnan(m->rate[i]);
+    if (budget_used && m->bw[0] > 0) {
+        m->kb = (int)m->K;
+        m->comp_name[m->K] = JX_BUDGET_LEVEL1;
+        m->w0[m->K++] = m->bw[0];
+    }
+    m->wsum0 = 0;
+    for (size_t k = 0; k < m->K; k++)
+        m->wsum0 += m->w0[k];
+
+    /* compact to [r][i][Kl]; fold the slots that are not perturbed into the fixed sums */
+    size_t Kl = m->Kl ? m->Kl : 1;
+    m->P = calloc(R * (n ? n : 1) * Kl, sizeof *m->P);
+    m->W = calloc(R * (n ? n : 1) * Kl, sizeof *m->W);
+    m->fixP = calloc(R * (n ? n : 1), sizeof *m->fixP);
+    m->fixW = calloc(R * (n ? n : 1), sizeof *m->fixW);
+    m->ded_off = calloc(R * n + 1, sizeof *m->ded_off);
+    m->ded = malloc((m->ntded ? m->ntded : 1) * sizeof *m->ded);
+    size_t *tstart = malloc((n * R + 1) * sizeof *tstart);
+    if (!m->P || !m->W || !m->fixP || !m->fixW || !m->ded_off || !m->ded || !tstart) {
+        free(tstart);
+        return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+    }
+    tstart[0] = 0;
+    for (size_t x = 0; x < n * R; x++)
+        tstart[x + 1] = tstart[x] + m->tded_n[x];
+    size_t nd = 0;
+    for (size_t r = 0; r < R; r++)
+        for (size_t i = 0; i < n; i++) {
+            size_t t = i * R + r, c = r * n + i;
+            m->fixP[c] = m->tfixP[t];
+            m->fixW[c] = m->tfixW[t];
+            for (size_t s = 0; s < m->nslot; s++) {
+                int k = m->slot_comp[s];
+                if (k >= 0) {
+                    m->P[c * Kl + (size_t)k] += m->tP[t * ns + s];
+                    m->W[c * Kl + (size_t)k] += m->tW[t * ns + s];
+                } else {
+                    m->fixP[c] += m->tP[t * ns + s];
+                    m->fixW[c] += m->tW[t * ns + s];
+                }
+            }
+            m->ded_off[c] = nd;
+            for (size_t d = tstart[t]; d < tstart[t + 1]; d++) {
+                sens_ded x = m->tded[d];
+                int k = x.comp >= 0 ? m->slot_comp[x.comp] : -1;
+                if (k < 0) { /* not perturbed: its points are fixed (its weight is already in tW) */
+                    m->fixP[c] += x.points;
+                    continue;
+                }
+                x.comp = k;
+                m->ded[nd++] = x;
+            }
+        }
+    m->ded_off[R * n] = nd;
+    free(tstart);
+    free(m->tP), m->tP = NULL;
+    free(m->tW), m->tW = NULL;
+    free(m->tfixP), m->tfixP = NULL;
+    free(m->tfixW), m->tfixW = NULL;
+    free(m->tded), m->tded = NULL;
+    free(m->tded_n), m->tded_n = NULL;
+
+    /* grades of each rule set, highest minimum first, words in one table */
+    for (size_t r = 0; r < R; r++) {
+        const jx_ruleset *rs = m->rules[r];
+        for (int g = 0; g < rs->ntotal_grade; g++) {
+            const char *word = rs->total_grade[g].grade;
+            size_t id = 0;
+            while (id < m->ngrade_words && strcmp(m->grade_word[id], word))
+                id++;
+            if (id == m->ngrade_words) {
+                if (id == SENS_MAX_GRADES) return jx_msg(msg, JX_ERR_LIMIT, "too many grade words");
+                m->grade_word[m->ngrade_words++] = word;
+            }
+            m->bands[r].min[m->bands[r].n] = rs->total_grade[g].min;
+            m->bands[r].id[m->bands[r].n++] = (int)id;
+        }
+    }
+    return JX_OK;
+}
+
+int sens_model_grade(const sens_model *m, size_t r, double total, size_t *band)
+{
+    size_t nb = m->bands[r].n;
+    if (!nb) return *band = 0, -1;
+    /* as jx_ruleset_grade(): the first band whose minimum the total reaches (1e-9 tolerance) */
+    for (size_t g = 0; g < nb; g++)
+        if (total >= m->bands[r].min[g] - 1e-9) return *band = g, m->bands[r].id[g];
+    return *band = nb - 1, m->bands[r].id[nb - 1];
+}
+
+/* Scale factors of a sample: f[k] for scale mode, the imposed weights for impose mode. */
+void sens_model_totals(const sens_model *m, size_t r, const double *w, double *total)
+{
+    size_t n = m->n, Kl = m->Kl, Kc = Kl ? Kl : 1;
+    double f[SENS_MAX_COMP];
+    bool impose = m->mode == JX_SENS_IMPOSE;
+    for (size_t k = 0; k < Kl; k++)
+        f[k] = impose ? w[k] : w[k] / m->w0[k];
+    double bwp = m->bw[r];
+    if (m->kb >= 0) bwp = impose ? w[m->kb] : m->bw[r] * (w[m->kb] / m->w0[m->kb]);
+    const double *P = m->P + r * n * Kc, *W = m->W + r * n * Kc;
+    const double *fixP = m->fixP + r * n, *fixW = m->fixW + r * n;
+    const size_t *off = m->ded_off + r * n;
+    for (size_t i = 0; i < n; i++) {
+        double num = fixP[i], den = fixW[i];
+        double fi[SENS_MAX_COMP];
+        const double *Pi = P + i * Kc, *Wi = W + i * Kc;
+        for (size_t k = 0; k < Kl; k++) {
+            double Wk = Wi[k];
+            /* impose: the level 1 is rescaled to sum to w_k (nothing when it has no weight) */
+            fi[k] = impose ? (Wk > 0 ? f[k] / Wk : 0) : f[k];
+            num += fi[k] * Pi[k];
+            den += fi[k] * Wk;
+        }
+        for (size_t d = off[i]; d < off[i + 1]; d++) {
+            const sens_ded *x = &m->ded[d];
+            num += deduct_points(x->w * fi[x->comp], x->lost);
+        }
+        double rate = m->rate[i];
+        if (!isnan(rate) && bwp > 0) {
+            num += bwp * rate;
+            den += bwp;
+        }
+        total[i] = den > 0 ? 100 * num / den : 0;
+    }
+}
+
+void sens_model_free(sens_model *m)
+{
+    if (!m) return;
+    free(m->subj);
+    free(m->rate);
+    free(m->tP);
+    free(m->tW);
+    free(m->tfixP);
+    free(m->tfixW);
+    free(m->tded);
+    free(m->tded_n);
+    free(m->scores);
+    free(m->P);
+    free(m->W);
+    free(m->fixP);
+    free(m->fixW);
+    free(m->ded_off);
+    free(m->ded);
+    jx_arena_free(&m->arena);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- the result ---- */
+
+struct jx_sensitivity {
+    jx_sens_subject *subj; /* display order */
+    size_t n;
+    jx_sens_input inputs[SENS_MAX_COMP + 1];
+    jx_sens_summary sum;
+    jx_arena arena;
+};
+
+size_t jx_sensitivity_count(const jx_sensitivity *s)
+{
+    return s ? s->n : 0;
+}
+
+const jx_sens_subject *jx_sensitivity_at(const jx_sensitivity *s, size_t i)
+{
+    return s && i < s->n ? &s->subj[i] : NULL;
+}
+
+const jx_sens_summary *jx_sensitivity_summary(const jx_sensitivity *s)
+{
+    return s ? &s->sum : NULL;
+}
+
+void jx_sensitivity_free(jx_sensitivity *s)
+{
+    if (!s) return;
+    free(s->subj);
+    jx_arena_free(&s->arena);
+    free(s);
+}
+
+/* ---- sampling ---- */
+
+typedef struct sens_run {
+    const sens_model *m;
+    size_t N; /* samples */
+    double spread;
+    uint64_t seed;
+    double alpha[SENS_MAX_COMP];
+    size_t ngroups;
+    const size_t *gstart; /* group g is ord[gstart[g] .. gstart[g+1]) */
+    const size_t *ord;    /* subjects by group, then nominal rank */
+    const size_t *nominal_rank;
+    const int *nominal_grade;
+    size_t maxgroup;
+    void *mat; /* ranks, block-major: block b holds [i × SENS_BLOCK + j] for its samples j */
+    bool wide; /* mat holds uint32_t (a group larger than 65,535), else uint16_t */
+    double *X; /* [s × K + k] component weights */
+    int *rule; /* [s] rule set */
+    double *Y; /* [s] mean |rank − nominal rank| */
+    size_t nblocks;
+    atomic_size_t next; /* next block to take */
+    atomic_size_t done; /* samples done */
+} sens_run;
+
+typedef struct sens_worker {
+    sens_run *run;
+    gsl_rng *rng;
+    double *total;   /* [n] */
+    uint64_t *a, *b; /* [maxgroup] radix buffers: (key << SENS_POS_BITS) | position in the group */
+    size_t cnt[4][1 << 10]; /* radix histograms, one per 10-bit digit */
+    uint32_t *rbuf;         /* [n × SENS_BLOCK] ranks of the block, subject-major */
+    uint32_t *top, *change; /* [n] counts */
+} sens_worker;
+
+/* splitmix64: a well-mixed 64-bit hash of the seed and the block number */
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* Sort w->a[0..g) ascending by the key above the low SENS_POS_BITS (which hold positions): an LSD
+ * radix sort, 10 bits a pass, all four histograms counted in one pass; insertion sort when small.
+ */
+static void radix_sort(sens_worker *w, size_t g)
+{
+    uint64_t *ka = w->a, *kb = w->b;
+    if (g < 48) {
+        for (size_t x = 1; x < g; x++) {
+            uint64_t k = ka[x];
+            size_t y = x;
+            for (; y > 0 && ka[y - 1] > k; y--)
+                ka[y] = ka[y - 1];
+            ka[y] = k;
+        }
+        return;
+    }
+    memset(w->cnt, 0, sizeof w->cnt);
+    for (size_t x = 0; x < g; x++) {
+        uint64_t v = ka[x] >> SENS_POS_BITS;
+        w->cnt[0][v & 1023]++;
+        w->cnt[1][(v >> 10) & 1023]++;
+        w->cnt[2][(v >> 20) & 1023]++;
+        w->cnt[3][(v >> 30) & 1023]++;
+    }
+    for (int p = 0; p < 4; p++) {
+        int shift = SENS_POS_BITS + 10 * p;
+        size_t *cnt = w->cnt[p];
+        if (cnt[(ka[0] >> shift) & 1023] == g) continue; /* one digit everywhere: nothing to do */
+        size_t sum = 0;
+        for (size_t d = 0; d < 1024; d++) {
+            size_t c = cnt[d];
+            cnt[d] = sum;
+            sum += c;
+        }
+        for (size_t x = 0; x < g; x++)
+            kb[cnt[(ka[x] >> shift) & 1023]++] = ka[x];
+        uint64_t *t = ka;
+        ka = kb, kb = t;
+    }
+    if (ka != w->a) memcpy(w->a, ka, g * sizeof *ka); /* an odd number of passes ran */
+}
+
+static void run_sample(sens_worker *w, size_t s, size_t j)
+{
+    sens_run *run = w->run;
+    const sens_model *m = run->m;
+    size_t K = m->K, n = m->n;
+    size_t r = m->R > 1 ? (size_t)gsl_rng_uniform_int(w->rng, (unsigned long)m->R) : 0;
+    double u[SENS_MAX_COMP], wt[SENS_MAX_COMP];
+    if (run->spread > 0 && K > 1) {
+        gsl_ran_dirichlet(w->rng, K, run->alpha, u);
+        for (size_t k = 0; k < K; k++)
+            wt[k] = u[k] * m->wsum0;
+    } else {
+        memcpy(wt, m->w0, K * sizeof *wt);
+    }
+    sens_model_totals(m, r, wt, w->total);
+    uint64_t shift_sum = 0;
+    const uint64_t kmax = ((uint64_t)1 << SENS_KEY_BITS) - 1;
+    for (size_t g = 0; g < run->ngroups; g++) {
+        size_t g0 = run->gstart[g], gn = run->gstart[g + 1] - g0;
+        for (size_t x = 0; x < gn; x++) {
+            size_t i = run->ord[g0 + x];
+            int64_t key = an_rank_key(w->total[i]);
+            uint64_t k = key < 0 ? 0 : (uint64_t)key > kmax ? kmax : (uint64_t)key;
+            w->a[x] =
+                (kmax - k) << SENS_POS_BITS | x; /* ascending order of this = descending totals */
+        }
+        radix_sort(w, gn);
+        size_t rank = 1;
+        for (size_t x = 0; x < gn; x++) {
+            if (x && w->a[x] >> SENS_POS_BITS != w->a[x - 1] >> SENS_POS_BITS) rank = x + 1;
+            size_t i = run->ord[g0 + (w->a[x] & (((uint64_t)1 << SENS_POS_BITS) - 1))];
+            w->rbuf[i * SENS_BLOCK + j] = (uint32_t)rank;
+            size_t nr = run->nominal_rank[i];
+            shift_sum += rank > nr ? rank - nr : nr - rank;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t band;
+        int gid = sens_model_grade(m, r, w->total[i], &band);
+        if (band == 0) w->top[i]++;
+        if (gid != run->nominal_grade[i]) w->change[i]++;
+    }
+    for (size_t k = 0; k < K; k++)
+        run->X[s * K + k] = wt[k];
+    run->rule[s] = (int)r;
+    run->Y[s] = n ? (double)shift_sum / (double)n : 0;
+}
+
+static void run_block(sens_worker *w, size_t b)
+{
+    sens_run *run = w->run;
+    size_t n = run->m->n;
+    size_t s0 = b * SENS_BLOCK, cnt = run->N - s0 < SENS_BLOCK ? run->N - s0 : SENS_BLOCK;
+    /* mt19937 takes 32-bit seeds; the block's seed is a hash of (seed, block) */
+    gsl_rng_set(w->rng, (unsigned long)(mix64(run->seed ^ mix64(b)) & 0xffffffffu));
+    for (size_t j = 0; j < cnt; j++)
+        run_sample(w, s0 + j, j);
+    /* one contiguous piece: the matrix is block-major; ranks fit 16 bits unless a group is huge */
+    if (run->wide) {
+        memcpy((uint32_t *)run->mat + b * n * SENS_BLOCK, w->rbuf,
+               n * SENS_BLOCK * sizeof(uint32_t));
+    } else {
+        uint16_t *dst = (uint16_t *)run->mat + b * n * SENS_BLOCK;
+        for (size_t x = 0; x < n * SENS_BLOCK; x++)
+            dst[x] = (uint16_t)w->rbuf[x];
+    }
+    atomic_fetch_add(&run->done, cnt);
+}
+
+static void *worker_main(void *arg)
+{
+    sens_worker *w = arg;
+    size_t b;
+    while ((b = atomic_fetch_add(&w->run->next, 1)) < w->run->nblocks)
+        run_block(w, b);
+    return NULL;
+}
+
+static void worker_free(sens_worker *w)
+{
+    gsl_rng_free(w->rng);
+    free(w->total);
+    free(w->a);
+    free(w->b);
+    free(w->rbuf);
+    free(w->top);
+    free(w->change);
+}
+
+static bool worker_init(sens_worker *w, sens_run *run)
+{
+    memset(w, 0, sizeof *w);
+    w->run = run;
+    size_t n = run->m->n, g = run->maxgroup ? run->maxgroup : 1;
+    w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    w->total = malloc(n * sizeof *w->total);
+    w->a = malloc(g * sizeof *w->a);
+    w->b = malloc(g * sizeof *w->b);
+    w->rbuf = malloc(n * SENS_BLOCK * sizeof *w->rbuf);
+    w->top = calloc(n, sizeof *w->top);
+    w->change = calloc(n, sizeof *w->change);
+    return w->rng && w->total && w->a && w->b && w->rbuf && w->top && w->change;
+}
+
+/* The rank matrix is large (4 bytes × subjects × samples) and written once: ask for huge pages,
+ * which saves most of the page faults that would otherwise cost a third of the run. */
+static void *matrix_alloc(size_t bytes)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    if (bytes < 4 * huge) return malloc(bytes);
+    if (posix_memalign(&p, huge, (bytes + huge - 1) / huge * huge)) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, (bytes + huge - 1) / huge * huge,
+            MADV_HUGEPAGE); /* a hint: failure changes nothing */
+#endif
+    return p;
+}
+
+/* First-order index of Y for input values x[s × stride] (binned; categorical when ncat > 0). */
+double sens_first_order(const double *x, size_t stride, const double *y, size_t N, size_t bins,
+                        size_t ncat, const int *cat, double ybar, double sstot, size_t *perm)
+{
+    if (!(sstot > 0) || N < 4) return NAN;
+    double between = 0;
+    size_t B = 0;
+    if (ncat) {
+        for (size_t c = 0; c < ncat; c++) {
+            double sum = 0;
+            size_t cn = 0;
+            for (size_t s = 0; s < N; s++)
+                if ((size_t)cat[s] == c) sum += y[s], cn++;
+            if (!cn) continue;
+            B++;
+            double mean = sum / (double)cn;
+            between += (double)cn * (mean - ybar) * (mean - ybar);
+        }
+    } else {
+        bool constant = true;
+        for (size_t s = 1; s < N && constant; s++)
+            constant = x[s * stride] == x[0];
+        if (constant) return 0;
+        gsl_sort_index(perm, x, stride, N);
+        for (size_t b = 0; b < bins; b++) {
+            size_t lo = b * N / bins, hi = (b + 1) * N / bins;
+            if (hi <= lo) continue;
+            double sum = 0;
+            for (size_t p = lo; p < hi; p++)
+                sum += y[perm[p]];
+            double mean = sum / (double)(hi - lo);
+            between += (double)(hi - lo) * (mean - ybar) * (mean - ybar);
+            B++;
+        }
+    }
+    if (B < 2 || N <= B) return B < 2 ? 0 : NAN;
+    /* remove the between-bin variance that noise alone produces: (B − 1) × within mean square */
+    double within = sstot - between;
+    double s1 = (between - (double)(B - 1) * within / (double)(N - B)) / sstot;
+    return s1 < 0 ? 0 : s1 > 1 ? 1 : s1;
+}
+
+typedef struct model_ctx {
+    sens_model *m;
+    const jx_selection *sel;
+    char first_error[1024];
+} model_ctx;
+
+static void model_row_error(void *ctx, const char *message)
+{
+    model_ctx *c = ctx;
+    if (!c->first_error[0]) jx_fmt_trunc(c->first_error, sizeof c->first_error, "%s", message);
+}
+
+static jx_err model_subject(jx_store *st, st_subject *s, void *ctx)
+{
+    model_ctx *c = ctx;
+    if (!jx_selection_has(c->sel, s->project, s->year)) return JX_OK;
+    if (s->errors)
+        return st_fail(st, JX_ERR_PARSE, "%s%s", c->first_error,
+                       s->errors > 1 ? " (and more rows that do not parse)" : "");
+    jx_errmsg msg;
+    jx_err e = sens_model_add(c->m, s->id, s->code, s->name, s->project, s->year, s->ind, s->n,
+                              &s->budget, &msg);
+    return e ? st_fail(st, e, "%s: %s", s->label, msg.text) : JX_OK;
+}
+
+static int cmp_display(const void *a, const void *b)
+{
+    const jx_sens_subject *x = a, *y = b;
+    if (x->group != y->group) return x->group < y->group ? -1 : 1;
+    if (x->nominal_rank != y->nominal_rank) return x->nominal_rank < y->nominal_rank ? -1 : 1;
+    int c = strcmp(x->code, y->code);
+    if (!c) c = strcmp(x->name, y->name);
+    if (!c) c = strcmp(x->project, y->project);
+    return c;
+}
+
+typedef struct ordkey {
+    size_t group, rank, i;
+} ordkey;
+
+static int cmp_ordkey(const void *a, const void *b)
+{
+    const ordkey *x = a, *y = b;
+    if (x->group != y->group) return x->group < y->group ? -1 : 1;
+    if (x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Rank statistics of subject i (ranks in 1..gsize) from the block-major matrix; hist and sorted are
+ * scratch. */
+static void rank_stats(const sens_run *run, size_t n, size_t i, size_t N, size_t gsize,
+                       size_t *hist, double *sorted, jx_sens_subject *o)
+{
+    memset(hist, 0, (gsize + 1) * sizeof *hist);
+    uint64_t sum = 0;
+    for (size_t s0 = 0; s0 < N; s0 += SENS_BLOCK) {
+        size_t at = (s0 / SENS_BLOCK) * n * SENS_BLOCK + i * SENS_BLOCK;
+        size_t cnt = N - s0 < SENS_BLOCK ? N - s0 : SENS_BLOCK;
+        for (size_t j = 0; j < cnt; j++) {
+            size_t r = run->wide ? ((const uint32_t *)run->mat)[at + j]
+                                 : ((const uint16_t *)run->mat)[at + j];
+            hist[r]++;
+            sum += r;
+        }
+    }
+    size_t p = 0;
+    for (size_t r = 1; r <= gsize; r++)
+        for (size_t c = 0; c < hist[r]; c++)
+            sorted[p++] = (double)r;
+    o->rank_mean = (double)sum / (double)N;
+    o->rank_median = gsl_stats_median_from_sorted_data(sorted, 1, N);
+    o->rank_p5 = gsl_stats_quantile_from_sorted_data(sorted, 1, N, 0.05);
+    o->rank_p95 = gsl_stats_quantile_from_sorted_data(sorted, 1, N, 0.95);
+}
+
+jx_err jx_sensitivity_run(jx_store *st, const jx_sens_opts *o, jx_sensitivity **out)
+{
+    if (!out) return JX_ERR_INVALID;
+    *out = NULL;
+    if (!st || !o) return JX_ERR_INVALID;
+    size_t N = o->samples ? o->samples : JX_SENS_DEFAULT_SAMPLES;
+    if (N > JX_SENS_MAX_SAMPLES)
+        return st_fail(st, JX_ERR_INVALID, "at most %d samples", JX_SENS_MAX_SAMPLES);
+    if (!isfinite(o->spread) || o->spread < 0 || o->spread > 100)
+        return st_fail(st, JX_ERR_INVALID, "the spread must be a number from 0 to 100 (got %g)",
+                       o->spread);
+    size_t T = o->threads ? o->threads : 2;
+    if (T > 64) T = 64;
+
+    sens_model m;
+    jx_errmsg msg;
+    jx_err e = sens_model_init(&m, o->rules, o->nrules, o->mode, &msg);
+    if (e) return st_fail(st, e, "%s", msg.text);
+    jx_sensitivity *res = NULL;
+    sens_run run = {.m = &m, .N = N, .spread = o->spread, .seed = o->seed};
+    sens_worker *wk = NULL;
+    size_t nwk = 0;
+    pthread_t *tid = NULL;
+    size_t *group = NULL, *nrank = NULL, *gstart = NULL, *ord = NULL, *perm = NULL, *hist = NULL;
+    int *ngrade = NULL;
+    int64_t *gkey = NULL;
+    double *ntotal = NULL, *sorted = NULL;
+    ordkey *ok = NULL;
+
+    model_ctx mc = {.m = &m, .sel = &o->sel};
+    st_visit v = {.on_subject = model_subject, .on_error = model_row_error, .ctx = &mc};
+    if ((e = st_visit_subjects(st, &v))) goto done;
+    if (!m.n) {
+        e = st_fail(st, JX_ERR_NOTFOUND, "no subject matches the selection");
+        goto done;
+    }
+    if ((e = sens_model_finish(&m, &msg))) {
+        e = st_fail(st, e, "%s", msg.text);
+        goto done;
+    }
+    size_t n = m.n, K = m.K;
+
+    /* nominal totals, grades and ranks (the same arithmetic as the samples) */
+    ntotal = malloc(n * sizeof *ntotal);
+    group = malloc(n * sizeof *group);
+    gkey = malloc(n * sizeof *gkey);
+    nrank = malloc(n * sizeof *nrank);
+    ngrade = malloc(n * sizeof *ngrade);
+    ord = malloc(n * sizeof *ord);
+    ok = malloc(n * sizeof *ok);
+    if (!ntotal || !group || !gkey || !nrank || !ngrade || !ord || !ok) goto nomem;
+    sens_model_totals(&m, 0, m.w0, ntotal);
+    for (size_t i = 0; i < n; i++) {
+        gkey[i] = an_group_key(m.subj[i].project, m.subj[i].year);
+        size_t band;
+        ngrade[i] = sens_model_grade(&m, 0, ntotal[i], &band);
+    }
+    if (!an_groups(gkey, n, group, &run.ngroups)) goto nomem;
+    if ((e = jx_rank_competition(ntotal, group, n, nrank, NULL))) {
+        e = st_fail(st, e, "a nominal total is not a number");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        ok[i] = (ordkey){group[i], nrank[i], i};
+    qsort(ok, n, sizeof *ok, cmp_ordkey);
+    gstart = calloc(run.ngroups + 1, sizeof *gstart);
+    if (!gstart) goto nomem;
+    for (size_t x = 0; x < n; x++) {
+        ord[x] = ok[x].i;
+        gstart[ok[x].group + 1]++;
+    }
+    for (size_t g = 0; g < run.ngroups; g++) {
+        if (gstart[g + 1] > run.maxgroup) run.maxgroup = gstart[g + 1];
+        gstart[g + 1] += gstart[g];
+    }
+    run.gstart = gstart;
+    run.ord = ord;
+    run.nominal_rank = nrank;
+    run.nominal_grade = ngrade;
+    for (size_t k = 0; k < K; k++)
+        run.alpha[k] = run.spread > 0 ? (m.w0[k] / m.wsum0) / (run.spread * run.spread) : 0;
+
+    run.nblocks = (N + SENS_BLOCK - 1) / SENS_BLOCK;
+    if (run.maxgroup >= (size_t)1 << SENS_POS_BITS) {
+        e = st_fail(st, JX_ERR_LIMIT, "a ranking group of %zu subjects: at most %d", run.maxgroup,
+                    (1 << SENS_POS_BITS) - 1);
+        goto done;
+    }
+    run.wide = run.maxgroup > UINT16_MAX;
+    size_t esz = run.wide ? sizeof(uint32_t) : sizeof(uint16_t);
+    if ((double)n * (double)N * (double)esz > (double)SENS_MAX_MATRIX) {
+        e = st_fail(
+            st, JX_ERR_LIMIT,
+            "%zu subjects × %zu samples need %.1f GiB of ranks (limit 2): use fewer samples", n, N,
+            (double)n * (double)N * (double)esz / (1u << 30));
+        goto done;
+    }
+    run.mat = matrix_alloc(run.nblocks * n * SENS_BLOCK * esz);
+    run.X = malloc((K ? K : 1) * N * sizeof *run.X);
+    run.rule = malloc(N * sizeof *run.rule);
+    run.Y = malloc(N * sizeof *run.Y);
+    if (!run.mat || !run.X || !run.rule || !run.Y) goto nomem;
+    if (T > run.nblocks) T = run.nblocks;
+    atomic_init(&run.next, 0);
+    atomic_init(&run.done, 0);
+    wk = calloc(T, sizeof *wk);
+    tid = calloc(T, sizeof *tid);
+    if (!wk || !tid) goto nomem;
+    for (nwk = 0; nwk < T; nwk++)
+        if (!worker_init(&wk[nwk], &run)) {
+            worker_free(&wk[nwk]);
+            goto nomem;
+        }
+    /* workers 1..T−1 on threads; worker 0 on this thread, which also reports progress */
+    size_t started = 1;
+    for (size_t t = 1; t < T; t++) {
+        if (pthread_create(&tid[t], NULL, worker_main, &wk[t]))
+            break; /* fewer threads: same results */
+        started++;
+    }
+    size_t b;
+    while ((b = atomic_fetch_add(&run.next, 1)) < run.nblocks) {
+        run_block(&wk[0], b);
+        if (o->on_progress) o->on_progress(o->ctx, (int64_t)atomic_load(&run.done));
+    }
+    for (size_t t = 1; t < started; t++)
+        pthread_join(tid[t], NULL);
+    if (o->on_progress) o->on_progress(o->ctx, (int64_t)N);
+
+    /* results per subject */
+    res = calloc(1, sizeof *res);
+    if (!res || !(res->subj = calloc(n, sizeof *res->subj))) goto nomem;
+    res->n = n;
+    hist = malloc((run.maxgroup + 1) * sizeof *hist);
+    sorted = malloc(N * sizeof *sorted);
+    if (!hist || !sorted) goto nomem;
+    for (size_t i = 0; i < n; i++) {
+        jx_sens_subject *so = &res->subj[i];
+        const sens_subject *si = &m.subj[i];
+        so->subject_id = si->id;
+        so->code = jx_arena_strndup(&res->arena, si->code, strlen(si->code));
+        so->name = jx_arena_strndup(&res->arena, si->name, strlen(si->name));
+        so->project = jx_arena_strndup(&res->arena, si->project, strlen(si->project));
+        const char *gw = ngrade[i] >= 0 ? m.grade_word[ngrade[i]] : "";
+        so->nominal_grade = jx_arena_strndup(&res->arena, gw, strlen(gw));
+        if (!so->code || !so->name || !so->project || !so->nominal_grade) goto nomem;
+        so->year = si->year;
+        so->group = group[i];
+        so->nominal_total = ntotal[i];
+        so->nominal_rank = nrank[i];
+        rank_stats(&run, n, i, N, gstart[group[i] + 1] - gstart[group[i]], hist, sorted, so);
+        uint64_t top = 0, chg = 0;
+        for (size_t t = 0; t < T; t++) {
+            top += wk[t].top[i];
+            chg += wk[t].change[i];
+        }
+        so->p_top_grade = (double)top / (double)N;
+        so->p_grade_change = (double)chg / (double)N;
+    }
+    qsort(res->subj, n, sizeof *res->subj, cmp_display);
+
+    /* overall: mean absolute rank shift and first-order indices */
+    jx_sens_summary *sum = &res->sum;
+    sum->samples = N;
+    sum->subjects = n;
+    sum->spread = o->spread;
+    sum->seed = o->seed;
+    sum->mode = o->mode;
+    sum->nrules = o->nrules;
+    sum->threads = T;
+    double ybar = gsl_stats_mean(run.Y, 1, N);
+    double sstot = 0;
+    for (size_t s = 0; s < N; s++)
+        sstot += (run.Y[s] - ybar) * (run.Y[s] - ybar);
+    sum->mean_abs_shift = ybar;
+    size_t bins = (size_t)lround(cbrt((double)N));
+    if (bins < 2) bins = 2;
+    if (bins > 50) bins = 50;
+    sum->bins = bins;
+    perm = malloc(N * sizeof *perm);
+    if (!perm) goto nomem;
+    for (size_t k = 0; k < K; k++) {
+        res->inputs[sum->ninputs++] = (jx_sens_input){
+            .name = m.comp_name[k],
+            .nominal = m.w0[k],
+            .index = sens_first_order(run.X + k, K, run.Y, N, bins, 0, NULL, ybar, sstot, perm)};
+    }
+    if (o->nrules > 1)
+        res->inputs[sum->ninputs++] =
+            (jx_sens_input){.name = "规则集",
+                            .nominal = (double)o->nrules,
+                            .index = sens_first_order(NULL, 0, run.Y, N, 0, o->nrules, run.rule,
+                                                      ybar, sstot, perm)};
+    for (size_t k = 0; k < sum->ninputs; k++) {
+        const char *nm = res->inputs[k].name;
+        if (!(res->inputs[k].name = jx_arena_strndup(&res->arena, nm, strlen(nm)))) goto nomem;
+    }
+    sum->inputs = res->inputs;
+    goto done;
+nomem:
+    e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+done:
+    for (size_t t = 0; t < nwk; t++)
+        worker_free(&wk[t]);
+    free(wk);
+    free(tid);
+    free(run.mat);
+    free(run.X);
+    free(run.rule);
+    free(run.Y);
+    free(ntotal);
+    free(group);
+    free(gkey);
+    free(nrank);
+    free(ngrade);
+    free(ord);
+    free(ok);
+    free(gstart);
+    free(perm);
+    free(hist);
+    free(sorted);
+    sens_model_free(&m);
+    if (e) {
+        jx_sensitivity_free(res);
+        return e;
+    }
+    *out = res;
+    return JX_OK;
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# End-to-end: `jixiao rank`, `stats`, `whatif` and `sensitivity` on fixtures/demo.
+# Expected numbers are the hand-worked totals of fixtures/README.md and the
+# derivations in tests/test_whatif.c and tests/test_stats.c, rounded to 6 decimals.
+source "$TESTS/cli/lib.sh"
+
+DB="$WORK/a.db"
+J() { "$JIXIAO" --db "$DB" "$@"; }
+
+# a number from one-line JSON: num KEY (first occurrence), rounded to 6 decimals
+num() { printf '%s\n' "$OUT" | grep -o "\"$1\":[-0-9.e+]*" | head -1 | cut -d: -f2 | awk '{ printf "%.6f\n", $1 }'; }
+
+# before any run: a clear error
+run J rank
+expect_rc 1 "rank without a run"
+expect_err_has "no scoring run yet"
+
+for k in targets actuals budget; do
+    run J import "$k" "$FIXTURES/demo/$k.csv"
+    expect_rc 0 "import $k"
+done
+run J score
+expect_rc 0 "score"
+
+# ---- rank ----
+# 2021 部门: 矫正中心 99.9, 石峰 98.5559, 如皋 94.2667; 2024 部门: 大竹 96.8979, 援助中心 77.1926; 2021 项目: 司法专项
+run J rank --format json
+expect_rc 0 "rank json"
+OUT=$(printf '%s\n' "$OUT" | grep -o '"rank":[0-9]*,"code":"[^"]*","name":"[^"]*","project":"[^"]*","year":[0-9]*' |
+    sed -E 's/"rank":([0-9]*),"code":"[^"]*","name":"([^"]*)","project":"([^"]*)","year":([0-9]*)/\1|\2|\3|\4/')
+expect_out "1|株洲市石峰区社区矫正管理中心||2021
+2|株洲市石峰区司法局||2021
+3|如皋市司法局||2021
+1|大竹县司法局||2024
+2|大竹县法律援助中心||2024
+1|株洲市石峰区司法局|司法专项|2021" "rank: departments and projects apart, each year apart"
+run J rank --projects --format csv
+expect_rc 0 "rank --projects"
+expect_out "排名,部门编码,部门名称,项目,年度,总分,等级,组内
+1,,株洲市石峰区司法局,司法专项,2021,89.19691358,良,1" "rank --projects csv"
+run J rank --departments --projects
+expect_rc 2 "--departments with --projects"
+
+# ---- stats ----
+run J stats --format json
+expect_rc 0 "stats json"
+[ "$(num n)" = "6.000000" ] && _ok || _fail "stats n" "$OUT"
+[ "$(num mean)" = "92.668333" ] && _ok || _fail "stats mean 92.668333" "$(num mean)"
+[ "$(num median)" = "95.582303" ] && _ok || _fail "stats median" "$(num median)"
+[ "$(num weighted_mean)" = "95.476686" ] && _ok || _fail "stats weighted mean (全年预算数)" "$(num weighted_mean)"
+[ "$(num spearman_budget)" = "0.885714" ] && _ok || _fail "stats spearman with 执行率 31/35" "$(num spearman_budget)"
+expect_out_has '"grades":{"优":4,"良":1,"中":1}'
+expect_out_has '"histogram":[0,0,0,0,0,0,0,1,1,4]'
+expect_out_has '"outliers":[{"code":"135001","name":"大竹县法律援助中心"'
+expect_out_has '"flag_counts":{"missing_reason":4,"overshoot":2,"placeholder_target":0,"rescaled":1,"budget_mismatch":2,"all_full_marks":1'
+run J stats --projects --format json
+expect_rc 0 "stats of one subject"
+expect_out_has '"sd":null'
+run J stats
+expect_rc 0 "stats table"
+expect_out_has "weighted_mean"
+
+# ---- whatif ----
+# 大竹's 全年审查涉法文件多少件 372 → 400 of ≥400: +0.35 → 97.247926
+run J whatif --set "135:全年审查涉法文件多少件=400" --format json
+expect_rc 0 "whatif --set"
+line=$(printf '%s\n' "$OUT" | grep '"name":"大竹县司法局"')
+OUT=$line
+[ "$(num scenario)" = "97.247926" ] && _ok || _fail "whatif --set scenario total 97.247926" "$line"
+[ "$(num delta)" = "0.350000" ] && _ok || _fail "whatif --set delta 0.35" "$line"
+# the stored run is untouched
+run J rank --format csv --year 2024
+expect_out_has "1,135,大竹县司法局,部门整体,2024,96.89792571,优"
+
+# daying-2022: 石峰 98.555887 − 50/9 = 93.000331 falls below 如皋; ρ = 29/35, τ = 11/15
+run J whatif --rules daying-2022 --format json
+expect_rc 0 "whatif --rules daying-2022"
+ALL=$OUT
+[ "$(num spearman)" = "0.828571" ] && _ok || _fail "whatif spearman 29/35" "$(num spearman)"
+[ "$(num kendall)" = "0.733333" ] && _ok || _fail "whatif kendall 11/15" "$(num kendall)"
+expect_out_has '"grade_changes":0,"rank_changes":2'
+OUT=$(printf '%s\n' "$ALL" | grep '"name":"株洲市石峰区司法局","project":""')
+[ "$(num scenario)" = "93.000331" ] && _ok || _fail "石峰 under daying 93.000331" "$OUT"
+expect_out_has '"baseline_rank":2,"scenario_rank":3,"delta_rank":1'
+
+# weights: 产出指标=60, 预算执行率=20 → 大竹 97.049416, 援助中心 76.292593 (test_whatif.c)
+run J whatif --weight 产出指标=60 --weight 预算执行率=20 --year 2024 --departments --save w60 --format json
+expect_rc 0 "whatif --weight --save"
+expect_err_has 'scenario "w60" saved'
+SAVED=$OUT
+OUT=$(printf '%s\n' "$SAVED" | grep '"name":"大竹县司法局"')
+[ "$(num scenario)" = "97.049416" ] && _ok || _fail "大竹 with 产出 60, budget 20" "$OUT"
+OUT=$(printf '%s\n' "$SAVED" | grep '"name":"大竹县法律援助中心"')
+[ "$(num scenario)" = "76.292593" ] && _ok || _fail "援助中心 with 产出 60, budget 20" "$OUT"
+run J whatif --list --format csv
+expect_rc 0 "whatif --list"
+expect_out_has "w60"
+run J whatif --load w60 --format json
+expect_rc 0 "whatif --load"
+expect_out "$SAVED" "a saved scenario re-runs to the same result, on the subjects it was saved with"
+run J whatif --load w60 --year 2021 --format json
+expect_rc 0 "whatif --load with another selection"
+expect_out_has '"name":"株洲市石峰区司法局","project":"司法专项"'
+run J whatif --list --format json
+expect_out_has '"name":"w60"'
+expect_out_has '"year":2024,"kind":"departments","weights":2,"sets":0'
+run J whatif --load nosuch
+expect_rc 1 "whatif --load of an unknown name"
+expect_err_has 'no saved scenario named "nosuch"'
+
+# bad scenarios
+run J whatif --set "135:全年审查涉法文件多少件"
+expect_rc 2 "--set without a value"
+expect_err_has "no '='"
+run J whatif --set "不存在:x=1"
+expect_rc 1 "--set of an unknown department"
+expect_err_has "不存在"
+run J whatif --set "135:全年审查涉法文件多少件=很多"
+expect_rc 1 "--set with a value of the wrong kind"
+expect_err_has "全年审查涉法文件多少件"
+run J whatif --weight 产出指标=-5
+expect_rc 2 "negative weight"
+run J whatif --weight 不存在的一级=5
+expect_rc 1 "unknown level 1"
+expect_err_has "不存在的一级"
+
+# ---- sensitivity ----
+run J sensitivity --samples 400 --spread 0.3 --rules mof-2020,daying-2022 --seed 9 --format json
+expect_rc 0 "sensitivity"
+FIRST=$OUT
+expect_out_has '"samples":400,"spread":0.3,"seed":9,"rules":["mof-2020","daying-2022"]'
+expect_out_has '"规则集":'
+run J sensitivity --samples 400 --spread 0.3 --rules mof-2020,daying-2022 --seed 9 --format json --threads 1
+expect_rc 0 "sensitivity, one thread"
+[ "$(printf '%s' "$OUT" | sed 's/"threads":[0-9]*//')" = "$(printf '%s' "$FIRST" | sed 's/"threads":[0-9]*//')" ] &&
+    _ok || _fail "same seed, other thread count: same output"
+run J sensitivity --samples 400 --spread 0.3 --rules mof-2020,daying-2022 --seed 10 --format json
+[ "$OUT" != "$FIRST" ] && _ok || _fail "another seed gives another output"
+# zero spread: every percentile is the nominal rank
+run J sensitivity --samples 50 --spread 0 --format json
+expect_rc 0 "sensitivity --spread 0"
+bad=$(printf '%s\n' "$OUT" | grep '"nominal_rank"' |
+    sed -E 's/.*"nominal_rank":([0-9]+),"rank_mean":([0-9.]+),"rank_median":([0-9.]+),"rank_p5":([0-9.]+),"rank_p95":([0-9.]+).*/\1 \2 \3 \4 \5/' |
+    awk '$1 != $2 || $1 != $3 || $1 != $4 || $1 != $5' | wc -l)
+[ "$bad" -eq 0 ] && _ok || _fail "spread 0 reproduces the nominal ranks" "$OUT"
+expect_out_has '"mean_abs_shift":0'
+run J sensitivity --samples 20
+expect_rc 0 "sensitivity table"
+expect_out_has "jixiao sensitivity --samples 20 --spread 0.1 --seed 1 --rules mof-2020 --mode scale"
+expect_out_has "mean absolute rank shift"
+run J sensitivity --samples 0
+expect_rc 2 "--samples 0"
+run J sensitivity --spread -1
+expect_rc 2 "negative spread"
+run J sensitivity --rules nosuch
+expect_rc 1 "unknown rule set"
+
+# ---- ties: a copy of 大竹县司法局 under another name and code ties with it: 1, 1, 3 ----
+for k in targets actuals budget; do
+    sed 's/^135,大竹县司法局,/136,大竹县司法局乙,/' "$FIXTURES/dazhu-2024/$k.csv" >"$WORK/$k.csv"
+    run J import "$k" "$WORK/$k.csv"
+    expect_rc 0 "import copy $k"
+done
+run J score
+run J rank --year 2024 --format csv
+expect_out "排名,部门编码,部门名称,项目,年度,总分,等级,组内
+1,135,大竹县司法局,部门整体,2024,96.89792571,优,3
+1,136,大竹县司法局乙,部门整体,2024,96.89792571,优,3
+3,135001,大竹县法律援助中心,部门整体,2024,77.19259259,中,3" "competition ranks with a tie"
+# a --set on the copy breaks the tie
+run J whatif --year 2024 --set "136:全年审查涉法文件多少件=400" --format csv
+expect_rc 0 "whatif breaks a tie"
+expect_out_has "136,大竹县司法局乙,部门整体,2024,96.89792571,97.24792571,0.35"
+
+for cmd in rank stats whatif sensitivity; do
+    run "$JIXIAO" "$cmd" --help
+    expect_rc 0 "$cmd --help"
+    expect_out_has "usage: jixiao"
+done
+
+done_testing
