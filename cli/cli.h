@@ -86,3 +86,20 @@ int cmd_show(int argc, char **argv, cli_ctx *ctx);
 int cmd_history(int argc, char **argv, cli_ctx *ctx);
 int cmd_rules(int argc, char **argv, cli_ctx *ctx);
 int cmd_evaluate(int argc, char **argv, cli_ctx *ctx);
+int cmd_export(int argc, char **argv, cli_ctx *ctx); /* cmd_export.c; also evaluate --out: */
+int cli_export_xlsx(jx_store *st, int64_t run_id, const jx_ruleset *rs, const char *out, const char *split, const char *const *depts, size_t ndepts, bool blank, int threads, FILE *report);
+
+/* analysis commands (cmd_rank.c also holds the helpers below) */
+#include "jixiao/rank.h"
+int cmd_rank(int argc, char **argv, cli_ctx *ctx);
+int cmd_stats(int argc, char **argv, cli_ctx *ctx);
+int cmd_whatif(int argc, char **argv, cli_ctx *ctx);
+int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx);
+void cli_analysis_setup(void); /* turns GSL's aborting error handler off (process-wide: the program's call) */
+int cli_selection_option(int c, const char *arg, const char *cmd, jx_selection *sel); /* 'y','D','P'; −1: other */
+int cli_parse_run(const char *arg, const char *cmd, int64_t *run_id);
+int cli_ranking_open(int argc, char **argv, cli_ctx *ctx, const char *cmd, const char *usage, cli_format *fmt,
+                     int64_t *run_id, jx_run_info *info, jx_store **st, jx_ranking **r); /* -1: go on */
+const char *cli_project_label(const char *project); /* "部门整体" for "" */
+void cli_fmt_num(char *buf, size_t cap, double x, int decimals); /* "—" for NaN; decimals < 0: CSV %.10g */
+void cli_fmt_shortest(char *buf, size_t cap, double x);            /* shortest text that reads back as x */

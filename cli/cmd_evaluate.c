@@ -11,26 +11,29 @@
 
 static const char usage_text[] =
     "usage: jixiao evaluate --targets T.csv --actuals A.csv [--budget B.csv] [--rules NAME|PATH]\n"
-    "                       [--format table|csv|json] [--show]\n"
+    "                       [--format table|csv|json] [--show] [--out FILE.xlsx] [--split DIR]\n"
     "\n"
     "The main job: load a 绩效目标表 (targets), the 实际完成值 (actuals) and the\n"
     "budget execution, score every department and project, and print the totals.\n"
     "Works in memory unless the global --db names a database to keep the data in.\n"
     "Each option may be given more than once (several files of a kind).\n"
     "\n"
-    "  --targets FILE    targets CSV/TSV (required)\n"
-    "  --actuals FILE    actuals CSV/TSV (required)\n"
-    "  --budget FILE     budget execution CSV/TSV (optional: without it 预算执行率 is n/a)\n"
+    "  --targets FILE    targets: CSV/TSV or .xlsx workbook (required)\n"
+    "  --actuals FILE    actuals: CSV/TSV or .xlsx (required; a filled-in 自评表 works)\n"
+    "  --budget FILE     budget execution: CSV/TSV or .xlsx (optional: without it 预算执行率 is n/a)\n"
+    "  --sheet NAME      in .xlsx workbooks read only this sheet (default: every sheet with the columns)\n"
     "  --rules NAME      rule set (default mof-2020)\n"
     "  --format F        table (default), csv, or json (with every indicator)\n"
     "  --show            also print every subject's indicator table with explanations\n"
-    "  --out FILE.xlsx   the 自评表 workbook (not available yet: see issue #6)\n";
+    "  --out FILE.xlsx   also write the 自评表 workbook (汇总 + one sheet per subject; docs/xlsx.md)\n"
+    "  --split DIR       also write one workbook per department into DIR (汇总 in --out or DIR/汇总.xlsx)\n";
 
 #define MAX_FILES 64
 
 typedef struct files {
     const char *path[MAX_FILES];
     int n;
+    const char *sheet; /* --sheet: the sheet to read in workbooks */
 } files;
 
 static bool add(files *f, const char *p)
@@ -43,7 +46,7 @@ static bool add(files *f, const char *p)
 static int import_all(jx_store *st, jx_import_kind kind, const files *f)
 {
     for (int i = 0; i < f->n; i++) {
-        jx_import_opts o = {.on_error = cli_on_error, .on_progress = cli_progress};
+        jx_import_opts o = {.on_error = cli_on_error, .on_progress = cli_progress, .sheet = f->sheet};
         if (jx_import_file(st, kind, f->path[i], &o, NULL)) {
             if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
             cli_error("%s", jx_store_errmsg(st));
@@ -60,9 +63,10 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
         {"budget", required_argument, NULL, 'b'},  {"rules", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'},  {"out", required_argument, NULL, 'o'},
         {"show", no_argument, NULL, 's'},          {"help", no_argument, NULL, 'h'},
+        {"split", required_argument, NULL, 'S'},   {"sheet", required_argument, NULL, 'W'},
         {NULL, 0, NULL, 0}};
     files t = {0}, a = {0}, b = {0};
-    const char *rules = NULL;
+    const char *rules = NULL, *out = NULL, *split = NULL;
     cli_format fmt = FMT_TABLE;
     bool show = false;
     int c;
@@ -77,6 +81,7 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
             }
             break;
         case 'r': rules = optarg; break;
+        case 'W': t.sheet = a.sheet = b.sheet = optarg; break;
         case 's': show = true; break;
         case 'f':
             if (!cli_parse_format(optarg, &fmt)) {
@@ -84,9 +89,8 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
                 return EXIT_USAGE;
             }
             break;
-        case 'o':
-            cli_error("evaluate: --out: writing the 自评表 workbook is not available in this version yet");
-            return EXIT_USAGE;
+        case 'o': out = optarg; break;
+        case 'S': split = optarg; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         default: fputs(usage_text, stderr); return EXIT_USAGE;
         }
@@ -125,6 +129,11 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
                 putchar('\n');
                 jx_run_filter all = {.indicators = true};
                 rc = cli_print_run(st, sum.run_id, &all, fmt);
+            }
+            /* the workbook after the totals; its summary line on stderr keeps stdout the listing */
+            if (!rc && (out || split)) {
+                fflush(stdout);
+                rc = cli_export_xlsx(st, sum.run_id, rs, out, split, NULL, 0, false, 0, stderr);
             }
         }
     }

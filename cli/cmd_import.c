@@ -9,9 +9,10 @@
 #include "jixiao/import.h"
 
 static const char usage_text[] =
-    "usage: jixiao [--db PATH] import targets|actuals|budget FILE...\n"
+    "usage: jixiao [--db PATH] import [--sheet NAME] targets|actuals|budget FILE...\n"
     "\n"
-    "Load CSV or TSV files (UTF-8 with or without BOM, GB18030, UTF-16) into the\n"
+    "Load CSV or TSV files (UTF-8 with or without BOM, GB18030, UTF-16) or .xlsx\n"
+    "workbooks (told apart by content, not by name) into the\n"
     "database. Each file is one transaction: a file with any bad row is rejected\n"
     "whole, every error is listed as FILE:LINE: column NAME: \"text\" problem, and\n"
     "the database is left unchanged. Columns may come in any order, named in\n"
@@ -22,16 +23,26 @@ static const char usage_text[] =
     "  actuals   部门名称 项目名称 年度 [一级指标 二级指标] 三级指标 实际完成值 偏差原因分析及改进措施\n"
     "  budget    部门名称 项目名称 年度 年初预算数 全年预算数 全年执行数 (万元)\n"
     "\n"
+    "\n"
+    "  --sheet NAME  workbooks: read only this sheet (default: every visible sheet whose\n"
+    "                header row, found anywhere on it, has the needed columns)\n"
+    "\n"
     "Exit status: 0 when every file was imported, 1 when any was rejected, 2 on usage errors.\n";
 
 int cmd_import(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"sheet", required_argument, NULL, 'W'}, {NULL, 0, NULL, 0}};
+    const char *sheet = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
             fputs(usage_text, stdout);
             return EXIT_OK;
+        }
+        if (c == 'W') {
+            sheet = optarg;
+            continue;
         }
         fputs(usage_text, stderr);
         return EXIT_USAGE;
@@ -50,7 +61,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
     if (!st) return EXIT_ERR;
     int rc = EXIT_OK;
     for (int i = optind + 1; i < argc; i++) {
-        jx_import_opts o = {.on_error = cli_on_error, .on_progress = cli_progress, .ctx = NULL};
+        jx_import_opts o = {.on_error = cli_on_error, .on_progress = cli_progress, .ctx = NULL, .sheet = sheet};
         jx_import_result r;
         jx_err e = jx_import_file(st, kind, argv[i], &o, &r);
         if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);

@@ -21,6 +21,7 @@
 #include "jixiao/csv.h"
 #include "jixiao/value.h"
 #include "store_int.h"
+#include "table_int.h"
 #include "util_int.h"
 
 enum col {
@@ -31,7 +32,7 @@ enum col {
 /* Header names accepted for each column: the canonical Chinese name first (used in messages). */
 static const char *const col_names[C__COUNT][8] = {
     [C_CODE] = {"部门编码", "dept_code", "部门代码", "单位编码", "单位代码", "code"},
-    [C_NAME] = {"部门名称", "dept_name", "单位名称", "预算单位名称", "部门", "name"},
+    [C_NAME] = {"部门名称", "dept_name", "单位名称", "预算单位名称", "部门", "name", "部门（单位）名称", "部门(单位)名称"},
     [C_PROJECT] = {"项目名称", "project", "项目"},
     [C_YEAR] = {"年度", "year", "预算年度"},
     [C_L1] = {"一级指标", "level1"},
@@ -65,6 +66,10 @@ typedef struct subj {
     bool budget_seen;
     int64_t weighted_line;   /* first scored row with a weight (targets) */
     int64_t unweighted_line; /* first scored row without one */
+    int64_t first_line;      /* first indicator row (targets) */
+    int64_t nrows, nok;      /* its indicator rows, and those that passed every check */
+    int64_t nscored;         /* of those, the ones with a scorable (not n/a) target */
+    double wsum;             /* Σ weights given on scored rows */
     char label[160];   /* for messages: 大竹县司法局 2024 / 司法专项 */
 } subj;
 
@@ -96,6 +101,8 @@ typedef struct imp {
     char *scratch;
     size_t scratch_cap;
     int64_t line;
+    jx_table *tab; /* the file's rows: CSV or a workbook */
+    jx_map colmap; /* column name (ASCII lower-cased) → column + 1, built on first use */
 } imp;
 
 static void report(imp *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -124,11 +131,16 @@ static const char *excerpt(char *buf, size_t cap, const char *s)
     return buf;
 }
 
+/* Where column c of the current row is (c < 0: the row): a.csv:12:3, a.xlsx:自评表!C12. */
+static const char *at(imp *m, int c)
+{
+    return jx_table_place(m->tab, m->line, c >= 0 && c < C__COUNT ? m->col[c] : -1);
+}
+
 static void col_err(imp *m, int c, const char *problem)
 {
     char ex[100];
-    report(m, "%s:%lld: column %s: \"%s\" %s", m->name, (long long)m->line, col_names[c][0],
-           excerpt(ex, sizeof ex, m->f[c]), problem);
+    report(m, "%s: column %s: \"%s\" %s", at(m, c), col_names[c][0], excerpt(ex, sizeof ex, m->f[c]), problem);
 }
 
 /* ---- header ---- */
@@ -162,7 +174,7 @@ static void trim_bounds(const char *s, size_t n, size_t *b, size_t *e)
 }
 
 /* Copy the row's trimmed fields of interest into m->scratch and point m->f[] at them. */
-static bool take_fields(imp *m, const jx_csv_row *row)
+static bool take_fields(imp *m, const jx_table_row *row)
 {
     size_t need = 0;
     for (int c = 0; c < C__COUNT; c++)
@@ -191,38 +203,101 @@ static bool take_fields(imp *m, const jx_csv_row *row)
     return true;
 }
 
-static jx_err read_header(imp *m, jx_csv *csv, bool *eof)
+/* Map the columns named by a header row into col[]: -1 when absent, -2 - i when the
+ * column's name appears a second time at field i. Returns how many cells name a column. */
+static int header_columns(imp *m, const jx_csv_field *fields, size_t n, int col[C__COUNT])
 {
-    jx_csv_row row;
-    for (int c = 0; c < C__COUNT; c++) m->col[c] = -1;
-    jx_err e = jx_csv_next(csv, &row, eof);
-    if (e) return st_fail(m->st, e, "%s", jx_csv_errmsg(csv));
-    if (*eof) return st_fail(m->st, JX_ERR_FORMAT, "%s: empty file: no header row", m->name);
-    for (size_t i = 0; i < row.nfields; i++) {
-        char h[128];
-        size_t b, en;
-        trim_bounds(row.fields[i].ptr, row.fields[i].len, &b, &en);
-        if (en - b >= sizeof h) continue; /* no column name is that long */
-        memcpy(h, row.fields[i].ptr + b, en - b);
-        h[en - b] = '\0';
+    /* a workbook's every row is looked at as a possible header: one hash lookup per cell */
+    if (!m->colmap.len) {
         for (int c = 0; c < C__COUNT; c++)
             for (int k = 0; k < 8 && col_names[c][k]; k++) {
-                if (!header_is(h, col_names[c][k])) continue;
-                if (m->col[c] >= 0)
-                    return st_fail(m->st, JX_ERR_FORMAT, "%s:%lld: column %s appears twice (columns %d and %zu)",
-                                   m->name, (long long)row.line, col_names[c][0], m->col[c] + 1, i + 1);
-                m->col[c] = (int)i;
+                char key[64];
+                size_t len = strlen(col_names[c][k]);
+                for (size_t j = 0; j < len; j++) key[j] = (char)tolower((unsigned char)col_names[c][k][j]);
+                int is_new;
+                int64_t *v = jx_map_put(&m->colmap, key, len, &is_new);
+                if (v) *v = c + 1;
             }
     }
-    const int *need = m->kind == JX_IMPORT_TARGETS ? need_targets : m->kind == JX_IMPORT_ACTUALS ? need_actuals : need_budget;
+    int names = 0;
+    for (int c = 0; c < C__COUNT; c++) col[c] = -1;
+    for (size_t i = 0; i < n; i++) {
+        char h[128];
+        size_t b, en;
+        trim_bounds(fields[i].ptr, fields[i].len, &b, &en);
+        if (en - b >= sizeof h || en == b) continue; /* no column name is that long */
+        for (size_t j = b; j < en; j++) h[j - b] = (char)tolower((unsigned char)fields[i].ptr[j]);
+        h[en - b] = '\0';
+        int c = -1;
+        int64_t *v = m->colmap.len ? jx_map_get(&m->colmap, h, en - b) : NULL;
+        if (v) c = (int)*v - 1;
+        for (int cc = 0; !m->colmap.len && cc < C__COUNT && c < 0; cc++) /* out of memory: the slow way */
+            for (int k = 0; k < 8 && col_names[cc][k] && c < 0; k++)
+                if (header_is(h, col_names[cc][k])) c = cc;
+        if (c < 0) continue;
+        names++;
+        if (col[c] == -1) col[c] = (int)i;
+        else if (col[c] >= 0) col[c] = -2 - (int)i;
+    }
+    return names;
+}
+
+/* "missing columns 指标值 (target), 年度 (year) for targets" into buf (not when cap is 0: then
+ * only the answer); false when none is missing. */
+static bool header_missing(jx_import_kind kind, const int col[C__COUNT], char *buf, size_t cap)
+{
+    const int *need = kind == JX_IMPORT_TARGETS ? need_targets : kind == JX_IMPORT_ACTUALS ? need_actuals : need_budget;
+    bool any = false;
+    for (const int *c = need; *c >= 0 && !any; c++) any = col[*c] == -1;
+    if (!any || !cap) return any;
     char missing[512] = "";
     for (const int *c = need; *c >= 0; c++)
-        if (m->col[*c] < 0)
+        if (col[*c] == -1)
             jx_fmt_trunc(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s (%s)",
                          missing[0] ? ", " : "", col_names[*c][0], col_names[*c][1]);
-    if (missing[0])
-        return st_fail(m->st, JX_ERR_FORMAT, "%s:%lld: missing column%s %s for %s", m->name, (long long)row.line,
-                       strchr(missing, ',') ? "s" : "", missing, jx_import_kind_str(m->kind));
+    if (!missing[0]) return false;
+    jx_fmt_trunc(buf, cap, "missing column%s %s for %s", strchr(missing, ',') ? "s" : "", missing,
+                 jx_import_kind_str(kind));
+    return true;
+}
+
+/* jx_table's judgement of a workbook row as this import's header. */
+static int header_rank(void *ctx, const jx_csv_field *fields, size_t n, bool *complete, char *why, size_t cap,
+                       uint64_t *cols)
+{
+    imp *m = ctx;
+    int col[C__COUNT];
+    int names = header_columns(m, fields, n, col);
+    *complete = !header_missing(m->kind, col, why, cap);
+    *cols = 0;
+    for (int c = 0; c < C__COUNT; c++)
+        if (col[c] != -1) *cols |= 1ull << c;
+    return names;
+}
+
+/* Name the columns from a header row (the first row of a CSV file; a table's header on a sheet). */
+static jx_err read_header(imp *m, const jx_table_row *row)
+{
+    header_columns(m, row->fields, row->nfields, m->col);
+    for (int c = 0; c < C__COUNT; c++) {
+        if (m->col[c] >= -1) continue;
+        int second = -2 - m->col[c], first = -1; /* find the first appearance again */
+        for (size_t i = 0; i < row->nfields && first < 0; i++) {
+            char h[128];
+            size_t b, en;
+            trim_bounds(row->fields[i].ptr, row->fields[i].len, &b, &en);
+            if (en - b >= sizeof h) continue;
+            memcpy(h, row->fields[i].ptr + b, en - b);
+            h[en - b] = '\0';
+            for (int k = 0; k < 8 && col_names[c][k]; k++)
+                if (header_is(h, col_names[c][k])) first = (int)i;
+        }
+        return st_fail(m->st, JX_ERR_FORMAT, "%s: column %s appears twice (columns %d and %d)",
+                       jx_table_place(m->tab, row->line, -1), col_names[c][0], first + 1, second + 1);
+    }
+    char why[600];
+    if (header_missing(m->kind, m->col, why, sizeof why))
+        return st_fail(m->st, JX_ERR_FORMAT, "%s: %s", jx_table_place(m->tab, row->line, -1), why);
     return JX_OK;
 }
 
@@ -276,9 +351,10 @@ static bool parse_year(const char *s, int *year)
 static subj *get_subject(imp *m, bool create)
 {
     const char *name = m->f[C_NAME], *project = m->f[C_PROJECT], *code = m->f[C_CODE];
+    if (!strcmp(project, "部门整体")) project = ""; /* what the 自评表 form writes for the department as a whole */
     int year;
     if (!*name) {
-        report(m, "%s:%lld: column %s is empty", m->name, (long long)m->line, col_names[C_NAME][0]);
+        report(m, "%s: column %s is empty", at(m, C_NAME), col_names[C_NAME][0]);
         return NULL;
     }
     if (!parse_year(m->f[C_YEAR], &year)) {
@@ -288,7 +364,7 @@ static subj *get_subject(imp *m, bool create)
     char key[1024];
     int klen = snprintf(key, sizeof key, "%s\x1f%s\x1f%d", name, project, year);
     if (klen < 0 || (size_t)klen >= sizeof key) {
-        report(m, "%s:%lld: 部门名称 and 项目名称 are too long", m->name, (long long)m->line);
+        report(m, "%s: 部门名称 and 项目名称 are too long", at(m, C_NAME));
         return NULL;
     }
     int is_new;
@@ -327,7 +403,7 @@ static subj *get_subject(imp *m, bool create)
         const char *stored = (const char *)sqlite3_column_text(q, 1);
         if (*code && stored && *stored && strcmp(code, stored)) {
             char ex[100];
-            report(m, "%s:%lld: column %s: \"%s\" differs from %s stored for %s", m->name, (long long)m->line,
+            report(m, "%s: column %s: \"%s\" differs from %s stored for %s", at(m, C_CODE),
                    col_names[C_CODE][0], excerpt(ex, sizeof ex, code), stored, s->label);
         } else if (*code && (!stored || !*stored) && create) {
             sqlite3_reset(q);
@@ -356,7 +432,7 @@ static subj *get_subject(imp *m, bool create)
     return s;
 dberr:
     st_dberr(m->st, "subjects");
-    report(m, "%s:%lld: %s", m->name, (long long)m->line, m->st->errmsg);
+    report(m, "%s: %s", at(m, -1), m->st->errmsg);
     return NULL;
 }
 
@@ -384,28 +460,41 @@ static void target_row(imp *m)
     const char *l3 = m->f[C_L3];
     if (!*l3) {
         if (!*m->f[C_TARGET]) return; /* a form's empty placeholder row (生态效益 with no indicator) */
-        report(m, "%s:%lld: column %s is empty", m->name, (long long)m->line, col_names[C_L3][0]);
+        report(m, "%s: column %s is empty", at(m, C_L3), col_names[C_L3][0]);
         return;
     }
     if (!l1 || !*l1) {
-        report(m, "%s:%lld: column %s is empty", m->name, (long long)m->line, col_names[C_L1][0]);
+        report(m, "%s: column %s is empty", at(m, C_L1), col_names[C_L1][0]);
         return;
     }
     if (*m->f[C_L1]) s->l1 = keep(m, l1), l1 = s->l1;
     if (*m->f[C_L2]) s->l2 = keep(m, l2), l2 = s->l2;
     if (!l2) l2 = "";
+    if (!s->nrows++) s->first_line = m->line;
 
     jx_value v;
     jx_errmsg msg;
     jx_err e = jx_value_parse_cells(m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], &v, &msg);
     if (e) {
-        report(m, "%s:%lld: column %s: %s", m->name, (long long)m->line, col_names[C_TARGET][0], msg.text);
+        report(m, "%s: column %s: %s", at(m, C_TARGET), col_names[C_TARGET][0], msg.text);
+        return;
+    }
+    if (v.kind == JX_KIND_NUMBER && v.num < 0) { /* ratios divide by the target: a/t, t/a, |a − t|/t */
+        col_err(m, C_TARGET, "is negative: a target is a number >= 0");
         return;
     }
     double w = 0;
-    bool has_w = *m->f[C_WEIGHT] != '\0';
-    if (has_w && (!parse_amount(m->f[C_WEIGHT], true, &w) || w < 0)) {
+    /* a dash is how forms (ours included: export writes — for an n/a indicator's 分值) say "none" */
+    const char *wt = m->f[C_WEIGHT];
+    bool has_w = *wt != '\0' && strcmp(wt, "—") && strcmp(wt, "-") && strcmp(wt, "－") && strcmp(wt, "/");
+    if (has_w && !parse_amount(m->f[C_WEIGHT], true, &w)) {
         col_err(m, C_WEIGHT, "is not a number");
+        return;
+    }
+    /* a weight is an indicator's points out of 100 (or its %); a bigger one is a typing
+     * error, and 1e308 would make the sums infinite */
+    if (has_w && (w < 0 || w > 100)) {
+        col_err(m, C_WEIGHT, w < 0 ? "is negative: a weight is a number from 0 to 100" : "is more than 100: a weight is a number from 0 to 100");
         return;
     }
     char key[2048];
@@ -413,19 +502,22 @@ static void target_row(imp *m)
     int is_new = 0;
     int64_t *seen = klen ? jx_map_put(&m->keys, key, klen, &is_new) : NULL;
     if (!seen) {
-        report(m, "%s:%lld: indicator names too long", m->name, (long long)m->line);
+        report(m, "%s: indicator names too long", at(m, C_L3));
         return;
     }
     if (!is_new) {
         char ex[100];
-        report(m, "%s:%lld: 三级指标 \"%s\" appears twice for %s (first at line %lld)", m->name, (long long)m->line,
+        report(m, "%s: 三级指标 \"%s\" appears twice for %s (first at line %lld)", at(m, C_L3),
                excerpt(ex, sizeof ex, l3), s->label, (long long)*seen);
         return;
     }
     *seen = m->line;
+    s->nok++;
     if (v.kind != JX_KIND_NA) { /* weights on some scored rows only is an error: remember both kinds */
         int64_t *first = has_w ? &s->weighted_line : &s->unweighted_line;
         if (!*first) *first = m->line;
+        s->nscored++;
+        s->wsum += w;
     }
     if (!m->writing) return;
     if (!s->replaced) {
@@ -457,7 +549,7 @@ static void target_row(imp *m)
     return;
 dberr:
     st_dberr(m->st, "targets");
-    report(m, "%s:%lld: %s", m->name, (long long)m->line, m->st->errmsg);
+    report(m, "%s: %s", at(m, -1), m->st->errmsg);
 }
 
 /* ---- actuals ---- */
@@ -530,18 +622,18 @@ static void actual_row(imp *m)
     subj *s = get_subject(m, false);
     if (!s) return;
     if (!s->id) {
-        report(m, "%s:%lld: no targets for %s: import its targets first", m->name, (long long)m->line, s->label);
+        report(m, "%s: no targets for %s: import its targets first", at(m, C_NAME), s->label);
         return;
     }
     if (!s->loaded && !load_targets(m, s)) {
         st_dberr(m->st, "targets");
-        report(m, "%s:%lld: %s", m->name, (long long)m->line, m->st->errmsg);
+        report(m, "%s: %s", at(m, -1), m->st->errmsg);
         return;
     }
     const char *l3 = m->f[C_L3];
     char ex[100];
     if (!*l3) {
-        report(m, "%s:%lld: column %s is empty", m->name, (long long)m->line, col_names[C_L3][0]);
+        report(m, "%s: column %s is empty", at(m, C_L3), col_names[C_L3][0]);
         return;
     }
     char key[2048];
@@ -551,14 +643,13 @@ static void actual_row(imp *m)
         klen = make_key(key, sizeof key, s->id, m->f[C_L1], m->f[C_L2], l3);
         hit = klen ? jx_map_get(&m->keys, key, klen) : NULL;
         if (!hit) {
-            report(m, "%s:%lld: 三级指标 \"%s\" repeats in %s: give its 一级指标 and 二级指标 to say which", m->name,
-                   (long long)m->line, excerpt(ex, sizeof ex, l3), s->label);
+            report(m, "%s: 三级指标 \"%s\" repeats in %s: give its 一级指标 and 二级指标 to say which", at(m, C_L3),
+                   excerpt(ex, sizeof ex, l3), s->label);
             return;
         }
     }
     if (!hit) {
-        report(m, "%s:%lld: 三级指标 \"%s\" matches no target of %s", m->name, (long long)m->line,
-               excerpt(ex, sizeof ex, l3), s->label);
+        report(m, "%s: 三级指标 \"%s\" matches no target of %s", at(m, C_L3), excerpt(ex, sizeof ex, l3), s->label);
         return;
     }
     tgt *t = &m->tg[*hit - 1];
@@ -566,7 +657,7 @@ static void actual_row(imp *m)
     jx_value a;
     jx_errmsg msg;
     if (jx_value_parse(m->f[C_ACTUAL], strlen(m->f[C_ACTUAL]), &a, &msg)) {
-        report(m, "%s:%lld: column %s: %s", m->name, (long long)m->line, col_names[C_ACTUAL][0], msg.text);
+        report(m, "%s: column %s: %s", at(m, C_ACTUAL), col_names[C_ACTUAL][0], msg.text);
         return;
     }
     const char *why = kind_mismatch(&t->v, &a);
@@ -575,8 +666,8 @@ static void actual_row(imp *m)
         return;
     }
     if (t->matched) {
-        report(m, "%s:%lld: 三级指标 \"%s\" of %s is given twice in this file", m->name, (long long)m->line,
-               excerpt(ex, sizeof ex, l3), s->label);
+        report(m, "%s: 三级指标 \"%s\" of %s is given twice in this file", at(m, C_L3), excerpt(ex, sizeof ex, l3),
+               s->label);
         return;
     }
     t->matched = true;
@@ -605,7 +696,7 @@ static void actual_row(imp *m)
     return;
 dberr:
     st_dberr(m->st, "actuals");
-    report(m, "%s:%lld: %s", m->name, (long long)m->line, m->st->errmsg);
+    report(m, "%s: %s", at(m, -1), m->st->errmsg);
 }
 
 /* ---- budget ---- */
@@ -615,7 +706,7 @@ static void budget_row(imp *m)
     subj *s = get_subject(m, false);
     if (!s) return;
     if (!s->id) {
-        report(m, "%s:%lld: no targets for %s: import its targets first", m->name, (long long)m->line, s->label);
+        report(m, "%s: no targets for %s: import its targets first", at(m, C_NAME), s->label);
         return;
     }
     double initial = 0, budget = 0, spent = 0;
@@ -633,7 +724,7 @@ static void budget_row(imp *m)
         return;
     }
     if (s->budget_seen) {
-        report(m, "%s:%lld: %s has a second budget row in this file", m->name, (long long)m->line, s->label);
+        report(m, "%s: %s has a second budget row in this file", at(m, -1), s->label);
         return;
     }
     s->budget_seen = true;
@@ -658,7 +749,7 @@ static void budget_row(imp *m)
     return;
 dberr:
     st_dberr(m->st, "budgets");
-    report(m, "%s:%lld: %s", m->name, (long long)m->line, m->st->errmsg);
+    report(m, "%s: %s", at(m, -1), m->st->errmsg);
 }
 
 /* ---- the file ---- */
@@ -715,14 +806,29 @@ jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path, const
     jx_errmsg msg;
     jx_err e = file_sha256(path, res->sha256, &msg);
     if (e) return st_fail(st, e, "%s", msg.text);
-    jx_csv *csv = NULL;
-    e = jx_csv_open(path, &csv, &msg);
+    jx_table_opts to = {.name = opts ? opts->display_name : NULL, .sheet = opts ? opts->sheet : NULL,
+                        .header = header_rank, .ctx = &m};
+    e = jx_table_open(path, &to, &m.tab, &msg);
     if (e) return st_fail(st, e, "%s", msg.text);
     bool eof = false;
-    if ((e = read_header(&m, csv, &eof))) goto done;
-    jx_fmt_trunc(res->encoding, sizeof res->encoding, "%s", jx_csv_encoding(csv));
+    jx_table_row row;
+    if ((e = jx_table_next(m.tab, &row, &eof))) {
+        st_fail(st, e, "%s", jx_table_errmsg(m.tab));
+        goto done;
+    }
+    if (eof) {
+        e = st_fail(st, JX_ERR_FORMAT, "%s: empty file: no header row", m.name);
+        goto done;
+    }
+    if ((e = read_header(&m, &row))) goto done;
+    jx_fmt_trunc(res->encoding, sizeof res->encoding, "%s", jx_table_format(m.tab));
 
-    if ((e = st_begin(st))) goto done;
+    if ((e = st_begin(st))) {
+        if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY) /* the busy timeout ran out */
+            st_fail(st, e, "%s: nothing imported: another process kept the database locked for longer than the "
+                           "busy timeout; try again", m.name);
+        goto done;
+    }
     sqlite3_stmt *q = st_stmt(st, S_IMPORT_INSERT);
     if (!q) {
         e = JX_ERR_DB;
@@ -740,14 +846,17 @@ jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path, const
 
     int64_t nrows = 0;
     for (;;) {
-        jx_csv_row row;
-        e = jx_csv_next(csv, &row, &eof);
+        e = jx_table_next(m.tab, &row, &eof);
         if (e) {
-            st_fail(st, e, "%s", jx_csv_errmsg(csv));
+            st_fail(st, e, "%s", jx_table_errmsg(m.tab));
             goto done;
         }
         if (eof) break;
-        m.line = (int64_t)row.line;
+        if (row.header) { /* a workbook's next table (another sheet): its own columns */
+            if ((e = read_header(&m, &row))) goto done;
+            continue;
+        }
+        m.line = row.line;
         if (!take_fields(&m, &row)) {
             e = st_fail(st, JX_ERR_NOMEM, "out of memory");
             goto done;
@@ -755,6 +864,8 @@ jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path, const
         bool blank = true;
         for (int c = 0; c < C__COUNT && blank; c++) blank = !*m.f[c];
         if (blank) continue; /* Excel writes ",,,,," for empty rows */
+        /* a form's totals and notes rows (合计, 总分, 自评等级) name no indicator and give no value */
+        if (kind != JX_IMPORT_BUDGET && !*m.f[C_L3] && !*m.f[kind == JX_IMPORT_TARGETS ? C_TARGET : C_ACTUAL]) continue;
         nrows++;
         if (kind == JX_IMPORT_TARGETS) target_row(&m);
         else if (kind == JX_IMPORT_ACTUALS) actual_row(&m);
@@ -764,10 +875,16 @@ jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path, const
     for (size_t i = 0; kind == JX_IMPORT_TARGETS && i < m.nsubj; i++) {
         const subj *s = &m.subj[i];
         if (s->weighted_line && s->unweighted_line)
-            report(&m, "%s:%lld: column %s: %s gives weights on some indicators only (line %lld has one, line %lld "
+            report(&m, "%s: column %s: %s gives weights on some indicators only (line %lld has one, line %lld "
                        "has none): give all or none",
-                   m.name, (long long)s->unweighted_line, col_names[C_WEIGHT][0], s->label,
+                   jx_table_place(m.tab, s->unweighted_line, m.col[C_WEIGHT]), col_names[C_WEIGHT][0], s->label,
                    (long long)s->weighted_line, (long long)s->unweighted_line);
+        else if (s->nrows && s->nok == s->nrows && !s->nscored) /* nothing to divide by: refuse, not 0 points */
+            report(&m, "%s: %s: every indicator is n/a (无, 不适用, —, /): nothing to score",
+                   jx_table_place(m.tab, s->first_line, m.col[C_TARGET]), s->label);
+        else if (s->nrows && s->nok == s->nrows && s->weighted_line && s->wsum <= 0)
+            report(&m, "%s: column %s: the weights of %s add up to 0: nothing to score",
+                   jx_table_place(m.tab, s->weighted_line, m.col[C_WEIGHT]), col_names[C_WEIGHT][0], s->label);
     }
     if (nrows == 0 && m.errors == 0) {
         e = st_fail(st, JX_ERR_FORMAT, "%s: no data rows under the header", m.name);
@@ -798,9 +915,10 @@ done:
         st_rollback(st);
         res->rows = res->replaced = res->subjects = 0;
     }
-    jx_csv_close(csv);
+    jx_table_close(m.tab);
     jx_map_free(&m.subj_by_key);
     jx_map_free(&m.keys);
+    jx_map_free(&m.colmap);
     jx_arena_free(&m.arena);
     free(m.subj);
     free(m.tg);

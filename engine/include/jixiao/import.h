@@ -1,9 +1,13 @@
 /**
  * @file import.h
- * @brief Import targets, actuals and budget execution from CSV/TSV files into the store.
+ * @brief Import targets, actuals and budget execution from CSV/TSV files or
+ * .xlsx workbooks into the store.
  *
- * One transaction per file: a file with any bad row is rejected whole, every
- * error is reported (`FILE:LINE: column 权重: "abc" is not a number`), and the
+ * The kind of file is told by its content (a zip signature means a workbook).
+ * One transaction per file: a file with any bad row (a workbook with any bad
+ * cell) is rejected whole, every error is reported with its place
+ * (`t.csv:7:11: column 权重: "abc" is not a number`,
+ * `填报.xlsx:自评表!F12: column 实际完成值: ...`), and the
  * database is left unchanged. Columns may come in any order and be named in
  * Chinese or English (docs/formats.md). Re-importing a subject's targets
  * replaces them; an actual or budget row replaces the subject's previous one;
@@ -44,6 +48,10 @@ typedef struct jx_import_opts {
     void *ctx;                /**< passed to the callbacks */
     const char *display_name; /**< the file's name in messages and the log; NULL: the path */
     size_t max_errors;        /**< report at most this many (0: 1000); all are counted */
+    /** Workbooks (.xlsx): read only the sheet of this name; NULL: every visible sheet whose
+     *  header row has the needed columns. Ignored for CSV/TSV. Not copied: keep it alive
+     *  during the call. */
+    const char *sheet;
 } jx_import_opts;
 
 /** What an import did. Plain value owned by the caller. */
@@ -66,7 +74,9 @@ typedef struct jx_import_result {
  * @param opts  may be NULL
  * @param res   may be NULL; filled in also on failure (errors, encoding)
  * @return ::JX_OK; ::JX_ERR_FORMAT when rows are bad (see opts->on_error; nothing imported);
- *         ::JX_ERR_IO, ::JX_ERR_ENCODING, ::JX_ERR_LIMIT for an unreadable file; ::JX_ERR_DB.
+ *         ::JX_ERR_IO, ::JX_ERR_ENCODING, ::JX_ERR_LIMIT for an unreadable file (a damaged
+ *         or hostile workbook: ::JX_ERR_FORMAT or ::JX_ERR_LIMIT); ::JX_ERR_NOTFOUND for a
+ *         --sheet the workbook does not have; ::JX_ERR_DB.
  *         jx_store_errmsg() has a one-line summary.
  */
 JX_API jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path,

@@ -1,0 +1,526 @@
+/*
+ * table.c - the rows of an import file, from CSV/TSV text or from a workbook.
+ *
+ * The kind of file is decided by its first bytes (a zip or OLE2 signature
+ * means a workbook), never by its name: files travel with the wrong extension
+ * (CSV saved as .xls, web pages saved as .xls). For a workbook this is also
+ * where tables are found on sheets: the header row is located by the column
+ * names the importer knows (its callback), so titles, notes and blank rows
+ * above a table, and other tables below it, are passed over.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "table_int.h"
+#include "util_int.h"
+#include "xlsx_read_int.h"
+
+enum { SEEK, DATA };
+
+#define MAX_FIELDS 16
+
+/* A form field: a label naming a column and its value, seen above a table. */
+typedef struct ffield {
+    int colid;        /* the importer's column */
+    char *label;      /* as written, e.g. 部门（单位）名称 */
+    char *value;      /* e.g. 大竹县司法局 */
+    uint32_t col, row; /* the value's cell */
+} ffield;
+
+struct jx_table {
+    char *name;
+    jx_csv *csv;
+    bool csv_started;
+    jx_wb *wb;
+    jx_table_opts o;
+    /* workbooks */
+    size_t next_sheet;  /* next sheet index to consider */
+    size_t cur;         /* sheet being read, or (size_t)-1 */
+    bool sheet_found;   /* a header was found on the current sheet */
+    bool any_found;     /* ... on any sheet */
+    bool named_done;    /* --sheet: that one sheet was read */
+    int phase;
+    uint32_t first_col; /* the header's first non-empty column, to name rows */
+    int best;           /* names in the best header candidate so far */
+    char best_msg[JX_ERRMSG_MAX];
+    ffield ff[MAX_FIELDS]; /* form fields seen on the current sheet */
+    size_t nff;
+    size_t hw;             /* the table's own columns (its header's cells) */
+    size_t virt[MAX_FIELDS]; /* form fields that stand for columns, after the hw own ones */
+    size_t nvirt;
+    jx_csv_field *ext;     /* a row with the form fields appended; "" but where marked */
+    size_t extcap;
+    bool ext_dirty;        /* ext holds a header: clear it all before the first data row */
+    uint32_t *mark;        /* columns of ext set for the row handed out */
+    size_t nmark, capmark;
+    jx_csv_field *cmp;     /* a row's non-empty cells side by side, to judge it */
+    size_t capcmp;
+    char *sheet_names;  /* for messages: "汇总, 自评表" */
+    /* out */
+    char place[640];
+    jx_err err;
+    char msg[JX_ERRMSG_MAX];
+};
+
+static jx_err tfail(jx_table *t, jx_err err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static jx_err tfail(jx_table *t, jx_err err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    jx_vfmt_trunc(t->msg, sizeof t->msg, fmt, ap);
+    va_end(ap);
+    t->err = err;
+    return err;
+}
+
+static void clear_fields(jx_table *t)
+{
+    for (size_t i = 0; i < t->nff; i++) free(t->ff[i].label), free(t->ff[i].value);
+    t->nff = 0;
+    t->nvirt = 0;
+}
+
+void jx_table_close(jx_table *t)
+{
+    if (!t) return;
+    clear_fields(t);
+    free(t->ext);
+    free(t->mark);
+    free(t->cmp);
+    jx_csv_close(t->csv);
+    jx_wb_close(t->wb);
+    free(t->sheet_names);
+    free(t->name);
+    free(t);
+}
+
+/* Find the sheet named s: exact, else ignoring ASCII case as Excel does. */
+static bool find_sheet(const jx_wb *wb, const char *s, size_t *idx)
+{
+    size_t n = jx_wb_sheet_count(wb);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(jx_wb_sheet_name(wb, i), s)) return *idx = i, true;
+    for (size_t i = 0; i < n; i++)
+        if (!strcasecmp(jx_wb_sheet_name(wb, i), s)) return *idx = i, true;
+    return false;
+}
+
+jx_err jx_table_open(const char *path, const jx_table_opts *o, jx_table **out, jx_errmsg *msg)
+{
+    if (out) *out = NULL;
+    if (!path || !out) return jx_msg(msg, JX_ERR_INVALID, "jx_table_open: NULL argument");
+    jx_table *t = calloc(1, sizeof *t);
+    if (!t) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+    if (o) t->o = *o;
+    t->name = strdup(o && o->name ? o->name : path);
+    t->cur = (size_t)-1;
+    jx_err e = JX_OK;
+    if (!t->name) {
+        e = jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    unsigned char head[512];
+    size_t nhead = 0;
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        nhead = fread(head, 1, sizeof head, f);
+        fclose(f);
+    } /* else: jx_csv_open reports it */
+    jx_wb_sniff_kind kind = jx_wb_sniff(head, nhead);
+    if (kind == JX_WB_SNIFF_HTML) {
+        e = jx_msg(msg, JX_ERR_FORMAT,
+                   "%s: a web page (HTML) or XML file, not a workbook or CSV (some systems export web pages with an "
+                   ".xls name): open it in Excel and save it as .xlsx (Excel Workbook)", t->name);
+        goto fail;
+    }
+    if (kind == JX_WB_SNIFF_TEXT) {
+        /* jx_csv names the file by its path; the display name goes through jx_csv_open_mem only */
+        if ((e = jx_csv_open(path, &t->csv, msg))) goto fail;
+        *out = t;
+        return JX_OK;
+    }
+    if ((e = jx_wb_open(path, t->name, NULL, &t->wb, msg))) goto fail;
+    size_t n = jx_wb_sheet_count(t->wb);
+    /* "汇总, 自评表" for messages */
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) len += strlen(jx_wb_sheet_name(t->wb, i)) + 2;
+    t->sheet_names = malloc(len);
+    if (!t->sheet_names) {
+        e = jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    t->sheet_names[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i) strcat(t->sheet_names, ", ");
+        strcat(t->sheet_names, jx_wb_sheet_name(t->wb, i));
+    }
+    if (n == 0) {
+        e = jx_msg(msg, JX_ERR_FORMAT, "%s: the workbook has no worksheets", t->name);
+        goto fail;
+    }
+    if (t->o.sheet) {
+        size_t idx;
+        if (!find_sheet(t->wb, t->o.sheet, &idx)) {
+            e = jx_msg(msg, JX_ERR_NOTFOUND, "%s: no sheet named \"%s\" (the sheets are: %s)", t->name, t->o.sheet,
+                       t->sheet_names);
+            goto fail;
+        }
+        t->next_sheet = idx;
+    }
+    if (!t->o.header) {
+        e = jx_msg(msg, JX_ERR_INVALID, "%s: jx_table_open: a workbook needs a header callback", t->name);
+        goto fail;
+    }
+    *out = t;
+    return JX_OK;
+fail:
+    jx_table_close(t);
+    return e;
+}
+
+const char *jx_table_errmsg(const jx_table *t)
+{
+    if (!t) return "";
+    if (t->msg[0]) return t->msg;
+    return "";
+}
+
+const char *jx_table_format(const jx_table *t)
+{
+    if (!t) return "";
+    return t->wb ? "xlsx" : jx_csv_encoding(t->csv);
+}
+
+bool jx_table_is_workbook(const jx_table *t)
+{
+    return t && t->wb;
+}
+
+const char *jx_table_place(jx_table *t, int64_t line, int col)
+{
+    if (!t) return "";
+    if (!t->wb) {
+        if (col < 0) jx_fmt_trunc(t->place, sizeof t->place, "%s:%lld", t->name, (long long)line);
+        else jx_fmt_trunc(t->place, sizeof t->place, "%s:%lld:%d", t->name, (long long)line, col + 1);
+        return t->place;
+    }
+    char ref[300], cell[24];
+    jx_wb_sheet_ref(t->cur != (size_t)-1 ? jx_wb_sheet_name(t->wb, t->cur) : "", ref, sizeof ref);
+    if (col >= 0 && t->nvirt && (size_t)col >= t->hw && (size_t)col < t->hw + t->nvirt) {
+        const ffield *f = &t->ff[t->virt[(size_t)col - t->hw]]; /* a form field: its value's cell */
+        jx_wb_cell_name(f->col, f->row, cell, sizeof cell);
+    } else {
+        jx_wb_cell_name(col < 0 ? t->first_col : (uint32_t)col, (uint32_t)line, cell, sizeof cell);
+    }
+    jx_fmt_trunc(t->place, sizeof t->place, "%s:%s!%s", t->name, ref, cell);
+    return t->place;
+}
+
+/* Move to the next sheet to read; false when there is none. */
+static bool next_sheet(jx_table *t)
+{
+    size_t n = jx_wb_sheet_count(t->wb);
+    if (t->o.sheet) {
+        if (t->named_done) return false;
+        t->named_done = true;
+        t->cur = t->next_sheet;
+        return true;
+    }
+    while (t->next_sheet < n && jx_wb_sheet_hidden(t->wb, t->next_sheet)) t->next_sheet++;
+    if (t->next_sheet >= n) return false;
+    t->cur = t->next_sheet++;
+    return true;
+}
+
+/* The column a single text names (its bit), or -1. */
+static int names_column(jx_table *t, const char *s, size_t n)
+{
+    jx_csv_field f = {s, n};
+    bool complete;
+    uint64_t cols = 0;
+    if (t->o.header(t->o.ctx, &f, 1, &complete, NULL, 0, &cols) != 1 || !cols) return -1;
+    return __builtin_ctzll(cols);
+}
+
+static void add_field(jx_table *t, int colid, const char *label, size_t llen, const char *value, size_t vlen,
+                      uint32_t col, uint32_t row)
+{
+    size_t i = 0;
+    while (i < t->nff && t->ff[i].colid != colid) i++; /* a later one replaces an earlier one */
+    if (i == MAX_FIELDS) return;
+    char *l = strndup(label, llen), *v = strndup(value, vlen);
+    if (!l || !v) { /* a form field less: the header then says what is missing */
+        free(l), free(v);
+        return;
+    }
+    if (i == t->nff) t->nff++;
+    else free(t->ff[i].label), free(t->ff[i].value);
+    t->ff[i] = (ffield){.colid = colid, .label = l, .value = v, .col = col, .row = row};
+}
+
+/* Trimmed bounds of s (ASCII spaces and U+3000). */
+static void trim(const char **s, size_t *n)
+{
+    for (;;) {
+        if (*n && (**s == ' ' || **s == '\t' || **s == '\n' || **s == '\r')) (*s)++, (*n)--;
+        else if (*n >= 3 && !memcmp(*s, "\u3000", 3)) *s += 3, *n -= 3;
+        else break;
+    }
+    for (;;) {
+        const char *e = *s + *n;
+        if (*n && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) (*n)--;
+        else if (*n >= 3 && !memcmp(e - 3, "\u3000", 3)) *n -= 3;
+        else break;
+    }
+}
+
+/* Pick the form fields out of a row above a table: "label | value" or "label：value".
+ * Only a row where most labels have a value is a row of form fields (a field may be
+ * left empty: 部门编码 | | 年度 | 2024); a table's header, labels side by side
+ * (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率), is not. */
+static void scan_fields(jx_table *t, const jx_wb_row *r)
+{
+    struct {
+        int id;
+        const char *label, *value;
+        size_t llen, vlen;
+        uint32_t col;
+    } pair[MAX_FIELDS];
+    size_t npairs = 0, nlabels = 0;
+    for (size_t k = 0; k < r->nset; k++) { /* the non-empty cells, left to right */
+        uint32_t i = r->set[k];
+        const char *s = r->cells[i].ptr;
+        size_t n = r->cells[i].len;
+        trim(&s, &n);
+        if (!n) continue;
+        /* 部门名称：大竹县司法局 (or with ':') in one cell */
+        const char *colon = NULL;
+        size_t clen = 0;
+        const char *fw = strstr(s, "："), *ascii = memchr(s, ':', n);
+        if (fw && (size_t)(fw - s) < n) colon = fw, clen = 3;
+        else if (ascii) colon = ascii, clen = 1;
+        const char *label = s, *value = NULL;
+        size_t llen = colon ? (size_t)(colon - s) : n, vlen = 0;
+        trim(&label, &llen);
+        int id = names_column(t, label, llen);
+        if (id < 0) continue;
+        nlabels++;
+        uint32_t vcol = i;
+        if (colon) {
+            value = colon + clen;
+            vlen = n - (size_t)(value - s);
+            trim(&value, &vlen);
+        }
+        if (!vlen) { /* the value is the next non-empty cell, unless that is a label too */
+            if (k + 1 >= r->nset) continue;
+            uint32_t j = r->set[k + 1];
+            value = r->cells[j].ptr;
+            vlen = r->cells[j].len;
+            trim(&value, &vlen);
+            if (!vlen || names_column(t, value, vlen) >= 0) continue;
+            vcol = j;
+            k++;
+        }
+        if (npairs == MAX_FIELDS) return;
+        pair[npairs].id = id, pair[npairs].label = label, pair[npairs].llen = llen;
+        pair[npairs].value = value, pair[npairs].vlen = vlen, pair[npairs].col = vcol;
+        npairs++;
+    }
+    if (npairs * 2 <= nlabels) return; /* most labels without a value: a header */
+    for (size_t k = 0; k < npairs; k++)
+        add_field(t, pair[k].id, pair[k].label, pair[k].llen, pair[k].value, pair[k].vlen, pair[k].col, r->row);
+}
+
+/* A totals row ends a table: its first cell is 合计, 总计, 总分, or ends in 合计 or 小计 (指标小计). */
+static bool totals_row(const jx_wb_row *r)
+{
+    if (!r->nset) return false;
+    const char *s = r->cells[r->set[0]].ptr;
+    size_t n = r->cells[r->set[0]].len;
+    trim(&s, &n);
+    static const char *const ends[] = {"合计", "小计", "总计"};
+    for (size_t k = 0; k < 3; k++)
+        if (n >= strlen(ends[k]) && !memcmp(s + n - strlen(ends[k]), ends[k], strlen(ends[k]))) return true;
+    return n == strlen("总分") && !memcmp(s, "总分", n);
+}
+
+/* Make a[0..n) exist; new entries are "". */
+static bool room(jx_csv_field **a, size_t *cap, size_t n)
+{
+    if (n <= *cap) return true;
+    size_t c = *cap ? *cap : 32;
+    while (c < n) c *= 2;
+    jx_csv_field *p = realloc(*a, c * sizeof *p);
+    if (!p) return false;
+    for (size_t i = *cap; i < c; i++) p[i] = (jx_csv_field){"", 0};
+    *a = p;
+    *cap = c;
+    return true;
+}
+
+/* The row's non-empty cells side by side, for judging it (positions do not matter there):
+ * the work is in the cells a row has, not in its width (a hostile cell at XFD). */
+static const jx_csv_field *compact(jx_table *t, const jx_wb_row *r)
+{
+    if (!room(&t->cmp, &t->capcmp, r->nset ? r->nset : 1)) return NULL;
+    for (size_t k = 0; k < r->nset; k++) t->cmp[k] = r->cells[r->set[k]];
+    return t->cmp;
+}
+
+static jx_err wb_next(jx_table *t, jx_table_row *row, bool *eof)
+{
+    for (;;) {
+        if (t->cur == (size_t)-1) {
+            if (!next_sheet(t)) {
+                if (t->any_found) {
+                    *eof = true;
+                    return JX_OK;
+                }
+                if (t->best > 0) return tfail(t, JX_ERR_FORMAT, "%s", t->best_msg);
+                char why[400] = "";
+                bool complete = false;
+                uint64_t cols;
+                t->o.header(t->o.ctx, NULL, 0, &complete, why, sizeof why, &cols);
+                if (t->o.sheet)
+                    return tfail(t, JX_ERR_FORMAT, "%s: sheet %s has no header row: %s", t->name,
+                                 jx_wb_sheet_name(t->wb, t->next_sheet), why);
+                return tfail(t, JX_ERR_FORMAT, "%s: no sheet has a header row (sheets: %s): %s", t->name,
+                             t->sheet_names, why);
+            }
+            t->phase = SEEK;
+            t->sheet_found = false;
+            clear_fields(t);
+            if (jx_wb_sheet_begin(t->wb, t->cur)) return tfail(t, JX_ERR_FORMAT, "%s", jx_wb_errmsg(t->wb));
+        }
+        jx_wb_row r;
+        bool end = false;
+        jx_err e = jx_wb_next_row(t->wb, &r, &end);
+        if (e) return tfail(t, e, "%s", jx_wb_errmsg(t->wb));
+        if (end) {
+            t->cur = (size_t)-1;
+            continue;
+        }
+        const jx_csv_field *cells = compact(t, &r);
+        if (!cells) return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
+        bool complete = false;
+        char why[400] = "";
+        uint64_t cols = 0;
+        int names = t->o.header(t->o.ctx, cells, r.nset, &complete, NULL, 0, &cols);
+        row->line = r.row;
+        row->header = false;
+        size_t nvirt = 0;
+        size_t virt[MAX_FIELDS];
+        if (!complete && names >= 2 && t->nff) {
+            /* a header that lacks columns the form names above it: try it with them */
+            if (!room(&t->cmp, &t->capcmp, r.nset + t->nff)) return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
+            for (size_t i = 0; i < t->nff; i++) {
+                if (cols & (1ull << t->ff[i].colid)) continue;
+                t->cmp[r.nset + nvirt] = (jx_csv_field){t->ff[i].label, strlen(t->ff[i].label)};
+                virt[nvirt++] = i;
+            }
+            uint64_t xcols;
+            if (nvirt) t->o.header(t->o.ctx, t->cmp, r.nset + nvirt, &complete, NULL, 0, &xcols);
+            if (!complete) nvirt = 0;
+        }
+        if (complete) {
+            t->phase = DATA;
+            t->sheet_found = t->any_found = true;
+            t->first_col = r.nset ? r.set[0] : 0;
+            /* the table's width: up to its last named column (the cells right of it are not read) */
+            t->hw = 0;
+            for (size_t k = r.nset; k-- > 0 && !t->hw;)
+                if (names_column(t, r.cells[r.set[k]].ptr, r.cells[r.set[k]].len) >= 0) t->hw = r.set[k] + 1;
+            t->nvirt = nvirt;
+            memcpy(t->virt, virt, nvirt * sizeof *virt);
+            if (!nvirt) {
+                row->fields = r.cells;
+                row->nfields = t->hw;
+                row->header = true;
+                return JX_OK;
+            }
+            /* the header's own cells, then the form fields' labels (once per table: width is fine) */
+            if (!room(&t->ext, &t->extcap, t->hw + nvirt)) return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
+            for (size_t i = 0; i < t->hw; i++) t->ext[i] = r.cells[i];
+            for (size_t i = 0; i < nvirt; i++) {
+                const ffield *f = &t->ff[virt[i]];
+                t->ext[t->hw + i] = (jx_csv_field){f->label, strlen(f->label)};
+            }
+            t->ext_dirty = true;
+            row->fields = t->ext;
+            row->nfields = t->hw + nvirt;
+            row->header = true;
+            return JX_OK;
+        }
+        if (t->phase == SEEK) {
+            if (!t->any_found && names > t->best) { /* the best candidate for "missing column ..." */
+                t->o.header(t->o.ctx, cells, r.nset, &complete, why, sizeof why, &cols);
+                t->best = names;
+                t->first_col = r.nset ? r.set[0] : 0;
+                jx_fmt_trunc(t->best_msg, sizeof t->best_msg, "%s: %s", jx_table_place(t, r.row, -1), why);
+            }
+            scan_fields(t, &r);
+            continue;
+        }
+        if (names >= 2 || totals_row(&r)) { /* the header of another table, or the totals: this one ended */
+            t->phase = SEEK;
+            t->nvirt = 0;
+            continue;
+        }
+        if (!t->nvirt) {
+            row->fields = r.cells;
+            row->nfields = r.ncells < t->hw ? r.ncells : t->hw;
+            return JX_OK;
+        }
+        /* the table's own columns, then the form fields' values; only the cells the row has are
+         * written, and taken back out at the next row */
+        if (t->ext_dirty) {
+            for (size_t i = 0; i < t->extcap; i++) t->ext[i] = (jx_csv_field){"", 0};
+            t->ext_dirty = false;
+            t->nmark = 0;
+        }
+        for (size_t k = 0; k < t->nmark; k++) t->ext[t->mark[k]] = (jx_csv_field){"", 0};
+        t->nmark = 0;
+        if (r.nset > t->capmark) {
+            uint32_t *m = realloc(t->mark, r.nset * sizeof *m);
+            if (!m) return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
+            t->mark = m;
+            t->capmark = r.nset;
+        }
+        for (size_t k = 0; k < r.nset && r.set[k] < t->hw; k++) {
+            t->ext[r.set[k]] = r.cells[r.set[k]];
+            t->mark[t->nmark++] = r.set[k];
+        }
+        for (size_t i = 0; i < t->nvirt; i++) {
+            const ffield *f = &t->ff[t->virt[i]];
+            t->ext[t->hw + i] = (jx_csv_field){f->value, strlen(f->value)};
+        }
+        row->fields = t->ext;
+        row->nfields = t->hw + t->nvirt;
+        return JX_OK;
+    }
+}
+
+jx_err jx_table_next(jx_table *t, jx_table_row *row, bool *eof)
+{
+    bool local_eof;
+    if (!eof) eof = &local_eof;
+    *eof = false;
+    if (row) memset(row, 0, sizeof *row);
+    if (!t || !row) return JX_ERR_INVALID;
+    if (t->err) return t->err;
+    if (t->wb) return wb_next(t, row, eof);
+    jx_csv_row r;
+    jx_err e = jx_csv_next(t->csv, &r, eof);
+    if (e) return tfail(t, e, "%s", jx_csv_errmsg(t->csv));
+    if (*eof) return JX_OK;
+    row->fields = r.fields;
+    row->nfields = r.nfields;
+    row->line = (int64_t)r.line;
+    row->header = !t->csv_started;
+    t->csv_started = true;
+    return JX_OK;
+}
