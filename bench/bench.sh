@@ -26,10 +26,10 @@ mkdir -p "$work"
 
 rows=() # the table, one line per measurement: stage|size|items|unit|seconds|rss_kib|goal|verdict
 log() { printf '%s\n' "$*" >&2; }
-# measure NAME CMD...: run under jixiao-timeit, stdout to /dev/null; sets SEC and RSS
+# measure CMD...: run under jixiao-timeit, stdout to $work/.out; sets SEC and RSS
 measure() {
   local out="$work/.t"
-  if ! "$T" "$out" "$@" >/dev/null 2>"$work/.err"; then
+  if ! "$T" "$out" "$@" >"$work/.out" 2>"$work/.err"; then
     log "bench: failed: $*"; cat "$work/.err" >&2; exit 1
   fi
   read -r SEC RSS <"$out"
@@ -83,7 +83,9 @@ for n in $sizes; do
     log "bench: export"
     rm -rf "$d/xlsx"
     measure "$J" --db "$db" export xlsx --split "$d/xlsx"
-    cells=$(cat "$d/xlsx"/.cells 2>/dev/null || echo 0)
+    # the export reports "wrote DIR: W workbooks, S sheets, N subjects, C cells in T s (...)"
+    cells=$(sed -n 's/.* \([0-9][0-9]*\) cells in .*/\1/p' "$work/.out" | tail -1)
+    cells=${cells:-0}
     add "export xlsx --split" "$n" "$cells" "cells" "$SEC" "$RSS" "≥ 1000000 cells/s" "$(verdict "$(rate "$cells" "$SEC")" 1000000)"
     rm -rf "$d/xlsx"
     if [ "$n" -le 10000 ]; then
