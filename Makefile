@@ -31,6 +31,23 @@ test-san: deps
 	cmake --build $(BUILD_SAN) -j $(JOBS)
 	ctest --test-dir $(BUILD_SAN) --output-on-failure -j $(JOBS)
 
+# The suite under valgrind memcheck: zero errors, zero leaks (scripts/memcheck.sh).
+BUILD_VG ?= build-vg
+.PHONY: test-valgrind fuzz
+test-valgrind: deps
+	cmake -S . -B $(BUILD_VG) -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
+	cmake --build $(BUILD_VG) -j $(JOBS)
+	JOBS=$(JOBS) bash scripts/memcheck.sh $(BUILD_VG)
+
+# libFuzzer targets (clang, ASan+UBSan), each run FUZZ_TIME seconds, one at a time (fuzz/run.sh).
+BUILD_FUZZ ?= build-fuzz
+FUZZ_TIME ?= 60
+fuzz:
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DJIXIAO_FUZZ=ON -DJIXIAO_SANITIZE=ON \
+		-DJIXIAO_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD_FUZZ) --target fuzz_all -j $(JOBS)
+	bash fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_TIME)
+
 # Time every stage on generated data (docs/performance.md); SIZE=large adds 100k subjects.
 bench: deps
 	cmake -S . -B $(BUILD_BENCH) -DCMAKE_BUILD_TYPE=Release -DJIXIAO_TESTS=OFF $(CMAKE_FLAGS)

@@ -223,9 +223,9 @@ static int print_subject(const jx_run_subject *s, void *ctx)
     if (!p->indicators) {
         char bufs[4][64];
         const char *cells[8];
+        char total[64]; /* outside the if: table_add() below reads it */
         subject_cells(s, bufs, cells);
         if (p->fmt == FMT_CSV) { /* full precision for spreadsheets */
-            char total[64];
             snprintf(total, sizeof total, "%.10g", s->result.total);
             cells[4] = total;
         }

@@ -64,10 +64,14 @@ void json_num(FILE *f, double x)
 
 void csv_field(FILE *f, const char *s)
 {
-    /* A cell starting with = + - @ would be a formula when the CSV is opened in
-     * Excel: prefix a quote character so it stays text. */
-    bool formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') &&
-                   strtod(s, NULL) == 0 && !(s[0] == '-' && s[1] >= '0' && s[1] <= '9');
+    /* A cell starting with = + - @ (or TAB, CR) would be a formula when the CSV is
+     * opened in Excel: prefix a quote character so it stays text. */
+    bool formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+    if (formula) { /* a plain signed number (-5, +1.5) stays as it is; -2+3+cmd|... does not */
+        char *end;
+        (void)strtod(s, &end);
+        formula = end == s || *end != '\0';
+    }
     bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
     if (!quote) {
         fputs(s, f);

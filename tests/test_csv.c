@@ -265,6 +265,17 @@ static const csv_case cases[] = {
     {"UTF-16 without BOM", IN("a\0,\0b\0\n\0"), "", JX_ERR_FORMAT,
      "t:1:2: NUL byte in the text (a binary file, or UTF-16 without a byte order mark?)", "UTF-8",
      0, 0},
+    /* fuzz_csv found: after a BOM the sniff holds 13 bytes of text, so the delimiter count
+     * went on into the next block, and then depended on the block size (',' or '\t').
+     * Only the first `sniff` bytes of text count: 7 commas, not the 10 tabs after them. */
+    {"delimiter from the sniff only, after a BOM",
+     IN("\xEF\xBB\xBF" "a,b,c,d,e,f,g,hx\t\t\t\t\t\t\t\t\t\t\n"),
+     "1[a][b][c][d][e][f][g][hx\t\t\t\t\t\t\t\t\t\t];", JX_OK, NULL, "UTF-8 with BOM", ',', 16},
+    /* 部门,x in UTF-16LE without BOM: not UTF-8 (90 E8 ...); says UTF-16, not just "neither" */
+    {"UTF-16 Chinese without BOM", IN("\xE8\x90\xE8\x95,\0x\0\n\0"), "", JX_ERR_ENCODING,
+     "t:1:1: the file is neither UTF-8 nor GB18030 (bytes E8 90 E8 95) and holds NUL bytes: "
+     "UTF-16 without a byte order mark?",
+     NULL, 0, 0},
     {"BOM in the middle", IN("a,b\n\xEF\xBB\xBF" "c,d\n"), "1[a][b];", JX_ERR_ENCODING,
      "t:2:1: byte order mark (U+FEFF) in the middle of the file", NULL, ',', 0},
     {"BOM twice", IN("\xEF\xBB\xBF\xEF\xBB\xBF" "a\n"), "", JX_ERR_ENCODING,

@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util_int.h"
@@ -750,7 +751,8 @@ static jx_err detect_delimiter(jx_csv *c)
     for (;;) {
         size_t n[3] = {0, 0, 0}; /* , \t ; */
         bool inq = false, eol = false;
-        for (size_t i = 0; i < c->vend && !eol; i++) {
+        /* only the first sniff bytes count: how far the buffer reaches depends on the block */
+        for (size_t i = 0; i < c->vend && i < c->sniff && !eol; i++) {
             char ch = c->buf[i];
             if (ch == '"') inq = !inq;
             else if (inq) continue;
@@ -840,11 +842,16 @@ static jx_err detect_encoding(jx_csv *c)
         c->encname = "UTF-8";
         return JX_OK;
     }
-    jx_err e = set_iconv(c, "GB18030");
-    if (e) return e;
-    if (converts_cleanly(c)) {
-        c->encname = "GB18030";
-        return JX_OK;
+    /* GB18030 text has no NUL bytes (iconv would pass them); UTF-16 without a byte
+     * order mark has one in every other byte of ASCII: refuse it here, saying so */
+    bool has_nul = memchr(u, 0, n) != NULL;
+    if (!has_nul) {
+        jx_err e = set_iconv(c, "GB18030");
+        if (e) return e;
+        if (converts_cleanly(c)) {
+            c->encname = "GB18030";
+            return JX_OK;
+        }
     }
     /* neither: say where UTF-8 broke */
     size_t line = 1, col = 1;
@@ -858,6 +865,11 @@ static jx_err detect_encoding(jx_csv *c)
     }
     char hex[16];
     hexbytes(hex, sizeof hex, u + at, n - at < 4 ? n - at : 4);
+    if (has_nul)
+        return fail(c, JX_ERR_ENCODING,
+                    "%s:%zu:%zu: the file is neither UTF-8 nor GB18030 (bytes %s) and holds NUL "
+                    "bytes: UTF-16 without a byte order mark? save it as UTF-8 (Excel: \"CSV UTF-8\")",
+                    c->name, line, col, hex);
     return fail(c, JX_ERR_ENCODING,
                 "%s:%zu:%zu: the file is neither UTF-8 nor GB18030 (bytes %s); save it as "
                 "UTF-8 (Excel: \"CSV UTF-8\")",
@@ -896,6 +908,12 @@ jx_err csv_open_opts(const char *path, const char *data, size_t len, const char 
         c->mem = data;
         c->memlen = len;
     }
+    /* A small input needs no 256 KiB buffers: size block and sniff to it. The reader
+     * works with any block, so a file that grows while it is read only takes more fills. */
+    struct stat sb;
+    size_t known = path ? (fstat(c->fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (size_t)sb.st_size : SIZE_MAX) : len;
+    if (known < c->block) c->block = known + 1;
+    if (known < c->sniff) c->sniff = known + 1;
     size_t big = c->block > c->sniff ? c->block : c->sniff;
     c->rawcap = big + 8;
     c->cap = 2 * big + 64; /* a converted sniff may grow by half */
