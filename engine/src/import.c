@@ -23,6 +23,7 @@
 #include "store_int.h"
 #include "table_int.h"
 #include "util_int.h"
+#include "vcache_int.h"
 
 enum col {
     C_CODE, C_NAME, C_PROJECT, C_YEAR, C_L1, C_L2, C_L3, C_OP, C_TARGET, C_UNIT, C_WEIGHT, C_NOTE,
@@ -63,6 +64,7 @@ typedef struct subj {
     const char *l2;
     bool replaced;     /* its old targets were marked replaced */
     bool loaded;       /* its targets were loaded (actuals) */
+    bool has_actuals;  /* it had current actuals before this import (set when loaded) */
     bool budget_seen;
     int64_t weighted_line;   /* first scored row with a weight (targets) */
     int64_t unweighted_line; /* first scored row without one */
@@ -103,6 +105,7 @@ typedef struct imp {
     int64_t line;
     jx_table *tab; /* the file's rows: CSV or a workbook */
     jx_map colmap; /* column name (ASCII lower-cased) → column + 1, built on first use */
+    jx_vcache vc;  /* value strings parsed so far */
 } imp;
 
 static void report(imp *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -348,6 +351,29 @@ static bool parse_year(const char *s, int *year)
 
 /* ---- subjects ---- */
 
+/* "n \x1f a \x1f b \x1f c" into buf (n: a subject id or index, or a year); returns its length,
+ * or 0 when it does not fit. */
+static size_t make_key(char *buf, size_t cap, int64_t sid, const char *a, const char *b, const char *c)
+{
+    /* by hand, not snprintf: this runs twice per row and snprintf was a tenth of an import */
+    char num[24];
+    size_t n = 0;
+    uint64_t u = (uint64_t)sid; /* ids and indexes are >= 0 */
+    do num[sizeof num - ++n] = (char)('0' + u % 10);
+    while ((u /= 10) && n < sizeof num);
+    const char *parts[4] = {num + sizeof num - n, a ? a : "", b ? b : "", c ? c : ""};
+    size_t lens[4] = {n, strlen(parts[1]), strlen(parts[2]), strlen(parts[3])};
+    size_t len = 0;
+    for (int i = 0; i < 4; i++) {
+        if (len + lens[i] + 1 >= cap) return 0;
+        if (i) buf[len++] = '\x1f';
+        memcpy(buf + len, parts[i], lens[i]);
+        len += lens[i];
+    }
+    buf[len] = '\0';
+    return len;
+}
+
 static subj *get_subject(imp *m, bool create)
 {
     const char *name = m->f[C_NAME], *project = m->f[C_PROJECT], *code = m->f[C_CODE];
@@ -362,8 +388,8 @@ static subj *get_subject(imp *m, bool create)
         return NULL;
     }
     char key[1024];
-    int klen = snprintf(key, sizeof key, "%s\x1f%s\x1f%d", name, project, year);
-    if (klen < 0 || (size_t)klen >= sizeof key) {
+    size_t klen = make_key(key, sizeof key, year, name, project, "");
+    if (!klen) {
         report(m, "%s: 部门名称 and 项目名称 are too long", at(m, C_NAME));
         return NULL;
     }
@@ -441,13 +467,6 @@ static const char *keep(imp *m, const char *s)
     return jx_arena_strndup(&m->arena, s, strlen(s));
 }
 
-/* "sid \x1f a \x1f b \x1f c" into buf; returns its length or 0 when it does not fit. */
-static size_t make_key(char *buf, size_t cap, int64_t sid, const char *a, const char *b, const char *c)
-{
-    int n = snprintf(buf, cap, "%lld\x1f%s\x1f%s\x1f%s", (long long)sid, a ? a : "", b ? b : "", c ? c : "");
-    return (n < 0 || (size_t)n >= cap) ? 0 : (size_t)n;
-}
-
 /* ---- targets ---- */
 
 static void target_row(imp *m)
@@ -474,7 +493,7 @@ static void target_row(imp *m)
 
     jx_value v;
     jx_errmsg msg;
-    jx_err e = jx_value_parse_cells(m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], &v, &msg);
+    jx_err e = jx_vcache_cells(&m->vc, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], &v, &msg);
     if (e) {
         report(m, "%s: column %s: %s", at(m, C_TARGET), col_names[C_TARGET][0], msg.text);
         return;
@@ -577,8 +596,8 @@ static bool load_targets(imp *m, subj *s)
         t->l2 = keep(m, (const char *)sqlite3_column_text(q, 1));
         t->l3 = keep(m, (const char *)sqlite3_column_text(q, 2));
         if (!t->l1 || !t->l2 || !t->l3) return false;
-        if (jx_value_parse_cells((const char *)sqlite3_column_text(q, 3), (const char *)sqlite3_column_text(q, 4),
-                                 (const char *)sqlite3_column_text(q, 5), &t->v, NULL))
+        if (jx_vcache_cells(&m->vc, (const char *)sqlite3_column_text(q, 3), (const char *)sqlite3_column_text(q, 4),
+                            (const char *)sqlite3_column_text(q, 5), &t->v, NULL))
             t->v.kind = JX_KIND_NA; /* cannot happen: checked on import */
         int64_t idx = (int64_t)++m->ntg;
         char key[2048];
@@ -593,7 +612,17 @@ static bool load_targets(imp *m, subj *s)
         *v = idx;
     }
     sqlite3_reset(q);
-    return rc == SQLITE_DONE;
+    if (rc != SQLITE_DONE) return false;
+    /* Without current actuals there is nothing to mark replaced: the per-row UPDATE (which
+     * builds a temporary table each time, the partial index being on the updated column)
+     * is skipped. A repeat within this file is refused before it would be written. */
+    q = st_stmt(m->st, S_ACTUALS_ANY);
+    if (!q) return false;
+    sqlite3_bind_int64(q, 1, s->id);
+    rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    s->has_actuals = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
 /* Can this actual be scored against this target at all? (units are checked when scoring) */
@@ -656,7 +685,7 @@ static void actual_row(imp *m)
     if (!*m->f[C_ACTUAL]) return; /* not reported (yet): scored as missing_actual */
     jx_value a;
     jx_errmsg msg;
-    if (jx_value_parse(m->f[C_ACTUAL], strlen(m->f[C_ACTUAL]), &a, &msg)) {
+    if (jx_vcache_text(&m->vc, m->f[C_ACTUAL], strlen(m->f[C_ACTUAL]), &a, &msg)) {
         report(m, "%s: column %s: %s", at(m, C_ACTUAL), col_names[C_ACTUAL][0], msg.text);
         return;
     }
@@ -672,15 +701,17 @@ static void actual_row(imp *m)
     }
     t->matched = true;
     if (!m->writing) return;
-    sqlite3_stmt *r = st_stmt(m->st, S_ACTUAL_REPLACE);
-    if (!r) goto dberr;
-    sqlite3_bind_int64(r, 1, s->id);
-    st_bind_text(r, 2, t->l1);
-    st_bind_text(r, 3, t->l2);
-    st_bind_text(r, 4, t->l3);
-    sqlite3_bind_int64(r, 5, m->import_id);
-    if (sqlite3_step(r) != SQLITE_DONE) goto dberr;
-    m->res->replaced += sqlite3_changes(m->st->db);
+    if (s->has_actuals) {
+        sqlite3_stmt *r = st_stmt(m->st, S_ACTUAL_REPLACE);
+        if (!r) goto dberr;
+        sqlite3_bind_int64(r, 1, s->id);
+        st_bind_text(r, 2, t->l1);
+        st_bind_text(r, 3, t->l2);
+        st_bind_text(r, 4, t->l3);
+        sqlite3_bind_int64(r, 5, m->import_id);
+        if (sqlite3_step(r) != SQLITE_DONE) goto dberr;
+        m->res->replaced += sqlite3_changes(m->st->db);
+    }
     sqlite3_stmt *q = st_stmt(m->st, S_ACTUAL_INSERT);
     if (!q) goto dberr;
     sqlite3_bind_int64(q, 1, s->id);
@@ -823,7 +854,7 @@ jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path, const
     if ((e = read_header(&m, &row))) goto done;
     jx_fmt_trunc(res->encoding, sizeof res->encoding, "%s", jx_table_format(m.tab));
 
-    if ((e = st_begin(st))) {
+    if ((e = st_begin_bulk(st))) {
         if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY) /* the busy timeout ran out */
             st_fail(st, e, "%s: nothing imported: another process kept the database locked for longer than the "
                            "busy timeout; try again", m.name);
@@ -919,6 +950,7 @@ done:
     jx_map_free(&m.subj_by_key);
     jx_map_free(&m.keys);
     jx_map_free(&m.colmap);
+    jx_vcache_free(&m.vc);
     jx_arena_free(&m.arena);
     free(m.subj);
     free(m.tg);

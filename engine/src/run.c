@@ -17,6 +17,7 @@
 
 #include "store_int.h"
 #include "util_int.h"
+#include "vcache_int.h"
 
 /* Per-subject buffers, grown as needed and reused. */
 typedef struct buf {
@@ -26,6 +27,7 @@ typedef struct buf {
     jx_run_indicator *out;
     size_t n, cap;
     jx_arena arena;
+    jx_vcache vc; /* value strings parsed so far, across subjects */
 } buf;
 
 static bool buf_reserve(buf *b, size_t n)
@@ -56,6 +58,7 @@ static void buf_free(buf *b)
     free(b->actual_id);
     free(b->out);
     jx_arena_free(&b->arena);
+    jx_vcache_free(&b->vc);
 }
 
 static const char *col(sqlite3_stmt *s, int i)
@@ -175,7 +178,7 @@ jx_err st_visit_subjects(jx_store *st, const st_visit *v)
         }
         b->actual_id[i] = 0;
         jx_errmsg msg;
-        if (jx_value_parse_cells(col(rows, 9), col(rows, 10), col(rows, 11), &ind->target, &msg)) {
+        if (jx_vcache_cells(&b->vc, col(rows, 9), col(rows, 10), col(rows, 11), &ind->target, &msg)) {
             visit_error(&vs, ind->level3, msg.text);
             continue;
         }
@@ -186,7 +189,7 @@ jx_err st_visit_subjects(jx_store *st, const st_visit *v)
         b->actual_id[i] = sqlite3_column_type(rows, 13) == SQLITE_NULL ? 0 : sqlite3_column_int64(rows, 13);
         if (b->actual_id[i]) {
             const char *a = col(rows, 14);
-            if (jx_value_parse(a, strlen(a), &ind->actual, &msg)) {
+            if (jx_vcache_text(&b->vc, a, strlen(a), &ind->actual, &msg)) {
                 visit_error(&vs, ind->level3, msg.text);
                 continue;
             }
@@ -304,7 +307,7 @@ jx_err jx_run_score(jx_store *st, const jx_ruleset *rs, const jx_run_opts *opts,
     jx_run_summary *sum = out ? out : &local;
     memset(sum, 0, sizeof *sum);
     if (!st || !rs) return JX_ERR_INVALID;
-    jx_err e = st_begin(st);
+    jx_err e = st_begin_bulk(st);
     if (e) return e;
     run_state r = {.rs = rs, .opts = opts, .sum = sum};
     sqlite3_stmt *q = st_stmt(st, S_RUN_INSERT);
@@ -440,8 +443,9 @@ static jx_err read_indicators(jx_store *st, int64_t run_id, int64_t sid, buf *b)
         ind->level2 = o->level2;
         ind->level3 = o->level3;
         ind->year = sqlite3_column_int(q, 19);
-        if (jx_value_parse_cells(o->op, o->target, o->unit, &ind->target, NULL)) ind->target.kind = JX_KIND_NA;
-        if (o->actual && !jx_value_parse(o->actual, strlen(o->actual), &ind->actual, NULL)) ind->has_actual = true;
+        if (jx_vcache_cells(&b->vc, o->op, o->target, o->unit, &ind->target, NULL)) ind->target.kind = JX_KIND_NA;
+        if (o->actual && !jx_vcache_text(&b->vc, o->actual, strlen(o->actual), &ind->actual, NULL))
+            ind->has_actual = true;
         jx_score_explain(&o->score, ind, o->explain, sizeof o->explain);
     }
     sqlite3_reset(q);

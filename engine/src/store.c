@@ -37,6 +37,7 @@ static const char *const sql_text[S__COUNT] = {
                         "unit, weight, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [S_TARGETS_OF] = "SELECT level1, level2, level3, op, target, unit FROM targets "
                      "WHERE subject_id = ?1 AND replaced_by IS NULL ORDER BY seq",
+    [S_ACTUALS_ANY] = "SELECT 1 FROM actuals WHERE subject_id = ?1 AND replaced_by IS NULL LIMIT 1",
     [S_ACTUAL_REPLACE] = "UPDATE actuals SET replaced_by = ?5 WHERE subject_id = ?1 AND level3 = ?4 AND level1 = ?2 "
                          "AND level2 = ?3 AND replaced_by IS NULL",
     [S_ACTUAL_INSERT] = "INSERT INTO actuals(subject_id, import_id, line, level1, level2, level3, actual, reason) "
@@ -59,7 +60,8 @@ static const char *const sql_text[S__COUNT] = {
         "SELECT s.id, s.code, s.name, s.project, s.year, t.id, t.level1, t.level2, t.level3, t.op, t.target, "
         "t.unit, t.weight, a.id, a.actual, a.reason "
         "FROM subjects s JOIN targets t ON t.subject_id = s.id AND t.replaced_by IS NULL "
-        "LEFT JOIN actuals a ON a.subject_id = s.id AND a.level3 = t.level3 AND a.level1 = t.level1 "
+        "LEFT JOIN actuals a INDEXED BY actuals_current ON a.subject_id = s.id AND a.level3 = t.level3 "
+        "AND a.level1 = t.level1 "
         "AND a.level2 = t.level2 AND a.replaced_by IS NULL "
         "ORDER BY s.id, t.seq",
     [S_BUDGET_OF] = "SELECT initial, budget, spent FROM budgets WHERE subject_id = ?1 AND replaced_by IS NULL",
@@ -228,11 +230,30 @@ static jx_err exec(jx_store *st, const char *sql)
     return JX_OK;
 }
 
+/* after a bulk transaction: foreign keys are enforced again for every other write */
+static void end_bulk(jx_store *st)
+{
+    if (!st->bulk) return;
+    st->bulk = false;
+    sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+}
+
 jx_err st_begin(jx_store *st)
 {
     if (st->in_tx) return st_fail(st, JX_ERR_INVALID, "a transaction is already open");
     jx_err e = exec(st, "BEGIN IMMEDIATE");
     if (e == JX_OK) st->in_tx = true;
+    return e;
+}
+
+jx_err st_begin_bulk(jx_store *st)
+{
+    if (st->in_tx) return st_fail(st, JX_ERR_INVALID, "a transaction is already open");
+    jx_err e = exec(st, "PRAGMA foreign_keys = OFF"); /* only outside a transaction */
+    if (e) return e;
+    st->bulk = true;
+    e = st_begin(st);
+    if (e) end_bulk(st);
     return e;
 }
 
@@ -244,6 +265,7 @@ jx_err st_commit(jx_store *st)
         return e;
     }
     st->in_tx = false;
+    end_bulk(st);
     return JX_OK;
 }
 
@@ -254,6 +276,7 @@ void st_rollback(jx_store *st)
         if (st->stmt[i]) sqlite3_reset(st->stmt[i]); /* a pending read would block ROLLBACK */
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_tx = false;
+    end_bulk(st);
 }
 
 static jx_err migrate(jx_store *st)

@@ -19,7 +19,7 @@
 typedef enum st_id {
     S_IMPORT_INSERT, S_IMPORT_FINISH,
     S_SUBJECT_FIND, S_SUBJECT_INSERT, S_SUBJECT_SETCODE,
-    S_TARGETS_REPLACE, S_TARGET_INSERT, S_TARGETS_OF,
+    S_TARGETS_REPLACE, S_TARGET_INSERT, S_TARGETS_OF, S_ACTUALS_ANY,
     S_ACTUAL_REPLACE, S_ACTUAL_INSERT,
     S_BUDGET_REPLACE, S_BUDGET_INSERT,
     S_HISTORY,
@@ -36,6 +36,7 @@ struct jx_store {
     char errmsg[JX_ERRMSG_MAX];
     sqlite3_stmt *stmt[S__COUNT];
     bool in_tx;
+    bool bulk; /* foreign keys are off until this transaction ends (st_begin_bulk) */
 };
 
 /* The statement, prepared on first use, reset and unbound; NULL on failure (errmsg set). */
@@ -49,6 +50,11 @@ jx_err st_fail(jx_store *st, jx_err err, const char *fmt, ...) __attribute__((fo
 
 /* BEGIN IMMEDIATE (takes the write lock at once, waiting up to the busy timeout), COMMIT, ROLLBACK. */
 jx_err st_begin(jx_store *st);
+/* BEGIN IMMEDIATE with foreign-key enforcement off until COMMIT or ROLLBACK, for the two bulk
+ * writers (an import, a scoring run). Each writes only ids it read or created in the same
+ * transaction, so the links hold by construction; the checks cost a fifth of a scoring run
+ * (a parent lookup per reference per row). The tests run PRAGMA foreign_key_check after them. */
+jx_err st_begin_bulk(jx_store *st);
 jx_err st_commit(jx_store *st);
 void st_rollback(jx_store *st);
 

@@ -1,6 +1,6 @@
 /*
  * util_int.h - small internal helpers shared by engine modules: error-message
- * formatting and UTF-8 decoding. Not part of the public API.
+ * formatting, UTF-8 decoding, an arena and a string-keyed map. Not part of the public API.
  */
 #ifndef JIXIAO_UTIL_INT_H
 #define JIXIAO_UTIL_INT_H
@@ -33,7 +33,6 @@ size_t jx_utf8_clip(const char *s, size_t len, size_t max);
  * NUL-terminated. Returns 1 when it had to clip, else 0. */
 int jx_copy_clip(char *dst, size_t cap, const char *src, size_t len);
 
-#endif
 
 /* ---- arena: many small strings freed at once (one import, one subject) ---- */
 typedef struct jx_arena {
@@ -54,3 +53,5 @@ int64_t *jx_map_get(const jx_map *m, const char *key, size_t klen);
 /* Find or insert key (value 0 when new, *is_new set); NULL when out of memory. */
 int64_t *jx_map_put(jx_map *m, const char *key, size_t klen, int *is_new);
 void jx_map_free(jx_map *m);
+
+#endif

@@ -187,6 +187,11 @@ expect_out "corrected.csv: 22 actuals rows imported (UTF-8), 22 earlier rows rep
 run "$JIXIAO" --db "$R" score --format json
 OUT=$(summary <<<"$OUT")
 expect_out "大竹县司法局|96.941259|优|overshoot" "total after the corrected actual"
+# imports and scoring runs write with foreign-key enforcement off (their ids are read or made in
+# the same transaction): every link must still hold
+run sqlite3 "$R" "PRAGMA foreign_key_check"
+expect_rc 0 "foreign_key_check runs"
+expect_out "" "no broken link after 5 imports and 2 scoring runs"
 run sqlite3 "$R" "SELECT actual FROM actuals WHERE level3 = '接受社区矫正的人员数量' ORDER BY id"
 expect_out "587
 600" "the old actual is kept beside the new one"
