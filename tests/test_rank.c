@@ -13,32 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fixture_store.h"
 #include "jixiao/import.h"
 #include "jixiao/rank.h"
 #include "jixiao/run.h"
-
-static const char *const dirs[] = {JX_RULES_DIR};
-
-static jx_store *demo_store(const char *rules)
-{
-    jx_store *st = NULL;
-    jx_errmsg msg;
-    if (jx_store_open(":memory:", &st, &msg)) fail_msg("open: %s", msg.text);
-    static const char *const files[] = {"targets.csv", "actuals.csv", "budget.csv"};
-    static const jx_import_kind kinds[] = {JX_IMPORT_TARGETS, JX_IMPORT_ACTUALS, JX_IMPORT_BUDGET};
-    for (int i = 0; i < 3; i++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/demo/%s", JX_FIXTURES_DIR, files[i]);
-        if (jx_import_file(st, kinds[i], path, NULL, NULL))
-            fail_msg("import %s: %s", path, jx_store_errmsg(st));
-    }
-    jx_ruleset *rs = NULL;
-    if (jx_ruleset_load(rules, dirs, 1, &rs, &msg)) fail_msg("rules: %s", msg.text);
-    jx_run_summary sum;
-    if (jx_run_score(st, rs, NULL, &sum)) fail_msg("score: %s", jx_store_errmsg(st));
-    jx_ruleset_free(rs);
-    return st;
-}
 
 /* 95, 95 and 95 + 1e-10 tie (equal to 1e-9) and share rank 1; the next rank is 4. */
 static void test_ties(void **state)
@@ -114,7 +92,7 @@ static void test_bad_input(void **state)
 static void test_run_ranking(void **state)
 {
     (void)state;
-    jx_store *st = demo_store("mof-2020");
+    jx_store *st = fixture_store("mof-2020");
     int64_t run;
     assert_int_equal(jx_run_latest(st, &run), JX_OK);
     jx_ranking *r = NULL;
@@ -171,7 +149,7 @@ static void test_run_ranking(void **state)
 static void test_run_ranking_daying(void **state)
 {
     (void)state;
-    jx_store *st = demo_store("daying-2022");
+    jx_store *st = fixture_store("daying-2022");
     int64_t run;
     assert_int_equal(jx_run_latest(st, &run), JX_OK);
     jx_ranking *r = NULL;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture_store.h"
 #include "jixiao/import.h"
 #include "jixiao/run.h"
 #include "jixiao/sensitivity.h"
@@ -34,21 +35,6 @@ static jx_ruleset *load(const char *name)
     return rs;
 }
 
-static jx_store *demo_store(void)
-{
-    jx_store *st = NULL;
-    jx_errmsg msg;
-    if (jx_store_open(":memory:", &st, &msg)) fail_msg("open: %s", msg.text);
-    static const char *const files[] = {"targets.csv", "actuals.csv", "budget.csv"};
-    static const jx_import_kind kinds[] = {JX_IMPORT_TARGETS, JX_IMPORT_ACTUALS, JX_IMPORT_BUDGET};
-    for (int i = 0; i < 3; i++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/demo/%s", JX_FIXTURES_DIR, files[i]);
-        if (jx_import_file(st, kinds[i], path, NULL, NULL))
-            fail_msg("import %s: %s", path, jx_store_errmsg(st));
-    }
-    return st;
-}
 
 /* ---- an extra subject scored by 岳阳's per-point deduction and tiers ---- */
 
@@ -153,7 +139,7 @@ static jx_err model_subject(jx_store *st, st_subject *s, void *ctx)
  */
 static void check_model(jx_sens_mode mode)
 {
-    jx_store *st = demo_store();
+    jx_store *st = fixture_store(NULL);
     jx_ruleset *rules[3] = {load("mof-2020"), load("daying-2022"), load("yueyang-2021")};
     sens_model m;
     jx_errmsg msg;
@@ -235,7 +221,7 @@ static void on_progress(void *ctx, int64_t done)
 static void test_zero_spread(void **state)
 {
     (void)state;
-    jx_store *st = demo_store();
+    jx_store *st = fixture_store(NULL);
     jx_ruleset *mof = load("mof-2020");
     const jx_ruleset *rules[] = {mof};
     jx_sens_opts o = {.samples = 200,
@@ -327,7 +313,7 @@ static void same_result(const jx_sensitivity *a, const jx_sensitivity *b)
 static void test_determinism(void **state)
 {
     (void)state;
-    jx_store *st = demo_store();
+    jx_store *st = fixture_store(NULL);
     jx_ruleset *rules[3] = {load("mof-2020"), load("daying-2022"), load("yueyang-2021")};
     jx_sens_opts o = {.samples = 1000,
                       .spread = 0.5,
@@ -410,7 +396,7 @@ static void test_first_order(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    jx_store *st = demo_store();
+    jx_store *st = fixture_store(NULL);
     jx_ruleset *mof = load("mof-2020");
     const jx_ruleset *rules[] = {mof};
     jx_sensitivity *s = NULL;

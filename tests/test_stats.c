@@ -15,13 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture_store.h"
 #include "jixiao/import.h"
 #include "jixiao/run.h"
 #include "jixiao/stats.h"
 
 #define near(a, b, eps) assert_true(fabs((a) - (b)) <= (eps))
-
-static const char *const dirs[] = {JX_RULES_DIR};
 
 /*
  * {2, 4, 4, 4, 5, 5, 7, 9}: mean 40/8 = 5; deviations −3 −1 −1 −1 0 0 2 4;
@@ -132,26 +131,6 @@ static void test_kendall_bruteforce(void **state)
     near(jx_stats_kendall(x, y, N), want, 1e-12);
 }
 
-static jx_store *demo_store(void)
-{
-    jx_store *st = NULL;
-    jx_errmsg msg;
-    if (jx_store_open(":memory:", &st, &msg)) fail_msg("open: %s", msg.text);
-    static const char *const files[] = {"targets.csv", "actuals.csv", "budget.csv"};
-    static const jx_import_kind kinds[] = {JX_IMPORT_TARGETS, JX_IMPORT_ACTUALS, JX_IMPORT_BUDGET};
-    for (int i = 0; i < 3; i++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/demo/%s", JX_FIXTURES_DIR, files[i]);
-        if (jx_import_file(st, kinds[i], path, NULL, NULL))
-            fail_msg("import %s: %s", path, jx_store_errmsg(st));
-    }
-    jx_ruleset *rs = NULL;
-    if (jx_ruleset_load("mof-2020", dirs, 1, &rs, &msg)) fail_msg("rules: %s", msg.text);
-    if (jx_run_score(st, rs, NULL, NULL)) fail_msg("score: %s", jx_store_errmsg(st));
-    jx_ruleset_free(rs);
-    return st;
-}
-
 /*
  * fixtures/demo totals (README): 98.5558869740 (石峰), 89.1969135802 (司法专项), 96.8979257091
  * (大竹), 94.2666799721 (如皋), 77.1925925926 (援助中心), 99.9 (矫正中心).
@@ -171,7 +150,7 @@ static jx_store *demo_store(void)
 static void test_demo_report(void **state)
 {
     (void)state;
-    jx_store *st = demo_store();
+    jx_store *st = fixture_store("mof-2020");
     int64_t run;
     assert_int_equal(jx_run_latest(st, &run), JX_OK);
     jx_ranking *r = NULL;

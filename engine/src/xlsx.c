@@ -320,6 +320,40 @@ static void set_props(lxw_workbook *wb, const xctx *x, char *title, size_t cap, 
     workbook_set_properties(wb, &p);
 }
 
+/* One workbook being written: its file, its writer state, and the property strings. */
+typedef struct xbook {
+    xfile f;
+    xwb w;
+    char title[64], comments[256];
+} xbook;
+
+static jx_err book_open(xbook *b, xctx *x, const char *path, size_t nsheets, jx_errmsg *msg)
+{
+    jx_err e = file_open(&b->f, path, x->opts->tmpdir, nsheets, msg);
+    if (e) return e;
+    set_props(b->f.wb, x, b->title, sizeof b->title, b->comments, sizeof b->comments);
+    if (!xw_init(&b->w, b->f.wb, x->rs, x->opts->blank, &x->info)) {
+        file_close(&b->f, LXW_ERROR_MEMORY_MALLOC_FAILED, NULL);
+        return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+    }
+    return JX_OK;
+}
+
+/* Finish and close the workbook; e (already in msg) discards the file. Returns e or the close's error. */
+static jx_err book_close(xbook *b, jx_xlsx_summary *sum, jx_err e, jx_errmsg *msg)
+{
+    xw_finish(&b->w);
+    *sum = b->w.stats;
+    sum->workbooks = 1;
+    lxw_error cell_err = b->w.lxerr;
+    xw_free(&b->w);
+    if (e) {
+        file_close(&b->f, LXW_ERROR_MEMORY_MALLOC_FAILED, NULL);
+        return e;
+    }
+    return file_close(&b->f, cell_err, msg);
+}
+
 /* ---- the 汇总 sheet ---- */
 
 enum { S_RANK, S_CODE, S_NAME, S_PROJECT, S_YEAR, S_TOTAL, S_GRADE, S_RATE, S_NFLAGS, S_FLAGS, S_SHEET, S__COUNT };
@@ -489,19 +523,12 @@ static int one_cb(const jx_run_subject *s, void *ctx)
 
 static jx_err write_one(xctx *x, const char *path, jx_xlsx_summary *sum, jx_errmsg *msg)
 {
-    xfile f;
-    jx_err e = file_open(&f, path, x->opts->tmpdir, x->nsubs + 2, msg);
+    xbook b;
+    jx_err e = book_open(&b, x, path, x->nsubs + 2, msg);
     if (e) return e;
-    char title[64], comments[256];
-    set_props(f.wb, x, title, sizeof title, comments, sizeof comments);
-    xwb w;
-    if (!xw_init(&w, f.wb, x->rs, x->opts->blank, &x->info)) {
-        file_close(&f, LXW_ERROR_MEMORY_MALLOC_FAILED, NULL);
-        return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
-    }
-    e = write_summary(&w, x, true);
+    e = write_summary(&b.w, x, true);
     if (!e) {
-        one_ctx o = {.x = x, .w = &w, .msg = msg};
+        one_ctx o = {.x = x, .w = &b.w, .msg = msg};
         jx_run_filter filt = {.depts = x->opts->depts, .ndepts = x->opts->ndepts, .indicators = true};
         e = jx_run_foreach(x->st, x->run_id, &filt, one_cb, &o);
         if (e) jx_msg(msg, e, "%s", jx_store_errmsg(x->st));
@@ -509,16 +536,7 @@ static jx_err write_one(xctx *x, const char *path, jx_xlsx_summary *sum, jx_errm
     } else {
         jx_msg(msg, e, "cannot write %s: %s", path, e == JX_ERR_NOMEM ? "out of memory" : "cannot add the 汇总 sheet");
     }
-    xw_finish(&w);
-    *sum = w.stats;
-    sum->workbooks = 1;
-    lxw_error cell_err = w.lxerr;
-    xw_free(&w);
-    if (e) {
-        file_close(&f, LXW_ERROR_MEMORY_MALLOC_FAILED, NULL);
-        return e;
-    }
-    return file_close(&f, cell_err, msg);
+    return book_close(&b, sum, e, msg);
 }
 
 /* ---- split: a department per workbook, written by a pool of workers ---- */
@@ -608,56 +626,37 @@ static jx_err write_dept(xpool *pl, const xjob *j, jx_xlsx_summary *st, jx_errms
     const xdept *d = &x->depts[j->dept];
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", pl->dir, d->file);
-    xfile f;
-    jx_err e = file_open(&f, path, x->opts->tmpdir, d->nsub + 1, msg);
+    xbook b;
+    jx_err e = book_open(&b, x, path, d->nsub + 1, msg);
     if (e) return e;
-    char title[64], comments[256];
-    set_props(f.wb, x, title, sizeof title, comments, sizeof comments);
-    xwb w;
-    if (!xw_init(&w, f.wb, x->rs, x->opts->blank, &x->info)) {
-        file_close(&f, LXW_ERROR_MEMORY_MALLOC_FAILED, NULL);
-        return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
-    }
+    xwb *w = &b.w;
     /* the subjects of this department, in store order, with the names pass 1 gave them */
     size_t k = j->first;
-    for (const xsnap *c = j->subjects; c && w.lxerr == LXW_NO_ERROR; c = c->next) {
+    for (const xsnap *c = j->subjects; c && w->lxerr == LXW_NO_ERROR; c = c->next) {
         while (k < x->nsubs && x->subs[k].dept != j->dept) k++;
         const char *name = k < x->nsubs ? x->subs[k].sheet : "Sheet";
         k++;
-        lxw_worksheet *ws = workbook_add_worksheet(w.wb, name);
+        lxw_worksheet *ws = workbook_add_worksheet(w->wb, name);
         if (!ws) {
-            w.lxerr = LXW_ERROR_MEMORY_MALLOC_FAILED;
+            w->lxerr = LXW_ERROR_MEMORY_MALLOC_FAILED;
             break;
         }
-        xs_subject(&w, ws, &c->s);
+        xs_subject(w, ws, &c->s);
     }
-    xw_finish(&w);
-    *st = w.stats;
-    st->workbooks = 1;
-    lxw_error cell_err = w.lxerr;
-    xw_free(&w);
-    return file_close(&f, cell_err, msg);
+    return book_close(&b, st, JX_OK, msg);
 }
 
 static jx_err write_split_summary(xpool *pl, jx_xlsx_summary *st, jx_errmsg *msg)
 {
     xctx *x = pl->x;
-    xfile f;
-    jx_err e = file_open(&f, pl->summary_path, x->opts->tmpdir, 2, msg);
+    xbook b;
+    jx_err e = book_open(&b, x, pl->summary_path, 2, msg);
     if (e) return e;
-    char title[64], comments[256];
-    set_props(f.wb, x, title, sizeof title, comments, sizeof comments);
-    xwb w;
-    if (!xw_init(&w, f.wb, x->rs, x->opts->blank, &x->info)) {
-        file_close(&f, LXW_ERROR_MEMORY_MALLOC_FAILED, NULL);
-        return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
-    }
-    e = write_summary(&w, x, false);
-    *st = w.stats;
-    st->workbooks = 1;
-    lxw_error cell_err = e ? LXW_ERROR_MEMORY_MALLOC_FAILED : w.lxerr;
-    xw_free(&w);
-    return file_close(&f, cell_err, msg);
+    e = write_summary(&b.w, x, false);
+    if (e)
+        jx_msg(msg, e, "cannot write %s: %s", pl->summary_path,
+               e == JX_ERR_NOMEM ? "out of memory" : "cannot add the 汇总 sheet");
+    return book_close(&b, st, e, msg);
 }
 
 static void add_stats(jx_xlsx_summary *to, const jx_xlsx_summary *s)
