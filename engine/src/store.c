@@ -222,7 +222,9 @@ int st_bind_text(sqlite3_stmt *s, int i, const char *text)
 static jx_err exec(jx_store *st, const char *sql)
 {
     char *err = NULL;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK) {
+        st->busy = (rc & 0xff) == SQLITE_BUSY;
         st_fail(st, JX_ERR_DB, "%s", err ? err : sqlite3_errmsg(st->db));
         sqlite3_free(err);
         return JX_ERR_DB;
@@ -335,10 +337,19 @@ jx_err jx_store_open(const char *path, jx_store **out, jx_errmsg *msg)
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
     /* WAL lets readers go on while an import writes; foreign keys guard the links. */
-    if ((e = exec(st, "PRAGMA foreign_keys = ON")) || (e = exec(st, "PRAGMA journal_mode = WAL")) ||
-        (e = exec(st, "PRAGMA synchronous = FULL")))
-        goto fail;
-    if ((e = migrate(st))) goto fail;
+    if ((e = exec(st, "PRAGMA foreign_keys = ON"))) goto fail;
+    /* Several processes opening a new file at once: switching it to WAL needs an exclusive
+     * lock, and SQLite answers SQLITE_BUSY at once, without the busy handler, where waiting
+     * could deadlock (1 in ~600 first opens of 4 at a time). Retry the set-up, for up to
+     * the busy timeout. */
+    for (int waited = 0;; waited += 10) {
+        st->busy = false;
+        if (!(e = exec(st, "PRAGMA journal_mode = WAL")) && !(e = exec(st, "PRAGMA synchronous = FULL")))
+            e = migrate(st);
+        if (!e || !st->busy || waited >= BUSY_TIMEOUT_MS) break;
+        sqlite3_sleep(10);
+    }
+    if (e) goto fail;
     *out = st;
     return JX_OK;
 fail:

@@ -37,6 +37,7 @@ struct jx_store {
     sqlite3_stmt *stmt[S__COUNT];
     bool in_tx;
     bool bulk; /* foreign keys are off until this transaction ends (st_begin_bulk) */
+    bool busy; /* the last failed statement met a lock (SQLITE_BUSY) */
 };
 
 /* The statement, prepared on first use, reset and unbound; NULL on failure (errmsg set). */
