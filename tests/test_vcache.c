@@ -40,6 +40,18 @@ static void json_of(const jx_value *v, char *buf, size_t cap)
     jx_value_to_json(v, buf, cap);
 }
 
+/* the cached answer (ge, gm, got) is the plain one (pe, pm, plain) */
+static void same_answer(jx_err pe, const jx_errmsg *pm, const jx_value *plain, jx_err ge, const jx_errmsg *gm,
+                        const jx_value *got)
+{
+    assert_int_equal(ge, pe);
+    char a[1024], b[1024];
+    json_of(plain, a, sizeof a);
+    json_of(got, b, sizeof b);
+    assert_string_equal(b, a);
+    if (pe) assert_string_equal(gm->text, pm->text);
+}
+
 static void same_cells(jx_vcache *c, const cells *k)
 {
     jx_value plain, got;
@@ -48,12 +60,7 @@ static void same_cells(jx_vcache *c, const cells *k)
     for (int round = 0; round < 2; round++) { /* a miss, then a hit */
         memset(&got, 0x5a, sizeof got);
         jx_err ge = jx_vcache_cells(c, k->op, k->value, k->unit, &got, &gm);
-        assert_int_equal(ge, pe);
-        char a[1024], b[1024];
-        json_of(&plain, a, sizeof a);
-        json_of(&got, b, sizeof b);
-        assert_string_equal(b, a);
-        if (pe) assert_string_equal(gm.text, pm.text);
+        same_answer(pe, &pm, &plain, ge, &gm, &got);
     }
 }
 
@@ -62,14 +69,10 @@ static void same_text(jx_vcache *c, const char *s)
     jx_value plain, got;
     jx_errmsg pm = {0}, gm = {0};
     jx_err pe = jx_value_parse(s, strlen(s), &plain, &pm);
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < 2; round++) { /* a miss, then a hit */
+        memset(&got, 0x5a, sizeof got);
         jx_err ge = jx_vcache_text(c, s, strlen(s), &got, &gm);
-        assert_int_equal(ge, pe);
-        char a[1024], b[1024];
-        json_of(&plain, a, sizeof a);
-        json_of(&got, b, sizeof b);
-        assert_string_equal(b, a);
-        if (pe) assert_string_equal(gm.text, pm.text);
+        same_answer(pe, &pm, &plain, ge, &gm, &got);
     }
 }
 
