@@ -480,6 +480,17 @@ static void begin_record(jx_csv *c)
     c->in_rec = true;
 }
 
+/* Step over the line break at p (LF, CR or CR LF). NULL when a CR ends the text read so far
+ * and more may follow: its LF could be the next byte, so the CR is left unconsumed. */
+static inline const char *skip_eol(const char *p, const char *e, bool done)
+{
+    if (*p == '\r') {
+        if (p + 1 == e && !done) return NULL;
+        if (p + 1 < e && p[1] == '\n') p++;
+    }
+    return p + 1;
+}
+
 /*
  * Scan from pos to vend. Returns P_REC when a record is complete, P_EOF at the
  * end of the text, P_NEED when more text is needed (state saved; calling again
@@ -526,14 +537,12 @@ static int parse(jx_csv *c)
             }
             if (c->nf == 0 && (*p == '\n' || *p == '\r')) {
                 /* a blank line: skip it; the record starts on the next line */
-                if (*p == '\r') {
-                    if (p + 1 == e && !done) {
-                        r = P_NEED;
-                        goto out;
-                    }
-                    if (p + 1 < e && p[1] == '\n') p++;
+                const char *next = skip_eol(p, e, done);
+                if (!next) {
+                    r = P_NEED;
+                    goto out;
                 }
-                p++;
+                p = next;
                 c->line++;
                 c->skipped++;
                 c->rec = c->linestart = c->fstart = (size_t)(p - b);
@@ -582,14 +591,12 @@ static int parse(jx_csv *c)
                     goto out;
                 }
                 if (*p == '\n' || *p == '\r') {
-                    if (*p == '\r') {
-                        if (p + 1 == e && !done) {
-                            r = P_NEED;
-                            goto out;
-                        }
-                        if (p + 1 < e && p[1] == '\n') p++;
+                    const char *next = skip_eol(p, e, done);
+                    if (!next) {
+                        r = P_NEED;
+                        goto out;
                     }
-                    p++;
+                    p = next;
                     c->line++;
                     c->linestart = (size_t)(p - b);
                     continue;
@@ -632,18 +639,17 @@ static int parse(jx_csv *c)
                 goto out;
             }
             break;
-        case S_EOL:
-            if (*p == '\r') {
-                if (p + 1 == e && !done) {
-                    r = P_NEED;
-                    goto out;
-                }
-                if (p + 1 < e && p[1] == '\n') p++;
+        case S_EOL: {
+            const char *next = skip_eol(p, e, done);
+            if (!next) {
+                r = P_NEED;
+                goto out;
             }
-            p++;
+            p = next;
             c->line++;
             r = P_REC;
             goto out;
+        }
         }
     }
 out:
