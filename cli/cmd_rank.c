@@ -98,13 +98,9 @@ void cli_fmt_shortest(char *buf, size_t cap, double x)
 
 static void json_ranked(FILE *f, const jx_ranked *s, bool first)
 {
-    fprintf(f, "%s{\"rank\":%zu,\"code\":", first ? "\n" : ",\n", s->rank);
-    json_str(f, s->code);
-    fputs(",\"name\":", f);
-    json_str(f, s->name);
-    fputs(",\"project\":", f);
-    json_str(f, s->project);
-    fprintf(f, ",\"year\":%d,\"total\":", s->year);
+    fprintf(f, "%s{\"rank\":%zu,", first ? "\n" : ",\n", s->rank);
+    json_subject_id(f, s->code, s->name, s->project, s->year);
+    fputs(",\"total\":", f);
     json_num(f, s->total);
     fputs(",\"grade\":", f);
     json_str(f, s->grade);

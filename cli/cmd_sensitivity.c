@@ -127,13 +127,9 @@ static void print_json(const jx_sensitivity *res, jx_ruleset *const *rs, size_t 
     size_t n = jx_sensitivity_count(res);
     for (size_t i = 0; i < n; i++) {
         const jx_sens_subject *o = jx_sensitivity_at(res, i);
-        fputs(i ? ",\n{\"code\":" : "\n{\"code\":", stdout);
-        json_str(stdout, o->code);
-        fputs(",\"name\":", stdout);
-        json_str(stdout, o->name);
-        fputs(",\"project\":", stdout);
-        json_str(stdout, o->project);
-        printf(",\"year\":%d,\"nominal_total\":", o->year);
+        fputs(i ? ",\n{" : "\n{", stdout);
+        json_subject_id(stdout, o->code, o->name, o->project, o->year);
+        fputs(",\"nominal_total\":", stdout);
         json_num(stdout, o->nominal_total);
         fputs(",\"nominal_grade\":", stdout);
         json_str(stdout, o->nominal_grade);

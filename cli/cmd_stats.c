@@ -65,13 +65,9 @@ static void print_json(const jx_ranking *r, const jx_stats_report *s, int64_t ru
     fputs(",\"outliers\":[", stdout);
     for (size_t k = 0; k < s->noutliers; k++) {
         const jx_ranked *o = jx_ranking_at(r, s->outliers[k]);
-        fputs(k ? ",{\"code\":" : "{\"code\":", stdout);
-        json_str(stdout, o->code);
-        fputs(",\"name\":", stdout);
-        json_str(stdout, o->name);
-        fputs(",\"project\":", stdout);
-        json_str(stdout, o->project);
-        printf(",\"year\":%d,\"total\":", o->year);
+        fputs(k ? ",{" : "{", stdout);
+        json_subject_id(stdout, o->code, o->name, o->project, o->year);
+        fputs(",\"total\":", stdout);
         json_num(stdout, o->total);
         fputc('}', stdout);
     }

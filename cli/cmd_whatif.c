@@ -251,13 +251,9 @@ static void print_result(const jx_whatif *w, const jx_scenario *sc, const char *
         fputs(",\"subjects\":[", stdout);
         for (size_t i = 0; i < n; i++) {
             const jx_whatif_row *r = jx_whatif_at(w, i);
-            fputs(i ? ",\n{\"code\":" : "\n{\"code\":", stdout);
-            json_str(stdout, r->code);
-            fputs(",\"name\":", stdout);
-            json_str(stdout, r->name);
-            fputs(",\"project\":", stdout);
-            json_str(stdout, r->project);
-            printf(",\"year\":%d,\"baseline\":", r->year);
+            fputs(i ? ",\n{" : "\n{", stdout);
+            json_subject_id(stdout, r->code, r->name, r->project, r->year);
+            fputs(",\"baseline\":", stdout);
             json_num(stdout, r->baseline);
             fputs(",\"scenario\":", stdout);
             json_num(stdout, r->scenario);

@@ -116,13 +116,8 @@ static int print_json_subject(const jx_run_subject *s, print_ctx *p)
     const jx_result *r = &s->result;
     fputs(p->first ? "\n{" : ",\n{", f);
     p->first = false;
-    fputs("\"code\":", f);
-    json_str(f, s->code);
-    fputs(",\"name\":", f);
-    json_str(f, s->name);
-    fputs(",\"project\":", f);
-    json_str(f, s->project);
-    fprintf(f, ",\"year\":%d,\"total\":", s->year);
+    json_subject_id(f, s->code, s->name, s->project, s->year);
+    fputs(",\"total\":", f);
     json_num(f, r->total);
     fputs(",\"grade\":", f);
     json_str(f, r->grade);

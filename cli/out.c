@@ -62,6 +62,17 @@ void json_num(FILE *f, double x)
     fputs(buf, f);
 }
 
+void json_subject_id(FILE *f, const char *code, const char *name, const char *project, int year)
+{
+    fputs("\"code\":", f);
+    json_str(f, code);
+    fputs(",\"name\":", f);
+    json_str(f, name);
+    fputs(",\"project\":", f);
+    json_str(f, project);
+    fprintf(f, ",\"year\":%d", year);
+}
+
 void csv_field(FILE *f, const char *s)
 {
     /* A cell starting with = + - @ (or TAB, CR) would be a formula when the CSV is
