@@ -61,8 +61,7 @@ static const char *const sql_text[S__COUNT] = {
         "t.unit, t.weight, a.id, a.actual, a.reason "
         "FROM subjects s JOIN targets t ON t.subject_id = s.id AND t.replaced_by IS NULL "
         "LEFT JOIN actuals a INDEXED BY actuals_current ON a.subject_id = s.id AND a.level3 = t.level3 "
-        "AND a.level1 = t.level1 "
-        "AND a.level2 = t.level2 AND a.replaced_by IS NULL "
+        "AND a.level1 = t.level1 AND a.level2 = t.level2 AND a.replaced_by IS NULL "
         "ORDER BY s.id, t.seq",
     [S_BUDGET_OF] = "SELECT initial, budget, spent FROM budgets WHERE subject_id = ?1 AND replaced_by IS NULL",
     [S_RUN_INFO] = "SELECT id, created_at, rules, rules_sha256, subjects, indicators, label FROM runs WHERE id = ?1",
@@ -340,8 +339,8 @@ jx_err jx_store_open(const char *path, jx_store **out, jx_errmsg *msg)
     if ((e = exec(st, "PRAGMA foreign_keys = ON"))) goto fail;
     /* Several processes opening a new file at once: switching it to WAL needs an exclusive
      * lock, and SQLite answers SQLITE_BUSY at once, without the busy handler, where waiting
-     * could deadlock (1 in ~600 first opens of 4 at a time). Retry the set-up, for up to
-     * the busy timeout. */
+     * could deadlock (8 of 4,000 processes failed in 1,000 rounds of 4 first imports).
+     * Retry the set-up, for up to the busy timeout. */
     for (int waited = 0;; waited += 10) {
         st->busy = false;
         if (!(e = exec(st, "PRAGMA journal_mode = WAL")) && !(e = exec(st, "PRAGMA synchronous = FULL")))
