@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch_int.h"
 #include "jixiao/csv.h"
 #include "jixiao/value.h"
 #include "store_int.h"
@@ -58,7 +59,7 @@ static const int need_budget[] = {C_NAME, C_YEAR, C_BUDGET, C_SPENT, -1};
 
 /* One subject seen in this file. */
 typedef struct subj {
-    int64_t id;        /* subjects.id; 0 when it does not exist (actuals, budget) */
+    int64_t id;        /* subjects.id (a batch's index + 1); 0 when it does not exist (actuals, budget) */
     int seq;           /* next target seq */
     const char *l1;    /* fill-down of merged 一级/二级 cells */
     const char *l2;
@@ -72,18 +73,25 @@ typedef struct subj {
     int64_t nrows, nok;      /* its indicator rows, and those that passed every check */
     int64_t nscored;         /* of those, the ones with a scorable (not n/a) target */
     double wsum;             /* Σ weights given on scored rows */
+    uint32_t *tab;           /* its rows in m->tg (index + 1; 0 empty), open addressing on tgt.h3 */
+    uint32_t tcap, tlen;
     char label[160];   /* for messages: 大竹县司法局 2024 / 司法专项 */
 } subj;
 
-/* A current target of a subject, for matching actuals. */
+/* An indicator of a subject: a target row of this file (targets: duplicate detection) or a
+ * current target (actuals: matching). Found through its subject's table (subj.tab). */
 typedef struct tgt {
+    int64_t ref;  /* a batch's target (batch_add_actual) */
+    int64_t line; /* targets: where it was read */
+    uint32_t h3;  /* hash of l3 */
     const char *l1, *l2, *l3;
-    jx_value v;
+    jx_kind kind; /* of its value: what an actual must be (kind_mismatch) */
     bool matched; /* an actual in this file already matched it */
 } tgt;
 
 typedef struct imp {
-    jx_store *st;
+    jx_store *st;       /* the store written to, or NULL when reading into ... */
+    jx_batch *b;        /* ... a batch (batch_int.h) */
     jx_import_kind kind;
     const char *name;
     const jx_import_opts *o;
@@ -94,7 +102,6 @@ typedef struct imp {
     int64_t import_id;
     jx_arena arena;
     jx_map subj_by_key; /* key → index + 1 into subj[] */
-    jx_map keys;        /* duplicate detection / target lookup */
     subj *subj;
     size_t nsubj, capsubj;
     tgt *tg;
@@ -121,6 +128,18 @@ static void report(imp *m, const char *fmt, ...)
     jx_vfmt_trunc(buf, sizeof buf, fmt, ap);
     va_end(ap);
     m->o->on_error(m->o->ctx, buf);
+}
+
+/* Record a failure of the whole file in the store's or the batch's message. */
+static jx_err fail(imp *m, jx_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static jx_err fail(imp *m, jx_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    jx_vfmt_trunc(m->st ? m->st->errmsg : batch_errbuf(m->b), JX_ERRMSG_MAX, fmt, ap);
+    va_end(ap);
+    return e;
 }
 
 /* A quoted excerpt of user text for messages, cut at a character boundary. */
@@ -295,12 +314,12 @@ static jx_err read_header(imp *m, const jx_table_row *row)
             for (int k = 0; k < 8 && col_names[c][k]; k++)
                 if (header_is(h, col_names[c][k])) first = (int)i;
         }
-        return st_fail(m->st, JX_ERR_FORMAT, "%s: column %s appears twice (columns %d and %d)",
+        return fail(m, JX_ERR_FORMAT, "%s: column %s appears twice (columns %d and %d)",
                        jx_table_place(m->tab, row->line, -1), col_names[c][0], first + 1, second + 1);
     }
     char why[600];
     if (header_missing(m->kind, m->col, why, sizeof why))
-        return st_fail(m->st, JX_ERR_FORMAT, "%s: %s", jx_table_place(m->tab, row->line, -1), why);
+        return fail(m, JX_ERR_FORMAT, "%s: %s", jx_table_place(m->tab, row->line, -1), why);
     return JX_OK;
 }
 
@@ -417,6 +436,23 @@ static subj *get_subject(imp *m, bool create)
     memset(s, 0, sizeof *s);
     *slot = (int64_t)++m->nsubj;
     jx_fmt_trunc(s->label, sizeof s->label, "%s%s%s %d", name, *project ? " / " : "", project, year);
+    if (m->b) {
+        const char *stored;
+        s->id = batch_subject(m->b, code, name, project, year, create, &stored);
+        if (s->id < 0) {
+            report(m, "%s: out of memory", m->name);
+            return s->id = 0, NULL;
+        }
+        if (*code && *stored && strcmp(code, stored)) {
+            char ex[100];
+            report(m, "%s: column %s: \"%s\" differs from %s stored for %s", at(m, C_CODE), col_names[C_CODE][0],
+                   excerpt(ex, sizeof ex, code), stored, s->label);
+        } else if (*code && !*stored && create && s->id && !batch_set_code(m->b, s->id, code)) {
+            report(m, "%s: out of memory", m->name);
+        }
+        if (s->id) m->res->subjects++;
+        return s;
+    }
 
     sqlite3_stmt *q = st_stmt(m->st, S_SUBJECT_FIND);
     if (!q) goto dberr;
@@ -465,6 +501,83 @@ dberr:
 static const char *keep(imp *m, const char *s)
 {
     return jx_arena_strndup(&m->arena, s, strlen(s));
+}
+
+/* ---- each subject's indicators, by name ----
+ * A table per subject, not one map for the file: a subject's ~25 rows stay in a few cache
+ * lines (a file-wide map of 500,000 text keys was a quarter of an evaluation, in cache misses). */
+
+static uint32_t hash_str(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    h ^= h >> 16; /* FNV's low bits barely depend on the last bytes ("数量1", "数量2"): mix them in */
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    return h;
+}
+
+static tgt *new_tgt(imp *m)
+{
+    if (m->ntg == m->captg) {
+        size_t cap = m->captg ? m->captg * 2 : 256;
+        tgt *p = realloc(m->tg, cap * sizeof *p);
+        if (!p) return NULL;
+        m->tg = p;
+        m->captg = cap;
+    }
+    tgt *t = &m->tg[m->ntg];
+    memset(t, 0, sizeof *t);
+    return t;
+}
+
+/* Add the last of m->tg (l1, l2, l3 set) to s's table; false when out of memory. */
+static bool add_tgt(imp *m, subj *s)
+{
+    if (m->ntg >= UINT32_MAX) return false;
+    tgt *t = &m->tg[m->ntg];
+    t->h3 = hash_str(t->l3);
+    if ((s->tlen + 1) * 2 > s->tcap) { /* at most half full */
+        uint32_t cap = s->tcap ? s->tcap * 2 : 16;
+        uint32_t *tab = calloc(cap, sizeof *tab);
+        if (!tab) return false;
+        for (uint32_t i = 0; i < s->tcap; i++) {
+            if (!s->tab[i]) continue;
+            uint32_t k = m->tg[s->tab[i] - 1].h3 & (cap - 1);
+            while (tab[k]) k = (k + 1) & (cap - 1);
+            tab[k] = s->tab[i];
+        }
+        free(s->tab);
+        s->tab = tab;
+        s->tcap = cap;
+    }
+    uint32_t k = t->h3 & (s->tcap - 1);
+    while (s->tab[k]) k = (k + 1) & (s->tcap - 1);
+    s->tab[k] = (uint32_t)++m->ntg;
+    s->tlen++;
+    return true;
+}
+
+/* s's indicator named l3 (and, when l1 is not NULL, l1 and l2): NULL when there is none;
+ * *several is set when l1 is NULL and more than one has that 三级指标. */
+static tgt *find_tgt(imp *m, const subj *s, const char *l1, const char *l2, const char *l3, bool *several)
+{
+    tgt *hit = NULL;
+    if (several) *several = false;
+    if (!s->tcap) return NULL;
+    uint32_t h = hash_str(l3);
+    for (uint32_t k = h & (s->tcap - 1); s->tab[k]; k = (k + 1) & (s->tcap - 1)) {
+        tgt *t = &m->tg[s->tab[k] - 1];
+        if (t->h3 != h || strcmp(t->l3, l3)) continue;
+        if (l1 && (strcmp(t->l1, l1) || strcmp(t->l2, l2))) continue;
+        if (hit && several) {
+            *several = true;
+            return NULL;
+        }
+        hit = t;
+        if (l1) break;
+    }
+    return hit;
 }
 
 /* ---- targets ---- */
@@ -516,21 +629,24 @@ static void target_row(imp *m)
         col_err(m, C_WEIGHT, w < 0 ? "is negative: a weight is a number from 0 to 100" : "is more than 100: a weight is a number from 0 to 100");
         return;
     }
-    char key[2048];
-    size_t klen = make_key(key, sizeof key, (int64_t)(s - m->subj), l1, l2, l3);
-    int is_new = 0;
-    int64_t *seen = klen ? jx_map_put(&m->keys, key, klen, &is_new) : NULL;
-    if (!seen) {
-        report(m, "%s: indicator names too long", at(m, C_L3));
-        return;
-    }
-    if (!is_new) {
+    const tgt *seen = find_tgt(m, s, l1, l2, l3, NULL);
+    if (seen) {
         char ex[100];
         report(m, "%s: 三级指标 \"%s\" appears twice for %s (first at line %lld)", at(m, C_L3),
-               excerpt(ex, sizeof ex, l3), s->label, (long long)*seen);
+               excerpt(ex, sizeof ex, l3), s->label, (long long)seen->line);
         return;
     }
-    *seen = m->line;
+    tgt *t = new_tgt(m);
+    if (t) {
+        t->line = m->line;
+        t->l1 = l1; /* kept: the fill-down copies */
+        t->l2 = l2;
+        t->l3 = keep(m, l3);
+    }
+    if (!t || !t->l3 || !add_tgt(m, s)) {
+        report(m, "%s: out of memory", m->name);
+        return;
+    }
     s->nok++;
     if (v.kind != JX_KIND_NA) { /* weights on some scored rows only is an error: remember both kinds */
         int64_t *first = has_w ? &s->weighted_line : &s->unweighted_line;
@@ -539,6 +655,13 @@ static void target_row(imp *m)
         s->wsum += w;
     }
     if (!m->writing) return;
+    if (m->b) {
+        if (!batch_add_target(m->b, s->id, l1, l2, l3, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], has_w, w,
+                              m->f[C_NOTE]))
+            report(m, "%s: out of memory", m->name);
+        else m->res->rows++;
+        return;
+    }
     if (!s->replaced) {
         sqlite3_stmt *r = st_stmt(m->st, S_TARGETS_REPLACE);
         if (!r) goto dberr;
@@ -575,41 +698,49 @@ dberr:
 
 /* Load a subject's current targets; keys: "sid\x1f\x1f\x1fl3" → index+1 or -1 when repeated,
  * "sid\x1fl1\x1fl2\x1fl3" → index+1. */
+/* Add a loaded current target (the last of m->tg) to s's table, with the kind of its value. */
+static bool key_tgt(imp *m, subj *s, tgt *t, const char *op, const char *target, const char *unit)
+{
+    jx_value tv;
+    t->kind = jx_vcache_cells(&m->vc, op, target, unit, &tv, NULL) ? JX_KIND_NA : tv.kind; /* fails: cannot happen, checked on import */
+    return add_tgt(m, s);
+}
+
+typedef struct load_ctx {
+    imp *m;
+    subj *s;
+} load_ctx;
+
+static bool load_batch_tgt(void *ctx, const batch_tgt *bt)
+{
+    load_ctx *c = ctx;
+    tgt *t = new_tgt(c->m);
+    if (!t) return false;
+    t->ref = bt->ref;
+    t->l1 = bt->l1; /* the batch keeps its strings until it is freed */
+    t->l2 = bt->l2;
+    t->l3 = bt->l3;
+    return key_tgt(c->m, c->s, t, bt->op, bt->target, bt->unit);
+}
+
 static bool load_targets(imp *m, subj *s)
 {
     s->loaded = true;
+    if (m->b) return batch_targets_of(m->b, s->id, load_batch_tgt, &(load_ctx){.m = m, .s = s});
     sqlite3_stmt *q = st_stmt(m->st, S_TARGETS_OF);
     if (!q) return false;
     sqlite3_bind_int64(q, 1, s->id);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (m->ntg == m->captg) {
-            size_t cap = m->captg ? m->captg * 2 : 256;
-            tgt *p = realloc(m->tg, cap * sizeof *p);
-            if (!p) return false;
-            m->tg = p;
-            m->captg = cap;
-        }
-        tgt *t = &m->tg[m->ntg];
-        memset(t, 0, sizeof *t);
+        tgt *t = new_tgt(m);
+        if (!t) return false;
         t->l1 = keep(m, (const char *)sqlite3_column_text(q, 0));
         t->l2 = keep(m, (const char *)sqlite3_column_text(q, 1));
         t->l3 = keep(m, (const char *)sqlite3_column_text(q, 2));
         if (!t->l1 || !t->l2 || !t->l3) return false;
-        if (jx_vcache_cells(&m->vc, (const char *)sqlite3_column_text(q, 3), (const char *)sqlite3_column_text(q, 4),
-                            (const char *)sqlite3_column_text(q, 5), &t->v, NULL))
-            t->v.kind = JX_KIND_NA; /* cannot happen: checked on import */
-        int64_t idx = (int64_t)++m->ntg;
-        char key[2048];
-        size_t klen = make_key(key, sizeof key, s->id, "", "", t->l3);
-        int is_new;
-        int64_t *v = klen ? jx_map_put(&m->keys, key, klen, &is_new) : NULL;
-        if (!v) return false;
-        *v = is_new ? idx : -1;
-        klen = make_key(key, sizeof key, s->id, t->l1, t->l2, t->l3);
-        v = klen ? jx_map_put(&m->keys, key, klen, &is_new) : NULL;
-        if (!v) return false;
-        *v = idx;
+        if (!key_tgt(m, s, t, (const char *)sqlite3_column_text(q, 3), (const char *)sqlite3_column_text(q, 4),
+                     (const char *)sqlite3_column_text(q, 5)))
+            return false;
     }
     sqlite3_reset(q);
     if (rc != SQLITE_DONE) return false;
@@ -626,10 +757,10 @@ static bool load_targets(imp *m, subj *s)
 }
 
 /* Can this actual be scored against this target at all? (units are checked when scoring) */
-static const char *kind_mismatch(const jx_value *t, const jx_value *a)
+static const char *kind_mismatch(jx_kind target, const jx_value *a)
 {
     if (a->kind == JX_KIND_NA) return NULL;
-    switch (t->kind) {
+    switch (target) {
     case JX_KIND_NUMBER:
         return a->kind == JX_KIND_NUMBER ? NULL : "is not a number, and the target is a number";
     case JX_KIND_FREQUENCY:
@@ -655,6 +786,10 @@ static void actual_row(imp *m)
         return;
     }
     if (!s->loaded && !load_targets(m, s)) {
+        if (m->b) {
+            report(m, "%s: out of memory", m->name);
+            return;
+        }
         st_dberr(m->st, "targets");
         report(m, "%s: %s", at(m, -1), m->st->errmsg);
         return;
@@ -665,23 +800,20 @@ static void actual_row(imp *m)
         report(m, "%s: column %s is empty", at(m, C_L3), col_names[C_L3][0]);
         return;
     }
-    char key[2048];
-    size_t klen = make_key(key, sizeof key, s->id, "", "", l3);
-    int64_t *hit = klen ? jx_map_get(&m->keys, key, klen) : NULL;
-    if (hit && *hit < 0) { /* the name repeats under several 一级/二级: they must be given */
-        klen = make_key(key, sizeof key, s->id, m->f[C_L1], m->f[C_L2], l3);
-        hit = klen ? jx_map_get(&m->keys, key, klen) : NULL;
-        if (!hit) {
+    bool several;
+    tgt *t = find_tgt(m, s, NULL, NULL, l3, &several);
+    if (several) { /* the name repeats under several 一级/二级: they must be given */
+        t = find_tgt(m, s, m->f[C_L1], m->f[C_L2], l3, NULL);
+        if (!t) {
             report(m, "%s: 三级指标 \"%s\" repeats in %s: give its 一级指标 and 二级指标 to say which", at(m, C_L3),
                    excerpt(ex, sizeof ex, l3), s->label);
             return;
         }
     }
-    if (!hit) {
+    if (!t) {
         report(m, "%s: 三级指标 \"%s\" matches no target of %s", at(m, C_L3), excerpt(ex, sizeof ex, l3), s->label);
         return;
     }
-    tgt *t = &m->tg[*hit - 1];
     if (!*m->f[C_ACTUAL]) return; /* not reported (yet): scored as missing_actual */
     jx_value a;
     jx_errmsg msg;
@@ -689,7 +821,7 @@ static void actual_row(imp *m)
         report(m, "%s: column %s: %s", at(m, C_ACTUAL), col_names[C_ACTUAL][0], msg.text);
         return;
     }
-    const char *why = kind_mismatch(&t->v, &a);
+    const char *why = kind_mismatch(t->kind, &a);
     if (why) {
         col_err(m, C_ACTUAL, why);
         return;
@@ -701,6 +833,11 @@ static void actual_row(imp *m)
     }
     t->matched = true;
     if (!m->writing) return;
+    if (m->b) {
+        if (!batch_add_actual(m->b, t->ref, m->f[C_ACTUAL], m->f[C_REASON])) report(m, "%s: out of memory", m->name);
+        else m->res->rows++;
+        return;
+    }
     if (s->has_actuals) {
         sqlite3_stmt *r = st_stmt(m->st, S_ACTUAL_REPLACE);
         if (!r) goto dberr;
@@ -760,6 +897,11 @@ static void budget_row(imp *m)
     }
     s->budget_seen = true;
     if (!m->writing) return;
+    if (m->b) {
+        if (!batch_add_budget(m->b, s->id, has_initial, initial, budget, spent)) report(m, "%s: out of memory", m->name);
+        else m->res->rows++;
+        return;
+    }
     sqlite3_stmt *r = st_stmt(m->st, S_BUDGET_REPLACE);
     if (!r) goto dberr;
     sqlite3_bind_int64(r, 1, s->id);
@@ -823,6 +965,159 @@ jx_err jx_import_kind_parse(const char *s, jx_import_kind *kind)
     return JX_OK;
 }
 
+/* Start writing: the store's transaction and its import log row, or a batch's pending file. */
+static jx_err begin(imp *m)
+{
+    if (m->b) {
+        batch_begin(m->b);
+        return JX_OK;
+    }
+    jx_store *st = m->st;
+    jx_err e = st_begin_bulk(st);
+    if (e) {
+        if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY) /* the busy timeout ran out */
+            st_fail(st, e, "%s: nothing imported: another process kept the database locked for longer than the "
+                           "busy timeout; try again", m->name);
+        return e;
+    }
+    sqlite3_stmt *q = st_stmt(st, S_IMPORT_INSERT);
+    if (!q) return JX_ERR_DB;
+    st_bind_text(q, 1, jx_import_kind_str(m->kind));
+    st_bind_text(q, 2, m->name);
+    st_bind_text(q, 3, m->res->sha256);
+    st_bind_text(q, 4, m->res->encoding);
+    if (sqlite3_step(q) != SQLITE_DONE) return st_dberr(st, "imports");
+    m->import_id = sqlite3_last_insert_rowid(st->db);
+    return JX_OK;
+}
+
+/* Finish writing a file that had no error: the import log row and COMMIT, or the batch's commit. */
+static jx_err finish(imp *m)
+{
+    if (m->b) {
+        m->res->replaced += batch_commit(m->b);
+        return JX_OK;
+    }
+    jx_store *st = m->st;
+    sqlite3_stmt *q = st_stmt(st, S_IMPORT_FINISH);
+    if (!q) return JX_ERR_DB;
+    sqlite3_bind_int64(q, 1, m->import_id);
+    sqlite3_bind_int64(q, 2, m->res->rows);
+    sqlite3_bind_int64(q, 3, m->res->replaced);
+    if (sqlite3_step(q) != SQLITE_DONE) return st_dberr(st, "imports");
+    sqlite3_reset(q);
+    jx_err e = st_commit(st);
+    if (!e) m->res->import_id = m->import_id;
+    return e;
+}
+
+/* Read, check and write one file (m: its store or batch, kind, options and result set). */
+static jx_err import_file(imp *m, const char *path)
+{
+    const jx_import_opts *opts = m->o;
+    jx_import_kind kind = m->kind;
+    jx_import_result *res = m->res;
+    jx_errmsg msg;
+    jx_err e;
+    /* the import log names the file's bytes; a batch keeps no log */
+    if (m->st && (e = file_sha256(path, res->sha256, &msg))) return fail(m, e, "%s", msg.text);
+    jx_table_opts to = {.name = opts ? opts->display_name : NULL, .sheet = opts ? opts->sheet : NULL,
+                        .header = header_rank, .ctx = m};
+    e = jx_table_open(path, &to, &m->tab, &msg);
+    if (e) return fail(m, e, "%s", msg.text);
+    bool eof = false;
+    jx_table_row row;
+    if ((e = jx_table_next(m->tab, &row, &eof))) {
+        fail(m, e, "%s", jx_table_errmsg(m->tab));
+        goto done;
+    }
+    if (eof) {
+        e = fail(m, JX_ERR_FORMAT, "%s: empty file: no header row", m->name);
+        goto done;
+    }
+    if ((e = read_header(m, &row))) goto done;
+    jx_fmt_trunc(res->encoding, sizeof res->encoding, "%s", jx_table_format(m->tab));
+    if ((e = begin(m))) goto done;
+
+    int64_t nrows = 0;
+    for (;;) {
+        e = jx_table_next(m->tab, &row, &eof);
+        if (e) {
+            fail(m, e, "%s", jx_table_errmsg(m->tab));
+            goto done;
+        }
+        if (eof) break;
+        if (row.header) { /* a workbook's next table (another sheet): its own columns */
+            if ((e = read_header(m, &row))) goto done;
+            continue;
+        }
+        m->line = row.line;
+        if (!take_fields(m, &row)) {
+            e = fail(m, JX_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        bool blank = true;
+        for (int c = 0; c < C__COUNT && blank; c++) blank = !*m->f[c];
+        if (blank) continue; /* Excel writes ",,,,," for empty rows */
+        /* a form's totals and notes rows (合计, 总分, 自评等级) name no indicator and give no value */
+        if (kind != JX_IMPORT_BUDGET && !*m->f[C_L3] && !*m->f[kind == JX_IMPORT_TARGETS ? C_TARGET : C_ACTUAL]) continue;
+        nrows++;
+        if (kind == JX_IMPORT_TARGETS) target_row(m);
+        else if (kind == JX_IMPORT_ACTUALS) actual_row(m);
+        else budget_row(m);
+        if (opts && opts->on_progress && (nrows & 0xFFFF) == 0) opts->on_progress(opts->ctx, nrows);
+    }
+    for (size_t i = 0; kind == JX_IMPORT_TARGETS && i < m->nsubj; i++) {
+        const subj *s = &m->subj[i];
+        if (s->weighted_line && s->unweighted_line)
+            report(m, "%s: column %s: %s gives weights on some indicators only (line %lld has one, line %lld "
+                       "has none): give all or none",
+                   jx_table_place(m->tab, s->unweighted_line, m->col[C_WEIGHT]), col_names[C_WEIGHT][0], s->label,
+                   (long long)s->weighted_line, (long long)s->unweighted_line);
+        else if (s->nrows && s->nok == s->nrows && !s->nscored) /* nothing to divide by: refuse, not 0 points */
+            report(m, "%s: %s: every indicator is n/a (无, 不适用, —, /): nothing to score",
+                   jx_table_place(m->tab, s->first_line, m->col[C_TARGET]), s->label);
+        else if (s->nrows && s->nok == s->nrows && s->weighted_line && s->wsum <= 0)
+            report(m, "%s: column %s: the weights of %s add up to 0: nothing to score",
+                   jx_table_place(m->tab, s->weighted_line, m->col[C_WEIGHT]), col_names[C_WEIGHT][0], s->label);
+    }
+    if (nrows == 0 && m->errors == 0) {
+        e = fail(m, JX_ERR_FORMAT, "%s: no data rows under the header", m->name);
+        goto done;
+    }
+    if (m->errors) {
+        e = fail(m, JX_ERR_FORMAT, "%s: %zu error%s; nothing imported", m->name, m->errors, m->errors == 1 ? "" : "s");
+        goto done;
+    }
+    e = finish(m);
+done:
+    res->errors = m->errors;
+    if (e) {
+        if (m->b) batch_rollback(m->b);
+        else st_rollback(m->st);
+        res->rows = res->replaced = res->subjects = 0;
+    }
+    jx_table_close(m->tab);
+    jx_map_free(&m->subj_by_key);
+    for (size_t i = 0; i < m->nsubj; i++) free(m->subj[i].tab);
+    jx_map_free(&m->colmap);
+    jx_vcache_free(&m->vc);
+    jx_arena_free(&m->arena);
+    free(m->subj);
+    free(m->tg);
+    free(m->scratch);
+    return e;
+}
+
+static imp new_imp(jx_import_kind kind, const char *path, const jx_import_opts *opts, jx_import_result *res)
+{
+    memset(res, 0, sizeof *res);
+    imp m = {.kind = kind, .o = opts, .res = res, .writing = true};
+    m.name = opts && opts->display_name ? opts->display_name : path;
+    m.max_errors = opts && opts->max_errors ? opts->max_errors : 1000;
+    return m;
+}
+
 jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path, const jx_import_opts *opts,
                       jx_import_result *res)
 {
@@ -830,130 +1125,19 @@ jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path, const
     if (!res) res = &local;
     memset(res, 0, sizeof *res);
     if (!st || !path) return JX_ERR_INVALID;
-    imp m = {.st = st, .kind = kind, .o = opts, .res = res, .writing = true};
-    m.name = opts && opts->display_name ? opts->display_name : path;
-    m.max_errors = opts && opts->max_errors ? opts->max_errors : 1000;
+    imp m = new_imp(kind, path, opts, res);
+    m.st = st;
+    return import_file(&m, path);
+}
 
-    jx_errmsg msg;
-    jx_err e = file_sha256(path, res->sha256, &msg);
-    if (e) return st_fail(st, e, "%s", msg.text);
-    jx_table_opts to = {.name = opts ? opts->display_name : NULL, .sheet = opts ? opts->sheet : NULL,
-                        .header = header_rank, .ctx = &m};
-    e = jx_table_open(path, &to, &m.tab, &msg);
-    if (e) return st_fail(st, e, "%s", msg.text);
-    bool eof = false;
-    jx_table_row row;
-    if ((e = jx_table_next(m.tab, &row, &eof))) {
-        st_fail(st, e, "%s", jx_table_errmsg(m.tab));
-        goto done;
-    }
-    if (eof) {
-        e = st_fail(st, JX_ERR_FORMAT, "%s: empty file: no header row", m.name);
-        goto done;
-    }
-    if ((e = read_header(&m, &row))) goto done;
-    jx_fmt_trunc(res->encoding, sizeof res->encoding, "%s", jx_table_format(m.tab));
-
-    if ((e = st_begin_bulk(st))) {
-        if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY) /* the busy timeout ran out */
-            st_fail(st, e, "%s: nothing imported: another process kept the database locked for longer than the "
-                           "busy timeout; try again", m.name);
-        goto done;
-    }
-    sqlite3_stmt *q = st_stmt(st, S_IMPORT_INSERT);
-    if (!q) {
-        e = JX_ERR_DB;
-        goto done;
-    }
-    st_bind_text(q, 1, jx_import_kind_str(kind));
-    st_bind_text(q, 2, m.name);
-    st_bind_text(q, 3, res->sha256);
-    st_bind_text(q, 4, res->encoding);
-    if (sqlite3_step(q) != SQLITE_DONE) {
-        e = st_dberr(st, "imports");
-        goto done;
-    }
-    m.import_id = sqlite3_last_insert_rowid(st->db);
-
-    int64_t nrows = 0;
-    for (;;) {
-        e = jx_table_next(m.tab, &row, &eof);
-        if (e) {
-            st_fail(st, e, "%s", jx_table_errmsg(m.tab));
-            goto done;
-        }
-        if (eof) break;
-        if (row.header) { /* a workbook's next table (another sheet): its own columns */
-            if ((e = read_header(&m, &row))) goto done;
-            continue;
-        }
-        m.line = row.line;
-        if (!take_fields(&m, &row)) {
-            e = st_fail(st, JX_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        bool blank = true;
-        for (int c = 0; c < C__COUNT && blank; c++) blank = !*m.f[c];
-        if (blank) continue; /* Excel writes ",,,,," for empty rows */
-        /* a form's totals and notes rows (合计, 总分, 自评等级) name no indicator and give no value */
-        if (kind != JX_IMPORT_BUDGET && !*m.f[C_L3] && !*m.f[kind == JX_IMPORT_TARGETS ? C_TARGET : C_ACTUAL]) continue;
-        nrows++;
-        if (kind == JX_IMPORT_TARGETS) target_row(&m);
-        else if (kind == JX_IMPORT_ACTUALS) actual_row(&m);
-        else budget_row(&m);
-        if (opts && opts->on_progress && (nrows & 0xFFFF) == 0) opts->on_progress(opts->ctx, nrows);
-    }
-    for (size_t i = 0; kind == JX_IMPORT_TARGETS && i < m.nsubj; i++) {
-        const subj *s = &m.subj[i];
-        if (s->weighted_line && s->unweighted_line)
-            report(&m, "%s: column %s: %s gives weights on some indicators only (line %lld has one, line %lld "
-                       "has none): give all or none",
-                   jx_table_place(m.tab, s->unweighted_line, m.col[C_WEIGHT]), col_names[C_WEIGHT][0], s->label,
-                   (long long)s->weighted_line, (long long)s->unweighted_line);
-        else if (s->nrows && s->nok == s->nrows && !s->nscored) /* nothing to divide by: refuse, not 0 points */
-            report(&m, "%s: %s: every indicator is n/a (无, 不适用, —, /): nothing to score",
-                   jx_table_place(m.tab, s->first_line, m.col[C_TARGET]), s->label);
-        else if (s->nrows && s->nok == s->nrows && s->weighted_line && s->wsum <= 0)
-            report(&m, "%s: column %s: the weights of %s add up to 0: nothing to score",
-                   jx_table_place(m.tab, s->weighted_line, m.col[C_WEIGHT]), col_names[C_WEIGHT][0], s->label);
-    }
-    if (nrows == 0 && m.errors == 0) {
-        e = st_fail(st, JX_ERR_FORMAT, "%s: no data rows under the header", m.name);
-        goto done;
-    }
-    if (m.errors) {
-        e = st_fail(st, JX_ERR_FORMAT, "%s: %zu error%s; nothing imported", m.name, m.errors, m.errors == 1 ? "" : "s");
-        goto done;
-    }
-    q = st_stmt(st, S_IMPORT_FINISH);
-    if (!q) {
-        e = JX_ERR_DB;
-        goto done;
-    }
-    sqlite3_bind_int64(q, 1, m.import_id);
-    sqlite3_bind_int64(q, 2, res->rows);
-    sqlite3_bind_int64(q, 3, res->replaced);
-    if (sqlite3_step(q) != SQLITE_DONE) {
-        e = st_dberr(st, "imports");
-        goto done;
-    }
-    sqlite3_reset(q);
-    if ((e = st_commit(st))) goto done;
-    res->import_id = m.import_id;
-done:
-    res->errors = m.errors;
-    if (e) {
-        st_rollback(st);
-        res->rows = res->replaced = res->subjects = 0;
-    }
-    jx_table_close(m.tab);
-    jx_map_free(&m.subj_by_key);
-    jx_map_free(&m.keys);
-    jx_map_free(&m.colmap);
-    jx_vcache_free(&m.vc);
-    jx_arena_free(&m.arena);
-    free(m.subj);
-    free(m.tg);
-    free(m.scratch);
-    return e;
+jx_err jx_batch_import_file(jx_batch *b, jx_import_kind kind, const char *path, const jx_import_opts *opts,
+                            jx_import_result *res)
+{
+    jx_import_result local;
+    if (!res) res = &local;
+    memset(res, 0, sizeof *res);
+    if (!b || !path) return JX_ERR_INVALID;
+    imp m = new_imp(kind, path, opts, res);
+    m.b = b;
+    return import_file(&m, path);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run_int.h"
 #include "store_int.h"
 #include "util_int.h"
 #include "vcache_int.h"
@@ -390,7 +391,7 @@ jx_err jx_run_get(jx_store *st, int64_t run_id, jx_run_info *out)
     return JX_OK;
 }
 
-static bool wanted(const jx_run_filter *f, const char *code, const char *name, const char *project, int year)
+bool run_wanted(const jx_run_filter *f, const char *code, const char *name, const char *project, int year)
 {
     if (!f) return true;
     if (f->year && f->year != year) return false;
@@ -470,7 +471,7 @@ jx_err jx_run_foreach(jx_store *st, int64_t run_id, const jx_run_filter *filter,
         s.name = col(q, 2);
         s.project = col(q, 3);
         s.year = sqlite3_column_int(q, 4);
-        if (!wanted(filter, s.code, s.name, s.project, s.year)) continue;
+        if (!run_wanted(filter, s.code, s.name, s.project, s.year)) continue;
         jx_result *r = &s.result;
         r->total = sqlite3_column_double(q, 5);
         r->grade = col(q, 6);
