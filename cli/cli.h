@@ -56,6 +56,7 @@ void table_free(cli_table *t);
 #endif
 
 /* common.c: set-up shared by commands */
+#include "jixiao/batch.h"
 #include "jixiao/ruleset.h"
 #include "jixiao/run.h"
 #include "jixiao/store.h"
@@ -74,6 +75,8 @@ jx_ruleset *cli_load_rules(const char *name_or_path);
 jx_store *cli_open_store(const char *path);
 /* Print a run's subjects (and, with indicators, each indicator) in the given format. */
 int cli_print_run(jx_store *st, int64_t run_id, const jx_run_filter *filter, cli_format fmt);
+/* The same for a scored batch (evaluate in memory). */
+int cli_print_batch(jx_batch *b, const jx_run_filter *filter, cli_format fmt);
 /* Progress on standard error, only when it is a terminal. */
 void cli_progress(void *ctx, int64_t n);
 /* Print an error line (engine callbacks). */

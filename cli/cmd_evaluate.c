@@ -1,6 +1,8 @@
 /*
  * cmd_evaluate.c - `jixiao evaluate`: the one-shot main job. Import targets,
- * actuals and budget into an in-memory database (or --db), score, print.
+ * actuals and budget, score, print. In memory (a jx_batch, no SQLite) unless
+ * --db names a database to keep the data in, or a workbook is asked for (the
+ * writer reads a stored run: then an in-memory database).
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -43,17 +45,45 @@ static bool add(files *f, const char *p)
     return true;
 }
 
-static int import_all(jx_store *st, jx_import_kind kind, const files *f)
+/* Import into the store st or, when st is NULL, the batch b. */
+static int import_all(jx_store *st, jx_batch *b, jx_import_kind kind, const files *f)
 {
     for (int i = 0; i < f->n; i++) {
         jx_import_opts o = {.on_error = cli_on_error, .on_progress = cli_progress, .sheet = f->sheet};
-        if (jx_import_file(st, kind, f->path[i], &o, NULL)) {
+        if (st ? jx_import_file(st, kind, f->path[i], &o, NULL) : jx_batch_import_file(b, kind, f->path[i], &o, NULL)) {
             if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
-            cli_error("%s", jx_store_errmsg(st));
+            cli_error("%s", st ? jx_store_errmsg(st) : jx_batch_errmsg(b));
             return EXIT_ERR;
         }
     }
     return EXIT_OK;
+}
+
+/* Score and print (and write the workbook) through the store st or the batch b. */
+static int score_print(jx_store *st, jx_batch *b, const jx_ruleset *rs, cli_format fmt, bool show, const char *out,
+                       const char *split)
+{
+    jx_run_opts o = {.on_error = cli_on_error, .on_progress = cli_progress, .ctx = "subjects"};
+    jx_run_summary sum;
+    jx_err e = st ? jx_run_score(st, rs, &o, &sum) : jx_batch_score(b, rs, &o, &sum);
+    if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
+    if (e) {
+        cli_error("evaluate: %s", st ? jx_store_errmsg(st) : jx_batch_errmsg(b));
+        return EXIT_ERR;
+    }
+    jx_run_filter f = {.indicators = fmt == FMT_JSON};
+    int rc = st ? cli_print_run(st, sum.run_id, &f, fmt) : cli_print_batch(b, &f, fmt);
+    if (!rc && show && fmt == FMT_TABLE) {
+        putchar('\n');
+        jx_run_filter all = {.indicators = true};
+        rc = st ? cli_print_run(st, sum.run_id, &all, fmt) : cli_print_batch(b, &all, fmt);
+    }
+    /* the workbook after the totals; its summary line on stderr keeps stdout the listing */
+    if (!rc && st && (out || split)) {
+        fflush(stdout);
+        rc = cli_export_xlsx(st, sum.run_id, rs, out, split, NULL, 0, false, 0, stderr);
+    }
+    return rc;
 }
 
 int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
@@ -106,38 +136,20 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
     }
     jx_ruleset *rs = cli_load_rules(rules);
     if (!rs) return EXIT_ERR;
-    jx_store *st = cli_open_store(ctx->db_given ? ctx->db_path : ":memory:");
-    if (!st) {
+    bool use_store = ctx->db_given || out || split;
+    jx_store *st = NULL;
+    jx_batch *bt = NULL;
+    if (use_store ? !(st = cli_open_store(ctx->db_given ? ctx->db_path : ":memory:")) : jx_batch_new(&bt) != JX_OK) {
+        if (!use_store) cli_error("evaluate: out of memory");
         jx_ruleset_free(rs);
         return EXIT_ERR;
     }
-    int rc = import_all(st, JX_IMPORT_TARGETS, &t);
-    if (!rc) rc = import_all(st, JX_IMPORT_ACTUALS, &a);
-    if (!rc) rc = import_all(st, JX_IMPORT_BUDGET, &b);
-    if (!rc) {
-        jx_run_opts o = {.on_error = cli_on_error, .on_progress = cli_progress, .ctx = "subjects"};
-        jx_run_summary sum;
-        jx_err e = jx_run_score(st, rs, &o, &sum);
-        if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
-        if (e) {
-            cli_error("evaluate: %s", jx_store_errmsg(st));
-            rc = EXIT_ERR;
-        } else {
-            jx_run_filter f = {.indicators = fmt == FMT_JSON};
-            rc = cli_print_run(st, sum.run_id, &f, fmt);
-            if (!rc && show && fmt == FMT_TABLE) {
-                putchar('\n');
-                jx_run_filter all = {.indicators = true};
-                rc = cli_print_run(st, sum.run_id, &all, fmt);
-            }
-            /* the workbook after the totals; its summary line on stderr keeps stdout the listing */
-            if (!rc && (out || split)) {
-                fflush(stdout);
-                rc = cli_export_xlsx(st, sum.run_id, rs, out, split, NULL, 0, false, 0, stderr);
-            }
-        }
-    }
+    int rc = import_all(st, bt, JX_IMPORT_TARGETS, &t);
+    if (!rc) rc = import_all(st, bt, JX_IMPORT_ACTUALS, &a);
+    if (!rc) rc = import_all(st, bt, JX_IMPORT_BUDGET, &b);
+    if (!rc) rc = score_print(st, bt, rs, fmt, show, out, split);
     jx_store_close(st);
+    jx_batch_free(bt);
     jx_ruleset_free(rs);
     return rc;
 }

@@ -272,11 +272,12 @@ static int print_subject(const jx_run_subject *s, void *ctx)
     return 0;
 }
 
-int cli_print_run(jx_store *st, int64_t run_id, const jx_run_filter *filter, cli_format fmt)
+/* A run's listing from a store (st, run_id) or a batch (b). */
+static int print_run(jx_store *st, int64_t run_id, jx_batch *b, const jx_run_filter *filter, cli_format fmt)
 {
     jx_run_info info;
-    if (jx_run_get(st, run_id, &info)) {
-        cli_error("%s", jx_store_errmsg(st));
+    if (b ? jx_batch_info(b, &info) : jx_run_get(st, run_id, &info)) {
+        cli_error("%s", b ? jx_batch_errmsg(b) : jx_store_errmsg(st));
         return EXIT_ERR;
     }
     print_ctx p = {.fmt = fmt, .indicators = filter && filter->indicators, .first = true};
@@ -293,7 +294,7 @@ int cli_print_run(jx_store *st, int64_t run_id, const jx_run_filter *filter, cli
         json_str(stdout, info.rules_sha256);
         fputs(",\"departments\":[", stdout);
     }
-    jx_err e = jx_run_foreach(st, run_id, filter, print_subject, &p);
+    jx_err e = b ? jx_batch_foreach(b, filter, print_subject, &p) : jx_run_foreach(st, run_id, filter, print_subject, &p);
     if (fmt == FMT_JSON) fputs("\n]}\n", stdout);
     if (p.table) {
         table_print(p.table, stdout, fmt);
@@ -303,8 +304,18 @@ int cli_print_run(jx_store *st, int64_t run_id, const jx_run_filter *filter, cli
                    info.rules_sha256, (long long)info.subjects);
     }
     if (e) {
-        cli_error("%s", jx_store_errmsg(st));
+        cli_error("%s", b ? jx_batch_errmsg(b) : jx_store_errmsg(st));
         return EXIT_ERR;
     }
     return EXIT_OK;
+}
+
+int cli_print_run(jx_store *st, int64_t run_id, const jx_run_filter *filter, cli_format fmt)
+{
+    return print_run(st, run_id, NULL, filter, fmt);
+}
+
+int cli_print_batch(jx_batch *b, const jx_run_filter *filter, cli_format fmt)
+{
+    return print_run(NULL, 0, b, filter, fmt);
 }
