@@ -30,6 +30,10 @@
 #include "util_int.h"
 #include "vcache_int.h"
 
+/* A batch lives for one evaluation of up to ~2.5 M indicators: it keeps more distinct value
+ * strings than an import (jx_value is ~400 bytes: at most 26 MiB). */
+#define BATCH_VCACHE_MAX 65536
+
 typedef struct bsubj {
     const char *code, *name, *project;
     int year;
@@ -140,7 +144,9 @@ jx_err jx_batch_new(jx_batch **out)
 {
     if (!out) return JX_ERR_INVALID;
     *out = calloc(1, sizeof **out);
-    return *out ? JX_OK : JX_ERR_NOMEM;
+    if (!*out) return JX_ERR_NOMEM;
+    (*out)->vc.max = BATCH_VCACHE_MAX;
+    return JX_OK;
 }
 
 void jx_batch_free(jx_batch *b)
@@ -163,6 +169,11 @@ void jx_batch_free(jx_batch *b)
 const char *jx_batch_errmsg(const jx_batch *b)
 {
     return b ? b->errmsg : "no batch";
+}
+
+jx_vcache *batch_vcache(jx_batch *b)
+{
+    return &b->vc;
 }
 
 char *batch_errbuf(jx_batch *b)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "jixiao/batch.h"
+#include "vcache_int.h"
 
 /* The subject's id (index + 1), creating it when asked; 0 when it does not exist; -1 when out
  * of memory. *stored receives its code ("" when none). */
@@ -47,6 +48,10 @@ bool batch_targets_of(const jx_batch *b, int64_t sid, bool (*fn)(void *ctx, cons
 void batch_begin(jx_batch *b);
 int64_t batch_commit(jx_batch *b);
 void batch_rollback(jx_batch *b);
+
+/* The batch's memo of parsed value strings, shared by its imports and its scoring: each
+ * distinct string is parsed once per batch, not once per file and again when scored. */
+jx_vcache *batch_vcache(jx_batch *b);
 
 /* The batch's message buffer (JX_ERRMSG_MAX bytes). */
 char *batch_errbuf(jx_batch *b);

@@ -187,6 +187,17 @@ static int utf8_scan(const unsigned char *s, size_t i, size_t n, size_t *at)
             i++;
             continue;
         }
+        /* Chinese text is three-byte sequences led by E1..EC or EE..EF, whose second byte may be
+         * any continuation byte (E0's excludes overlongs, ED's surrogates): step over them here.
+         * EF BB (BF) goes the long way: a byte order mark inside the text is reported. */
+        while (b >= 0xE1 && b <= 0xEF && b != 0xED && n - i >= 3 && (s[i + 1] & 0xC0) == 0x80 &&
+               (s[i + 2] & 0xC0) == 0x80 && !(b == 0xEF && s[i + 1] == 0xBB)) {
+            i += 3;
+            if (i >= n) break;
+            b = s[i];
+        }
+        if (i >= n) break;
+        if (b < 0x80) continue;
         size_t need;
         unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
         if (b >= 0xC2 && b <= 0xDF) {

@@ -102,6 +102,8 @@ typedef struct imp {
     int64_t import_id;
     jx_arena arena;
     jx_map subj_by_key; /* key → index + 1 into subj[] */
+    char last_key[256]; /* the key of the last subject found (get_subject), and its index */
+    size_t last_klen, last_subj;
     subj *subj;
     size_t nsubj, capsubj;
     tgt *tg;
@@ -112,7 +114,8 @@ typedef struct imp {
     int64_t line;
     jx_table *tab; /* the file's rows: CSV or a workbook */
     jx_map colmap; /* column name (ASCII lower-cased) → column + 1, built on first use */
-    jx_vcache vc;  /* value strings parsed so far */
+    jx_vcache own_vc; /* value strings parsed so far in this file ... */
+    jx_vcache *vc;    /* ... or, into a batch, in the whole batch (batch_vcache) */
 } imp;
 
 static void report(imp *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -393,6 +396,14 @@ static size_t make_key(char *buf, size_t cap, int64_t sid, const char *a, const 
     return len;
 }
 
+static void remember_subject(imp *m, const char *key, size_t klen, size_t index)
+{
+    if (klen >= sizeof m->last_key) return;
+    memcpy(m->last_key, key, klen);
+    m->last_klen = klen;
+    m->last_subj = index;
+}
+
 static subj *get_subject(imp *m, bool create)
 {
     const char *name = m->f[C_NAME], *project = m->f[C_PROJECT], *code = m->f[C_CODE];
@@ -412,6 +423,8 @@ static subj *get_subject(imp *m, bool create)
         report(m, "%s: 部门名称 and 项目名称 are too long", at(m, C_NAME));
         return NULL;
     }
+    /* rows come subject by subject: most rows name the subject of the row before */
+    if (m->last_klen == klen && !memcmp(m->last_key, key, klen)) return &m->subj[m->last_subj];
     int is_new;
     int64_t *slot = jx_map_put(&m->subj_by_key, key, (size_t)klen, &is_new);
     if (!slot) {
@@ -419,8 +432,8 @@ static subj *get_subject(imp *m, bool create)
         return NULL;
     }
     if (!is_new) {
-        subj *s = &m->subj[*slot - 1];
-        return s;
+        remember_subject(m, key, klen, (size_t)*slot - 1);
+        return &m->subj[*slot - 1];
     }
     if (m->nsubj == m->capsubj) {
         size_t cap = m->capsubj ? m->capsubj * 2 : 64;
@@ -435,6 +448,7 @@ static subj *get_subject(imp *m, bool create)
     subj *s = &m->subj[m->nsubj];
     memset(s, 0, sizeof *s);
     *slot = (int64_t)++m->nsubj;
+    remember_subject(m, key, klen, m->nsubj - 1);
     jx_fmt_trunc(s->label, sizeof s->label, "%s%s%s %d", name, *project ? " / " : "", project, year);
     if (m->b) {
         const char *stored;
@@ -606,7 +620,7 @@ static void target_row(imp *m)
 
     jx_value v;
     jx_errmsg msg;
-    jx_err e = jx_vcache_cells(&m->vc, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], &v, &msg);
+    jx_err e = jx_vcache_cells(m->vc, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], &v, &msg);
     if (e) {
         report(m, "%s: column %s: %s", at(m, C_TARGET), col_names[C_TARGET][0], msg.text);
         return;
@@ -702,7 +716,7 @@ dberr:
 static bool key_tgt(imp *m, subj *s, tgt *t, const char *op, const char *target, const char *unit)
 {
     jx_value tv;
-    t->kind = jx_vcache_cells(&m->vc, op, target, unit, &tv, NULL) ? JX_KIND_NA : tv.kind; /* fails: cannot happen, checked on import */
+    t->kind = jx_vcache_cells(m->vc, op, target, unit, &tv, NULL) ? JX_KIND_NA : tv.kind; /* fails: cannot happen, checked on import */
     return add_tgt(m, s);
 }
 
@@ -817,7 +831,7 @@ static void actual_row(imp *m)
     if (!*m->f[C_ACTUAL]) return; /* not reported (yet): scored as missing_actual */
     jx_value a;
     jx_errmsg msg;
-    if (jx_vcache_text(&m->vc, m->f[C_ACTUAL], strlen(m->f[C_ACTUAL]), &a, &msg)) {
+    if (jx_vcache_text(m->vc, m->f[C_ACTUAL], strlen(m->f[C_ACTUAL]), &a, &msg)) {
         report(m, "%s: column %s: %s", at(m, C_ACTUAL), col_names[C_ACTUAL][0], msg.text);
         return;
     }
@@ -1101,7 +1115,7 @@ done:
     jx_map_free(&m->subj_by_key);
     for (size_t i = 0; i < m->nsubj; i++) free(m->subj[i].tab);
     jx_map_free(&m->colmap);
-    jx_vcache_free(&m->vc);
+    jx_vcache_free(&m->own_vc);
     jx_arena_free(&m->arena);
     free(m->subj);
     free(m->tg);
@@ -1127,6 +1141,7 @@ jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path, const
     if (!st || !path) return JX_ERR_INVALID;
     imp m = new_imp(kind, path, opts, res);
     m.st = st;
+    m.vc = &m.own_vc;
     return import_file(&m, path);
 }
 
@@ -1139,5 +1154,6 @@ jx_err jx_batch_import_file(jx_batch *b, jx_import_kind kind, const char *path, 
     if (!b || !path) return JX_ERR_INVALID;
     imp m = new_imp(kind, path, opts, res);
     m.b = b;
+    m.vc = batch_vcache(b);
     return import_file(&m, path);
 }

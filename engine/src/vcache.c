@@ -34,7 +34,7 @@ static const jx_value *lookup(const jx_vcache *c, const char *key, size_t klen)
 /* keep a successfully parsed value; out of memory or a full cache only means no memo */
 static void remember(jx_vcache *c, const char *key, size_t klen, const jx_value *v)
 {
-    if (!klen || c->n >= JX_VCACHE_MAX) return;
+    if (!klen || c->n >= (c->max ? c->max : JX_VCACHE_MAX)) return;
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 64;
         jx_value *p = realloc(c->vals, cap * sizeof *p);

@@ -20,6 +20,7 @@ typedef struct jx_vcache {
     jx_map map;    /* key → index + 1 into vals */
     jx_value *vals;
     size_t n, cap;
+    size_t max;    /* most strings kept; 0: JX_VCACHE_MAX */
 } jx_vcache; /* zero-initialise; jx_vcache_free when done */
 
 /* jx_value_parse_cells through the cache (same arguments, same results). */
