@@ -5,6 +5,9 @@
 #include <getopt.h>
 #include <locale.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #include "cli.h"
@@ -45,6 +48,15 @@ int main(int argc, char **argv)
     /* Only LC_CTYPE follows the environment; LC_NUMERIC stays "C" so numbers
      * are always written with a '.' (libxlsxwriter relies on it too). */
     setlocale(LC_CTYPE, "");
+#ifdef __GLIBC__
+    /* Imports and evaluations grow arrays of tens of MiB, free them and grow the next. By
+     * default glibc maps each such block on its own and unmaps it when freed, so the next
+     * one is faulted in page by page again (here a fault costs ~6 µs: a fifth of an
+     * evaluation). Keeping blocks under 32 MiB in the heap, and 64 MiB of freed heap before
+     * returning it, made `evaluate` of 10,000 subjects 7% faster (0.79 s -> 0.74 s). */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
 
     cli_ctx ctx = {.db_path = NULL, .argv0 = "jixiao"};
     const char *env = getenv("JIXIAO_DB");

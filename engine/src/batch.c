@@ -9,8 +9,9 @@
  *
  *   subjects  in the order the targets files first named them (a store's id order)
  *   targets   appended; each subject chains its current ones in file order (its seq)
- *   actuals   each subject's list, newest first, keyed by the target's three names (as the
- *             store matches them): a target re-imported under the same names keeps its actual
+ *   actuals   on their targets; when targets are replaced, their actuals move to the
+ *             subject's list (newest first, by the three names, as the store matches them),
+ *             where a target imported again under the same names finds its actual
  *   budget    one row per subject, the newest
  *
  * A file's rows stay pending until batch_commit(); batch_rollback() drops them,
@@ -39,7 +40,6 @@ typedef struct bsubj {
     int year;
     int64_t head, tail; /* current targets (index into tg, -1: none) */
     int64_t acts;       /* newest actual (index into act, -1: none) */
-    int64_t old;        /* during a commit: the chain being replaced */
     uint64_t gen;       /* the commit that last replaced its targets */
     jx_budget budget;   /* present == false: no budget row */
 } bsubj;
@@ -49,17 +49,21 @@ typedef struct btarget {
     const char *l1, *l2, *l3, *op, *target, *unit, *note;
     const char *actual, *reason; /* NULL: no actual */
     double weight;
+    int32_t vidx, aidx; /* the parsed target and actual in the batch's vcache; -1: parse again */
+    jx_kind kind;       /* of the target */
     bool has_weight;
 } btarget;
 
 typedef struct bactual {
     const char *l1, *l2, *l3, *actual, *reason;
+    int32_t aidx;
     int64_t next;
 } bactual;
 
 typedef struct pend_actual {
     int64_t target;
     const char *actual, *reason;
+    int32_t aidx;
 } pend_actual;
 typedef struct pend_budget {
     int64_t subj;
@@ -209,14 +213,15 @@ int64_t batch_subject(jx_batch *b, const char *code, const char *name, const cha
     if (!create) return 0;
     if (!ARR_RESERVE(b->subj, b->nsubj, b->capsubj, b->nsubj + 1)) return -1;
     bsubj *s = &b->subj[b->nsubj];
-    *s = (bsubj){.code = keep(b, code),
-                 .name = keep(b, name),
-                 .project = keep(b, project),
-                 .year = year,
-                 .head = -1,
-                 .tail = -1,
-                 .acts = -1,
-                 .old = -1};
+    *s = (bsubj){
+        .code = keep(b, code),
+        .name = keep(b, name),
+        .project = keep(b, project),
+        .year = year,
+        .head = -1,
+        .tail = -1,
+        .acts = -1,
+    };
     int is_new;
     int64_t *slot = jx_map_put(&b->subj_by_key, key, klen, &is_new);
     if (!slot || !s->code || !s->name || !s->project) return -1;
@@ -231,33 +236,50 @@ bool batch_set_code(jx_batch *b, int64_t sid, const char *code)
     return b->pc[b->npc++].code != NULL;
 }
 
+/* s kept: the previous row's copy when it is the same text (一级/二级 names, operators and
+ * units repeat row after row), "" for empty cells, else a new copy */
+static const char *keep_like(jx_batch *b, const char *s, const char *prev)
+{
+    if (!*s) return "";
+    if (prev && !strcmp(s, prev)) return prev;
+    return keep(b, s);
+}
+
 bool batch_add_target(jx_batch *b, int64_t sid, const char *l1, const char *l2, const char *l3,
                       const char *op, const char *target, const char *unit, bool has_weight,
-                      double weight, const char *note)
+                      double weight, const char *note, jx_kind kind, int32_t vidx)
 {
     if (!ARR_RESERVE(b->tg, b->ntg, b->captg, b->ntg + 1)) return false;
     btarget *t = &b->tg[b->ntg];
+    const btarget *p = b->ntg ? &b->tg[b->ntg - 1] : &(btarget){0};
     *t = (btarget){.subj = sid - 1,
                    .next = -1,
-                   .l1 = keep(b, l1),
-                   .l2 = keep(b, l2),
-                   .l3 = keep(b, l3),
-                   .op = keep(b, op),
-                   .target = keep(b, target),
-                   .unit = keep(b, unit),
-                   .note = keep(b, note),
+                   .l1 = keep_like(b, l1, p->l1),
+                   .l2 = keep_like(b, l2, p->l2),
+                   .l3 = keep_like(b, l3, NULL),
+                   .op = keep_like(b, op, p->op),
+                   .target = keep_like(b, target, p->target),
+                   .unit = keep_like(b, unit, p->unit),
+                   .note = keep_like(b, note, p->note),
                    .has_weight = has_weight,
-                   .weight = weight};
+                   .weight = weight,
+                   .kind = kind,
+                   .vidx = vidx,
+                   .aidx = -1};
     if (!t->l1 || !t->l2 || !t->l3 || !t->op || !t->target || !t->unit || !t->note) return false;
     b->ntg++;
     return true;
 }
 
-bool batch_add_actual(jx_batch *b, int64_t target, const char *actual, const char *reason)
+bool batch_add_actual(jx_batch *b, int64_t target, const char *actual, const char *reason,
+                      int32_t aidx)
 {
     if (!ARR_RESERVE(b->pa, b->npa, b->cappa, b->npa + 1)) return false;
     pend_actual *p = &b->pa[b->npa];
-    *p = (pend_actual){.target = target, .actual = keep(b, actual), .reason = keep(b, reason)};
+    *p = (pend_actual){.target = target,
+                       .actual = keep(b, actual),
+                       .reason = keep_like(b, reason, NULL),
+                       .aidx = aidx};
     if (!p->actual || !p->reason) return false;
     b->npa++;
     return true;
@@ -280,13 +302,7 @@ bool batch_targets_of(const jx_batch *b, int64_t sid, bool (*fn)(void *ctx, cons
 {
     for (int64_t i = b->subj[sid - 1].head; i >= 0; i = b->tg[i].next) {
         const btarget *t = &b->tg[i];
-        batch_tgt bt = {.ref = i,
-                        .l1 = t->l1,
-                        .l2 = t->l2,
-                        .l3 = t->l3,
-                        .op = t->op,
-                        .target = t->target,
-                        .unit = t->unit};
+        batch_tgt bt = {.ref = i, .l1 = t->l1, .l2 = t->l2, .l3 = t->l3, .kind = t->kind};
         if (!fn(ctx, &bt)) return false;
     }
     return true;
@@ -317,10 +333,22 @@ int64_t batch_commit(jx_batch *b)
     for (size_t i = b->tg_mark; i < b->ntg; i++) {
         btarget *t = &b->tg[i];
         bsubj *s = &b->subj[t->subj];
-        if (s->gen != gen) {
+        if (s->gen != gen) { /* its current targets are replaced: keep their actuals by name */
             s->gen = gen;
-            for (int64_t k = s->head; k >= 0; k = b->tg[k].next)
+            for (int64_t k = s->head; k >= 0; k = b->tg[k].next) {
                 replaced++;
+                const btarget *o = &b->tg[k];
+                if (o->actual && ARR_RESERVE(b->act, b->nact, b->capact, b->nact + 1)) {
+                    b->act[b->nact] = (bactual){.l1 = o->l1,
+                                                .l2 = o->l2,
+                                                .l3 = o->l3,
+                                                .actual = o->actual,
+                                                .reason = o->reason,
+                                                .aidx = o->aidx,
+                                                .next = s->acts};
+                    s->acts = (int64_t)b->nact++;
+                }
+            }
             s->head = s->tail = -1;
         }
         if (s->tail >= 0)
@@ -331,26 +359,19 @@ int64_t batch_commit(jx_batch *b)
         if (s->acts >=
             0) { /* a store joins actuals by name: the new target keeps the current one */
             int64_t a = actual_named(b, s, t);
-            if (a >= 0) t->actual = b->act[a].actual, t->reason = b->act[a].reason;
+            if (a >= 0)
+                t->actual = b->act[a].actual, t->reason = b->act[a].reason,
+                t->aidx = b->act[a].aidx;
         }
     }
-    /* actuals: the newest per target; each subject's list keeps them by name */
+    /* actuals: the newest per target */
     for (size_t i = 0; i < b->npa; i++) {
         const pend_actual *p = &b->pa[i];
         btarget *t = &b->tg[p->target];
-        bsubj *s = &b->subj[t->subj];
         if (t->actual) replaced++;
+        t->aidx = p->aidx;
         t->actual = p->actual;
         t->reason = p->reason;
-        if (!ARR_RESERVE(b->act, b->nact, b->capact, b->nact + 1))
-            continue; /* only re-imports look here */
-        b->act[b->nact] = (bactual){.l1 = t->l1,
-                                    .l2 = t->l2,
-                                    .l3 = t->l3,
-                                    .actual = p->actual,
-                                    .reason = p->reason,
-                                    .next = s->acts};
-        s->acts = (int64_t)b->nact++;
     }
     for (size_t i = 0; i < b->npb; i++) {
         bsubj *s = &b->subj[b->pb[i].subj];
@@ -400,6 +421,23 @@ static void report(const jx_run_opts *o, size_t *errors, const char *fmt, ...)
 }
 
 /* The indicator as the engine scores it, strings borrowed from the batch. */
+/* t's target and actual values, from the vcache entries kept at import, else parsed (again) */
+static jx_err target_value(jx_batch *b, const btarget *t, jx_value *v, jx_errmsg *msg)
+{
+    const jx_value *hit = jx_vcache_at(&b->vc, t->vidx);
+    if (!hit) return jx_vcache_cells(&b->vc, t->op, t->target, t->unit, v, msg);
+    *v = *hit;
+    return JX_OK;
+}
+
+static jx_err actual_value(jx_batch *b, const btarget *t, jx_value *v, jx_errmsg *msg)
+{
+    const jx_value *hit = jx_vcache_at(&b->vc, t->aidx);
+    if (!hit) return jx_vcache_text(&b->vc, t->actual, strlen(t->actual), v, msg);
+    *v = *hit;
+    return JX_OK;
+}
+
 static bool indicator(jx_batch *b, const bsubj *s, const btarget *t, jx_indicator *ind,
                       jx_errmsg *msg)
 {
@@ -408,11 +446,11 @@ static bool indicator(jx_batch *b, const bsubj *s, const btarget *t, jx_indicato
     ind->level2 = t->l2;
     ind->level3 = t->l3;
     ind->year = s->year;
-    if (jx_vcache_cells(&b->vc, t->op, t->target, t->unit, &ind->target, msg)) return false;
+    if (target_value(b, t, &ind->target, msg)) return false;
     ind->has_weight = t->has_weight;
     ind->weight = t->weight;
     if (t->actual) {
-        if (jx_vcache_text(&b->vc, t->actual, strlen(t->actual), &ind->actual, msg)) return false;
+        if (actual_value(b, t, &ind->actual, msg)) return false;
         ind->has_actual = true;
         ind->has_reason = *t->reason != '\0';
     }
@@ -579,11 +617,8 @@ jx_err jx_batch_foreach(jx_batch *b, const jx_run_filter *filter, jx_run_cb cb, 
                 /* as jx_run_foreach explains a stored indicator: from its parsed values */
                 jx_indicator x = {
                     .level1 = t->l1, .level2 = t->l2, .level3 = t->l3, .year = s->year};
-                if (jx_vcache_cells(&b->vc, t->op, t->target, t->unit, &x.target, NULL))
-                    x.target.kind = JX_KIND_NA;
-                if (t->actual &&
-                    !jx_vcache_text(&b->vc, t->actual, strlen(t->actual), &x.actual, NULL))
-                    x.has_actual = true;
+                if (target_value(b, t, &x.target, NULL)) x.target.kind = JX_KIND_NA;
+                if (t->actual && !actual_value(b, t, &x.actual, NULL)) x.has_actual = true;
                 jx_score_explain(&ri->score, &x, ri->explain, sizeof ri->explain);
             }
             rs.n = n;

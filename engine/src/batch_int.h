@@ -25,18 +25,22 @@ int64_t batch_subject(jx_batch *b, const char *code, const char *name, const cha
 
 /* These return false when out of memory. */
 bool batch_set_code(jx_batch *b, int64_t sid, const char *code);
-/* A target of this file; the first of a subject in a file starts replacing its current ones. */
+/* A target of this file; the first of a subject in a file starts replacing its current ones.
+ * kind: its value's; vidx: jx_vcache_last(batch_vcache(b)) after parsing it (-1: not kept).
+ * An actual's aidx likewise. */
 bool batch_add_target(jx_batch *b, int64_t sid, const char *l1, const char *l2, const char *l3,
                       const char *op, const char *target, const char *unit, bool has_weight,
-                      double weight, const char *note);
-bool batch_add_actual(jx_batch *b, int64_t target, const char *actual, const char *reason);
+                      double weight, const char *note, jx_kind kind, int32_t vidx);
+bool batch_add_actual(jx_batch *b, int64_t target, const char *actual, const char *reason,
+                      int32_t aidx);
 bool batch_add_budget(jx_batch *b, int64_t sid, bool has_initial, double initial, double budget,
                       double spent);
 
 /* A current target of a subject, for matching actuals. */
 typedef struct batch_tgt {
     int64_t ref; /* for batch_add_actual */
-    const char *l1, *l2, *l3, *op, *target, *unit;
+    const char *l1, *l2, *l3;
+    jx_kind kind; /* of its value */
 } batch_tgt;
 
 /* The subject's current targets in order: calls fn for each until it returns false; false

@@ -621,6 +621,7 @@ static void target_row(imp *m)
     jx_value v;
     jx_errmsg msg;
     jx_err e = jx_vcache_cells(m->vc, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], &v, &msg);
+    int32_t vidx = jx_vcache_last(m->vc); /* a batch keeps it: scoring need not hash the text again */
     if (e) {
         report(m, "%s: column %s: %s", at(m, C_TARGET), col_names[C_TARGET][0], msg.text);
         return;
@@ -671,7 +672,7 @@ static void target_row(imp *m)
     if (!m->writing) return;
     if (m->b) {
         if (!batch_add_target(m->b, s->id, l1, l2, l3, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], has_w, w,
-                              m->f[C_NOTE]))
+                              m->f[C_NOTE], v.kind, vidx))
             report(m, "%s: out of memory", m->name);
         else m->res->rows++;
         return;
@@ -734,7 +735,8 @@ static bool load_batch_tgt(void *ctx, const batch_tgt *bt)
     t->l1 = bt->l1; /* the batch keeps its strings until it is freed */
     t->l2 = bt->l2;
     t->l3 = bt->l3;
-    return key_tgt(c->m, c->s, t, bt->op, bt->target, bt->unit);
+    t->kind = bt->kind;
+    return add_tgt(c->m, c->s);
 }
 
 static bool load_targets(imp *m, subj *s)
@@ -835,6 +837,7 @@ static void actual_row(imp *m)
         report(m, "%s: column %s: %s", at(m, C_ACTUAL), col_names[C_ACTUAL][0], msg.text);
         return;
     }
+    int32_t aidx = jx_vcache_last(m->vc);
     const char *why = kind_mismatch(t->kind, &a);
     if (why) {
         col_err(m, C_ACTUAL, why);
@@ -848,7 +851,8 @@ static void actual_row(imp *m)
     t->matched = true;
     if (!m->writing) return;
     if (m->b) {
-        if (!batch_add_actual(m->b, t->ref, m->f[C_ACTUAL], m->f[C_REASON])) report(m, "%s: out of memory", m->name);
+        if (!batch_add_actual(m->b, t->ref, m->f[C_ACTUAL], m->f[C_REASON], aidx))
+            report(m, "%s: out of memory", m->name);
         else m->res->rows++;
         return;
     }

@@ -24,11 +24,14 @@ static size_t make_key(char *key, char tag, const char *const *parts, const size
     return k;
 }
 
-static const jx_value *lookup(const jx_vcache *c, const char *key, size_t klen)
+static const jx_value *lookup(jx_vcache *c, const char *key, size_t klen)
 {
+    c->last = -1;
     if (!klen || !c->n) return NULL;
     const int64_t *v = jx_map_get(&c->map, key, klen);
-    return v ? &c->vals[*v - 1] : NULL;
+    if (!v) return NULL;
+    c->last = (int32_t)(*v - 1);
+    return &c->vals[*v - 1];
 }
 
 /* keep a successfully parsed value; out of memory or a full cache only means no memo */
@@ -46,6 +49,7 @@ static void remember(jx_vcache *c, const char *key, size_t klen, const jx_value 
     int64_t *slot = jx_map_put(&c->map, key, klen, &is_new);
     if (!slot || !is_new) return;
     c->vals[c->n] = *v;
+    c->last = (int32_t)c->n;
     *slot = (int64_t)++c->n;
 }
 
@@ -82,6 +86,16 @@ jx_err jx_vcache_text(jx_vcache *c, const char *text, size_t len, jx_value *out,
     jx_err e = jx_value_parse(text, len, out, msg);
     if (!e) remember(c, key, klen, out);
     return e;
+}
+
+int32_t jx_vcache_last(const jx_vcache *c)
+{
+    return c->n ? c->last : -1;
+}
+
+const jx_value *jx_vcache_at(const jx_vcache *c, int32_t i)
+{
+    return i >= 0 && (size_t)i < c->n ? &c->vals[i] : NULL;
 }
 
 void jx_vcache_free(jx_vcache *c)

@@ -21,6 +21,7 @@ typedef struct jx_vcache {
     jx_value *vals;
     size_t n, cap;
     size_t max;    /* most strings kept; 0: JX_VCACHE_MAX */
+    int32_t last;  /* the entry the last successful call found or kept, -1: none (jx_vcache_last) */
 } jx_vcache; /* zero-initialise; jx_vcache_free when done */
 
 /* jx_value_parse_cells through the cache (same arguments, same results). */
@@ -29,5 +30,10 @@ jx_err jx_vcache_cells(jx_vcache *c, const char *op, const char *value, const ch
 /* jx_value_parse through the cache. */
 jx_err jx_vcache_text(jx_vcache *c, const char *text, size_t len, jx_value *out, jx_errmsg *msg);
 void jx_vcache_free(jx_vcache *c);
+/* The entry behind the last successful call's value (-1 when it was not kept: cache full, text
+ * too long, or the call failed), for jx_vcache_at: an owner that keeps the index skips hashing
+ * the text again. Entries are never dropped, so an index stays valid until jx_vcache_free. */
+int32_t jx_vcache_last(const jx_vcache *c);
+const jx_value *jx_vcache_at(const jx_vcache *c, int32_t i);
 
 #endif
