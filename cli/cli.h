@@ -92,7 +92,10 @@ int cmd_history(int argc, char **argv, cli_ctx *ctx);
 int cmd_rules(int argc, char **argv, cli_ctx *ctx);
 int cmd_evaluate(int argc, char **argv, cli_ctx *ctx);
 int cmd_export(int argc, char **argv, cli_ctx *ctx); /* cmd_export.c; also evaluate --out: */
-int cli_export_xlsx(jx_store *st, int64_t run_id, const jx_ruleset *rs, const char *out, const char *split, const char *const *depts, size_t ndepts, bool blank, int threads, FILE *report);
+/* Write the workbook(s) of a stored run (st, run_id) or of a scored batch (b, when not NULL). */
+int cli_export_xlsx(jx_store *st, int64_t run_id, jx_batch *b, const jx_ruleset *rs, const char *out,
+                    const char *split, const char *const *depts, size_t ndepts, bool blank, int threads,
+                    FILE *report);
 
 /* analysis commands (cmd_rank.c also holds the helpers below) */
 #include "jixiao/rank.h"

@@ -1,8 +1,7 @@
 /*
  * cmd_evaluate.c - `jixiao evaluate`: the one-shot main job. Import targets,
- * actuals and budget, score, print. In memory (a jx_batch, no SQLite) unless
- * --db names a database to keep the data in, or a workbook is asked for (the
- * writer reads a stored run: then an in-memory database).
+ * actuals and budget, score, print (and write the workbooks). In memory (a
+ * jx_batch, no SQLite) unless --db names a database to keep the data in.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -79,9 +78,9 @@ static int score_print(jx_store *st, jx_batch *b, const jx_ruleset *rs, cli_form
         rc = st ? cli_print_run(st, sum.run_id, &all, fmt) : cli_print_batch(b, &all, fmt);
     }
     /* the workbook after the totals; its summary line on stderr keeps stdout the listing */
-    if (!rc && st && (out || split)) {
+    if (!rc && (out || split)) {
         fflush(stdout);
-        rc = cli_export_xlsx(st, sum.run_id, rs, out, split, NULL, 0, false, 0, stderr);
+        rc = cli_export_xlsx(st, sum.run_id, b, rs, out, split, NULL, 0, false, 0, stderr);
     }
     return rc;
 }
@@ -136,7 +135,7 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
     }
     jx_ruleset *rs = cli_load_rules(rules);
     if (!rs) return EXIT_ERR;
-    bool use_store = ctx->db_given || out || split;
+    bool use_store = ctx->db_given;
     jx_store *st = NULL;
     jx_batch *bt = NULL;
     if (use_store ? !(st = cli_open_store(ctx->db_given ? ctx->db_path : ":memory:")) : jx_batch_new(&bt) != JX_OK) {

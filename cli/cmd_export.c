@@ -72,8 +72,9 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int cli_export_xlsx(jx_store *st, int64_t run_id, const jx_ruleset *rs, const char *out, const char *split,
-                    const char *const *depts, size_t ndepts, bool blank, int threads, FILE *report)
+int cli_export_xlsx(jx_store *st, int64_t run_id, jx_batch *b, const jx_ruleset *rs, const char *out,
+                    const char *split, const char *const *depts, size_t ndepts, bool blank, int threads,
+                    FILE *report)
 {
     tune_process(split != NULL);
     jx_xlsx_opts o = {.rules = rs, .depts = depts, .ndepts = ndepts, .blank = blank, .split_dir = split,
@@ -82,7 +83,7 @@ int cli_export_xlsx(jx_store *st, int64_t run_id, const jx_ruleset *rs, const ch
     jx_xlsx_summary sum;
     jx_errmsg msg;
     double t0 = now();
-    jx_err e = jx_xlsx_write(st, run_id, out, &o, &sum, &msg);
+    jx_err e = b ? jx_xlsx_write_batch(b, out, &o, &sum, &msg) : jx_xlsx_write(st, run_id, out, &o, &sum, &msg);
     double secs = now() - t0;
     if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
     if (e) {
@@ -189,7 +190,7 @@ int cmd_export(int argc, char **argv, cli_ctx *ctx)
     } else {
         jx_ruleset *rs = run_rules(rules, info.rules);
         if (!rules || rs)
-            rc = cli_export_xlsx(st, run_id, rs, out, split, depts, ndepts, blank, (int)threads, stdout);
+            rc = cli_export_xlsx(st, run_id, NULL, rs, out, split, depts, ndepts, blank, (int)threads, stdout);
         jx_ruleset_free(rs);
     }
     jx_store_close(st);

@@ -164,8 +164,9 @@ typedef struct xdept {
 } xdept;
 
 typedef struct xctx {
-    jx_store *st;
+    jx_store *st;    /* the run is read from the store ... */
     int64_t run_id;
+    jx_batch *b;     /* ... or from a scored batch */
     jx_run_info info;
     const jx_xlsx_opts *opts;
     const jx_ruleset *rs; /* NULL unless the run's */
@@ -179,6 +180,14 @@ typedef struct xctx {
     jx_err err;
     int year; /* the common year, 0 when they differ */
 } xctx;
+
+/* The run's subjects, from the store or the batch; on failure msg says why. */
+static jx_err run_foreach(xctx *x, const jx_run_filter *f, jx_run_cb cb, void *ctx, jx_errmsg *msg)
+{
+    jx_err e = x->b ? jx_batch_foreach(x->b, f, cb, ctx) : jx_run_foreach(x->st, x->run_id, f, cb, ctx);
+    if (e) jx_msg(msg, e, "%s", x->b ? jx_batch_errmsg(x->b) : jx_store_errmsg(x->st));
+    return e;
+}
 
 static char *keep_str(xctx *x, const char *s)
 {
@@ -530,9 +539,8 @@ static jx_err write_one(xctx *x, const char *path, jx_xlsx_summary *sum, jx_errm
     if (!e) {
         one_ctx o = {.x = x, .w = &b.w, .msg = msg};
         jx_run_filter filt = {.depts = x->opts->depts, .ndepts = x->opts->ndepts, .indicators = true};
-        e = jx_run_foreach(x->st, x->run_id, &filt, one_cb, &o);
-        if (e) jx_msg(msg, e, "%s", jx_store_errmsg(x->st));
-        else if (x->err) e = x->err;
+        e = run_foreach(x, &filt, one_cb, &o, msg);
+        if (!e && x->err) e = x->err;
     } else {
         jx_msg(msg, e, "cannot write %s: %s", path, e == JX_ERR_NOMEM ? "out of memory" : "cannot add the 汇总 sheet");
     }
@@ -801,10 +809,9 @@ static jx_err write_split(xctx *x, const char *path, jx_xlsx_summary *sum, jx_er
     if (!e) {
         split_ctx sc = {.pl = &pl, .first = first};
         jx_run_filter filt = {.depts = x->opts->depts, .ndepts = x->opts->ndepts, .indicators = true};
-        e = jx_run_foreach(x->st, x->run_id, &filt, split_cb, &sc);
-        if (e) jx_msg(msg, e, "%s", jx_store_errmsg(x->st));
-        else if (x->err == JX_ERR_NOMEM) e = jx_msg(msg, x->err, "out of memory");
-        else if (x->err) e = jx_msg(msg, x->err, "run %lld changed while it was being written", (long long)x->run_id);
+        e = run_foreach(x, &filt, split_cb, &sc, msg);
+        if (!e && x->err == JX_ERR_NOMEM) e = jx_msg(msg, x->err, "out of memory");
+        else if (!e && x->err) e = jx_msg(msg, x->err, "run %lld changed while it was being written", (long long)x->run_id);
     }
     pthread_mutex_lock(&pl.mu);
     pl.closed = true;
@@ -836,6 +843,29 @@ static jx_err write_split(xctx *x, const char *path, jx_xlsx_summary *sum, jx_er
 
 /* ---- entry ---- */
 
+/* Write the run of x (store or batch, opts set) once its info is read. */
+static jx_err write_run(xctx *x, const char *path, jx_xlsx_summary *sum, jx_errmsg *msg)
+{
+    const jx_xlsx_opts *opts = x->opts;
+    if (opts->rules && !strcmp(jx_ruleset_sha256(opts->rules), x->info.rules_sha256)) x->rs = opts->rules;
+    jx_run_filter filt = {.depts = opts->depts, .ndepts = opts->ndepts};
+    jx_err e = run_foreach(x, &filt, pass1_cb, x, msg);
+    if (!e && x->err) e = jx_msg(msg, x->err, "out of memory");
+    else if (!e && !x->nsubs)
+        e = jx_msg(msg, JX_ERR_NOTFOUND, "run %lld has no subject%s", (long long)x->info.id,
+                   opts->ndepts ? " of the departments named" : "");
+    if (!e) e = x->split ? write_split(x, path, sum, msg) : write_one(x, path, sum, msg);
+    if (!e) sum->rules_matched = x->rs != NULL;
+    else memset(sum, 0, sizeof *sum);
+    free(x->subs);
+    free(x->depts);
+    jx_map_free(&x->names);
+    jx_map_free(&x->dept_keys);
+    jx_map_free(&x->files);
+    jx_arena_free(&x->arena);
+    return e;
+}
+
 jx_err jx_xlsx_write(jx_store *st, int64_t run_id, const char *path, const jx_xlsx_opts *opts,
                      jx_xlsx_summary *out, jx_errmsg *msg)
 {
@@ -848,23 +878,21 @@ jx_err jx_xlsx_write(jx_store *st, int64_t run_id, const char *path, const jx_xl
     xctx x = {.st = st, .run_id = run_id, .opts = opts, .split = opts->split_dir != NULL};
     jx_err e = jx_run_get(st, run_id, &x.info);
     if (e) return jx_msg(msg, e, "%s", jx_store_errmsg(st));
-    if (opts->rules && !strcmp(jx_ruleset_sha256(opts->rules), x.info.rules_sha256)) x.rs = opts->rules;
+    return write_run(&x, path, sum, msg);
+}
 
-    jx_run_filter filt = {.depts = opts->depts, .ndepts = opts->ndepts};
-    e = jx_run_foreach(st, run_id, &filt, pass1_cb, &x);
-    if (e) jx_msg(msg, e, "%s", jx_store_errmsg(st));
-    else if (x.err) e = jx_msg(msg, x.err, "out of memory");
-    else if (!x.nsubs)
-        e = jx_msg(msg, JX_ERR_NOTFOUND, "run %lld has no subject%s", (long long)run_id,
-                   opts->ndepts ? " of the departments named" : "");
-    if (!e) e = x.split ? write_split(&x, path, sum, msg) : write_one(&x, path, sum, msg);
-    if (!e) sum->rules_matched = x.rs != NULL;
-    else memset(sum, 0, sizeof *sum);
-    free(x.subs);
-    free(x.depts);
-    jx_map_free(&x.names);
-    jx_map_free(&x.dept_keys);
-    jx_map_free(&x.files);
-    jx_arena_free(&x.arena);
-    return e;
+jx_err jx_xlsx_write_batch(jx_batch *b, const char *path, const jx_xlsx_opts *opts, jx_xlsx_summary *out,
+                           jx_errmsg *msg)
+{
+    jx_xlsx_summary local;
+    jx_xlsx_summary *sum = out ? out : &local;
+    memset(sum, 0, sizeof *sum);
+    jx_xlsx_opts defaults = {0};
+    if (!opts) opts = &defaults;
+    if (!b || (!path && !opts->split_dir)) return jx_msg(msg, JX_ERR_INVALID, "jx_xlsx_write_batch: no batch or no path");
+    xctx x = {.b = b, .opts = opts, .split = opts->split_dir != NULL};
+    jx_err e = jx_batch_info(b, &x.info);
+    if (e) return jx_msg(msg, e, "%s", "the batch has not been scored");
+    x.run_id = x.info.id;
+    return write_run(&x, path, sum, msg);
 }

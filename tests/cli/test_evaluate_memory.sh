@@ -67,6 +67,48 @@ same --targets "$FIXTURES/dazhu-2024/targets.csv" $(fx dazhu-2024) --format json
 run "$JIXIAO" evaluate --targets "$FIXTURES/dazhu-2024/targets.csv" $(fx dazhu-2024) --format csv
 expect_out "$base" "targets given twice: the same scores"
 
+# workbooks: --out and --split written from memory and from a store hold the same cells
+# (every worksheet, the shared strings and the workbook part; docProps carry the time)
+parts() { # FILE.xlsx: its sheets, strings and workbook XML, in name order; the run's time masked
+    local f
+    for f in $(unzip -Z1 "$1" | grep -E '^xl/(worksheets/sheet[0-9]+|sharedStrings|workbook)\.xml$' | sort); do
+        printf '== %s\n' "$f"
+        unzip -p "$1" "$f" | sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/TIME/g'
+        echo
+    done
+}
+book_same() { # NAME ARGS...: evaluate ARGS --out/--split both ways, compare what was written
+    local name=$1
+    shift
+    rm -rf "$WORK/bm" "$WORK/bs" "$WORK/bs.db"
+    mkdir -p "$WORK/bm" "$WORK/bs"
+    "$JIXIAO" evaluate "$@" --out "$WORK/bm/one.xlsx" --split "$WORK/bm/split" >"$WORK/m.out" 2>"$WORK/m.err"
+    local mrc=$?
+    "$JIXIAO" --db "$WORK/bs.db" evaluate "$@" --out "$WORK/bs/one.xlsx" --split "$WORK/bs/split" \
+        >"$WORK/s.out" 2>"$WORK/s.err"
+    local src=$?
+    [ "$mrc" -eq 0 ] && [ "$src" -eq 0 ] && _ok || _fail "$name: evaluate --out --split failed ($mrc, $src)" "$(cat "$WORK/m.err" "$WORK/s.err")"
+    cmp -s "$WORK/m.out" "$WORK/s.out" && _ok || _fail "$name: listings differ"
+    # the summary line names the directory and says how long it took: compare the rest
+    [ "$(sed "s| in [0-9.]* s | in … s |; s|$WORK/bm/|DIR/|" "$WORK/m.err")" = \
+        "$(sed "s| in [0-9.]* s | in … s |; s|$WORK/bs/|DIR/|" "$WORK/s.err")" ] &&
+        _ok || _fail "$name: messages differ" "$(diff "$WORK/m.err" "$WORK/s.err")"
+    local lm ls
+    lm=$(cd "$WORK/bm" && find . -name '*.xlsx' | sort)
+    ls=$(cd "$WORK/bs" && find . -name '*.xlsx' | sort)
+    [ -n "$lm" ] && [ "$lm" = "$ls" ] && _ok || _fail "$name: different files written" "$lm
+--
+$ls"
+    local f
+    for f in $lm; do
+        [ "$(parts "$WORK/bm/$f")" = "$(parts "$WORK/bs/$f")" ] && _ok || _fail "$name: $f differs"
+    done
+}
+# shellcheck disable=SC2046
+book_same demo $(fx demo)
+# shellcheck disable=SC2046
+book_same three $(fx dazhu-2024) $(fx rugao-2021) $(fx shifeng-2021)
+
 # every bad input of tests/bad/ in the place of its kind, the other files from dazhu-2024
 for e in "$TESTS"/bad/*.expect; do
     name=$(basename "$e" .expect)

@@ -1,6 +1,6 @@
 /**
  * @file xlsx.h
- * @brief Writing the 自评表 workbook (.xlsx) of a stored scoring run.
+ * @brief Writing the 自评表 workbook (.xlsx) of a stored scoring run (or a scored batch).
  *
  * The "write" stage: a stored run (run.h) becomes the workbook a department
  * signs and a finance bureau reads. A 汇总 (summary) sheet comes first (rank,
@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jixiao/batch.h"
 #include "jixiao/error.h"
 #include "jixiao/ruleset.h"
 #include "jixiao/store.h"
@@ -86,6 +87,14 @@ typedef struct jx_xlsx_summary {
  */
 JX_API jx_err jx_xlsx_write(jx_store *st, int64_t run_id, const char *path, const jx_xlsx_opts *opts,
                             jx_xlsx_summary *out, jx_errmsg *msg);
+
+/**
+ * @brief Write the 自评表 workbook(s) of a scored batch (batch.h), exactly as jx_xlsx_write()
+ * writes a stored run (the batch's result is run 1). Same options, results and errors;
+ * ::JX_ERR_NOTFOUND also when the batch has not been scored.
+ */
+JX_API jx_err jx_xlsx_write_batch(jx_batch *b, const char *path, const jx_xlsx_opts *opts,
+                                  jx_xlsx_summary *out, jx_errmsg *msg);
 
 /**
  * @brief The sheet name Excel would accept for @p name, like snprintf: characters `[]:*?/\`
