@@ -89,9 +89,15 @@ for n in $sizes; do
     add "export xlsx --split" "$n" "$cells" "cells" "$SEC" "$RSS" "≥ 1000000 cells/s" "$(verdict "$(rate "$cells" "$SEC")" 1000000)"
     rm -rf "$d/xlsx"
     if [ "$n" -le 10000 ]; then
+      # the goal (≤ 5 s at 10k, workbooks included) by either layout: one workbook, or --split
+      goal=5; [ "$n" -lt 10000 ] && goal=-
+      measure "$J" evaluate --targets "$d/targets.csv" --actuals "$d/actuals.csv" --budget "$d/budget.csv" \
+        --format csv --split "$d/xlsx"
+      v=-; [ "$goal" = 5 ] && v=$(le_verdict "$SEC" 5)
+      add "evaluate --split (workbooks)" "$n" "$ind" "indicators" "$SEC" "$RSS" "${goal/5/≤ 5 s}" "$v"
+      rm -rf "$d/xlsx"
       measure "$J" evaluate --targets "$d/targets.csv" --actuals "$d/actuals.csv" --budget "$d/budget.csv" \
         --format csv --out "$d/all.xlsx"
-      goal=5; [ "$n" -lt 10000 ] && goal=-
       v=-; [ "$goal" = 5 ] && v=$(le_verdict "$SEC" 5)
       add "evaluate --out (one workbook)" "$n" "$ind" "indicators" "$SEC" "$RSS" "${goal/5/≤ 5 s}" "$v"
       rm -f "$d/all.xlsx"

@@ -405,20 +405,6 @@ void batch_rollback(jx_batch *b)
 
 /* ---- scoring ---- */
 
-static void report(const jx_run_opts *o, size_t *errors, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void report(const jx_run_opts *o, size_t *errors, const char *fmt, ...)
-{
-    (*errors)++;
-    if (!o || !o->on_error) return;
-    char m[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    jx_vfmt_trunc(m, sizeof m, fmt, ap);
-    va_end(ap);
-    o->on_error(o->ctx, m);
-}
 
 /* The indicator as the engine scores it, strings borrowed from the batch. */
 /* t's target and actual values, from the vcache entries kept at import, else parsed (again) */
@@ -487,7 +473,7 @@ jx_err jx_batch_score(jx_batch *b, const jx_ruleset *rs, const jx_run_opts *opts
         for (int64_t k = s->head; k >= 0; k = b->tg[k].next) {
             jx_errmsg msg;
             if (!indicator(b, s, &b->tg[k], &ind[n], &msg)) /* checked on import: cannot happen */
-                report(opts, &bad, "%s: %s: %s", label, b->tg[k].l3, msg.text);
+                run_error(opts, &bad, "%s: %s: %s", label, b->tg[k].l3, msg.text);
             n++;
         }
         sum->errors += bad;
@@ -495,7 +481,7 @@ jx_err jx_batch_score(jx_batch *b, const jx_ruleset *rs, const jx_run_opts *opts
         jx_errmsg msg;
         if (bad) continue;
         if (jx_aggregate(rs, ind, n, &s->budget, b->sc + b->nsc, &r, &msg)) {
-            report(opts, &sum->errors, "%s: %s", label, msg.text);
+            run_error(opts, &sum->errors, "%s: %s", label, msg.text);
             continue;
         }
         bres *o = &b->res[b->nres++];
@@ -602,7 +588,6 @@ jx_err jx_batch_foreach(jx_batch *b, const jx_run_filter *filter, jx_run_cb cb, 
             for (int64_t k = s->head; k >= 0 && n < o->n; k = b->tg[k].next, n++) {
                 const btarget *t = &b->tg[k];
                 jx_run_indicator *ri = &ind[n];
-                memset(ri, 0, sizeof *ri);
                 *ri = (jx_run_indicator){.level1 = t->l1,
                                          .level2 = t->l2,
                                          .level3 = t->l3,

@@ -1127,37 +1127,29 @@ done:
     return e;
 }
 
-static imp new_imp(jx_import_kind kind, const char *path, const jx_import_opts *opts, jx_import_result *res)
+/* Import into the store st or, when st is NULL, the batch b. */
+static jx_err import_into(jx_store *st, jx_batch *b, jx_import_kind kind, const char *path,
+                          const jx_import_opts *opts, jx_import_result *res)
 {
+    jx_import_result local;
+    if (!res) res = &local;
     memset(res, 0, sizeof *res);
-    imp m = {.kind = kind, .o = opts, .res = res, .writing = true};
+    if ((!st && !b) || !path) return JX_ERR_INVALID;
+    imp m = {.st = st, .b = b, .kind = kind, .o = opts, .res = res, .writing = true};
     m.name = opts && opts->display_name ? opts->display_name : path;
     m.max_errors = opts && opts->max_errors ? opts->max_errors : 1000;
-    return m;
+    m.vc = b ? batch_vcache(b) : &m.own_vc;
+    return import_file(&m, path);
 }
 
 jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path, const jx_import_opts *opts,
                       jx_import_result *res)
 {
-    jx_import_result local;
-    if (!res) res = &local;
-    memset(res, 0, sizeof *res);
-    if (!st || !path) return JX_ERR_INVALID;
-    imp m = new_imp(kind, path, opts, res);
-    m.st = st;
-    m.vc = &m.own_vc;
-    return import_file(&m, path);
+    return import_into(st, NULL, kind, path, opts, res);
 }
 
 jx_err jx_batch_import_file(jx_batch *b, jx_import_kind kind, const char *path, const jx_import_opts *opts,
                             jx_import_result *res)
 {
-    jx_import_result local;
-    if (!res) res = &local;
-    memset(res, 0, sizeof *res);
-    if (!b || !path) return JX_ERR_INVALID;
-    imp m = new_imp(kind, path, opts, res);
-    m.b = b;
-    m.vc = batch_vcache(b);
-    return import_file(&m, path);
+    return import_into(NULL, b, kind, path, opts, res);
 }

@@ -74,9 +74,7 @@ static const char *dup(buf *b, sqlite3_stmt *s, int i)
     return jx_arena_strndup(&b->arena, t, strlen(t));
 }
 
-static void run_error(const jx_run_opts *o, size_t *errors, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void run_error(const jx_run_opts *o, size_t *errors, const char *fmt, ...)
+void run_error(const jx_run_opts *o, size_t *errors, const char *fmt, ...)
 {
     (*errors)++;
     if (!o || !o->on_error) return;
