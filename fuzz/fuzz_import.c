@@ -8,15 +8,20 @@
  * order (one store, emptied after each input). Oracles: the sanitizers; an import that fails leaves every table as it
  * was (row counts, current rows) and reports at least one message; one that
  * succeeds logs itself; then a scoring run over the store gives finite totals
- * in [0, 100] for every subject, each with a grade.
+ * in [0, 100] for every subject, each with a grade. The same files go into a
+ * jx_batch (evaluate's in-memory path): every import must end the same way
+ * (status, message, counts) and the scored result must be the same, subject by
+ * subject and indicator by indicator.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "jixiao/batch.h"
 #include "jixiao/import.h"
 #include "jixiao/run.h"
 #include "store_int.h"
@@ -85,9 +90,50 @@ static void count_error(void *ctx, const char *message)
     ++*(size_t *)ctx;
 }
 
+/* A text of a result, to compare a store's with a batch's. */
+typedef struct text {
+    char *s;
+    size_t len, cap;
+} text;
+
+static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(text *t, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    CHECK(n >= 0);
+    if ((size_t)n >= sizeof buf) n = sizeof buf - 1;
+    if (t->len + (size_t)n + 1 > t->cap) {
+        t->cap = (t->len + (size_t)n + 1) * 2;
+        t->s = realloc(t->s, t->cap);
+        CHECK(t->s != NULL);
+    }
+    memcpy(t->s + t->len, buf, (size_t)n + 1);
+    t->len += (size_t)n;
+}
+
+static int print_subject(const jx_run_subject *s, void *ctx)
+{
+    const jx_result *r = &s->result;
+    put(ctx, "%s|%s|%s|%d|%a|%s|%u|%a|%a|%d|%a|%zu|%zu|%a|%a|%a\n", s->code, s->name, s->project, s->year,
+        r->total, r->grade, r->flags, r->weight_sum, r->points_sum, r->budget_scored, r->budget_rate, r->nscored,
+        r->nna, s->budget_initial, s->budget, s->spent);
+    for (size_t i = 0; i < s->n; i++) {
+        const jx_run_indicator *in = &s->ind[i];
+        put(ctx, " %s|%s|%s|%s|%s|%d|%a|%a|%u|%s\n", in->level1, in->level2, in->level3,
+            in->actual ? in->actual : "-", in->reason, in->score.scored, in->score.ratio, in->score.points,
+            in->score.flags, in->explain);
+    }
+    return 0;
+}
+
 static int check_subject(const jx_run_subject *s, void *ctx)
 {
-    (void)ctx;
+    print_subject(s, ctx);
     const jx_result *r = &s->result;
     CHECK(isfinite(r->total) && r->total >= 0 && r->total <= 100 + 1e-9);
     CHECK(r->grade != NULL && *r->grade);
@@ -101,6 +147,8 @@ static int check_subject(const jx_run_subject *s, void *ctx)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     jx_store *st = g_store;
+    jx_batch *b = NULL;
+    CHECK(jx_batch_new(&b) == JX_OK);
     size_t start = 0;
     int imported = 0;
     for (int kind = 0; kind < 3 && start <= size; kind++) {
@@ -121,6 +169,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             jx_import_result res;
             jx_err e = jx_import_file(st, (jx_import_kind)kind, path, &o, &res);
             fingerprint(after, sizeof after);
+            size_t nerr_b = 0;
+            jx_import_opts ob = {.on_error = count_error, .ctx = &nerr_b};
+            jx_import_result rb;
+            CHECK(jx_batch_import_file(b, (jx_import_kind)kind, path, &ob, &rb) == e);
+            CHECK(nerr_b == nerr && rb.errors == res.errors && rb.rows == res.rows && rb.replaced == res.replaced &&
+                  rb.subjects == res.subjects);
+            if (e) CHECK(strcmp(jx_batch_errmsg(b), jx_store_errmsg(st)) == 0);
             if (e) {
                 CHECK(strcmp(before, after) == 0); /* nothing written */
                 CHECK(*jx_store_errmsg(st) != '\0');
@@ -135,12 +190,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         start = end + 1;
     }
     if (imported) {
-        jx_run_summary sum;
+        jx_run_summary sum, sum_b;
         jx_err e = jx_run_score(st, g_rules, NULL, &sum);
-        if (e == JX_OK) CHECK(jx_run_foreach(st, sum.run_id, &(jx_run_filter){.indicators = true}, check_subject,
-                                             NULL) == JX_OK);
-        else CHECK(e == JX_ERR_FORMAT || e == JX_ERR_NOTFOUND);
+        CHECK(jx_batch_score(b, g_rules, NULL, &sum_b) == e);
+        text ts = {0}, tb = {0};
+        if (e == JX_OK) {
+            CHECK(sum.subjects == sum_b.subjects && sum.indicators == sum_b.indicators);
+            const jx_run_filter all = {.indicators = true};
+            CHECK(jx_run_foreach(st, sum.run_id, &all, check_subject, &ts) == JX_OK);
+            CHECK(jx_batch_foreach(b, &all, print_subject, &tb) == JX_OK);
+            CHECK((!ts.s && !tb.s) || (ts.s && tb.s && !strcmp(ts.s, tb.s)));
+        } else {
+            CHECK(e == JX_ERR_FORMAT || e == JX_ERR_NOTFOUND);
+            CHECK(strcmp(jx_batch_errmsg(b), jx_store_errmsg(st)) == 0);
+        }
+        free(ts.s);
+        free(tb.s);
     }
+    jx_batch_free(b);
     /* back to an empty store */
     for (int i = 0; i < 8; i++) {
         CHECK(sqlite3_step(g_del[i]) == SQLITE_DONE);

@@ -358,7 +358,7 @@ static bool parse_year(const char *s, int *year)
     char buf[16];
     size_t n = strlen(s);
     if (n >= 3 && !strcmp(s + n - 3, "年")) n -= 3;
-    if (n == 0 || n >= sizeof buf) return false;
+    if (n != 4) return false; /* before the digits: 15 of them would overflow y */
     memcpy(buf, s, n);
     buf[n] = '\0';
     int y = 0;
@@ -366,7 +366,7 @@ static bool parse_year(const char *s, int *year)
         if (!isdigit((unsigned char)buf[i])) return false;
         y = y * 10 + (buf[i] - '0');
     }
-    if (n != 4 || y < 1900 || y > 2999) return false;
+    if (y < 1900 || y > 2999) return false;
     *year = y;
     return true;
 }
