@@ -50,6 +50,7 @@ typedef struct btarget {
     const char *actual, *reason; /* NULL: no actual */
     double weight;
     int32_t vidx, aidx; /* the parsed target and actual in the batch's vcache; -1: parse again */
+    uint32_t agen;      /* the file (b->gen + 1 while it is read) that set the actual */
     jx_kind kind;       /* of the target */
     bool has_weight;
 } btarget;
@@ -60,11 +61,13 @@ typedef struct bactual {
     int64_t next;
 } bactual;
 
-typedef struct pend_actual {
+/* An actual a file replaced (written at once, undone by batch_rollback) */
+typedef struct undo_actual {
     int64_t target;
     const char *actual, *reason;
     int32_t aidx;
-} pend_actual;
+    uint32_t agen;
+} undo_actual;
 typedef struct pend_budget {
     int64_t subj;
     jx_budget budget;
@@ -77,7 +80,7 @@ typedef struct pend_code {
 /* One scored subject: the numbers a stored run keeps (jx_result without subtotals). */
 typedef struct bres {
     int64_t subj;
-    size_t first, n; /* its scores: sc[first, first + n) */
+    size_t n; /* its indicators */
     double total, weight_sum, points_sum, ind_weight, ind_points, budget_rate, budget_weight,
         budget_points;
     unsigned flags;
@@ -115,8 +118,9 @@ struct jx_batch {
     /* the file being read */
     size_t subj_mark, tg_mark;
     uint64_t gen;
-    pend_actual *pa;
-    size_t npa, cappa;
+    undo_actual *ua; /* actuals this file replaced */
+    size_t nua, capua;
+    int64_t areplaced; /* how many */
     pend_budget *pb;
     size_t npb, cappb;
     pend_code *pc;
@@ -126,9 +130,11 @@ struct jx_batch {
     jx_run_info info;
     bres *res;
     size_t nres, capres;
+    const jx_ruleset
+        *rs; /* scored under: the scores are computed again when read (jx_batch_foreach) */
+    jx_indicator *ind; /* a subject's indicators and scores, reused */
     jx_score *sc;
-    size_t nsc, capsc;
-    const jx_ruleset *rs;
+    size_t capind;
     jx_vcache vc;
 };
 
@@ -162,10 +168,11 @@ void jx_batch_free(jx_batch *b)
     free(b->subj);
     free(b->tg);
     free(b->act);
-    free(b->pa);
+    free(b->ua);
     free(b->pb);
     free(b->pc);
     free(b->res);
+    free(b->ind);
     free(b->sc);
     free(b);
 }
@@ -274,14 +281,23 @@ bool batch_add_target(jx_batch *b, int64_t sid, const char *l1, const char *l2, 
 bool batch_add_actual(jx_batch *b, int64_t target, const char *actual, const char *reason,
                       int32_t aidx)
 {
-    if (!ARR_RESERVE(b->pa, b->npa, b->cappa, b->npa + 1)) return false;
-    pend_actual *p = &b->pa[b->npa];
-    *p = (pend_actual){.target = target,
-                       .actual = keep(b, actual),
-                       .reason = keep_like(b, reason, NULL),
-                       .aidx = aidx};
-    if (!p->actual || !p->reason) return false;
-    b->npa++;
+    /* written at once (a pending list cost 32 bytes an actual); the file's generation marks it */
+    const char *a = keep(b, actual), *r = keep_like(b, reason, NULL);
+    if (!a || !r) return false;
+    btarget *t = &b->tg[target];
+    if (t->actual) {
+        if (!ARR_RESERVE(b->ua, b->nua, b->capua, b->nua + 1)) return false;
+        b->ua[b->nua++] = (undo_actual){.target = target,
+                                        .actual = t->actual,
+                                        .reason = t->reason,
+                                        .aidx = t->aidx,
+                                        .agen = t->agen};
+        b->areplaced++;
+    }
+    t->actual = a;
+    t->reason = r;
+    t->aidx = aidx;
+    t->agen = (uint32_t)(b->gen + 1);
     return true;
 }
 
@@ -312,7 +328,8 @@ void batch_begin(jx_batch *b)
 {
     b->subj_mark = b->nsubj;
     b->tg_mark = b->ntg;
-    b->npa = b->npb = b->npc = 0;
+    b->nua = b->npb = b->npc = 0;
+    b->areplaced = 0;
 }
 
 /* The subject's newest actual under these names, or -1. */
@@ -328,6 +345,7 @@ static int64_t actual_named(const jx_batch *b, const bsubj *s, const btarget *t)
 int64_t batch_commit(jx_batch *b)
 {
     int64_t replaced = 0;
+    b->scored = false; /* the result no longer describes the batch */
     uint64_t gen = ++b->gen;
     /* targets: the file's rows become their subjects' current ones */
     for (size_t i = b->tg_mark; i < b->ntg; i++) {
@@ -364,15 +382,7 @@ int64_t batch_commit(jx_batch *b)
                 t->aidx = b->act[a].aidx;
         }
     }
-    /* actuals: the newest per target */
-    for (size_t i = 0; i < b->npa; i++) {
-        const pend_actual *p = &b->pa[i];
-        btarget *t = &b->tg[p->target];
-        if (t->actual) replaced++;
-        t->aidx = p->aidx;
-        t->actual = p->actual;
-        t->reason = p->reason;
-    }
+    replaced += b->areplaced; /* actuals are written as they come (batch_add_actual) */
     for (size_t i = 0; i < b->npb; i++) {
         bsubj *s = &b->subj[b->pb[i].subj];
         if (s->budget.present) replaced++;
@@ -387,6 +397,21 @@ int64_t batch_commit(jx_batch *b)
 void batch_rollback(jx_batch *b)
 {
     b->ntg = b->tg_mark;
+    /* actuals this file wrote: cleared, then the ones it replaced put back */
+    uint32_t gen = (uint32_t)(b->gen + 1);
+    for (size_t i = 0; i < b->ntg; i++)
+        if (b->tg[i].actual && b->tg[i].agen == gen) {
+            b->tg[i].actual = b->tg[i].reason = NULL;
+            b->tg[i].aidx = -1;
+            b->tg[i].agen = 0;
+        }
+    for (size_t i = b->nua; i-- > 0;) {
+        btarget *t = &b->tg[b->ua[i].target];
+        t->actual = b->ua[i].actual;
+        t->reason = b->ua[i].reason;
+        t->aidx = b->ua[i].aidx;
+        t->agen = b->ua[i].agen;
+    }
     if (b->nsubj >
         b->subj_mark) { /* the map cannot delete: build it again from the subjects kept */
         b->nsubj = b->subj_mark;
@@ -404,7 +429,6 @@ void batch_rollback(jx_batch *b)
 }
 
 /* ---- scoring ---- */
-
 
 /* The indicator as the engine scores it, strings borrowed from the batch. */
 /* t's target and actual values, from the vcache entries kept at import, else parsed (again) */
@@ -443,6 +467,16 @@ static bool indicator(jx_batch *b, const bsubj *s, const btarget *t, jx_indicato
     return true;
 }
 
+/* Room in b->ind and b->sc for s's current targets; *n: how many. */
+static bool subject_indicators(jx_batch *b, const bsubj *s, size_t *n)
+{
+    *n = 0;
+    for (int64_t k = s->head; k >= 0; k = b->tg[k].next)
+        ++*n;
+    size_t cap = b->capind;
+    return ARR_RESERVE(b->ind, *n, b->capind, *n) && ARR_RESERVE(b->sc, *n, cap, *n);
+}
+
 jx_err jx_batch_score(jx_batch *b, const jx_ruleset *rs, const jx_run_opts *opts,
                       jx_run_summary *out)
 {
@@ -451,9 +485,8 @@ jx_err jx_batch_score(jx_batch *b, const jx_ruleset *rs, const jx_run_opts *opts
     memset(sum, 0, sizeof *sum);
     if (!b || !rs) return JX_ERR_INVALID;
     b->scored = false;
-    b->nres = b->nsc = 0;
-    jx_indicator *ind = NULL;
-    size_t capind = 0;
+    b->nres = 0;
+    b->rs = rs;
     jx_err e = JX_OK;
     for (size_t i = 0; i < b->nsubj; i++) {
         const bsubj *s = &b->subj[i];
@@ -462,31 +495,28 @@ jx_err jx_batch_score(jx_batch *b, const jx_ruleset *rs, const jx_run_opts *opts
         jx_fmt_trunc(label, sizeof label, "%s%s%s %d", s->name, *s->project ? " / " : "",
                      s->project, s->year);
         size_t n = 0, bad = 0;
-        for (int64_t k = s->head; k >= 0; k = b->tg[k].next)
-            n++;
-        if (!ARR_RESERVE(ind, n, capind, n) || !ARR_RESERVE(b->sc, b->nsc, b->capsc, b->nsc + n) ||
+        if (!subject_indicators(b, s, &n) ||
             !ARR_RESERVE(b->res, b->nres, b->capres, b->nres + 1)) {
             e = bfail(b, JX_ERR_NOMEM, "out of memory");
             break;
         }
         n = 0;
-        for (int64_t k = s->head; k >= 0; k = b->tg[k].next) {
+        for (int64_t k = s->head; k >= 0; k = b->tg[k].next, n++) {
             jx_errmsg msg;
-            if (!indicator(b, s, &b->tg[k], &ind[n], &msg)) /* checked on import: cannot happen */
+            if (!indicator(b, s, &b->tg[k], &b->ind[n],
+                           &msg)) /* checked on import: cannot happen */
                 run_error(opts, &bad, "%s: %s: %s", label, b->tg[k].l3, msg.text);
-            n++;
         }
         sum->errors += bad;
         jx_result r;
         jx_errmsg msg;
         if (bad) continue;
-        if (jx_aggregate(rs, ind, n, &s->budget, b->sc + b->nsc, &r, &msg)) {
+        if (jx_aggregate(rs, b->ind, n, &s->budget, b->sc, &r, &msg)) {
             run_error(opts, &sum->errors, "%s: %s", label, msg.text);
             continue;
         }
         bres *o = &b->res[b->nres++];
         *o = (bres){.subj = (int64_t)i,
-                    .first = b->nsc,
                     .n = n,
                     .total = r.total,
                     .weight_sum = r.weight_sum,
@@ -503,13 +533,11 @@ jx_err jx_batch_score(jx_batch *b, const jx_ruleset *rs, const jx_run_opts *opts
             o->budget_points = r.budget_points;
         }
         jx_fmt_trunc(o->grade, sizeof o->grade, "%s", r.grade ? r.grade : "");
-        b->nsc += n;
         sum->subjects++;
         sum->indicators += (int64_t)n;
         if (opts && opts->on_progress && sum->subjects % 1000 == 0)
             opts->on_progress(opts->ctx, sum->subjects);
     }
-    free(ind);
     if (e) return e;
     if (!sum->subjects && !sum->errors)
         return bfail(b, JX_ERR_NOTFOUND, "no targets to score: import targets first");
@@ -580,12 +608,25 @@ jx_err jx_batch_foreach(jx_batch *b, const jx_run_filter *filter, jx_run_cb cb, 
             rs.spent = s->budget.spent;
         }
         if (filter && filter->indicators) {
-            if (!ARR_RESERVE(ind, o->n, cap, o->n)) {
+            /* the scores again: the same indicators under the same rule set give the same bits,
+             * and keeping 56 bytes per indicator was a tenth of a big evaluation's memory */
+            size_t n = 0;
+            jx_result r;
+            if (!subject_indicators(b, s, &n) || !ARR_RESERVE(ind, n, cap, n)) {
                 e = bfail(b, JX_ERR_NOMEM, "out of memory");
                 break;
             }
-            size_t n = 0;
-            for (int64_t k = s->head; k >= 0 && n < o->n; k = b->tg[k].next, n++) {
+            n = 0;
+            for (int64_t k = s->head; k >= 0; k = b->tg[k].next, n++)
+                if (!indicator(b, s, &b->tg[k], &b->ind[n], NULL))
+                    b->ind[n].target.kind = JX_KIND_NA;
+            if (n != o->n || jx_aggregate(b->rs, b->ind, n, &s->budget, b->sc, &r, NULL)) {
+                e = bfail(b, JX_ERR_INVALID,
+                          "the batch changed after it was scored: score it again");
+                break;
+            }
+            n = 0;
+            for (int64_t k = s->head; k >= 0; k = b->tg[k].next, n++) {
                 const btarget *t = &b->tg[k];
                 jx_run_indicator *ri = &ind[n];
                 *ri = (jx_run_indicator){.level1 = t->l1,
@@ -598,12 +639,15 @@ jx_err jx_batch_foreach(jx_batch *b, const jx_run_filter *filter, jx_run_cb cb, 
                                          .actual = t->actual,
                                          .reason = t->actual ? t->reason : "",
                                          .weight_given = t->has_weight,
-                                         .score = b->sc[o->first + n]};
-                /* as jx_run_foreach explains a stored indicator: from its parsed values */
-                jx_indicator x = {
-                    .level1 = t->l1, .level2 = t->l2, .level3 = t->l3, .year = s->year};
-                if (target_value(b, t, &x.target, NULL)) x.target.kind = JX_KIND_NA;
-                if (t->actual && !actual_value(b, t, &x.actual, NULL)) x.has_actual = true;
+                                         .score = b->sc[n]};
+                /* as jx_run_foreach explains a stored indicator: from its parsed values only */
+                jx_indicator x = {.level1 = t->l1,
+                                  .level2 = t->l2,
+                                  .level3 = t->l3,
+                                  .year = s->year,
+                                  .target = b->ind[n].target,
+                                  .actual = b->ind[n].actual,
+                                  .has_actual = b->ind[n].has_actual};
                 jx_score_explain(&ri->score, &x, ri->explain, sizeof ri->explain);
             }
             rs.n = n;

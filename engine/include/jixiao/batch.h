@@ -48,7 +48,8 @@ JX_API const char *jx_batch_errmsg(const jx_batch *b);
  * @brief Read one file into the batch, as jx_import_file() would into a store.
  *
  * Same checks, same messages, same return values (::JX_ERR_DB aside). On failure the batch
- * is as it was before the call. A scored batch can take more files; score it again to see them.
+ * is as it was before the call. A file imported into a scored batch discards the result:
+ * score again.
  */
 JX_API jx_err jx_batch_import_file(jx_batch *b, jx_import_kind kind, const char *path,
                                    const jx_import_opts *opts, jx_import_result *res);
@@ -57,7 +58,9 @@ JX_API jx_err jx_batch_import_file(jx_batch *b, jx_import_kind kind, const char 
  * @brief Score every subject that has targets (jx_run_score()'s rules and messages).
  *
  * The result replaces any earlier one of this batch. It is numbered run 1 (out->run_id)
- * and, like a stored run, is kept only when every subject could be scored.
+ * and, like a stored run, is kept only when every subject could be scored. The batch keeps
+ * each subject's totals, not every indicator's score: jx_batch_foreach() computes those again
+ * (the same bits), so @p rs must stay alive while the result is read.
  * @return ::JX_OK; ::JX_ERR_NOTFOUND when the batch holds no targets; ::JX_ERR_FORMAT
  *         when some subjects cannot be scored (each reported through opts->on_error);
  *         ::JX_ERR_NOMEM. jx_batch_errmsg() has a summary.
