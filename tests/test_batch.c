@@ -290,6 +290,35 @@ static void failed_files_change_nothing(void **state)
     free(b.s);
 }
 
+/* a failed actuals file that had already replaced an actual: the earlier one is back */
+static void failed_actuals_put_back(void **state)
+{
+    (void)state;
+    char t[1024], a1[1024], a2[1024];
+    snprintf(t, sizeof t,
+             "%s丙局,,2024,产出指标,数量指标,培训场次,≥,10,场,50\n丙局,,2024,效益指标,社会效益,"
+             "满意度,≥,90,%%,50\n",
+             T_HEAD);
+    snprintf(a1, sizeof a1, "%s丙局,,2024,,,培训场次,8,场地未落实\n丙局,,2024,,,满意度,95%%,\n",
+             A_HEAD);
+    /* row 2 replaces 培训场次 (8 -> 12), row 3 is bad: the file fails after the replacement */
+    snprintf(a2, sizeof a2, "%s丙局,,2024,,,培训场次,12,\n丙局,,2024,,,满意度,很满意,\n", A_HEAD);
+    const char *tf = write_file("t3.csv", t), *af1 = write_file("a31.csv", a1),
+               *af2 = write_file("a32.csv", a2);
+    step clean[] = {{JX_IMPORT_TARGETS, tf, JX_OK}, {JX_IMPORT_ACTUALS, af1, JX_OK}};
+    step failed[] = {{JX_IMPORT_TARGETS, tf, JX_OK},
+                     {JX_IMPORT_ACTUALS, af1, JX_OK},
+                     {JX_IMPORT_ACTUALS, af2, JX_ERR_FORMAT}};
+    jx_run_filter f = {.indicators = true};
+    text x = {0}, y = {0};
+    check_same(clean, 2, &f, &x);
+    check_same(failed, 3, &f, &y);
+    assert_string_equal(x.s, y.s);
+    assert_non_null(strstr(y.s, "培训场次|≥|10|场||8|场地未落实|"));
+    free(x.s);
+    free(y.s);
+}
+
 /* the filters of jx_run_foreach select the same subjects */
 static void filters_match(void **state)
 {
@@ -362,8 +391,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const names[] = {"full.csv", "part.csv", "act.csv", "newsubj.csv",
-                                        "newact.csv"};
+    static const char *const names[] = {"full.csv",   "part.csv", "act.csv", "newsubj.csv",
+                                        "newact.csv", "t3.csv",   "a31.csv", "a32.csv"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char p[600];
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -375,11 +404,9 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(fixtures_match_the_store),
-        cmocka_unit_test(targets_again_keep_actuals),
-        cmocka_unit_test(indicator_dropped_and_back),
-        cmocka_unit_test(failed_files_change_nothing),
-        cmocka_unit_test(filters_match),
+        cmocka_unit_test(fixtures_match_the_store),   cmocka_unit_test(targets_again_keep_actuals),
+        cmocka_unit_test(indicator_dropped_and_back), cmocka_unit_test(failed_files_change_nothing),
+        cmocka_unit_test(failed_actuals_put_back),    cmocka_unit_test(filters_match),
         cmocka_unit_test(empty_and_rescored),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
