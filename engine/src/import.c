@@ -613,8 +613,13 @@ static void target_row(imp *m)
         report(m, "%s: column %s is empty", at(m, C_L1), col_names[C_L1][0]);
         return;
     }
-    if (*m->f[C_L1]) s->l1 = keep(m, l1), l1 = s->l1;
-    if (*m->f[C_L2]) s->l2 = keep(m, l2), l2 = s->l2;
+    /* kept for the fill-down and the duplicate check: one copy per change, not per row */
+    if (*m->f[C_L1]) l1 = s->l1 = s->l1 && !strcmp(s->l1, l1) ? s->l1 : keep(m, l1);
+    if (*m->f[C_L2]) l2 = s->l2 = s->l2 && !strcmp(s->l2, l2) ? s->l2 : keep(m, l2);
+    if (!l1 || (*m->f[C_L2] && !l2)) {
+        report(m, "%s: out of memory", m->name);
+        return;
+    }
     if (!l2) l2 = "";
     if (!s->nrows++) s->first_line = m->line;
 
