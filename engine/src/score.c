@@ -105,7 +105,7 @@ static jx_op effective_op(const jx_ruleset *rs, const jx_value *t)
     return t->num == 0 ? rs->implicit_zero_op : rs->implicit_op;
 }
 
-static bool op_met(jx_op op, double a, double t, double tol)
+bool jx_op_met(jx_op op, double a, double t, double tol)
 {
     switch (op) {
     case JX_OP_GE: return a >= t;
@@ -117,11 +117,6 @@ static bool op_met(jx_op op, double a, double t, double tol)
     }
 }
 
-static double clamp01(double x)
-{
-    return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
 /* The plain formula for op when the target is missed (mof-2020 table). */
 static void missed(const jx_ruleset *rs, jx_op op, double a, double t, bool le_deviation, jx_score *s)
 {
@@ -130,7 +125,7 @@ static void missed(const jx_ruleset *rs, jx_op op, double a, double t, bool le_d
     case JX_OP_GT:
         if (t > 0) {
             s->method = JX_M_RATIO_UP;
-            s->ratio = clamp01(a / t);
+            s->ratio = jx_clamp01(a / t);
         } else {
             s->method = JX_M_ZERO;
         }
@@ -141,10 +136,10 @@ static void missed(const jx_ruleset *rs, jx_op op, double a, double t, bool le_d
             s->method = JX_M_ZERO;
         } else if (le_deviation) {
             s->method = JX_M_DEVIATION;
-            s->ratio = clamp01(1 - (a - t) / fabs(t));
+            s->ratio = jx_clamp01(1 - (a - t) / fabs(t));
         } else {
             s->method = JX_M_RATIO_DOWN;
-            s->ratio = clamp01(t / a);
+            s->ratio = jx_clamp01(t / a);
         }
         break;
     case JX_OP_EQ:
@@ -152,7 +147,7 @@ static void missed(const jx_ruleset *rs, jx_op op, double a, double t, bool le_d
             s->method = JX_M_ZERO;
         } else {
             s->method = JX_M_DEVIATION;
-            s->ratio = clamp01(1 - fabs(a - t) / fabs(t));
+            s->ratio = jx_clamp01(1 - fabs(a - t) / fabs(t));
         }
         break;
     default:
@@ -163,7 +158,7 @@ static void missed(const jx_ruleset *rs, jx_op op, double a, double t, bool le_d
 static void score_override(const rs_override *o, jx_op op, double a, double t, double tol,
                            const jx_ruleset *rs, jx_score *s)
 {
-    bool met = op_met(op, a, t, tol);
+    bool met = jx_op_met(op, a, t, tol);
     switch (o->method) {
     case RS_M_TIERS:
         s->method = JX_M_TIERS;
@@ -179,7 +174,7 @@ static void score_override(const rs_override *o, jx_op op, double a, double t, d
         double dist = o->below ? o->limit - a : a - o->limit;
         double lost = dist > 0 ? o->per_unit * dist : 0;
         s->method = JX_M_DEDUCT;
-        s->ratio = s->weight > 0 ? clamp01((s->weight - lost) / s->weight) : (lost > 0 ? 0 : 1);
+        s->ratio = s->weight > 0 ? jx_clamp01((s->weight - lost) / s->weight) : (lost > 0 ? 0 : 1);
         break;
     }
     case RS_M_RATIO:
@@ -189,7 +184,7 @@ static void score_override(const rs_override *o, jx_op op, double a, double t, d
     case RS_M_DEVIATION:
         if (met) s->method = JX_M_MET, s->ratio = 1;
         else if (t == 0) s->method = JX_M_ZERO;
-        else s->method = JX_M_DEVIATION, s->ratio = clamp01(1 - fabs(a - t) / fabs(t));
+        else s->method = JX_M_DEVIATION, s->ratio = jx_clamp01(1 - fabs(a - t) / fabs(t));
         break;
     case RS_M_BINARY:
         s->method = met ? JX_M_MET : JX_M_ZERO;
@@ -226,7 +221,7 @@ static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_sco
         score_override(o, op, av, tv, rs->eq_tolerance, rs, s);
         return JX_OK;
     }
-    if (op_met(op, av, tv, rs->eq_tolerance) || ((op == JX_OP_GE || op == JX_OP_GT) && tv == 0 && av >= 0)) {
+    if (jx_op_met(op, av, tv, rs->eq_tolerance) || ((op == JX_OP_GE || op == JX_OP_GT) && tv == 0 && av >= 0)) {
         s->method = JX_M_MET;
         s->ratio = 1;
         if ((op == JX_OP_GE || op == JX_OP_GT) && tv > 0 && av > tv * (1 + rs->over_threshold)) {
@@ -237,7 +232,7 @@ static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_sco
             } else if (rs->over_action == RS_OVER_DEDUCT) {
                 double pp = (av / tv - 1 - rs->over_threshold) * 100;
                 s->method = JX_M_OVERSHOOT;
-                s->ratio = clamp01(1 - rs->over_deduct * pp);
+                s->ratio = jx_clamp01(1 - rs->over_deduct * pp);
             }
         }
         return JX_OK;
@@ -260,7 +255,7 @@ static jx_err score_frequency(const jx_indicator *ind, jx_score *s, jx_errmsg *m
     s->a = n;
     s->t = ind->target.per_year;
     if (n >= s->t) s->method = JX_M_MET, s->ratio = 1;
-    else s->method = JX_M_FREQUENCY, s->ratio = clamp01(n / s->t);
+    else s->method = JX_M_FREQUENCY, s->ratio = jx_clamp01(n / s->t);
     return JX_OK;
 }
 
@@ -370,7 +365,7 @@ static jx_err score_qualitative(const jx_ruleset *rs, const jx_indicator *ind, j
         s->a = av;
         s->t = tv;
         s->method = JX_M_GRADE;
-        s->ratio = tv > 0 ? clamp01(av / tv) : 1;
+        s->ratio = tv > 0 ? jx_clamp01(av / tv) : 1;
         return JX_OK;
     }
     case JX_KIND_WORD:
@@ -380,7 +375,7 @@ static jx_err score_qualitative(const jx_ruleset *rs, const jx_indicator *ind, j
             s->method = JX_M_BAND;
             s->detail = -1;
             s->a = a->num / 100;
-            s->ratio = tv > 0 ? clamp01(a->num / 100 / tv) : 1;
+            s->ratio = tv > 0 ? jx_clamp01(a->num / 100 / tv) : 1;
             return JX_OK;
         }
         break;

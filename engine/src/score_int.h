@@ -15,4 +15,14 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
  * set's [units] aliases); false when the two are not comparable. An empty unit goes with any. */
 bool jx_unit_factor(const jx_ruleset *rs, const char *tu, const char *au, double *f);
 
+/* Does a meet t under op (equality within tol, relative)? The check both the scorer and the
+ * workbook's formulas (xlsx_formula.c) restate. */
+bool jx_op_met(jx_op op, double a, double t, double tol);
+
+/* x within [0, 1]: a ratio's bounds. */
+static inline double jx_clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
 #endif

@@ -79,26 +79,9 @@ static void fb_strlit(fb *b, const char *s)
     fb_fmt(b, "\"");
 }
 
-static double clamp01(double x)
-{
-    return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
 /* units: the engine's own conversion (score.c, jx_unit_factor in score_int.h) */
 
 /* ---- number targets: the engine's formulas (score.c) over cells A (actual) and T (target) ---- */
-
-static bool c_met(jx_op op, double a, double t, double tol)
-{
-    switch (op) {
-    case JX_OP_GE: return a >= t;
-    case JX_OP_GT: return a > t;
-    case JX_OP_LE: return a <= t;
-    case JX_OP_LT: return a < t;
-    case JX_OP_EQ: return a == t || fabs(a - t) <= tol * fmax(fabs(t), fabs(a));
-    default: return false;
-    }
-}
 
 static void f_met(fb *b, nums *n, jx_op op, const char *A, const char *T, double tol)
 {
@@ -117,12 +100,12 @@ static double c_missed(const jx_ruleset *rs, jx_op op, double a, double t, bool 
 {
     switch (op) {
     case JX_OP_GE:
-    case JX_OP_GT: return t > 0 ? clamp01(a / t) : 0;
+    case JX_OP_GT: return t > 0 ? jx_clamp01(a / t) : 0;
     case JX_OP_LE:
     case JX_OP_LT:
         if (t == 0 || a == 0) return 0;
-        return le_dev ? clamp01(1 - (a - t) / fabs(t)) : clamp01(t / a);
-    case JX_OP_EQ: return rs->eq == RS_EQ_BINARY || t == 0 ? 0 : clamp01(1 - fabs(a - t) / fabs(t));
+        return le_dev ? jx_clamp01(1 - (a - t) / fabs(t)) : jx_clamp01(t / a);
+    case JX_OP_EQ: return rs->eq == RS_EQ_BINARY || t == 0 ? 0 : jx_clamp01(1 - fabs(a - t) / fabs(t));
     default: return 0;
     }
 }
@@ -147,13 +130,13 @@ static void f_missed(fb *b, const jx_ruleset *rs, jx_op op, const char *A, const
 
 static double c_deviation(double a, double t)
 {
-    return t == 0 ? 0 : clamp01(1 - fabs(a - t) / fabs(t));
+    return t == 0 ? 0 : jx_clamp01(1 - fabs(a - t) / fabs(t));
 }
 
 /* An override (score.c score_override()). W is the weight cell. */
 static double c_override(const jx_ruleset *rs, const rs_override *o, jx_op op, double a, double t, double w)
 {
-    bool met = c_met(op, a, t, rs->eq_tolerance);
+    bool met = jx_op_met(op, a, t, rs->eq_tolerance);
     switch (o->method) {
     case RS_M_TIERS:
         for (int i = 0; i < o->ntiers; i++)
@@ -162,7 +145,7 @@ static double c_override(const jx_ruleset *rs, const rs_override *o, jx_op op, d
     case RS_M_DEDUCT: {
         double dist = o->below ? o->limit - a : a - o->limit;
         double lost = dist > 0 ? o->per_unit * dist : 0;
-        return w > 0 ? clamp01((w - lost) / w) : (lost > 0 ? 0 : 1);
+        return w > 0 ? jx_clamp01((w - lost) / w) : (lost > 0 ? 0 : 1);
     }
     case RS_M_RATIO: return met ? 1 : c_missed(rs, op, a, t, false);
     case RS_M_DEVIATION: return met ? 1 : c_deviation(a, t);
@@ -210,11 +193,11 @@ static void f_override(fb *b, nums *n, const jx_ruleset *rs, const rs_override *
 static double c_number(const jx_ruleset *rs, jx_op op, double a, double t)
 {
     bool up = op == JX_OP_GE || op == JX_OP_GT;
-    if (c_met(op, a, t, rs->eq_tolerance) || (up && t == 0 && a >= 0)) {
+    if (jx_op_met(op, a, t, rs->eq_tolerance) || (up && t == 0 && a >= 0)) {
         if (up && t > 0 && a > t * (1 + rs->over_threshold)) {
             if (rs->over_action == RS_OVER_ZERO) return 0;
             if (rs->over_action == RS_OVER_DEDUCT)
-                return clamp01(1 - rs->over_deduct * ((a / t - 1 - rs->over_threshold) * 100));
+                return jx_clamp01(1 - rs->over_deduct * ((a / t - 1 - rs->over_threshold) * 100));
         }
         return 1;
     }
@@ -450,7 +433,7 @@ void xp_plan(const jx_ruleset *rs, const jx_run_indicator *in, int year, int row
         }
         if (!can) break;
         fb_fmt(&b, "=IF(%s=\"\",0,IF(%s>=%s,1,MAX(0,MIN(1,%s/%s))))", F, A, T, A, T);
-        got = fblank ? 0 : a >= p->ht ? 1 : clamp01(a / p->ht);
+        got = fblank ? 0 : a >= p->ht ? 1 : jx_clamp01(a / p->ht);
         break;
     }
     case JX_KIND_DEADLINE: {
@@ -500,8 +483,8 @@ void xp_plan(const jx_ruleset *rs, const jx_run_indicator *in, int year, int row
         /* evaluate on the cell as written */
         double v;
         if (fblank) got = 0;
-        else if (p->a.kind == XC_NUM) got = tval > 0 ? clamp01(p->a.num / 100 / tval) : 1;
-        else if (grade_lookup(rs, in->actual, &v)) got = tval > 0 ? clamp01(v / tval) : 1;
+        else if (p->a.kind == XC_NUM) got = tval > 0 ? jx_clamp01(p->a.num / 100 / tval) : 1;
+        else if (grade_lookup(rs, in->actual, &v)) got = tval > 0 ? jx_clamp01(v / tval) : 1;
         else if (band_lookup(rs, in->actual, &v)) got = v;
         else if (tv.kind == JX_KIND_WORD && !strcmp(in->actual, tv.text)) got = rs->band[RS_BAND_MET].value;
         else can = false; /* free text: classified by the engine's band words */
