@@ -135,11 +135,11 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
     }
     jx_ruleset *rs = cli_load_rules(rules);
     if (!rs) return EXIT_ERR;
-    bool use_store = ctx->db_given;
     jx_store *st = NULL;
     jx_batch *bt = NULL;
-    if (use_store ? !(st = cli_open_store(ctx->db_given ? ctx->db_path : ":memory:")) : jx_batch_new(&bt) != JX_OK) {
-        if (!use_store) cli_error("evaluate: out of memory");
+    if (ctx->db_given) st = cli_open_store(ctx->db_path); /* prints why it cannot */
+    else if (jx_batch_new(&bt) != JX_OK) cli_error("evaluate: out of memory");
+    if (!st && !bt) {
         jx_ruleset_free(rs);
         return EXIT_ERR;
     }

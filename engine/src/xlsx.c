@@ -843,56 +843,53 @@ static jx_err write_split(xctx *x, const char *path, jx_xlsx_summary *sum, jx_er
 
 /* ---- entry ---- */
 
-/* Write the run of x (store or batch, opts set) once its info is read. */
-static jx_err write_run(xctx *x, const char *path, jx_xlsx_summary *sum, jx_errmsg *msg)
+/* Write the run (st, run_id) or the scored batch b (one of them given, and a path or split_dir). */
+static jx_err write_run(jx_store *st, int64_t run_id, jx_batch *b, const char *path, const jx_xlsx_opts *opts,
+                        jx_xlsx_summary *sum, jx_errmsg *msg)
 {
-    const jx_xlsx_opts *opts = x->opts;
-    if (opts->rules && !strcmp(jx_ruleset_sha256(opts->rules), x->info.rules_sha256)) x->rs = opts->rules;
+    xctx x = {.st = st, .run_id = run_id, .b = b, .opts = opts, .split = opts->split_dir != NULL};
+    jx_err e = b ? jx_batch_info(b, &x.info) : jx_run_get(st, run_id, &x.info);
+    if (e) return jx_msg(msg, e, "%s", b ? "the batch has not been scored" : jx_store_errmsg(st));
+    x.run_id = x.info.id;
+    if (opts->rules && !strcmp(jx_ruleset_sha256(opts->rules), x.info.rules_sha256)) x.rs = opts->rules;
     jx_run_filter filt = {.depts = opts->depts, .ndepts = opts->ndepts};
-    jx_err e = run_foreach(x, &filt, pass1_cb, x, msg);
-    if (!e && x->err) e = jx_msg(msg, x->err, "out of memory");
-    else if (!e && !x->nsubs)
-        e = jx_msg(msg, JX_ERR_NOTFOUND, "run %lld has no subject%s", (long long)x->info.id,
+    e = run_foreach(&x, &filt, pass1_cb, &x, msg);
+    if (!e && x.err) e = jx_msg(msg, x.err, "out of memory");
+    else if (!e && !x.nsubs)
+        e = jx_msg(msg, JX_ERR_NOTFOUND, "run %lld has no subject%s", (long long)x.info.id,
                    opts->ndepts ? " of the departments named" : "");
-    if (!e) e = x->split ? write_split(x, path, sum, msg) : write_one(x, path, sum, msg);
-    if (!e) sum->rules_matched = x->rs != NULL;
+    if (!e) e = x.split ? write_split(&x, path, sum, msg) : write_one(&x, path, sum, msg);
+    if (!e) sum->rules_matched = x.rs != NULL;
     else memset(sum, 0, sizeof *sum);
-    free(x->subs);
-    free(x->depts);
-    jx_map_free(&x->names);
-    jx_map_free(&x->dept_keys);
-    jx_map_free(&x->files);
-    jx_arena_free(&x->arena);
+    free(x.subs);
+    free(x.depts);
+    jx_map_free(&x.names);
+    jx_map_free(&x.dept_keys);
+    jx_map_free(&x.files);
+    jx_arena_free(&x.arena);
     return e;
 }
+
+static const jx_xlsx_opts default_opts;
 
 jx_err jx_xlsx_write(jx_store *st, int64_t run_id, const char *path, const jx_xlsx_opts *opts,
                      jx_xlsx_summary *out, jx_errmsg *msg)
 {
     jx_xlsx_summary local;
-    jx_xlsx_summary *sum = out ? out : &local;
-    memset(sum, 0, sizeof *sum);
-    jx_xlsx_opts defaults = {0};
-    if (!opts) opts = &defaults;
+    if (!out) out = &local;
+    memset(out, 0, sizeof *out);
+    if (!opts) opts = &default_opts;
     if (!st || (!path && !opts->split_dir)) return jx_msg(msg, JX_ERR_INVALID, "jx_xlsx_write: no store or no path");
-    xctx x = {.st = st, .run_id = run_id, .opts = opts, .split = opts->split_dir != NULL};
-    jx_err e = jx_run_get(st, run_id, &x.info);
-    if (e) return jx_msg(msg, e, "%s", jx_store_errmsg(st));
-    return write_run(&x, path, sum, msg);
+    return write_run(st, run_id, NULL, path, opts, out, msg);
 }
 
 jx_err jx_xlsx_write_batch(jx_batch *b, const char *path, const jx_xlsx_opts *opts, jx_xlsx_summary *out,
                            jx_errmsg *msg)
 {
     jx_xlsx_summary local;
-    jx_xlsx_summary *sum = out ? out : &local;
-    memset(sum, 0, sizeof *sum);
-    jx_xlsx_opts defaults = {0};
-    if (!opts) opts = &defaults;
+    if (!out) out = &local;
+    memset(out, 0, sizeof *out);
+    if (!opts) opts = &default_opts;
     if (!b || (!path && !opts->split_dir)) return jx_msg(msg, JX_ERR_INVALID, "jx_xlsx_write_batch: no batch or no path");
-    xctx x = {.b = b, .opts = opts, .split = opts->split_dir != NULL};
-    jx_err e = jx_batch_info(b, &x.info);
-    if (e) return jx_msg(msg, e, "%s", "the batch has not been scored");
-    x.run_id = x.info.id;
-    return write_run(&x, path, sum, msg);
+    return write_run(NULL, 0, b, path, opts, out, msg);
 }
