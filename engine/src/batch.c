@@ -14,9 +14,10 @@
  *             where a target imported again under the same names finds its actual
  *   budget    one row per subject, the newest
  *
- * A file's rows stay pending until batch_commit(); batch_rollback() drops them,
- * so a failed file changes nothing (its strings stay in the arena until the
- * batch is freed).
+ * A file's subjects and targets are appended and its budget rows and codes kept
+ * aside until batch_commit(); its actuals are written at once, with the ones they
+ * replace on an undo list. batch_rollback() drops or undoes all of it, so a failed
+ * file changes nothing (its strings stay in the arena until the batch is freed).
  */
 #include "jixiao/batch.h"
 
@@ -89,21 +90,8 @@ typedef struct bres {
     char grade[16];
 } bres;
 
-/* Grow array p (capacity cap) to hold at least want elements. */
-#define ARR_RESERVE(p, n, cap, want) arr_reserve((void **)&(p), sizeof *(p), &(cap), (want))
-
-static bool arr_reserve(void **p, size_t size, size_t *cap, size_t want)
-{
-    if (want <= *cap) return true;
-    size_t c = *cap ? *cap : 64;
-    while (c < want)
-        c *= 2;
-    void *q = realloc(*p, c * size);
-    if (!q) return false;
-    *p = q;
-    *cap = c;
-    return true;
-}
+/* Grow array p (capacity cap) to hold at least want elements (jx_grow). */
+#define ARR_RESERVE(p, cap, want) jx_grow((void **)&(p), &(cap), (want), sizeof *(p))
 
 struct jx_batch {
     char errmsg[JX_ERRMSG_MAX];
@@ -120,7 +108,6 @@ struct jx_batch {
     uint64_t gen;
     undo_actual *ua; /* actuals this file replaced */
     size_t nua, capua;
-    int64_t areplaced; /* how many */
     pend_budget *pb;
     size_t npb, cappb;
     pend_code *pc;
@@ -134,7 +121,7 @@ struct jx_batch {
         *rs; /* scored under: the scores are computed again when read (jx_batch_foreach) */
     jx_indicator *ind; /* a subject's indicators and scores, reused */
     jx_score *sc;
-    size_t capind;
+    size_t capind, capsc;
     jx_vcache vc;
 };
 
@@ -199,17 +186,11 @@ static const char *keep(jx_batch *b, const char *s)
 
 /* ---- written by import.c ---- */
 
-static size_t subject_key(char *buf, size_t cap, int year, const char *name, const char *project)
-{
-    int n = snprintf(buf, cap, "%d\x1f%s\x1f%s", year, name, project);
-    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
-}
-
 int64_t batch_subject(jx_batch *b, const char *code, const char *name, const char *project,
                       int year, bool create, const char **stored)
 {
     char key[1024];
-    size_t klen = subject_key(key, sizeof key, year, name, project);
+    size_t klen = jx_subject_key(key, sizeof key, year, name, project);
     if (!klen) return -1; /* import.c refuses such long names before asking */
     *stored = "";
     int64_t *hit = jx_map_get(&b->subj_by_key, key, klen);
@@ -218,7 +199,7 @@ int64_t batch_subject(jx_batch *b, const char *code, const char *name, const cha
         return *hit;
     }
     if (!create) return 0;
-    if (!ARR_RESERVE(b->subj, b->nsubj, b->capsubj, b->nsubj + 1)) return -1;
+    if (!ARR_RESERVE(b->subj, b->capsubj, b->nsubj + 1)) return -1;
     bsubj *s = &b->subj[b->nsubj];
     *s = (bsubj){
         .code = keep(b, code),
@@ -233,12 +214,13 @@ int64_t batch_subject(jx_batch *b, const char *code, const char *name, const cha
     int64_t *slot = jx_map_put(&b->subj_by_key, key, klen, &is_new);
     if (!slot || !s->code || !s->name || !s->project) return -1;
     *slot = (int64_t)++b->nsubj;
+    *stored = s->code; /* created with the code given, as a store inserts it */
     return *slot;
 }
 
 bool batch_set_code(jx_batch *b, int64_t sid, const char *code)
 {
-    if (!ARR_RESERVE(b->pc, b->npc, b->cappc, b->npc + 1)) return false;
+    if (!ARR_RESERVE(b->pc, b->cappc, b->npc + 1)) return false;
     b->pc[b->npc] = (pend_code){.subj = sid - 1, .code = keep(b, code)};
     return b->pc[b->npc++].code != NULL;
 }
@@ -256,7 +238,7 @@ bool batch_add_target(jx_batch *b, int64_t sid, const char *l1, const char *l2, 
                       const char *op, const char *target, const char *unit, bool has_weight,
                       double weight, const char *note, jx_kind kind, int32_t vidx)
 {
-    if (!ARR_RESERVE(b->tg, b->ntg, b->captg, b->ntg + 1)) return false;
+    if (!ARR_RESERVE(b->tg, b->captg, b->ntg + 1)) return false;
     btarget *t = &b->tg[b->ntg];
     const btarget *p = b->ntg ? &b->tg[b->ntg - 1] : &(btarget){0};
     *t = (btarget){.subj = sid - 1,
@@ -286,13 +268,12 @@ bool batch_add_actual(jx_batch *b, int64_t target, const char *actual, const cha
     if (!a || !r) return false;
     btarget *t = &b->tg[target];
     if (t->actual) {
-        if (!ARR_RESERVE(b->ua, b->nua, b->capua, b->nua + 1)) return false;
+        if (!ARR_RESERVE(b->ua, b->capua, b->nua + 1)) return false;
         b->ua[b->nua++] = (undo_actual){.target = target,
                                         .actual = t->actual,
                                         .reason = t->reason,
                                         .aidx = t->aidx,
                                         .agen = t->agen};
-        b->areplaced++;
     }
     t->actual = a;
     t->reason = r;
@@ -304,7 +285,7 @@ bool batch_add_actual(jx_batch *b, int64_t target, const char *actual, const cha
 bool batch_add_budget(jx_batch *b, int64_t sid, bool has_initial, double initial, double budget,
                       double spent)
 {
-    if (!ARR_RESERVE(b->pb, b->npb, b->cappb, b->npb + 1)) return false;
+    if (!ARR_RESERVE(b->pb, b->cappb, b->npb + 1)) return false;
     b->pb[b->npb++] = (pend_budget){.subj = sid - 1,
                                     .budget = {.present = true,
                                                .initial = has_initial ? initial : 0,
@@ -329,7 +310,6 @@ void batch_begin(jx_batch *b)
     b->subj_mark = b->nsubj;
     b->tg_mark = b->ntg;
     b->nua = b->npb = b->npc = 0;
-    b->areplaced = 0;
 }
 
 /* The subject's newest actual under these names, or -1. */
@@ -356,7 +336,7 @@ int64_t batch_commit(jx_batch *b)
             for (int64_t k = s->head; k >= 0; k = b->tg[k].next) {
                 replaced++;
                 const btarget *o = &b->tg[k];
-                if (o->actual && ARR_RESERVE(b->act, b->nact, b->capact, b->nact + 1)) {
+                if (o->actual && ARR_RESERVE(b->act, b->capact, b->nact + 1)) {
                     b->act[b->nact] = (bactual){.l1 = o->l1,
                                                 .l2 = o->l2,
                                                 .l3 = o->l3,
@@ -382,7 +362,7 @@ int64_t batch_commit(jx_batch *b)
                 t->aidx = b->act[a].aidx;
         }
     }
-    replaced += b->areplaced; /* actuals are written as they come (batch_add_actual) */
+    replaced += (int64_t)b->nua; /* actuals are written as they come, each replaced one undoable */
     for (size_t i = 0; i < b->npb; i++) {
         bsubj *s = &b->subj[b->pb[i].subj];
         if (s->budget.present) replaced++;
@@ -418,8 +398,8 @@ void batch_rollback(jx_batch *b)
         jx_map_free(&b->subj_by_key);
         for (size_t i = 0; i < b->nsubj; i++) {
             char key[1024];
-            size_t klen =
-                subject_key(key, sizeof key, b->subj[i].year, b->subj[i].name, b->subj[i].project);
+            size_t klen = jx_subject_key(key, sizeof key, b->subj[i].year, b->subj[i].name,
+                                         b->subj[i].project);
             int is_new;
             int64_t *slot = jx_map_put(&b->subj_by_key, key, klen, &is_new);
             if (slot) *slot = (int64_t)i + 1;
@@ -430,7 +410,6 @@ void batch_rollback(jx_batch *b)
 
 /* ---- scoring ---- */
 
-/* The indicator as the engine scores it, strings borrowed from the batch. */
 /* t's target and actual values, from the vcache entries kept at import, else parsed (again) */
 static jx_err target_value(jx_batch *b, const btarget *t, jx_value *v, jx_errmsg *msg)
 {
@@ -448,6 +427,7 @@ static jx_err actual_value(jx_batch *b, const btarget *t, jx_value *v, jx_errmsg
     return JX_OK;
 }
 
+/* The indicator as the engine scores it, strings borrowed from the batch. */
 static bool indicator(jx_batch *b, const bsubj *s, const btarget *t, jx_indicator *ind,
                       jx_errmsg *msg)
 {
@@ -467,14 +447,23 @@ static bool indicator(jx_batch *b, const bsubj *s, const btarget *t, jx_indicato
     return true;
 }
 
-/* Room in b->ind and b->sc for s's current targets; *n: how many. */
-static bool subject_indicators(jx_batch *b, const bsubj *s, size_t *n)
+/* s's current targets as indicators in b->ind (with room in b->sc for their scores); *n: how
+ * many; *bad: how many did not parse, each reported through opts (import checked them: cannot
+ * happen). false when out of memory. */
+static bool subject_indicators(jx_batch *b, const bsubj *s, const jx_run_opts *opts,
+                               const char *label, size_t *n, size_t *bad)
 {
-    *n = 0;
+    *n = *bad = 0;
     for (int64_t k = s->head; k >= 0; k = b->tg[k].next)
         ++*n;
-    size_t cap = b->capind;
-    return ARR_RESERVE(b->ind, *n, b->capind, *n) && ARR_RESERVE(b->sc, *n, cap, *n);
+    if (!ARR_RESERVE(b->ind, b->capind, *n) || !ARR_RESERVE(b->sc, b->capsc, *n)) return false;
+    size_t i = 0;
+    for (int64_t k = s->head; k >= 0; k = b->tg[k].next, i++) {
+        jx_errmsg msg;
+        if (!indicator(b, s, &b->tg[k], &b->ind[i], &msg))
+            run_error(opts, bad, "%s: %s: %s", label, b->tg[k].l3, msg.text);
+    }
+    return true;
 }
 
 jx_err jx_batch_score(jx_batch *b, const jx_ruleset *rs, const jx_run_opts *opts,
@@ -494,18 +483,11 @@ jx_err jx_batch_score(jx_batch *b, const jx_ruleset *rs, const jx_run_opts *opts
         char label[256];
         jx_fmt_trunc(label, sizeof label, "%s%s%s %d", s->name, *s->project ? " / " : "",
                      s->project, s->year);
-        size_t n = 0, bad = 0;
-        if (!subject_indicators(b, s, &n) ||
-            !ARR_RESERVE(b->res, b->nres, b->capres, b->nres + 1)) {
+        size_t n, bad;
+        if (!subject_indicators(b, s, opts, label, &n, &bad) ||
+            !ARR_RESERVE(b->res, b->capres, b->nres + 1)) {
             e = bfail(b, JX_ERR_NOMEM, "out of memory");
             break;
-        }
-        n = 0;
-        for (int64_t k = s->head; k >= 0; k = b->tg[k].next, n++) {
-            jx_errmsg msg;
-            if (!indicator(b, s, &b->tg[k], &b->ind[n],
-                           &msg)) /* checked on import: cannot happen */
-                run_error(opts, &bad, "%s: %s: %s", label, b->tg[k].l3, msg.text);
         }
         sum->errors += bad;
         jx_result r;
@@ -610,17 +592,13 @@ jx_err jx_batch_foreach(jx_batch *b, const jx_run_filter *filter, jx_run_cb cb, 
         if (filter && filter->indicators) {
             /* the scores again: the same indicators under the same rule set give the same bits,
              * and keeping 56 bytes per indicator was a tenth of a big evaluation's memory */
-            size_t n = 0;
+            size_t n, bad;
             jx_result r;
-            if (!subject_indicators(b, s, &n) || !ARR_RESERVE(ind, n, cap, n)) {
+            if (!subject_indicators(b, s, NULL, NULL, &n, &bad) || !ARR_RESERVE(ind, cap, n)) {
                 e = bfail(b, JX_ERR_NOMEM, "out of memory");
                 break;
             }
-            n = 0;
-            for (int64_t k = s->head; k >= 0; k = b->tg[k].next, n++)
-                if (!indicator(b, s, &b->tg[k], &b->ind[n], NULL))
-                    b->ind[n].target.kind = JX_KIND_NA;
-            if (n != o->n || jx_aggregate(b->rs, b->ind, n, &s->budget, b->sc, &r, NULL)) {
+            if (bad || n != o->n || jx_aggregate(b->rs, b->ind, n, &s->budget, b->sc, &r, NULL)) {
                 e = bfail(b, JX_ERR_INVALID,
                           "the batch changed after it was scored: score it again");
                 break;

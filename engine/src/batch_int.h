@@ -2,12 +2,12 @@
  * batch_int.h - the inside of jx_batch that import.c writes to (internal).
  *
  * An import into a batch runs import.c's checks and, where it would write to
- * the store, calls these instead. Rows of the file being read are pending until
- * batch_commit(): subjects it creates are appended (and dropped again by
- * batch_rollback()), its targets are appended and become their subjects'
- * current targets at commit, its actuals, budget rows and codes are applied at
- * commit. So a failed file leaves the batch as it was, like a rolled-back
- * transaction.
+ * the store, calls these instead. Subjects a file creates are appended (and
+ * dropped again by batch_rollback()); its targets are appended and become their
+ * subjects' current targets at batch_commit(); its budget rows and codes are
+ * applied at commit; its actuals are written at once, the ones they replace kept
+ * for batch_rollback(). So a failed file leaves the batch as it was, like a
+ * rolled-back transaction.
  */
 #ifndef JX_BATCH_INT_H
 #define JX_BATCH_INT_H

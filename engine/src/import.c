@@ -373,35 +373,82 @@ static bool parse_year(const char *s, int *year)
 
 /* ---- subjects ---- */
 
-/* "n \x1f a \x1f b \x1f c" into buf (n: a subject id or index, or a year); returns its length,
- * or 0 when it does not fit. */
-static size_t make_key(char *buf, size_t cap, int64_t sid, const char *a, const char *b, const char *c)
-{
-    /* by hand, not snprintf: this runs twice per row and snprintf was a tenth of an import */
-    char num[24];
-    size_t n = 0;
-    uint64_t u = (uint64_t)sid; /* ids and indexes are >= 0 */
-    do num[sizeof num - ++n] = (char)('0' + u % 10);
-    while ((u /= 10) && n < sizeof num);
-    const char *parts[4] = {num + sizeof num - n, a ? a : "", b ? b : "", c ? c : ""};
-    size_t lens[4] = {n, strlen(parts[1]), strlen(parts[2]), strlen(parts[3])};
-    size_t len = 0;
-    for (int i = 0; i < 4; i++) {
-        if (len + lens[i] + 1 >= cap) return 0;
-        if (i) buf[len++] = '\x1f';
-        memcpy(buf + len, parts[i], lens[i]);
-        len += lens[i];
-    }
-    buf[len] = '\0';
-    return len;
-}
-
 static void remember_subject(imp *m, const char *key, size_t klen, size_t index)
 {
     if (klen >= sizeof m->last_key) return;
     memcpy(m->last_key, key, klen);
     m->last_klen = klen;
     m->last_subj = index;
+}
+
+static const char *keep(imp *m, const char *s);
+
+/* s's id in the store or the batch (0: none), created when asked; *stored: its code ("" when
+ * none). false on a database or memory error (reported). */
+static bool find_subject(imp *m, subj *s, const char *code, const char *name, const char *project, int year,
+                         bool create, const char **stored)
+{
+    *stored = "";
+    if (m->b) {
+        s->id = batch_subject(m->b, code, name, project, year, create, stored);
+        if (s->id >= 0) return true;
+        s->id = 0;
+        report(m, "%s: out of memory", m->name);
+        return false;
+    }
+    sqlite3_stmt *q = st_stmt(m->st, S_SUBJECT_FIND);
+    if (!q) goto dberr;
+    st_bind_text(q, 1, name);
+    st_bind_text(q, 2, project);
+    sqlite3_bind_int(q, 3, year);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        s->id = sqlite3_column_int64(q, 0);
+        const char *c = (const char *)sqlite3_column_text(q, 1);
+        if (c && *c && !(*stored = keep(m, c))) {
+            sqlite3_reset(q);
+            report(m, "%s: out of memory", m->name);
+            return false;
+        }
+    } else if (rc != SQLITE_DONE) {
+        goto dberr;
+    }
+    sqlite3_reset(q);
+    if (rc == SQLITE_DONE && create) {
+        sqlite3_stmt *ins = st_stmt(m->st, S_SUBJECT_INSERT);
+        if (!ins) goto dberr;
+        st_bind_text(ins, 1, code);
+        st_bind_text(ins, 2, name);
+        st_bind_text(ins, 3, project);
+        sqlite3_bind_int(ins, 4, year);
+        if (sqlite3_step(ins) != SQLITE_DONE) goto dberr;
+        s->id = sqlite3_last_insert_rowid(m->st->db);
+        *stored = code;
+    }
+    return true;
+dberr:
+    st_dberr(m->st, "subjects");
+    report(m, "%s: %s", at(m, -1), m->st->errmsg);
+    return false;
+}
+
+/* Give subject s the code the file names (it had none). false on an error (reported). */
+static bool set_code(imp *m, const subj *s, const char *code)
+{
+    if (m->b) {
+        if (batch_set_code(m->b, s->id, code)) return true;
+        report(m, "%s: out of memory", m->name);
+        return false;
+    }
+    sqlite3_stmt *u = st_stmt(m->st, S_SUBJECT_SETCODE);
+    if (u) {
+        sqlite3_bind_int64(u, 1, s->id);
+        st_bind_text(u, 2, code);
+        if (sqlite3_step(u) == SQLITE_DONE) return true;
+    }
+    st_dberr(m->st, "subjects");
+    report(m, "%s: %s", at(m, -1), m->st->errmsg);
+    return false;
 }
 
 static subj *get_subject(imp *m, bool create)
@@ -418,7 +465,7 @@ static subj *get_subject(imp *m, bool create)
         return NULL;
     }
     char key[1024];
-    size_t klen = make_key(key, sizeof key, year, name, project, "");
+    size_t klen = jx_subject_key(key, sizeof key, year, name, project);
     if (!klen) {
         report(m, "%s: 部门名称 and 项目名称 are too long", at(m, C_NAME));
         return NULL;
@@ -450,66 +497,17 @@ static subj *get_subject(imp *m, bool create)
     *slot = (int64_t)++m->nsubj;
     remember_subject(m, key, klen, m->nsubj - 1);
     jx_fmt_trunc(s->label, sizeof s->label, "%s%s%s %d", name, *project ? " / " : "", project, year);
-    if (m->b) {
-        const char *stored;
-        s->id = batch_subject(m->b, code, name, project, year, create, &stored);
-        if (s->id < 0) {
-            report(m, "%s: out of memory", m->name);
-            return s->id = 0, NULL;
-        }
-        if (*code && *stored && strcmp(code, stored)) {
-            char ex[100];
-            report(m, "%s: column %s: \"%s\" differs from %s stored for %s", at(m, C_CODE), col_names[C_CODE][0],
-                   excerpt(ex, sizeof ex, code), stored, s->label);
-        } else if (*code && !*stored && create && s->id && !batch_set_code(m->b, s->id, code)) {
-            report(m, "%s: out of memory", m->name);
-        }
-        if (s->id) m->res->subjects++;
-        return s;
+    const char *stored; /* its code as kept, "" when none */
+    if (!find_subject(m, s, code, name, project, year, create, &stored)) return NULL;
+    if (*code && *stored && strcmp(code, stored)) {
+        char ex[100];
+        report(m, "%s: column %s: \"%s\" differs from %s stored for %s", at(m, C_CODE), col_names[C_CODE][0],
+               excerpt(ex, sizeof ex, code), stored, s->label);
+    } else if (*code && !*stored && create && s->id && !set_code(m, s, code)) {
+        return NULL;
     }
-
-    sqlite3_stmt *q = st_stmt(m->st, S_SUBJECT_FIND);
-    if (!q) goto dberr;
-    st_bind_text(q, 1, name);
-    st_bind_text(q, 2, project);
-    sqlite3_bind_int(q, 3, year);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        s->id = sqlite3_column_int64(q, 0);
-        const char *stored = (const char *)sqlite3_column_text(q, 1);
-        if (*code && stored && *stored && strcmp(code, stored)) {
-            char ex[100];
-            report(m, "%s: column %s: \"%s\" differs from %s stored for %s", at(m, C_CODE),
-                   col_names[C_CODE][0], excerpt(ex, sizeof ex, code), stored, s->label);
-        } else if (*code && (!stored || !*stored) && create) {
-            sqlite3_reset(q);
-            sqlite3_stmt *u = st_stmt(m->st, S_SUBJECT_SETCODE);
-            if (!u) goto dberr;
-            sqlite3_bind_int64(u, 1, s->id);
-            st_bind_text(u, 2, code);
-            if (sqlite3_step(u) != SQLITE_DONE) goto dberr;
-        }
-    } else if (rc == SQLITE_DONE) {
-        if (create) {
-            sqlite3_stmt *ins = st_stmt(m->st, S_SUBJECT_INSERT);
-            if (!ins) goto dberr;
-            st_bind_text(ins, 1, code);
-            st_bind_text(ins, 2, name);
-            st_bind_text(ins, 3, project);
-            sqlite3_bind_int(ins, 4, year);
-            if (sqlite3_step(ins) != SQLITE_DONE) goto dberr;
-            s->id = sqlite3_last_insert_rowid(m->st->db);
-        }
-    } else {
-        goto dberr;
-    }
-    sqlite3_reset(q);
     if (s->id) m->res->subjects++;
     return s;
-dberr:
-    st_dberr(m->st, "subjects");
-    report(m, "%s: %s", at(m, -1), m->st->errmsg);
-    return NULL;
 }
 
 static const char *keep(imp *m, const char *s)
@@ -716,8 +714,6 @@ dberr:
 
 /* ---- actuals ---- */
 
-/* Load a subject's current targets; keys: "sid\x1f\x1f\x1fl3" → index+1 or -1 when repeated,
- * "sid\x1fl1\x1fl2\x1fl3" → index+1. */
 /* Add a loaded current target (the last of m->tg) to s's table, with the kind of its value. */
 static bool key_tgt(imp *m, subj *s, tgt *t, const char *op, const char *target, const char *unit)
 {
@@ -744,6 +740,7 @@ static bool load_batch_tgt(void *ctx, const batch_tgt *bt)
     return add_tgt(c->m, c->s);
 }
 
+/* Load a subject's current targets into m->tg and its table, from the batch or the store. */
 static bool load_targets(imp *m, subj *s)
 {
     s->loaded = true;

@@ -214,3 +214,35 @@ void jx_map_free(jx_map *m)
     m->slots = NULL;
     m->cap = m->len = 0;
 }
+
+size_t jx_subject_key(char *buf, size_t cap, int year, const char *name, const char *project)
+{
+    char num[16];
+    size_t n = 0;
+    unsigned u = year > 0 ? (unsigned)year : 0; /* years are checked: 1900..2999 */
+    do num[sizeof num - ++n] = (char)('0' + u % 10);
+    while ((u /= 10) && n < sizeof num);
+    const char *parts[3] = {num + sizeof num - n, name, project};
+    size_t lens[3] = {n, strlen(name), strlen(project)};
+    size_t len = 0;
+    for (int i = 0; i < 3; i++) {
+        if (len + lens[i] + 1 >= cap) return 0;
+        if (i) buf[len++] = '\x1f';
+        memcpy(buf + len, parts[i], lens[i]);
+        len += lens[i];
+    }
+    buf[len] = '\0';
+    return len;
+}
+
+bool jx_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return true;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need) nc *= 2;
+    void *q = realloc(*p, nc * elem);
+    if (!q) return false;
+    *p = q;
+    *cap = nc;
+    return true;
+}

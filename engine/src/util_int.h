@@ -6,6 +6,7 @@
 #define JIXIAO_UTIL_INT_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,5 +54,13 @@ int64_t *jx_map_get(const jx_map *m, const char *key, size_t klen);
 /* Find or insert key (value 0 when new, *is_new set); NULL when out of memory. */
 int64_t *jx_map_put(jx_map *m, const char *key, size_t klen, int *is_new);
 void jx_map_free(jx_map *m);
+
+/* Make room for need elements of size elem in the realloc'd array *p of capacity *cap (doubled
+ * as needed, from 16); false when out of memory (the array is unchanged). */
+bool jx_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+/* The map key of a subject: "YEAR\x1fNAME\x1fPROJECT" into buf; its length, or 0 when it does
+ * not fit in cap (NUL included). Built by hand: the importer builds one for every row. */
+size_t jx_subject_key(char *buf, size_t cap, int year, const char *name, const char *project);
 
 #endif

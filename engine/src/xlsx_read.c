@@ -242,23 +242,11 @@ static const char *attr(const char **atts, const char *lname)
     return NULL;
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap) return true;
-    size_t nc = *cap ? *cap : 16;
-    while (nc < need) nc *= 2;
-    void *q = realloc(*p, nc * elem);
-    if (!q) return false;
-    *p = q;
-    *cap = nc;
-    return true;
-}
-
 /* Append to a growable byte buffer with a cap; false when over the cap or out of memory. */
 static bool buf_add(char **b, size_t *len, size_t *cap, const char *s, size_t n, size_t max)
 {
     if (*len + n > max) return false;
-    if (!grow((void **)b, cap, *len + n + 1, 1)) return false;
+    if (!jx_grow((void **)b, cap, *len + n + 1, 1)) return false;
     memcpy(*b + *len, s, n);
     *len += n;
     (*b)[*len] = '\0';
@@ -521,7 +509,7 @@ static void rels_start(xctx *x, const char *el, const char **atts)
         wfail(x->wb, JX_ERR_LIMIT, "%s: %s: more than 100,000 relationships", x->wb->name, x->part);
         return;
     }
-    if (!grow((void **)&x->rels, &x->caprels, x->nrels + 1, sizeof *x->rels)) goto nomem;
+    if (!jx_grow((void **)&x->rels, &x->caprels, x->nrels + 1, sizeof *x->rels)) goto nomem;
     struct rel *r = &x->rels[x->nrels];
     r->id = strdup(id), r->type = strdup(type), r->target = strdup(target);
     x->nrels++;
@@ -598,7 +586,7 @@ static void wb_start(xctx *x, const char *el, const char **atts)
             wfail(x->wb, JX_ERR_LIMIT, "%s: more than 65,536 sheets", x->wb->name);
             return;
         }
-        if (!grow((void **)&w->s, &w->caps, w->ns + 1, sizeof *w->s)) goto nomem;
+        if (!jx_grow((void **)&w->s, &w->caps, w->ns + 1, sizeof *w->s)) goto nomem;
         wbsheet_raw *s = &w->s[w->ns++];
         s->name = strdup(name), s->rid = strdup(rid);
         s->hidden = state && strcmp(state, "visible");
@@ -618,7 +606,7 @@ static void styles_start(xctx *x, const char *el, const char **atts)
         const char *code = attr(atts, "formatCode");
         if (!parse_u32(attr(atts, "numFmtId"), &id) || !code) return;
         if (x->ncodes >= 65536) return;
-        if (!grow((void **)&x->codes, &x->capcodes, x->ncodes + 1, sizeof *x->codes)) goto nomem;
+        if (!jx_grow((void **)&x->codes, &x->capcodes, x->ncodes + 1, sizeof *x->codes)) goto nomem;
         x->codes[x->ncodes].id = id;
         x->codes[x->ncodes].code = strdup(code);
         if (!x->codes[x->ncodes++].code) goto nomem;
@@ -630,7 +618,7 @@ static void styles_start(xctx *x, const char *el, const char **atts)
             wfail(x->wb, JX_ERR_LIMIT, "%s: %s: more than 1,000,000 cell formats", x->wb->name, x->part);
             return;
         }
-        if (!grow((void **)&x->xfids, &x->capxfids, x->nxfids + 1, sizeof *x->xfids)) goto nomem;
+        if (!jx_grow((void **)&x->xfids, &x->capxfids, x->nxfids + 1, sizeof *x->xfids)) goto nomem;
         x->xfids[x->nxfids++] = id;
     }
     return;
@@ -678,7 +666,7 @@ static void sst_end(xctx *x, const char *el)
                   size_text(lim, sizeof lim, wb->lim.text_max));
             return;
         }
-        if (!grow((void **)&wb->sst_off, &wb->sst_offcap, wb->nsst + 2, sizeof *wb->sst_off) ||
+        if (!jx_grow((void **)&wb->sst_off, &wb->sst_offcap, wb->nsst + 2, sizeof *wb->sst_off) ||
             !buf_add(&wb->sst_text, &wb->sst_len, &wb->sst_cap, x->txt ? x->txt : "", n, SIZE_MAX)) {
             wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
             return;
@@ -1073,7 +1061,7 @@ static void mg_start(xctx *x, const char *el, const char **atts)
         wfail(wb, JX_ERR_LIMIT, "%s: more than 4,000,000 merged ranges", sheet_where(wb, where, sizeof where));
         return;
     }
-    if (!grow((void **)&x->mg, &x->capmg, x->nmg + 1, sizeof *x->mg)) {
+    if (!jx_grow((void **)&x->mg, &x->capmg, x->nmg + 1, sizeof *x->mg)) {
         wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
         return;
     }
@@ -1196,7 +1184,7 @@ static jx_err read_merges(jx_wb *wb, const char *partname)
 static bool row_set(jx_wb *wb, uint32_t col, const char *s, size_t n)
 {
     if (!n) return true;
-    if (!grow((void **)&wb->cr, &wb->capcr, wb->ncr + 1, sizeof *wb->cr)) return false;
+    if (!jx_grow((void **)&wb->cr, &wb->capcr, wb->ncr + 1, sizeof *wb->cr)) return false;
     wb->cr[wb->ncr++] = (cellrec){.col = col, .off = wb->rblen, .len = n};
     /* each cell is NUL-terminated in rb, so it can be handed out as it is */
     return buf_add(&wb->rb, &wb->rblen, &wb->rbcap, s, n, JX_WB_ROW_MAX) &&
@@ -1207,7 +1195,7 @@ static bool row_set(jx_wb *wb, uint32_t col, const char *s, size_t n)
 static bool fields_room(jx_wb *wb, size_t n)
 {
     size_t old = wb->capf;
-    if (!grow((void **)&wb->fields, &wb->capf, n, sizeof *wb->fields)) return false;
+    if (!jx_grow((void **)&wb->fields, &wb->capf, n, sizeof *wb->fields)) return false;
     for (size_t i = old; i < wb->capf; i++) wb->fields[i] = (jx_csv_field){"", 0};
     return true;
 }
@@ -1235,7 +1223,7 @@ static void cell_done(jx_wb *wb)
         return;
     }
     size_t oldcap = wb->capstamp;
-    if (!grow((void **)&wb->stamp, &wb->capstamp, (size_t)wb->ccol + 1, sizeof *wb->stamp)) {
+    if (!jx_grow((void **)&wb->stamp, &wb->capstamp, (size_t)wb->ccol + 1, sizeof *wb->stamp)) {
         wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
         return;
     }
@@ -1333,7 +1321,7 @@ static void row_done(jx_wb *wb)
     wb->nact = k;
     /* merges that start at or before this row join the active list */
     while (wb->mg_next < wb->nmg && wb->mg[wb->mg_next].r1 <= r) {
-        if (!grow((void **)&wb->act, &wb->capact, wb->nact + 1, sizeof *wb->act)) goto nomem;
+        if (!jx_grow((void **)&wb->act, &wb->capact, wb->nact + 1, sizeof *wb->act)) goto nomem;
         merge *m = &wb->mg[wb->mg_next];
         if (m->r1 == r) { /* its top-left value: this row's cell */
             const cellrec *c = NULL;
@@ -1359,7 +1347,7 @@ static void row_done(jx_wb *wb)
         const merge *m = &wb->mg[wb->act[i]];
         if (m->r1 < r && m->val && *m->val && m->c1 >= width) width = m->c1 + 1;
     }
-    if (!fields_room(wb, width) || !grow((void **)&wb->set, &wb->capset, wb->ncr + wb->nact, sizeof *wb->set)) goto nomem;
+    if (!fields_room(wb, width) || !jx_grow((void **)&wb->set, &wb->capset, wb->ncr + wb->nact, sizeof *wb->set)) goto nomem;
     bool sorted = true;
     for (size_t i = 0; i < wb->ncr; i++) {
         const cellrec *c = &wb->cr[i];
