@@ -89,24 +89,28 @@ int main(int argc, char **argv)
         char k[512];
         snprintf(k, sizeof k, "%s|%s", row.fields[1].ptr, row.fields[2].ptr);
         if (strcmp(k, key)) {
-            if (ns == scap && !(subj = realloc(subj, (scap *= 2) * sizeof *subj))) die("realloc", "out of memory");
+            if (ns == scap && !(subj = realloc(subj, (scap *= 2) * sizeof *subj)))
+                die("realloc", "out of memory");
             subj[ns++] = (subject){.first = n};
             snprintf(key, sizeof key, "%s", k);
         }
-        if (n == cap && !(ind = realloc(ind, (cap *= 2) * sizeof *ind))) die("realloc", "out of memory");
+        if (n == cap && !(ind = realloc(ind, (cap *= 2) * sizeof *ind)))
+            die("realloc", "out of memory");
         jx_indicator *x = &ind[n++];
         memset(x, 0, sizeof *x);
         x->level1 = dup(row.fields[4].ptr);
         x->level2 = dup(row.fields[5].ptr);
         x->level3 = dup(row.fields[6].ptr);
         x->year = atoi(row.fields[3].ptr);
-        if (jx_value_parse_cells("", row.fields[7].ptr, "", &x->target, &msg)) die("target", msg.text);
+        if (jx_value_parse_cells("", row.fields[7].ptr, "", &x->target, &msg))
+            die("target", msg.text);
         x->has_weight = row.fields[8].len > 0;
         x->weight = atof(row.fields[8].ptr);
         subj[ns - 1].n++;
         /* actuals: 部门编码,部门名称,项目名称,年度,三级指标,实际完成值,偏差原因分析及改进措施 */
         jx_csv_row ar;
-        if (jx_csv_next(a, &ar, NULL) || ar.nfields < 7) die("actuals.csv", "fewer rows than targets.csv");
+        if (jx_csv_next(a, &ar, NULL) || ar.nfields < 7)
+            die("actuals.csv", "fewer rows than targets.csv");
         x->has_actual = ar.fields[5].len > 0;
         x->has_reason = ar.fields[6].len > 0;
         if (x->has_actual && jx_value_parse(ar.fields[5].ptr, ar.fields[5].len, &x->actual, &msg))
@@ -115,11 +119,14 @@ int main(int argc, char **argv)
     jx_csv_close(t);
     jx_csv_close(a);
 
-    /* budget: 部门编码,部门名称,项目名称,年度,年初预算数,全年预算数,全年执行数 — one row per subject, same order */
+    /* budget: 部门编码,部门名称,项目名称,年度,年初预算数,全年预算数,全年执行数 — one row per
+     * subject, same order */
     jx_csv *b = open_csv(argv[1], "budget.csv");
     for (size_t i = 0; i < ns; i++) {
-        if (jx_csv_next(b, &row, NULL) || row.nfields < 7) die("budget.csv", "fewer rows than subjects");
-        subj[i].budget = (jx_budget){true, atof(row.fields[4].ptr), atof(row.fields[5].ptr), atof(row.fields[6].ptr)};
+        if (jx_csv_next(b, &row, NULL) || row.nfields < 7)
+            die("budget.csv", "fewer rows than subjects");
+        subj[i].budget = (jx_budget){true, atof(row.fields[4].ptr), atof(row.fields[5].ptr),
+                                     atof(row.fields[6].ptr)};
     }
     jx_csv_close(b);
 
@@ -135,7 +142,8 @@ int main(int argc, char **argv)
     do {
         checksum = 0;
         for (size_t i = 0; i < ns; i++) {
-            if (jx_aggregate(rs, ind + subj[i].first, subj[i].n, &subj[i].budget, scores, res, &msg))
+            if (jx_aggregate(rs, ind + subj[i].first, subj[i].n, &subj[i].budget, scores, res,
+                             &msg))
                 die("score", msg.text);
             checksum += res->total;
         }
@@ -143,8 +151,9 @@ int main(int argc, char **argv)
         el = now() - t0;
     } while (el < min_s);
 
-    printf("subjects=%zu indicators=%zu passes=%ld seconds=%.3f indicators_per_s=%.0f checksum=%.6f\n", ns, n,
-           passes, el, (double)n * (double)passes / el, checksum);
+    printf(
+        "subjects=%zu indicators=%zu passes=%ld seconds=%.3f indicators_per_s=%.0f checksum=%.6f\n",
+        ns, n, passes, el, (double)n * (double)passes / el, checksum);
     for (size_t i = 0; i < n; i++) {
         free((void *)ind[i].level1);
         free((void *)ind[i].level2);

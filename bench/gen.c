@@ -32,12 +32,34 @@ static uint64_t next(rng *r) /* splitmix64 */
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
 }
-static int irange(rng *r, int lo, int hi) { return lo + (int)(next(r) % (uint64_t)(hi - lo + 1)); }
-static double unif(rng *r) { return (double)(next(r) >> 11) / 9007199254740992.0; }
-static const char *pick(rng *r, const char *const *v, int n) { return v[next(r) % (uint64_t)n]; }
+static int irange(rng *r, int lo, int hi)
+{
+    return lo + (int)(next(r) % (uint64_t)(hi - lo + 1));
+}
+static double unif(rng *r)
+{
+    return (double)(next(r) >> 11) / 9007199254740992.0;
+}
+static const char *pick(rng *r, const char *const *v, int n)
+{
+    return v[next(r) % (uint64_t)n];
+}
 
 /* One indicator slot of the template: level 1, level 2, level-3 name, and how to draw values. */
-typedef enum { K_COUNT, K_COUNT_LE, K_FREQ, K_PCT, K_DAYS, K_DEADLINE, K_COST, K_NA, K_GRADE, K_HAOHUAI, K_WORD, K_SAT } kind;
+typedef enum {
+    K_COUNT,
+    K_COUNT_LE,
+    K_FREQ,
+    K_PCT,
+    K_DAYS,
+    K_DEADLINE,
+    K_COST,
+    K_NA,
+    K_GRADE,
+    K_HAOHUAI,
+    K_WORD,
+    K_SAT
+} kind;
 typedef struct {
     const char *l1, *l2, *l3;
     kind k;
@@ -80,7 +102,7 @@ static const char *const REASONS[] = {"受疫情影响部分活动延期", "工�
 static void draw(rng *r, kind k, char *tv, char *av, size_t cap, int *miss)
 {
     double f = unif(r) < 0.6 ? 1.0 + unif(r) * 0.15 : 0.7 + unif(r) * 0.3; /* 60% meet */
-    if (unif(r) < 0.04) f = 1.5 + unif(r);                                    /* overshoot */
+    if (unif(r) < 0.04) f = 1.5 + unif(r);                                 /* overshoot */
     *miss = f < 1.0;
     switch (k) {
     case K_COUNT: {
@@ -133,8 +155,10 @@ static void draw(rng *r, kind k, char *tv, char *av, size_t cap, int *miss)
     case K_DEADLINE: {
         int m = irange(r, 6, 12);
         snprintf(tv, cap, "2024年%d月底前", m);
-        if (*miss) snprintf(av, cap, "2025年%d月", irange(r, 1, 3));
-        else snprintf(av, cap, "2024年%d月", irange(r, 1, m));
+        if (*miss)
+            snprintf(av, cap, "2025年%d月", irange(r, 1, 3));
+        else
+            snprintf(av, cap, "2024年%d月", irange(r, 1, m));
         break;
     }
     case K_COST: {
@@ -170,7 +194,10 @@ static void draw(rng *r, kind k, char *tv, char *av, size_t cap, int *miss)
     }
 }
 
-static int put(FILE *f, const char *s) { return fputs(s, f) < 0 ? -1 : 0; }
+static int put(FILE *f, const char *s)
+{
+    return fputs(s, f) < 0 ? -1 : 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -204,9 +231,10 @@ int main(int argc, char **argv)
         static char buf[3][1 << 16];
         setvbuf(f[i], buf[i], _IOFBF, sizeof buf[i]);
     }
-    int bad = put(f[0], "部门编码,部门名称,项目名称,年度,一级指标,二级指标,三级指标,指标值,权重\n") |
-              put(f[1], "部门编码,部门名称,项目名称,年度,三级指标,实际完成值,偏差原因分析及改进措施\n") |
-              put(f[2], "部门编码,部门名称,项目名称,年度,年初预算数,全年预算数,全年执行数\n");
+    int bad =
+        put(f[0], "部门编码,部门名称,项目名称,年度,一级指标,二级指标,三级指标,指标值,权重\n") |
+        put(f[1], "部门编码,部门名称,项目名称,年度,三级指标,实际完成值,偏差原因分析及改进措施\n") |
+        put(f[2], "部门编码,部门名称,项目名称,年度,年初预算数,全年预算数,全年执行数\n");
     rng r = {seed * 0x2545F4914F6CDD1Dull + 1};
     for (long s = 0; s < n && !bad; s++) {
         long d = s / 3;
@@ -226,7 +254,8 @@ int main(int argc, char **argv)
             if (fprintf(f[1], "%s,%s,%s,%s\n", subj, T[i].l3, av, reason) < 0) bad = 1;
         }
         double b = 50 + unif(&r) * 4950, spent = b * (0.7 + unif(&r) * 0.3);
-        if (fprintf(f[2], "%s,%.2f,%.2f,%.2f\n", subj, b * (0.9 + unif(&r) * 0.1), b, spent) < 0) bad = 1;
+        if (fprintf(f[2], "%s,%.2f,%.2f,%.2f\n", subj, b * (0.9 + unif(&r) * 0.1), b, spent) < 0)
+            bad = 1;
     }
     for (int i = 0; i < 3; i++)
         if (fclose(f[i]) != 0) bad = 1;

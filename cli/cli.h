@@ -17,9 +17,9 @@ typedef enum cli_format { FMT_TABLE, FMT_CSV, FMT_JSON } cli_format;
 
 /* Options common to all commands, parsed by the dispatcher. */
 typedef struct cli_ctx {
-    const char *db_path;  /* --db, $JIXIAO_DB, or "./jixiao.db" */
-    bool db_given;        /* --db was on the command line (evaluate then keeps its data there) */
-    const char *argv0;    /* program name for messages */
+    const char *db_path; /* --db, $JIXIAO_DB, or "./jixiao.db" */
+    bool db_given;       /* --db was on the command line (evaluate then keeps its data there) */
+    const char *argv0;   /* program name for messages */
 } cli_ctx;
 
 typedef int (*cli_fn)(int argc, char **argv, cli_ctx *ctx);
@@ -37,14 +37,14 @@ int cmd_value(int argc, char **argv, cli_ctx *ctx);
 /* out.c: printing helpers */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool cli_parse_format(const char *s, cli_format *f);
-void json_str(FILE *f, const char *s);               /* a JSON string literal, escaped */
-void json_num(FILE *f, double x);                    /* shortest round-trip number, null for NaN/inf */
+void json_str(FILE *f, const char *s); /* a JSON string literal, escaped */
+void json_num(FILE *f, double x);      /* shortest round-trip number, null for NaN/inf */
 /* "code":…,"name":…,"project":…,"year":N — who a JSON row is about (no braces, no commas around) */
 void json_subject_id(FILE *f, const char *code, const char *name, const char *project, int year);
-void csv_field(FILE *f, const char *s);              /* RFC 4180 field; formula-like text made inert */
-size_t display_width(const char *s);                /* terminal columns: CJK wide, others 1 */
-void pad_to(FILE *f, const char *s, size_t width);   /* print s left-aligned in width columns */
-void padl_to(FILE *f, const char *s, size_t width);  /* right-aligned */
+void csv_field(FILE *f, const char *s); /* RFC 4180 field; formula-like text made inert */
+size_t display_width(const char *s);    /* terminal columns: CJK wide, others 1 */
+void pad_to(FILE *f, const char *s, size_t width);  /* print s left-aligned in width columns */
+void padl_to(FILE *f, const char *s, size_t width); /* right-aligned */
 
 /* A simple aligned table: add cells row by row, then print. */
 typedef struct cli_table cli_table;
@@ -93,9 +93,9 @@ int cmd_rules(int argc, char **argv, cli_ctx *ctx);
 int cmd_evaluate(int argc, char **argv, cli_ctx *ctx);
 int cmd_export(int argc, char **argv, cli_ctx *ctx); /* cmd_export.c; also evaluate --out: */
 /* Write the workbook(s) of a stored run (st, run_id) or of a scored batch (b, when not NULL). */
-int cli_export_xlsx(jx_store *st, int64_t run_id, jx_batch *b, const jx_ruleset *rs, const char *out,
-                    const char *split, const char *const *depts, size_t ndepts, bool blank, int threads,
-                    FILE *report);
+int cli_export_xlsx(jx_store *st, int64_t run_id, jx_batch *b, const jx_ruleset *rs,
+                    const char *out, const char *split, const char *const *depts, size_t ndepts,
+                    bool blank, int threads, FILE *report);
 
 /* analysis commands (cmd_rank.c also holds the helpers below) */
 #include "jixiao/rank.h"
@@ -103,11 +103,15 @@ int cmd_rank(int argc, char **argv, cli_ctx *ctx);
 int cmd_stats(int argc, char **argv, cli_ctx *ctx);
 int cmd_whatif(int argc, char **argv, cli_ctx *ctx);
 int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx);
-void cli_analysis_setup(void); /* turns GSL's aborting error handler off (process-wide: the program's call) */
-int cli_selection_option(int c, const char *arg, const char *cmd, jx_selection *sel); /* 'y','D','P'; −1: other */
+void cli_analysis_setup(
+    void); /* turns GSL's aborting error handler off (process-wide: the program's call) */
+int cli_selection_option(int c, const char *arg, const char *cmd,
+                         jx_selection *sel); /* 'y','D','P'; −1: other */
 int cli_parse_run(const char *arg, const char *cmd, int64_t *run_id);
-int cli_ranking_open(int argc, char **argv, cli_ctx *ctx, const char *cmd, const char *usage, cli_format *fmt,
-                     int64_t *run_id, jx_run_info *info, jx_store **st, jx_ranking **r); /* -1: go on */
+int cli_ranking_open(int argc, char **argv, cli_ctx *ctx, const char *cmd, const char *usage,
+                     cli_format *fmt, int64_t *run_id, jx_run_info *info, jx_store **st,
+                     jx_ranking **r);               /* -1: go on */
 const char *cli_project_label(const char *project); /* "部门整体" for "" */
-void cli_fmt_num(char *buf, size_t cap, double x, int decimals); /* "—" for NaN; decimals < 0: CSV %.10g */
-void cli_fmt_shortest(char *buf, size_t cap, double x);            /* shortest text that reads back as x */
+void cli_fmt_num(char *buf, size_t cap, double x,
+                 int decimals);                         /* "—" for NaN; decimals < 0: CSV %.10g */
+void cli_fmt_shortest(char *buf, size_t cap, double x); /* shortest text that reads back as x */

@@ -21,13 +21,17 @@ static const char usage_text[] =
     "\n"
     "  --targets FILE    targets: CSV/TSV or .xlsx workbook (required)\n"
     "  --actuals FILE    actuals: CSV/TSV or .xlsx (required; a filled-in 自评表 works)\n"
-    "  --budget FILE     budget execution: CSV/TSV or .xlsx (optional: without it 预算执行率 is n/a)\n"
-    "  --sheet NAME      in .xlsx workbooks read only this sheet (default: every sheet with the columns)\n"
+    "  --budget FILE     budget execution: CSV/TSV or .xlsx (optional: without it 预算执行率 is "
+    "n/a)\n"
+    "  --sheet NAME      in .xlsx workbooks read only this sheet (default: every sheet with the "
+    "columns)\n"
     "  --rules NAME      rule set (default mof-2020)\n"
     "  --format F        table (default), csv, or json (with every indicator)\n"
     "  --show            also print every subject's indicator table with explanations\n"
-    "  --out FILE.xlsx   also write the 自评表 workbook (汇总 + one sheet per subject; docs/xlsx.md)\n"
-    "  --split DIR       also write one workbook per department into DIR (汇总 in --out or DIR/汇总.xlsx)\n";
+    "  --out FILE.xlsx   also write the 自评表 workbook (汇总 + one sheet per subject; "
+    "docs/xlsx.md)\n"
+    "  --split DIR       also write one workbook per department into DIR (汇总 in --out or "
+    "DIR/汇总.xlsx)\n";
 
 #define MAX_FILES 64
 
@@ -48,8 +52,10 @@ static bool add(files *f, const char *p)
 static int import_all(jx_store *st, jx_batch *b, jx_import_kind kind, const files *f)
 {
     for (int i = 0; i < f->n; i++) {
-        jx_import_opts o = {.on_error = cli_on_error, .on_progress = cli_progress, .sheet = f->sheet};
-        if (st ? jx_import_file(st, kind, f->path[i], &o, NULL) : jx_batch_import_file(b, kind, f->path[i], &o, NULL)) {
+        jx_import_opts o = {
+            .on_error = cli_on_error, .on_progress = cli_progress, .sheet = f->sheet};
+        if (st ? jx_import_file(st, kind, f->path[i], &o, NULL)
+               : jx_batch_import_file(b, kind, f->path[i], &o, NULL)) {
             if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
             cli_error("%s", st ? jx_store_errmsg(st) : jx_batch_errmsg(b));
             return EXIT_ERR;
@@ -59,8 +65,8 @@ static int import_all(jx_store *st, jx_batch *b, jx_import_kind kind, const file
 }
 
 /* Score and print (and write the workbook) through the store st or the batch b. */
-static int score_print(jx_store *st, jx_batch *b, const jx_ruleset *rs, cli_format fmt, bool show, const char *out,
-                       const char *split)
+static int score_print(jx_store *st, jx_batch *b, const jx_ruleset *rs, cli_format fmt, bool show,
+                       const char *out, const char *split)
 {
     jx_run_opts o = {.on_error = cli_on_error, .on_progress = cli_progress, .ctx = "subjects"};
     jx_run_summary sum;
@@ -87,13 +93,17 @@ static int score_print(jx_store *st, jx_batch *b, const jx_ruleset *rs, cli_form
 
 int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"targets", required_argument, NULL, 't'}, {"actuals", required_argument, NULL, 'a'},
-        {"budget", required_argument, NULL, 'b'},  {"rules", required_argument, NULL, 'r'},
-        {"format", required_argument, NULL, 'f'},  {"out", required_argument, NULL, 'o'},
-        {"show", no_argument, NULL, 's'},          {"help", no_argument, NULL, 'h'},
-        {"split", required_argument, NULL, 'S'},   {"sheet", required_argument, NULL, 'W'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"targets", required_argument, NULL, 't'},
+                                         {"actuals", required_argument, NULL, 'a'},
+                                         {"budget", required_argument, NULL, 'b'},
+                                         {"rules", required_argument, NULL, 'r'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"show", no_argument, NULL, 's'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"split", required_argument, NULL, 'S'},
+                                         {"sheet", required_argument, NULL, 'W'},
+                                         {NULL, 0, NULL, 0}};
     files t = {0}, a = {0}, b = {0};
     const char *rules = NULL, *out = NULL, *split = NULL;
     cli_format fmt = FMT_TABLE;
@@ -109,19 +119,33 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
                 return EXIT_USAGE;
             }
             break;
-        case 'r': rules = optarg; break;
-        case 'W': t.sheet = a.sheet = b.sheet = optarg; break;
-        case 's': show = true; break;
+        case 'r':
+            rules = optarg;
+            break;
+        case 'W':
+            t.sheet = a.sheet = b.sheet = optarg;
+            break;
+        case 's':
+            show = true;
+            break;
         case 'f':
             if (!cli_parse_format(optarg, &fmt)) {
                 cli_error("evaluate: --format must be table, csv or json");
                 return EXIT_USAGE;
             }
             break;
-        case 'o': out = optarg; break;
-        case 'S': split = optarg; break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        default: fputs(usage_text, stderr); return EXIT_USAGE;
+        case 'o':
+            out = optarg;
+            break;
+        case 'S':
+            split = optarg;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        default:
+            fputs(usage_text, stderr);
+            return EXIT_USAGE;
         }
     }
     if (optind < argc) {
@@ -137,8 +161,10 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
     if (!rs) return EXIT_ERR;
     jx_store *st = NULL;
     jx_batch *bt = NULL;
-    if (ctx->db_given) st = cli_open_store(ctx->db_path); /* prints why it cannot */
-    else if (jx_batch_new(&bt) != JX_OK) cli_error("evaluate: out of memory");
+    if (ctx->db_given)
+        st = cli_open_store(ctx->db_path); /* prints why it cannot */
+    else if (jx_batch_new(&bt) != JX_OK)
+        cli_error("evaluate: out of memory");
     if (!st && !bt) {
         jx_ruleset_free(rs);
         return EXIT_ERR;

@@ -72,18 +72,25 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int cli_export_xlsx(jx_store *st, int64_t run_id, jx_batch *b, const jx_ruleset *rs, const char *out,
-                    const char *split, const char *const *depts, size_t ndepts, bool blank, int threads,
-                    FILE *report)
+int cli_export_xlsx(jx_store *st, int64_t run_id, jx_batch *b, const jx_ruleset *rs,
+                    const char *out, const char *split, const char *const *depts, size_t ndepts,
+                    bool blank, int threads, FILE *report)
 {
     tune_process(split != NULL);
-    jx_xlsx_opts o = {.rules = rs, .depts = depts, .ndepts = ndepts, .blank = blank, .split_dir = split,
-                      .threads = threads, .tmpdir = tmp_dir(), .on_progress = cli_progress,
+    jx_xlsx_opts o = {.rules = rs,
+                      .depts = depts,
+                      .ndepts = ndepts,
+                      .blank = blank,
+                      .split_dir = split,
+                      .threads = threads,
+                      .tmpdir = tmp_dir(),
+                      .on_progress = cli_progress,
                       .ctx = "subjects written"};
     jx_xlsx_summary sum;
     jx_errmsg msg;
     double t0 = now();
-    jx_err e = b ? jx_xlsx_write_batch(b, out, &o, &sum, &msg) : jx_xlsx_write(st, run_id, out, &o, &sum, &msg);
+    jx_err e = b ? jx_xlsx_write_batch(b, out, &o, &sum, &msg)
+                 : jx_xlsx_write(st, run_id, out, &o, &sum, &msg);
     double secs = now() - t0;
     if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
     if (e) {
@@ -94,10 +101,12 @@ int cli_export_xlsx(jx_store *st, int64_t run_id, jx_batch *b, const jx_ruleset 
         cli_error("warning: rule set %s is not the one run %lld was scored with (SHA-256 differs): "
                   "得分率 written as values, not formulas",
                   jx_ruleset_name(rs), (long long)run_id);
-    fprintf(report, "wrote %s: %lld workbook%s, %lld sheets, %lld subjects, %lld cells in %.2f s "
-           "(%lld ratios as formulas, %lld as values)\n",
-           split ? split : out, (long long)sum.workbooks, sum.workbooks == 1 ? "" : "s", (long long)sum.sheets,
-           (long long)sum.subjects, (long long)sum.cells, secs, (long long)sum.formulas, (long long)sum.constants);
+    fprintf(report,
+            "wrote %s: %lld workbook%s, %lld sheets, %lld subjects, %lld cells in %.2f s "
+            "(%lld ratios as formulas, %lld as values)\n",
+            split ? split : out, (long long)sum.workbooks, sum.workbooks == 1 ? "" : "s",
+            (long long)sum.sheets, (long long)sum.subjects, (long long)sum.cells, secs,
+            (long long)sum.formulas, (long long)sum.constants);
     return EXIT_OK;
 }
 
@@ -111,7 +120,9 @@ static jx_ruleset *run_rules(const char *given, const char *name)
     jx_ruleset *rs = NULL;
     jx_errmsg msg;
     if (jx_ruleset_load(name, dirs, n, &rs, &msg)) {
-        cli_error("warning: %s; 得分率 written as values, not formulas (give the rule set with --rules)", msg.text);
+        cli_error(
+            "warning: %s; 得分率 written as values, not formulas (give the rule set with --rules)",
+            msg.text);
         return NULL;
     }
     return rs;
@@ -119,12 +130,15 @@ static jx_ruleset *run_rules(const char *given, const char *name)
 
 int cmd_export(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, NULL, 'o'},   {"dept", required_argument, NULL, 'd'},
-        {"run", required_argument, NULL, 'r'},   {"blank", no_argument, NULL, 'b'},
-        {"split", required_argument, NULL, 's'}, {"rules", required_argument, NULL, 'R'},
-        {"threads", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
+                                         {"dept", required_argument, NULL, 'd'},
+                                         {"run", required_argument, NULL, 'r'},
+                                         {"blank", no_argument, NULL, 'b'},
+                                         {"split", required_argument, NULL, 's'},
+                                         {"rules", required_argument, NULL, 'R'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         fputs(usage_text, stdout);
         return EXIT_OK;
@@ -148,11 +162,21 @@ int cmd_export(int argc, char **argv, cli_ctx *ctx)
     int c, rc = EXIT_USAGE;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': out = optarg; break;
-        case 'd': depts[ndepts++] = optarg; break;
-        case 'b': blank = true; break;
-        case 's': split = optarg; break;
-        case 'R': rules = optarg; break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'd':
+            depts[ndepts++] = optarg;
+            break;
+        case 'b':
+            blank = true;
+            break;
+        case 's':
+            split = optarg;
+            break;
+        case 'R':
+            rules = optarg;
+            break;
         case 'r':
             if (!cli_parse_int64(optarg, &run_id) || run_id <= 0) {
                 cli_error("export: --run wants a run number");
@@ -169,7 +193,9 @@ int cmd_export(int argc, char **argv, cli_ctx *ctx)
             fputs(usage_text, stdout);
             rc = EXIT_OK;
             goto done;
-        default: fputs(usage_text, stderr); goto done;
+        default:
+            fputs(usage_text, stderr);
+            goto done;
         }
     }
     if (optind < argc) {
@@ -190,7 +216,8 @@ int cmd_export(int argc, char **argv, cli_ctx *ctx)
     } else {
         jx_ruleset *rs = run_rules(rules, info.rules);
         if (!rules || rs)
-            rc = cli_export_xlsx(st, run_id, NULL, rs, out, split, depts, ndepts, blank, (int)threads, stdout);
+            rc = cli_export_xlsx(st, run_id, NULL, rs, out, split, depts, ndepts, blank,
+                                 (int)threads, stdout);
         jx_ruleset_free(rs);
     }
     jx_store_close(st);

@@ -31,7 +31,8 @@ static int row(const jx_import_info *i, void *ctx)
         json_str(stdout, i->file);
         fputs(",\"encoding\":", stdout);
         json_str(stdout, i->encoding);
-        printf(",\"rows\":%lld,\"replaced\":%lld,\"sha256\":", (long long)i->rows, (long long)i->replaced);
+        printf(",\"rows\":%lld,\"replaced\":%lld,\"sha256\":", (long long)i->rows,
+               (long long)i->replaced);
         json_str(stdout, i->sha256);
         fputc('}', stdout);
         return 0;
@@ -47,8 +48,9 @@ static int row(const jx_import_info *i, void *ctx)
 
 int cmd_history(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     hist h = {.fmt = FMT_TABLE, .first = true};
     int c;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -59,8 +61,12 @@ int cmd_history(int argc, char **argv, cli_ctx *ctx)
                 return EXIT_USAGE;
             }
             break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        default: fputs(usage_text, stderr); return EXIT_USAGE;
+        case 'h':
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        default:
+            fputs(usage_text, stderr);
+            return EXIT_USAGE;
         }
     }
     if (optind < argc) {
@@ -69,13 +75,16 @@ int cmd_history(int argc, char **argv, cli_ctx *ctx)
     }
     jx_store *st = cli_open_store(ctx->db_path);
     if (!st) return EXIT_ERR;
-    static const char *const hdr[] = {"id", "time (UTC)", "kind", "file", "encoding", "rows", "replaced", "sha256"};
+    static const char *const hdr[] = {"id",       "time (UTC)", "kind",     "file",
+                                      "encoding", "rows",       "replaced", "sha256"};
     static const bool right[] = {true, false, false, false, false, true, true, false};
     h.t = table_new(8, hdr, right);
     if (h.fmt == FMT_JSON) fputs("{\"imports\":[", stdout);
     jx_err e = jx_store_history(st, row, &h);
-    if (h.fmt == FMT_JSON) fputs("\n]}\n", stdout);
-    else table_print(h.t, stdout, h.fmt);
+    if (h.fmt == FMT_JSON)
+        fputs("\n]}\n", stdout);
+    else
+        table_print(h.t, stdout, h.fmt);
     table_free(h.t);
     if (e) cli_error("history: %s", jx_store_errmsg(st));
     jx_store_close(st);

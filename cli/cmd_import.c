@@ -18,9 +18,11 @@ static const char usage_text[] =
     "the database is left unchanged. Columns may come in any order, named in\n"
     "Chinese or English (docs/formats.md).\n"
     "\n"
-    "  targets   部门编码 部门名称 项目名称 年度 一级指标 二级指标 三级指标 指标性质 指标值 度量单位 权重 备注\n"
+    "  targets   部门编码 部门名称 项目名称 年度 一级指标 二级指标 三级指标 指标性质 指标值 "
+    "度量单位 权重 备注\n"
     "            re-importing a subject's targets replaces them (the old rows are kept)\n"
-    "  actuals   部门名称 项目名称 年度 [一级指标 二级指标] 三级指标 实际完成值 偏差原因分析及改进措施\n"
+    "  actuals   部门名称 项目名称 年度 [一级指标 二级指标] 三级指标 实际完成值 "
+    "偏差原因分析及改进措施\n"
     "  budget    部门名称 项目名称 年度 年初预算数 全年预算数 全年执行数 (万元)\n"
     "\n"
     "\n"
@@ -31,8 +33,9 @@ static const char usage_text[] =
 
 int cmd_import(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'}, {"sheet", required_argument, NULL, 'W'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"sheet", required_argument, NULL, 'W'},
+                                         {NULL, 0, NULL, 0}};
     const char *sheet = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -61,7 +64,8 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
     if (!st) return EXIT_ERR;
     int rc = EXIT_OK;
     for (int i = optind + 1; i < argc; i++) {
-        jx_import_opts o = {.on_error = cli_on_error, .on_progress = cli_progress, .ctx = NULL, .sheet = sheet};
+        jx_import_opts o = {
+            .on_error = cli_on_error, .on_progress = cli_progress, .ctx = NULL, .sheet = sheet};
         jx_import_result r;
         jx_err e = jx_import_file(st, kind, argv[i], &o, &r);
         if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
@@ -70,9 +74,10 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
             rc = EXIT_ERR;
             continue;
         }
-        printf("%s: %lld %s rows imported (%s), %lld earlier rows replaced and kept; import #%lld\n", argv[i],
-               (long long)r.rows, jx_import_kind_str(kind), r.encoding, (long long)r.replaced,
-               (long long)r.import_id);
+        printf(
+            "%s: %lld %s rows imported (%s), %lld earlier rows replaced and kept; import #%lld\n",
+            argv[i], (long long)r.rows, jx_import_kind_str(kind), r.encoding, (long long)r.replaced,
+            (long long)r.import_id);
     }
     jx_store_close(st);
     return rc;

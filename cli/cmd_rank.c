@@ -111,7 +111,8 @@ static void json_ranked(FILE *f, const jx_ranked *s, bool first)
  * --help), then the store and the run's ranking. Returns -1 when the command goes
  * on with *st (close it) and *r (free it) set, else the exit status to return. */
 int cli_ranking_open(int argc, char **argv, cli_ctx *ctx, const char *cmd, const char *usage,
-                     cli_format *fmt, int64_t *run_id, jx_run_info *info, jx_store **st, jx_ranking **r)
+                     cli_format *fmt, int64_t *run_id, jx_run_info *info, jx_store **st,
+                     jx_ranking **r)
 {
     static const struct option opts[] = {{"run", required_argument, NULL, 'r'},
                                          {"departments", no_argument, NULL, 'D'},

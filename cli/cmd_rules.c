@@ -38,7 +38,8 @@ static int list(void)
         struct dirent *de;
         while ((de = readdir(dir)) && k < 64) {
             size_t len = strlen(de->d_name);
-            if (len > 4 && len < 256 && !strcmp(de->d_name + len - 4, ".ini")) snprintf(names[k++], 256, "%s", de->d_name);
+            if (len > 4 && len < 256 && !strcmp(de->d_name + len - 4, ".ini"))
+                snprintf(names[k++], 256, "%s", de->d_name);
         }
         closedir(dir);
         qsort(names, k, sizeof names[0], (int (*)(const void *, const void *))strcmp);
@@ -52,7 +53,8 @@ static int list(void)
                 continue;
             }
             bool dup = false;
-            for (size_t s = 0; s < nseen; s++) dup |= !strcmp(seen[s], jx_ruleset_name(rs));
+            for (size_t s = 0; s < nseen; s++)
+                dup |= !strcmp(seen[s], jx_ruleset_name(rs));
             if (!dup && nseen < 64) {
                 snprintf(seen[nseen++], 96, "%s", jx_ruleset_name(rs));
                 char sha[16];
@@ -72,8 +74,8 @@ static int show(const char *name)
 {
     jx_ruleset *rs = cli_load_rules(name);
     if (!rs) return EXIT_ERR;
-    printf("name:    %s\ntitle:   %s\nfile:    %s\nsha256:  %s\nweights:", jx_ruleset_name(rs), jx_ruleset_title(rs),
-           jx_ruleset_origin(rs), jx_ruleset_sha256(rs));
+    printf("name:    %s\ntitle:   %s\nfile:    %s\nsha256:  %s\nweights:", jx_ruleset_name(rs),
+           jx_ruleset_title(rs), jx_ruleset_origin(rs), jx_ruleset_sha256(rs));
     for (size_t i = 0; i < jx_ruleset_level1_count(rs); i++) {
         const char *l1;
         double w;

@@ -20,24 +20,34 @@ static const char usage_text[] =
 
 int cmd_score(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"rules", required_argument, NULL, 'r'}, {"label", required_argument, NULL, 'l'},
-        {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"rules", required_argument, NULL, 'r'},
+                                         {"label", required_argument, NULL, 'l'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     const char *rules = NULL, *label = NULL;
     cli_format fmt = FMT_TABLE;
     int c;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
-        case 'r': rules = optarg; break;
-        case 'l': label = optarg; break;
+        case 'r':
+            rules = optarg;
+            break;
+        case 'l':
+            label = optarg;
+            break;
         case 'f':
             if (!cli_parse_format(optarg, &fmt)) {
                 cli_error("score: --format must be table, csv or json");
                 return EXIT_USAGE;
             }
             break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        default: fputs(usage_text, stderr); return EXIT_USAGE;
+        case 'h':
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        default:
+            fputs(usage_text, stderr);
+            return EXIT_USAGE;
         }
     }
     if (optind < argc) {
@@ -51,7 +61,8 @@ int cmd_score(int argc, char **argv, cli_ctx *ctx)
         jx_ruleset_free(rs);
         return EXIT_ERR;
     }
-    jx_run_opts o = {.label = label, .on_error = cli_on_error, .on_progress = cli_progress, .ctx = "subjects"};
+    jx_run_opts o = {
+        .label = label, .on_error = cli_on_error, .on_progress = cli_progress, .ctx = "subjects"};
     jx_run_summary sum;
     int rc = EXIT_OK;
     jx_err e = jx_run_score(st, rs, &o, &sum);

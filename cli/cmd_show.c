@@ -8,7 +8,8 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: jixiao [--db PATH] show DEPT... [--project P] [--year Y] [--run ID] [--format table|csv|json]\n"
+    "usage: jixiao [--db PATH] show DEPT... [--project P] [--year Y] [--run ID] [--format "
+    "table|csv|json]\n"
     "\n"
     "Print the per-indicator table of a scored department (by 部门编码 or 部门名称):\n"
     "target, actual, weight, points and the formula behind each score, then the\n"
@@ -30,7 +31,9 @@ int cmd_show(int argc, char **argv, cli_ctx *ctx)
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': f.project = optarg; break;
+        case 'p':
+            f.project = optarg;
+            break;
         case 'y':
             if (!cli_parse_int64(optarg, &year) || year < 1900 || year > 2999) {
                 cli_error("show: --year wants a year such as 2024");
@@ -50,8 +53,12 @@ int cmd_show(int argc, char **argv, cli_ctx *ctx)
                 return EXIT_USAGE;
             }
             break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        default: fputs(usage_text, stderr); return EXIT_USAGE;
+        case 'h':
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        default:
+            fputs(usage_text, stderr);
+            return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
@@ -64,8 +71,10 @@ int cmd_show(int argc, char **argv, cli_ctx *ctx)
     jx_store *st = cli_open_store(ctx->db_path);
     if (!st) return EXIT_ERR;
     int rc = EXIT_ERR;
-    if (!run_id && jx_run_latest(st, &run_id)) cli_error("show: %s", jx_store_errmsg(st));
-    else rc = cli_print_run(st, run_id, &f, fmt);
+    if (!run_id && jx_run_latest(st, &run_id))
+        cli_error("show: %s", jx_store_errmsg(st));
+    else
+        rc = cli_print_run(st, run_id, &f, fmt);
     jx_store_close(st);
     return rc;
 }

@@ -15,7 +15,8 @@ static const char usage_text[] =
     "one line per TEXT: its kind and typed form. See docs/value-grammar.md.\n"
     "\n"
     "  --json        one JSON object per line, e.g.\n"
-    "                {\"kind\":\"number\",\"op\":\">=\",\"value\":15,\"unit\":\"场次\",\"implicit\":false}\n"
+    "                "
+    "{\"kind\":\"number\",\"op\":\">=\",\"value\":15,\"unit\":\"场次\",\"implicit\":false}\n"
     "  --op OP       the 指标性质 column (≥, =, 定性, ...) to combine with each TEXT\n"
     "  --unit UNIT   the 度量单位 column to combine with each TEXT\n"
     "  -h, --help    this help\n"
@@ -37,11 +38,21 @@ int cmd_value(int argc, char **argv, cli_ctx *ctx)
     int c;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
-        case 'j': json = true; break;
-        case 'o': op = optarg; break;
-        case 'u': unit = optarg; break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        default: fputs(usage_text, stderr); return EXIT_USAGE;
+        case 'j':
+            json = true;
+            break;
+        case 'o':
+            op = optarg;
+            break;
+        case 'u':
+            unit = optarg;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        default:
+            fputs(usage_text, stderr);
+            return EXIT_USAGE;
         }
     }
     if (optind >= argc) {

@@ -19,7 +19,8 @@ size_t cli_rules_dirs(cli_rules_paths *g_dirs_, const char **dirs, size_t cap)
     const char *env = getenv("JIXIAO_RULES");
     if (env && *env) {
         snprintf(g->env, sizeof g->env, "%s", env);
-        for (char *tok = strtok(g->env, ":"); tok && n < cap; tok = strtok(NULL, ":")) dirs[n++] = tok;
+        for (char *tok = strtok(g->env, ":"); tok && n < cap; tok = strtok(NULL, ":"))
+            dirs[n++] = tok;
     }
     char exe[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -163,8 +164,10 @@ static int print_json_subject(const jx_run_subject *s, print_ctx *p)
             fputs(",\"unit\":", f);
             json_str(f, in->unit);
             fputs(",\"actual\":", f);
-            if (in->actual) json_str(f, in->actual);
-            else fputs("null", f);
+            if (in->actual)
+                json_str(f, in->actual);
+            else
+                fputs("null", f);
             fputs(",\"reason\":", f);
             json_str(f, in->reason);
             fprintf(f, ",\"scored\":%s,\"weight\":", in->score.scored ? "true" : "false");
@@ -230,16 +233,18 @@ static int print_subject(const jx_run_subject *s, void *ctx)
     /* per-indicator listing (show) */
     const jx_result *r = &s->result;
     if (p->fmt == FMT_TABLE)
-        printf("%s%s%s · %s · %d\n", s->code, *s->code ? " " : "", s->name, *s->project ? s->project : "部门整体",
-               s->year);
-    static const char *const hdr[] = {"一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分", "计算", "标记"};
+        printf("%s%s%s · %s · %d\n", s->code, *s->code ? " " : "", s->name,
+               *s->project ? s->project : "部门整体", s->year);
+    static const char *const hdr[] = {"一级指标", "二级指标", "三级指标", "指标值", "实际完成值",
+                                      "分值",     "得分",     "计算",     "标记"};
     static const bool right[] = {false, false, false, false, false, true, true, false, false};
     cli_table *t = table_new(9, hdr, right);
     if (!t) return 1;
     for (size_t i = 0; i < s->n; i++) {
         const jx_run_indicator *in = &s->ind[i];
         char target[256], w[32], pts[32], flags[128];
-        snprintf(target, sizeof target, "%s%s%s", in->op, in->target, strstr(in->target, in->unit) ? "" : in->unit);
+        snprintf(target, sizeof target, "%s%s%s", in->op, in->target,
+                 strstr(in->target, in->unit) ? "" : in->unit);
         if (in->score.scored) {
             fmt_num(w, sizeof w, in->score.weight, 2);
             fmt_num(pts, sizeof pts, in->score.points, 2);
@@ -248,8 +253,9 @@ static int print_subject(const jx_run_subject *s, void *ctx)
             snprintf(pts, sizeof pts, "—");
         }
         jx_flags_str(in->score.flags, flags, sizeof flags);
-        const char *cells[9] = {in->level1, in->level2, in->level3, target, in->actual ? in->actual : "（未填报）",
-                                w, pts, in->explain, flags};
+        const char *cells[9] = {
+            in->level1, in->level2, in->level3,  target, in->actual ? in->actual : "（未填报）",
+            w,          pts,        in->explain, flags};
         table_add(t, cells);
     }
     if (r->budget_scored) {
@@ -257,8 +263,10 @@ static int print_subject(const jx_run_subject *s, void *ctx)
         snprintf(rate, sizeof rate, "%.2f/%.2f万元", s->spent, s->budget);
         fmt_num(w, sizeof w, r->budget_weight, 2);
         fmt_num(pts, sizeof pts, r->budget_points, 2);
-        snprintf(how, sizeof how, "执行率 %.2f%% → min(1, %.4f) × %s", r->budget_rate * 100, r->budget_rate, w);
-        const char *cells[9] = {"预算执行率", "", "全年执行数/全年预算数", "", rate, w, pts, how, ""};
+        snprintf(how, sizeof how, "执行率 %.2f%% → min(1, %.4f) × %s", r->budget_rate * 100,
+                 r->budget_rate, w);
+        const char *cells[9] = {"预算执行率", "", "全年执行数/全年预算数", "", rate, w, pts,
+                                how,          ""};
         table_add(t, cells);
     }
     table_print(t, stdout, p->fmt);
@@ -266,14 +274,15 @@ static int print_subject(const jx_run_subject *s, void *ctx)
     if (p->fmt == FMT_TABLE) {
         char flags[256];
         jx_flags_str(r->flags, flags, sizeof flags);
-        printf("总分 %.2f = 100 × %.4f / %.4f   等级 %s%s%s\n\n", r->total, r->points_sum, r->weight_sum, r->grade,
-               *flags ? "   标记 " : "", flags);
+        printf("总分 %.2f = 100 × %.4f / %.4f   等级 %s%s%s\n\n", r->total, r->points_sum,
+               r->weight_sum, r->grade, *flags ? "   标记 " : "", flags);
     }
     return 0;
 }
 
 /* A run's listing from a store (st, run_id) or a batch (b). */
-static int print_run(jx_store *st, int64_t run_id, jx_batch *b, const jx_run_filter *filter, cli_format fmt)
+static int print_run(jx_store *st, int64_t run_id, jx_batch *b, const jx_run_filter *filter,
+                     cli_format fmt)
 {
     jx_run_info info;
     if (b ? jx_batch_info(b, &info) : jx_run_get(st, run_id, &info)) {
@@ -281,7 +290,8 @@ static int print_run(jx_store *st, int64_t run_id, jx_batch *b, const jx_run_fil
         return EXIT_ERR;
     }
     print_ctx p = {.fmt = fmt, .indicators = filter && filter->indicators, .first = true};
-    static const char *const hdr[] = {"部门编码", "部门名称", "项目", "年度", "总分", "等级", "预算执行率", "标记"};
+    static const char *const hdr[] = {"部门编码", "部门名称", "项目",       "年度",
+                                      "总分",     "等级",     "预算执行率", "标记"};
     static const bool right[] = {false, false, false, true, true, false, true, false};
     if (!p.indicators && fmt != FMT_JSON) {
         p.table = table_new(8, hdr, right);
@@ -294,14 +304,15 @@ static int print_run(jx_store *st, int64_t run_id, jx_batch *b, const jx_run_fil
         json_str(stdout, info.rules_sha256);
         fputs(",\"departments\":[", stdout);
     }
-    jx_err e = b ? jx_batch_foreach(b, filter, print_subject, &p) : jx_run_foreach(st, run_id, filter, print_subject, &p);
+    jx_err e = b ? jx_batch_foreach(b, filter, print_subject, &p)
+                 : jx_run_foreach(st, run_id, filter, print_subject, &p);
     if (fmt == FMT_JSON) fputs("\n]}\n", stdout);
     if (p.table) {
         table_print(p.table, stdout, fmt);
         table_free(p.table);
         if (fmt == FMT_TABLE)
-            printf("\nrun %lld · rules %s (sha256 %.12s…) · %lld subjects\n", (long long)info.id, info.rules,
-                   info.rules_sha256, (long long)info.subjects);
+            printf("\nrun %lld · rules %s (sha256 %.12s…) · %lld subjects\n", (long long)info.id,
+                   info.rules, info.rules_sha256, (long long)info.subjects);
     }
     if (e) {
         cli_error("%s", b ? jx_batch_errmsg(b) : jx_store_errmsg(st));

@@ -20,12 +20,15 @@ static const cli_cmd commands[] = {
     {"show", cmd_show, "one department's indicators with how each score was found"},
     {"history", cmd_history, "list every import (file, SHA-256, rows, replaced rows)"},
     {"rules", cmd_rules, "list, show and check rule sets"},
-    {"export", cmd_export, "write the 自评表 workbook (.xlsx) of a run; --split: one per department"},
+    {"export", cmd_export,
+     "write the 自评表 workbook (.xlsx) of a run; --split: one per department"},
     {"value", cmd_value, "parse indicator value strings (指标值) and show their typed form"},
     {"rank", cmd_rank, "rank departments and projects by total (1, 2, 2, 4)"},
-    {"stats", cmd_stats, "statistics of a run: distribution, grades, outliers, correlation with 执行率"},
+    {"stats", cmd_stats,
+     "statistics of a run: distribution, grades, outliers, correlation with 执行率"},
     {"whatif", cmd_whatif, "rescore under other rules, weights or actuals; compare rankings"},
-    {"sensitivity", cmd_sensitivity, "Monte Carlo robustness of the ranking to weights and rule sets"},
+    {"sensitivity", cmd_sensitivity,
+     "Monte Carlo robustness of the ranking to weights and rule sets"},
 };
 
 static void usage(FILE *f)

@@ -22,10 +22,14 @@ void cli_error(const char *fmt, ...)
 
 bool cli_parse_format(const char *s, cli_format *f)
 {
-    if (!strcmp(s, "table")) *f = FMT_TABLE;
-    else if (!strcmp(s, "csv")) *f = FMT_CSV;
-    else if (!strcmp(s, "json")) *f = FMT_JSON;
-    else return false;
+    if (!strcmp(s, "table"))
+        *f = FMT_TABLE;
+    else if (!strcmp(s, "csv"))
+        *f = FMT_CSV;
+    else if (!strcmp(s, "json"))
+        *f = FMT_JSON;
+    else
+        return false;
     return true;
 }
 
@@ -34,14 +38,26 @@ void json_str(FILE *f, const char *s)
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
+        case '"':
+            fputs("\\\"", f);
+            break;
+        case '\\':
+            fputs("\\\\", f);
+            break;
+        case '\n':
+            fputs("\\n", f);
+            break;
+        case '\r':
+            fputs("\\r", f);
+            break;
+        case '\t':
+            fputs("\\t", f);
+            break;
         default:
-            if (*p < 0x20) fprintf(f, "\\u%04x", *p);
-            else fputc(*p, f);
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
         }
     }
     fputc('"', f);
@@ -101,8 +117,9 @@ static int cp_width(uint32_t c)
 {
     if (c == 0) return 0;
     if (c < 0x1100) return 1;
-    if ((c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) || (c >= 0xAC00 && c <= 0xD7A3) ||
-        (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+    if ((c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
+        (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD))
         return 2;
     return 1;
@@ -118,7 +135,10 @@ size_t display_width(const char *s)
         if (n > 1) {
             c &= (0xFF >> (n + 1));
             for (int i = 1; i < n; i++) {
-                if (!p[i]) { n = i; break; }
+                if (!p[i]) {
+                    n = i;
+                    break;
+                }
                 c = (c << 6) | (p[i] & 0x3F);
             }
         }
@@ -131,12 +151,14 @@ size_t display_width(const char *s)
 void pad_to(FILE *f, const char *s, size_t width)
 {
     fputs(s, f);
-    for (size_t w = display_width(s); w < width; w++) fputc(' ', f);
+    for (size_t w = display_width(s); w < width; w++)
+        fputc(' ', f);
 }
 
 void padl_to(FILE *f, const char *s, size_t width)
 {
-    for (size_t w = display_width(s); w < width; w++) fputc(' ', f);
+    for (size_t w = display_width(s); w < width; w++)
+        fputc(' ', f);
     fputs(s, f);
 }
 
@@ -199,7 +221,8 @@ void table_print(cli_table *t, FILE *f, cli_format fmt)
     }
     size_t *w = calloc(t->ncols, sizeof *w);
     if (!w) return;
-    for (size_t j = 0; j < t->ncols; j++) w[j] = display_width(t->headers[j]);
+    for (size_t j = 0; j < t->ncols; j++)
+        w[j] = display_width(t->headers[j]);
     for (size_t r = 0; r < t->nrows; r++)
         for (size_t j = 0; j < t->ncols; j++) {
             size_t dw = display_width(t->cells[r * t->ncols + j]);
@@ -209,9 +232,12 @@ void table_print(cli_table *t, FILE *f, cli_format fmt)
         for (size_t j = 0; j < t->ncols; j++) {
             const char *s = r == 0 ? t->headers[j] : t->cells[(r - 1) * t->ncols + j];
             if (j) fputs("  ", f);
-            if (t->right[j]) padl_to(f, s, w[j]);
-            else if (j + 1 == t->ncols) fputs(s, f);
-            else pad_to(f, s, w[j]);
+            if (t->right[j])
+                padl_to(f, s, w[j]);
+            else if (j + 1 == t->ncols)
+                fputs(s, f);
+            else
+                pad_to(f, s, w[j]);
         }
         fputc('\n', f);
     }
@@ -221,7 +247,8 @@ void table_print(cli_table *t, FILE *f, cli_format fmt)
 void table_free(cli_table *t)
 {
     if (!t) return;
-    for (size_t i = 0; i < t->nrows * t->ncols; i++) free(t->cells[i]);
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
     free(t->cells);
     free(t->right);
     free(t);

@@ -5,8 +5,8 @@
  * The input is split at NUL bytes into a targets file, an actuals file and a
  * budget file (a NUL is an error inside a CSV anyway); each non-empty part is
  * written to a scratch file and imported into an empty `:memory:` store, in that
- * order (one store, emptied after each input). Oracles: the sanitizers; an import that fails leaves every table as it
- * was (row counts, current rows) and reports at least one message; one that
+ * order (one store, emptied after each input). Oracles: the sanitizers; an import that fails leaves
+ * every table as it was (row counts, current rows) and reports at least one message; one that
  * succeeds logs itself; then a scoring run over the store gives finite totals
  * in [0, 100] for every subject, each with a grade. The same files go into a
  * jx_batch (evaluate's in-memory path): every import must end the same way
@@ -30,7 +30,7 @@
 
 static char g_dir[64];
 static jx_ruleset *g_rules;
-static jx_store *g_store; /* emptied after every input: opening a store costs more than the rest */
+static jx_store *g_store;  /* emptied after every input: opening a store costs more than the rest */
 static sqlite3_stmt *g_fp; /* fingerprint(), prepared once */
 static sqlite3_stmt *g_del[8]; /* the DELETEs that empty the store, children first (foreign keys) */
 
@@ -65,8 +65,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     CHECK(jx_ruleset_load("mof-2020", dirs, 1, &g_rules, NULL) == JX_OK);
     CHECK(jx_store_open(":memory:", &g_store, NULL) == JX_OK);
     CHECK(sqlite3_prepare_v2(g_store->db, fp_sql, -1, &g_fp, NULL) == SQLITE_OK);
-    static const char *const tables[8] = {"run_indicators", "run_subjects", "runs", "budgets",
-                                          "actuals", "targets", "subjects", "imports"};
+    static const char *const tables[8] = {"run_indicators", "run_subjects", "runs",     "budgets",
+                                          "actuals",        "targets",      "subjects", "imports"};
     for (int i = 0; i < 8; i++) {
         char sql[64];
         snprintf(sql, sizeof sql, "DELETE FROM %s", tables[i]);
@@ -119,14 +119,14 @@ static void put(text *t, const char *fmt, ...)
 static int print_subject(const jx_run_subject *s, void *ctx)
 {
     const jx_result *r = &s->result;
-    put(ctx, "%s|%s|%s|%d|%a|%s|%u|%a|%a|%d|%a|%zu|%zu|%a|%a|%a\n", s->code, s->name, s->project, s->year,
-        r->total, r->grade, r->flags, r->weight_sum, r->points_sum, r->budget_scored, r->budget_rate, r->nscored,
-        r->nna, s->budget_initial, s->budget, s->spent);
+    put(ctx, "%s|%s|%s|%d|%a|%s|%u|%a|%a|%d|%a|%zu|%zu|%a|%a|%a\n", s->code, s->name, s->project,
+        s->year, r->total, r->grade, r->flags, r->weight_sum, r->points_sum, r->budget_scored,
+        r->budget_rate, r->nscored, r->nna, s->budget_initial, s->budget, s->spent);
     for (size_t i = 0; i < s->n; i++) {
         const jx_run_indicator *in = &s->ind[i];
         put(ctx, " %s|%s|%s|%s|%s|%d|%a|%a|%u|%s\n", in->level1, in->level2, in->level3,
-            in->actual ? in->actual : "-", in->reason, in->score.scored, in->score.ratio, in->score.points,
-            in->score.flags, in->explain);
+            in->actual ? in->actual : "-", in->reason, in->score.scored, in->score.ratio,
+            in->score.points, in->score.flags, in->explain);
     }
     return 0;
 }
@@ -139,7 +139,8 @@ static int check_subject(const jx_run_subject *s, void *ctx)
     CHECK(r->grade != NULL && *r->grade);
     for (size_t i = 0; i < s->n; i++) {
         const jx_score *sc = &s->ind[i].score;
-        if (sc->scored) CHECK(isfinite(sc->ratio) && sc->ratio >= 0 && sc->ratio <= 1 && isfinite(sc->points));
+        if (sc->scored)
+            CHECK(isfinite(sc->ratio) && sc->ratio >= 0 && sc->ratio <= 1 && isfinite(sc->points));
     }
     return 0;
 }
@@ -173,14 +174,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             jx_import_opts ob = {.on_error = count_error, .ctx = &nerr_b};
             jx_import_result rb;
             CHECK(jx_batch_import_file(b, (jx_import_kind)kind, path, &ob, &rb) == e);
-            CHECK(nerr_b == nerr && rb.errors == res.errors && rb.rows == res.rows && rb.replaced == res.replaced &&
-                  rb.subjects == res.subjects);
+            CHECK(nerr_b == nerr && rb.errors == res.errors && rb.rows == res.rows &&
+                  rb.replaced == res.replaced && rb.subjects == res.subjects);
             if (e) CHECK(strcmp(jx_batch_errmsg(b), jx_store_errmsg(st)) == 0);
             if (e) {
                 CHECK(strcmp(before, after) == 0); /* nothing written */
                 CHECK(*jx_store_errmsg(st) != '\0');
                 CHECK(res.import_id == 0 && res.rows == 0);
-                if (e == JX_ERR_FORMAT && res.errors) CHECK(nerr == (res.errors < 1000 ? res.errors : 1000));
+                if (e == JX_ERR_FORMAT && res.errors)
+                    CHECK(nerr == (res.errors < 1000 ? res.errors : 1000));
             } else {
                 CHECK(res.import_id > 0 && res.errors == 0 && nerr == 0);
                 CHECK(strcmp(before, after) != 0);

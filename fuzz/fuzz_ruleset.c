@@ -36,9 +36,12 @@ static const row given[] = {
     {"产出指标", "质量指标", "全年矛盾纠纷调解成功率", "≥", "98", "%", "98.6%", "3", 0},
     {"产出指标", "成本指标", "办案补贴支出不超过预算", "≤", "30", "万元", "32.4万元", "10", 1},
     {"产出指标", "数量指标", "有效投诉案件数", "", "0", "件", "1件", "5", 1},
-    {"效益指标", "经济效益指标", "全年通过法律援助途径挽回的经济损失金额", "≥", "300", "万元", "2,856,000元", "5", 1},
-    {"效益指标", "社会效益指标", "发挥行政复议化解行政争议的主渠道作用", "定性", "优良差", "", "良", "5", 1},
-    {"效益指标", "社会效益指标", "群众之间矛盾纠纷有效化解，社会和谐稳定", "定性", "好坏", "", "好", "2", 0},
+    {"效益指标", "经济效益指标", "全年通过法律援助途径挽回的经济损失金额", "≥", "300", "万元",
+     "2,856,000元", "5", 1},
+    {"效益指标", "社会效益指标", "发挥行政复议化解行政争议的主渠道作用", "定性", "优良差", "", "良",
+     "5", 1},
+    {"效益指标", "社会效益指标", "群众之间矛盾纠纷有效化解，社会和谐稳定", "定性", "好坏", "", "好",
+     "2", 0},
     {"满意度指标", "服务对象满意度指标", "被执法对象的满意度", "≥", "95", "%", "96.4%", "2", 0},
     {"产出指标", "时效指标", "完成时限", "", "2024年底", "", "2024年12月31日", "3", 0},
 };
@@ -50,7 +53,8 @@ static const row defaults[] = {
     {"效益指标", "经济效益", "无直接经济效益", "", "无直接经济效益", "", "无直接经济效益", NULL, 0},
     {"效果指标", "社会效益", "促进法治石峰平安石峰建设", "", "良好", "", "中", NULL, 1},
     {"内部管理（共性指标）", "", "预算支出序时进度合理性", "", "合理", "", "部分达成 75%", NULL, 1},
-    {"满意度指标", "满意度", "提高社会公众对司法行政的认可和满意度", "", "90%以上", "", "88%", NULL, 0},
+    {"满意度指标", "满意度", "提高社会公众对司法行政的认可和满意度", "", "90%以上", "", "88%", NULL,
+     0},
     {"产出指标", "产出数量", "社区服刑人员当年重新犯罪率", "", "0", "", "0", NULL, 0},
 };
 
@@ -105,7 +109,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     CHECK(rs != NULL);
-    CHECK(jx_ruleset_name(rs) && jx_ruleset_title(rs) && jx_ruleset_origin(rs) && jx_ruleset_source(rs));
+    CHECK(jx_ruleset_name(rs) && jx_ruleset_title(rs) && jx_ruleset_origin(rs) &&
+          jx_ruleset_source(rs));
     CHECK(strlen(jx_ruleset_sha256(rs)) == 64);
     size_t nl1 = jx_ruleset_level1_count(rs);
     const char *names[16];
@@ -124,7 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)jx_ruleset_budget_weight(rs);
     CHECK(jx_ruleset_canonical_level1(rs, "效果指标") != NULL);
     static const double totals[] = {-1, 0, 59.999, 60, 80, 89.99, 90, 100, 101, NAN, INFINITY};
-    for (size_t i = 0; i < sizeof totals / sizeof *totals; i++) CHECK(jx_ruleset_grade(rs, totals[i]) != NULL);
+    for (size_t i = 0; i < sizeof totals / sizeof *totals; i++)
+        CHECK(jx_ruleset_grade(rs, totals[i]) != NULL);
     const char *words[8];
     (void)jx_ruleset_scale_words(rs, "优良差", words, 8);
     (void)jx_ruleset_scale_words(rs, "好坏", words, 8);

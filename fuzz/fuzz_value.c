@@ -29,7 +29,8 @@ static void check_value(jx_err e, const jx_value *v, const jx_errmsg *msg)
     CHECK(memchr(v->grade, '\0', sizeof v->grade) != NULL);
     CHECK(memchr(v->scale, '\0', sizeof v->scale) != NULL);
     CHECK(memchr(v->text, '\0', sizeof v->text) != NULL);
-    if (v->kind == JX_KIND_DEADLINE) CHECK(v->month >= 1 && v->month <= 12 && v->day >= 1 && v->day <= 31);
+    if (v->kind == JX_KIND_DEADLINE)
+        CHECK(v->month >= 1 && v->month <= 12 && v->day >= 1 && v->day <= 31);
     char buf[1024];
     size_t n = jx_value_to_json(v, buf, sizeof buf);
     CHECK(n < sizeof buf && strlen(buf) == n);

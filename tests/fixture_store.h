@@ -23,7 +23,8 @@ static jx_store *fixture_store(const char *rules)
     for (int i = 0; i < 3; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/demo/%s", JX_FIXTURES_DIR, files[i]);
-        if (jx_import_file(st, kinds[i], path, NULL, NULL)) fail_msg("import %s: %s", path, jx_store_errmsg(st));
+        if (jx_import_file(st, kinds[i], path, NULL, NULL))
+            fail_msg("import %s: %s", path, jx_store_errmsg(st));
     }
     if (!rules) return st;
     static const char *const rule_dirs[] = {JX_RULES_DIR};

@@ -25,8 +25,8 @@ static jx_ruleset *load(const char *name)
     return rs;
 }
 
-static jx_indicator I(const char *l1, const char *l2, const char *l3, const char *target, const char *actual,
-                      const char *weight, bool reason)
+static jx_indicator I(const char *l1, const char *l2, const char *l3, const char *target,
+                      const char *actual, const char *weight, bool reason)
 {
     jx_indicator i = {.level1 = l1, .level2 = l2, .level3 = l3, .has_reason = reason, .year = 2024};
     jx_errmsg msg;
@@ -47,7 +47,9 @@ static jx_indicator I(const char *l1, const char *l2, const char *l3, const char
 static const jx_subtotal *find_sub(const jx_result *r, const char *l1, const char *l2)
 {
     for (size_t i = 0; i < r->nsub; i++)
-        if (!strcmp(r->sub[i].level1, l1) && ((!l2 && !r->sub[i].level2) || (l2 && r->sub[i].level2 && !strcmp(r->sub[i].level2, l2))))
+        if (!strcmp(r->sub[i].level1, l1) &&
+            ((!l2 && !r->sub[i].level2) ||
+             (l2 && r->sub[i].level2 && !strcmp(r->sub[i].level2, l2))))
             return &r->sub[i];
     fail_msg("no subtotal %s/%s", l1, l2 ? l2 : "-");
     return NULL;
@@ -98,7 +100,8 @@ static void test_defaults(void **state)
     assert_string_equal(r.grade, "优");
     assert_int_equal(r.flags, JX_FLAG_MISSING_REASON);
     /* subtotals: 3 level-1 + 4 level-2: 产出 50/47.5 (数量 25/22.5, 质量 25/25),
-     * 效益 30/24 under its canonical name (社会效益 30/24; D is n/a), 满意度 10/10 (服务对象 10/10) */
+     * 效益 30/24 under its canonical name (社会效益 30/24; D is n/a), 满意度 10/10 (服务对象 10/10)
+     */
     assert_int_equal(r.nsub, 7);
     near(find_sub(&r, "产出指标", NULL)->points, 47.5);
     near(find_sub(&r, "产出指标", "数量指标")->points, 22.5);
@@ -153,7 +156,8 @@ static void test_weight_errors(void **state)
     assert_non_null(strstr(msg.text, "weights are given on 1 of 2 scored indicators"));
     near(r.total, 0);
 
-    jx_indicator unknown[] = {I("内部管理（共性指标）", "财务管理", "预算执行率", "> 90%", "95%", NULL, false)};
+    jx_indicator unknown[] = {
+        I("内部管理（共性指标）", "财务管理", "预算执行率", "> 90%", "95%", NULL, false)};
     assert_int_equal(jx_aggregate(rs, unknown, 1, NULL, sc, &r, &msg), JX_ERR_WEIGHTS);
     assert_non_null(strstr(msg.text, "一级指标 \"内部管理（共性指标）\" has no default weight"));
 
@@ -241,7 +245,8 @@ static void test_subject_flags(void **state)
 /*
  * Imposed level-1 weight (what-if 产出指标=60) on test_defaults' subject:
  * A and B (25 each, defaulted) scale to 30 each: A 0.9 × 30 = 27, B 30.
- * Σw = 60 + 30 + 10 + 10 = 110, Σp = 27 + 30 + 24 + 10 + 9 = 100 → 100 × 100/110 = 90.909091, rescaled.
+ * Σw = 60 + 30 + 10 + 10 = 110, Σp = 27 + 30 + 24 + 10 + 9 = 100 → 100 × 100/110 = 90.909091,
+ * rescaled.
  */
 static void test_imposed(void **state)
 {
@@ -283,7 +288,7 @@ static void test_imposed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),     cmocka_unit_test(test_given),
+        cmocka_unit_test(test_defaults),      cmocka_unit_test(test_given),
         cmocka_unit_test(test_weight_errors), cmocka_unit_test(test_rescaled_and_empty),
         cmocka_unit_test(test_subject_flags), cmocka_unit_test(test_imposed),
     };

@@ -198,37 +198,37 @@ static const csv_case cases[] = {
      JX_OK, NULL, "UTF-8", ',', 0},
     {"UTF-8 with BOM, CRLF", IN("\xEF\xBB\xBF部门名称,年度\r\n财政局,2023\r\n"),
      "1[部门名称][年度];2[财政局][2023];", JX_OK, NULL, "UTF-8 with BOM", ',', 0},
-    {"LF and CRLF mixed", IN("a,b\r\nc,d\ne,f\r\n"), "1[a][b];2[c][d];3[e][f];", JX_OK, NULL,
-     NULL, ',', 0},
+    {"LF and CRLF mixed", IN("a,b\r\nc,d\ne,f\r\n"), "1[a][b];2[c][d];3[e][f];", JX_OK, NULL, NULL,
+     ',', 0},
     {"lone CR at the end", IN("a,b\r"), "1[a][b];", JX_OK, NULL, NULL, ',', 0},
     {"CR line ends", IN("a,b\rc,d\r"), "1[a][b];2[c][d];", JX_OK, NULL, NULL, ',', 0},
-    {"quoted delimiter, newline, quotes",
-     IN("\"a,b\",\"x\ny\",\"say \"\"hi\"\"\"\nnext,2,3\n"),
+    {"quoted delimiter, newline, quotes", IN("\"a,b\",\"x\ny\",\"say \"\"hi\"\"\"\nnext,2,3\n"),
      "1[a,b][x\ny][say \"hi\"];3[next][2][3];", JX_OK, NULL, NULL, ',', 0},
-    {"quoted CRLF kept", IN("\"a\r\nb\",c\r\nd,e\r\n"), "1[a\r\nb][c];3[d][e];", JX_OK, NULL,
-     NULL, ',', 0},
-    {"only quotes", IN("\"\"\"\"\"\",\"\"\n"), "1[\"\"][];", JX_OK, NULL, NULL, ',', 0},
-    {"quoted field at the end without newline", IN("a,\"b\"\"\""), "1[a][b\"];", JX_OK, NULL,
-     NULL, ',', 0},
-    {"quote inside an unquoted field", IN("ab\"c,d\"\n"), "1[ab\"c][d\"];", JX_OK, NULL, NULL,
+    {"quoted CRLF kept", IN("\"a\r\nb\",c\r\nd,e\r\n"), "1[a\r\nb][c];3[d][e];", JX_OK, NULL, NULL,
      ',', 0},
+    {"only quotes", IN("\"\"\"\"\"\",\"\"\n"), "1[\"\"][];", JX_OK, NULL, NULL, ',', 0},
+    {"quoted field at the end without newline", IN("a,\"b\"\"\""), "1[a][b\"];", JX_OK, NULL, NULL,
+     ',', 0},
+    {"quote inside an unquoted field", IN("ab\"c,d\"\n"), "1[ab\"c][d\"];", JX_OK, NULL, NULL, ',',
+     0},
     {"space before a quote: unquoted", IN(" \"a\",b\n"), "1[ \"a\"][b];", JX_OK, NULL, NULL, ',',
      0},
     {"empty fields", IN(",,\n\"\",x\na,"), "1[][][];2[][x];3[a][];", JX_OK, NULL, NULL, ',', 0},
-    {"blank lines skipped", IN("a\n\n\r\nb\n\n"), "1[a];(s=2)4[b];(s=1)", JX_OK, NULL, NULL,
-     ',', 0},
+    {"blank lines skipped", IN("a\n\n\r\nb\n\n"), "1[a];(s=2)4[b];(s=1)", JX_OK, NULL, NULL, ',',
+     0},
     {"blank lines first", IN("\n\na,b\n"), "(s=2)3[a][b];", JX_OK, NULL, NULL, ',', 0},
     {"TSV", IN("部门\t年度\n财政局\t2023\n"), "1[部门][年度];2[财政局][2023];", JX_OK, NULL,
      "UTF-8", '\t', 0},
-    {"TSV with commas in fields", IN("a,b\tc\td\n1,5\t2\t3\n"), "1[a,b][c][d];2[1,5][2][3];",
-     JX_OK, NULL, NULL, '\t', 0},
+    {"TSV with commas in fields", IN("a,b\tc\td\n1,5\t2\t3\n"), "1[a,b][c][d];2[1,5][2][3];", JX_OK,
+     NULL, NULL, '\t', 0},
     {"semicolons", IN("a;b;c\n1;2;3\n"), "1[a][b][c];2[1][2][3];", JX_OK, NULL, NULL, ';', 0},
     {"tie: comma", IN("a,b;c\n"), "1[a][b;c];", JX_OK, NULL, NULL, ',', 0},
     {"quoted delimiters do not count", IN("\"a,b,c\"\tx\n"), "1[a,b,c][x];", JX_OK, NULL, NULL,
      '\t', 0},
     {"single column", IN("name\nx\n"), "1[name];2[x];", JX_OK, NULL, NULL, ',', 0},
     /* 部门名称,年度 \n 财政局,2023 \n in GB18030 */
-    {"GB18030", IN("\xB2\xBF\xC3\xC5\xC3\xFB\xB3\xC6,\xC4\xEA\xB6\xC8\r\n\xB2\xC6\xD5\xFE\xBE\xD6,2023\r\n"),
+    {"GB18030",
+     IN("\xB2\xBF\xC3\xC5\xC3\xFB\xB3\xC6,\xC4\xEA\xB6\xC8\r\n\xB2\xC6\xD5\xFE\xBE\xD6,2023\r\n"),
      "1[部门名称][年度];2[财政局][2023];", JX_OK, NULL, "GB18030", ',', 0},
     {"GB18030 quoted newline", IN("\"\xB2\xBF\n\xC3\xC5\",x\n"), "1[部\n门][x];", JX_OK, NULL,
      "GB18030", ',', 0},
@@ -239,8 +239,8 @@ static const csv_case cases[] = {
      IN("\xFF\xFE\xE8\x90\xE8\x95\x09\x00\x74\x5E\xA6\x5E\x0D\x00\x0A\x00\x22\x8D\x3F\x65\x40\x5C"
         "\x09\x00\x32\x00\x30\x00\x32\x00\x33\x00\x0D\x00\x0A\x00"),
      "1[部门][年度];2[财政局][2023];", JX_OK, NULL, "UTF-16LE", '\t', 0},
-    {"UTF-16BE with BOM", IN("\xFE\xFF\x90\xE8\x95\xE8\x00\x0A\x00x"), "1[部门];2[x];", JX_OK,
-     NULL, "UTF-16BE", ',', 0},
+    {"UTF-16BE with BOM", IN("\xFE\xFF\x90\xE8\x95\xE8\x00\x0A\x00x"), "1[部门];2[x];", JX_OK, NULL,
+     "UTF-16BE", ',', 0},
     {"UTF-16LE cut off", IN("\xFF\xFE\x61\x00\x62"), "", JX_ERR_ENCODING,
      "t:1:2: the file ends in the middle of a UTF-16LE character (bytes 62)", "UTF-16LE", 0, 0},
     {"UTF-16LE lone surrogate", IN("\xFF\xFE\x61\x00\x0A\x00\x00\xD8\x61\x00"), "1[a];",
@@ -269,17 +269,23 @@ static const csv_case cases[] = {
      * went on into the next block, and then depended on the block size (',' or '\t').
      * Only the first `sniff` bytes of text count: 7 commas, not the 10 tabs after them. */
     {"delimiter from the sniff only, after a BOM",
-     IN("\xEF\xBB\xBF" "a,b,c,d,e,f,g,hx\t\t\t\t\t\t\t\t\t\t\n"),
+     IN("\xEF\xBB\xBF"
+        "a,b,c,d,e,f,g,hx\t\t\t\t\t\t\t\t\t\t\n"),
      "1[a][b][c][d][e][f][g][hx\t\t\t\t\t\t\t\t\t\t];", JX_OK, NULL, "UTF-8 with BOM", ',', 16},
     /* 部门,x in UTF-16LE without BOM: not UTF-8 (90 E8 ...); says UTF-16, not just "neither" */
     {"UTF-16 Chinese without BOM", IN("\xE8\x90\xE8\x95,\0x\0\n\0"), "", JX_ERR_ENCODING,
      "t:1:1: the file is neither UTF-8 nor GB18030 (bytes E8 90 E8 95) and holds NUL bytes: "
      "UTF-16 without a byte order mark?",
      NULL, 0, 0},
-    {"BOM in the middle", IN("a,b\n\xEF\xBB\xBF" "c,d\n"), "1[a][b];", JX_ERR_ENCODING,
-     "t:2:1: byte order mark (U+FEFF) in the middle of the file", NULL, ',', 0},
-    {"BOM twice", IN("\xEF\xBB\xBF\xEF\xBB\xBF" "a\n"), "", JX_ERR_ENCODING,
-     "t:1:1: byte order mark", "UTF-8 with BOM", 0, 0},
+    {"BOM in the middle",
+     IN("a,b\n\xEF\xBB\xBF"
+        "c,d\n"),
+     "1[a][b];", JX_ERR_ENCODING, "t:2:1: byte order mark (U+FEFF) in the middle of the file", NULL,
+     ',', 0},
+    {"BOM twice",
+     IN("\xEF\xBB\xBF\xEF\xBB\xBF"
+        "a\n"),
+     "", JX_ERR_ENCODING, "t:1:1: byte order mark", "UTF-8 with BOM", 0, 0},
     {"unterminated quote", IN("a,b\n中,\"unclosed\nmore\n"), "1[a][b];", JX_ERR_FORMAT,
      "t:2:3: the quote opened here is never closed", NULL, ',', 0},
     {"text after the closing quote", IN("x\n\"ab\"c,d\n"), "1[x];", JX_ERR_FORMAT,
@@ -339,7 +345,10 @@ static void gen(buf *text, buf *expect, size_t nrows, const char *eol)
         b_str(&f4, "");
         b_fmt(text, "第%zu号单位,项目%zu,≥%zu件,", i, i % 7, i * 13 % 1000);
         switch (i % 5) {
-        case 0: b_str(&f4, "达成"); b_str(text, "达成"); break;
+        case 0:
+            b_str(&f4, "达成");
+            b_str(text, "达成");
+            break;
         case 1: /* quoted with a line break */
             b_fmt(&f4, "偏差原因%zu%s改进措施", i, eol);
             b_fmt(text, "\"偏差原因%zu%s改进措施\"", i, eol);
@@ -349,9 +358,11 @@ static void gen(buf *text, buf *expect, size_t nrows, const char *eol)
             b_str(&f4, "称\"好\",是");
             b_str(text, "\"称\"\"好\"\",是\"");
             break;
-        case 3: break; /* empty */
-        default: /* a longer field */
-            for (size_t k = 0; k < i % 40; k++) b_str(&f4, "长");
+        case 3:
+            break; /* empty */
+        default:   /* a longer field */
+            for (size_t k = 0; k < i % 40; k++)
+                b_str(&f4, "长");
             b_add(text, f4.p, f4.n);
         }
         b_str(text, eol);
@@ -378,7 +389,8 @@ static void check_big(const char *what, const buf *data, const buf *expect, cons
         assert_int_equal(r.delim, ',');
         if (strcmp(r.rows.p, expect->p) != 0) {
             size_t k = 0;
-            while (r.rows.p[k] == expect->p[k]) k++;
+            while (r.rows.p[k] == expect->p[k])
+                k++;
             fail_msg("%s, block %zu: rows differ at byte %zu: got \"%.60s\" want \"%.60s\"", what,
                      blocks[j], k, r.rows.p + k, expect->p + k);
         }
@@ -450,7 +462,8 @@ static void test_limits(void **state)
         /* a field of exactly the limit is fine, one byte more is not */
         buf t = {0};
         b_str(&t, "a,b\nx,");
-        for (size_t i = 0; i < JX_CSV_FIELD_MAX; i++) b_add(&t, "x", 1);
+        for (size_t i = 0; i < JX_CSV_FIELD_MAX; i++)
+            b_add(&t, "x", 1);
         b_str(&t, "\n");
         result r = read_all(t.p, t.n, bl, 0, 0);
         assert_int_equal(r.err, JX_OK);
@@ -466,7 +479,8 @@ static void test_limits(void **state)
         /* a 10 MB cell, no line break: stops early, says so */
         t = (buf){0};
         b_str(&t, "a\n\"");
-        for (size_t i = 0; i < 10 * 1000 * 1000; i += 10) b_add(&t, "0123456789", 10);
+        for (size_t i = 0; i < 10 * 1000 * 1000; i += 10)
+            b_add(&t, "0123456789", 10);
         r = read_all(t.p, t.n, bl, 0, 0);
         assert_int_equal(r.err, JX_ERR_LIMIT);
         assert_non_null(strstr(r.msg, "t:2: field 1 is longer than 1 MiB (is the quote opened "
@@ -478,7 +492,8 @@ static void test_limits(void **state)
         t = (buf){0};
         b_str(&t, "h\n");
         for (size_t f = 0; f < 17; f++) {
-            for (size_t i = 0; i < JX_CSV_FIELD_MAX - 16; i += 16) b_add(&t, "0123456789abcdef", 16);
+            for (size_t i = 0; i < JX_CSV_FIELD_MAX - 16; i += 16)
+                b_add(&t, "0123456789abcdef", 16);
             b_add(&t, ",", 1);
         }
         r = read_all(t.p, t.n, bl, 0, 0);
@@ -492,7 +507,8 @@ static void test_limits(void **state)
         for (size_t k = 0; k < 3; k++) {
             t = (buf){0};
             b_str(&t, "x");
-            for (size_t i = 1; i < counts[k]; i++) b_str(&t, ",x");
+            for (size_t i = 1; i < counts[k]; i++)
+                b_str(&t, ",x");
             b_str(&t, "\n");
             r = read_all(t.p, t.n, bl, 0, 0);
             assert_int_equal(r.err, counts[k] <= JX_CSV_FIELDS_MAX ? JX_OK : JX_ERR_LIMIT);

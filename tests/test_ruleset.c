@@ -83,7 +83,8 @@ static void test_mof2020(void **state)
 static void test_variants(void **state)
 {
     (void)state;
-    jx_ruleset *mof = load("mof-2020"), *dy = load("daying-2022"), *yy = load(JX_RULES_DIR "/yueyang-2021.ini");
+    jx_ruleset *mof = load("mof-2020"), *dy = load("daying-2022"),
+               *yy = load(JX_RULES_DIR "/yueyang-2021.ini");
     /* extends: inherits the level-1 weights, changes what it states */
     assert_string_equal(jx_ruleset_name(dy), "daying-2022");
     assert_int_equal(jx_ruleset_level1_count(dy), 3);
@@ -145,34 +146,46 @@ static void test_errors(void **state)
     } bad[] = {
         {"[ruleset]\nextends = mof-2020\nname = x\n[overshoot]\naction = maybe\n", JX_ERR_RULES,
          "bad.ini:5: [overshoot] action: \"maybe\" is not keep, zero or deduct"},
-        {"[ruleset]\nextends = mof-2020\nname = x\n[colours]\nred = 1\n", JX_ERR_RULES, "bad.ini:5: [colours] red: unknown section"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[colours]\nred = 1\n", JX_ERR_RULES,
+         "bad.ini:5: [colours] red: unknown section"},
         {"[ruleset]\nextends = mof-2020\nname = x\n[level1]\n产出指标 = lots\n", JX_ERR_RULES,
          "bad.ini:5: [level1] 产出指标: \"lots\" is not a weight >= 0"},
-        {"[ruleset]\nname = x\nextends = mof-2020\n", JX_ERR_RULES, "bad.ini:3: [ruleset] extends: extends must be the first key"},
-        {"[ruleset]\nextends = nosuch\n", JX_ERR_NOTFOUND, "bad.ini:2: extends nosuch: no rule set named \"nosuch\""},
-        {"[ruleset]\nextends = mof-2020\nname = x\n[override 重点支出安排率]\nmethod = tiers\ntiers = 80:0.8, 90:1\n",
-         JX_ERR_RULES, "bad.ini:6: [override 重点支出安排率] tiers: bounds must be listed highest first"},
-        {"[ruleset]\nextends = mof-2020\nname = x\n[override 重点支出安排率]\nmethod = tiers\n", JX_ERR_RULES,
-         "method tiers needs tiers"},
+        {"[ruleset]\nname = x\nextends = mof-2020\n", JX_ERR_RULES,
+         "bad.ini:3: [ruleset] extends: extends must be the first key"},
+        {"[ruleset]\nextends = nosuch\n", JX_ERR_NOTFOUND,
+         "bad.ini:2: extends nosuch: no rule set named \"nosuch\""},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[override 重点支出安排率]\nmethod = "
+         "tiers\ntiers = 80:0.8, 90:1\n",
+         JX_ERR_RULES,
+         "bad.ini:6: [override 重点支出安排率] tiers: bounds must be listed highest first"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[override 重点支出安排率]\nmethod = tiers\n",
+         JX_ERR_RULES, "method tiers needs tiers"},
         {"[ruleset]\nextends = mof-2020\nname = x\n[bands]\n部分达成 = 0.9, 60..80\n", JX_ERR_RULES,
          "bad.ini:5: [bands] 部分达成:"},
         {"[ruleset]\nname = lonely\n", JX_ERR_RULES, "[level1] states no weights"},
-        {"[ruleset]\nextends = mof-2020\nname = x\nthis is not ini\n", JX_ERR_RULES, "bad.ini:4: not a section header"},
-        {"[ruleset]\nextends = mof-2020\nname = x\n[grades]\n良好 = 极好\n", JX_ERR_RULES, "no grade 极好"},
+        {"[ruleset]\nextends = mof-2020\nname = x\nthis is not ini\n", JX_ERR_RULES,
+         "bad.ini:4: not a section header"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[grades]\n良好 = 极好\n", JX_ERR_RULES,
+         "no grade 极好"},
         /* every file names its rule set; no policy is assumed for keys never stated */
-        {"[ruleset]\nextends = mof-2020\n[overshoot]\naction = zero\n", JX_ERR_RULES, "[ruleset] name is missing"},
-        {"[ruleset]\nname = bare\n[level1]\n产出指标 = 100\n[operators]\nimplicit = >=\nimplicit_zero = <=\n"
+        {"[ruleset]\nextends = mof-2020\n[overshoot]\naction = zero\n", JX_ERR_RULES,
+         "[ruleset] name is missing"},
+        {"[ruleset]\nname = bare\n[level1]\n产出指标 = 100\n[operators]\nimplicit = "
+         ">=\nimplicit_zero = <=\n"
          "[total_grades]\n优 = 90\n[bands]\n达成 = 1, 80..100\n部分达成 = 0.7, 60..80\n",
          JX_ERR_RULES, "[budget] weight is missing"},
-        {"[ruleset]\nextends = mof-2020\nname = x\n[override 在职人员控制率]\nmethod = deduct\nper_unit = 0.5\n",
+        {"[ruleset]\nextends = mof-2020\nname = x\n[override 在职人员控制率]\nmethod = "
+         "deduct\nper_unit = 0.5\n",
          JX_ERR_RULES, "needs limit and per_unit > 0"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         jx_ruleset *rs = (jx_ruleset *)&rs; /* must be reset to NULL */
         jx_errmsg msg = {{0}};
-        jx_err e = jx_ruleset_parse(bad[k].text, strlen(bad[k].text), "bad.ini", dirs, 1, &rs, &msg);
+        jx_err e =
+            jx_ruleset_parse(bad[k].text, strlen(bad[k].text), "bad.ini", dirs, 1, &rs, &msg);
         if (e != bad[k].err || !strstr(msg.text, bad[k].want))
-            fail_msg("case %zu: err %d msg \"%s\", want %d \"%s\"", k, e, msg.text, bad[k].err, bad[k].want);
+            fail_msg("case %zu: err %d msg \"%s\", want %d \"%s\"", k, e, msg.text, bad[k].err,
+                     bad[k].want);
         assert_null(rs);
     }
     /* a line longer than inih reads is refused, not silently cut */
@@ -182,7 +195,8 @@ static void test_errors(void **state)
     longline[n + 250] = '\0';
     jx_ruleset *rs;
     jx_errmsg msg;
-    assert_int_equal(jx_ruleset_parse(longline, strlen(longline), "long.ini", dirs, 1, &rs, &msg), JX_ERR_RULES);
+    assert_int_equal(jx_ruleset_parse(longline, strlen(longline), "long.ini", dirs, 1, &rs, &msg),
+                     JX_ERR_RULES);
     assert_non_null(strstr(msg.text, "long.ini:4: line longer than 198 bytes"));
     /* not found by name, and by path */
     assert_int_equal(jx_ruleset_load("nosuch", dirs, 1, &rs, &msg), JX_ERR_NOTFOUND);
@@ -190,7 +204,8 @@ static void test_errors(void **state)
     assert_int_equal(jx_ruleset_load("/nonexistent/x.ini", dirs, 1, &rs, &msg), JX_ERR_NOTFOUND);
     assert_int_equal(jx_ruleset_load(NULL, dirs, 1, &rs, &msg), JX_ERR_INVALID);
     /* NUL inside the text */
-    assert_int_equal(jx_ruleset_parse("[ruleset]\0x", 11, "nul.ini", dirs, 1, &rs, &msg), JX_ERR_RULES);
+    assert_int_equal(jx_ruleset_parse("[ruleset]\0x", 11, "nul.ini", dirs, 1, &rs, &msg),
+                     JX_ERR_RULES);
 }
 
 /* A child's [override X] replaces the parent's [override X] instead of being shadowed by it. */
@@ -201,7 +216,8 @@ static void test_override_replaced(void **state)
                        "[override 重点支出安排率]\nmethod = tiers\ntiers = 95:1, 50:0.5\n";
     jx_ruleset *rs = NULL;
     jx_errmsg msg;
-    if (jx_ruleset_parse(text, strlen(text), "child.ini", dirs, 1, &rs, &msg)) fail_msg("%s", msg.text);
+    if (jx_ruleset_parse(text, strlen(text), "child.ini", dirs, 1, &rs, &msg))
+        fail_msg("%s", msg.text);
     assert_int_equal(rs->novr, 3);
     const rs_override *o = rs_find_override(rs, "重点支出安排率");
     assert_int_equal(o->ntiers, 2);
@@ -235,9 +251,9 @@ static void test_with_level1(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mof2020),     cmocka_unit_test(test_variants),
+        cmocka_unit_test(test_mof2020),        cmocka_unit_test(test_variants),
         cmocka_unit_test(test_sha256_of_text), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_with_level1), cmocka_unit_test(test_override_replaced),
+        cmocka_unit_test(test_with_level1),    cmocka_unit_test(test_override_replaced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,10 +36,16 @@ static jx_value V(const char *s)
 }
 
 /* actual == NULL: no actual row */
-static jx_indicator ind(const char *l3, const char *target, const char *actual, double w, bool reason)
+static jx_indicator ind(const char *l3, const char *target, const char *actual, double w,
+                        bool reason)
 {
-    jx_indicator i = {.level1 = "产出指标", .level2 = "数量指标", .level3 = l3, .weight = w,
-                      .has_weight = true, .has_reason = reason, .year = 2021};
+    jx_indicator i = {.level1 = "产出指标",
+                      .level2 = "数量指标",
+                      .level3 = l3,
+                      .weight = w,
+                      .has_weight = true,
+                      .has_reason = reason,
+                      .year = 2021};
     i.target = V(target);
     if (actual) {
         i.actual = V(actual);
@@ -64,11 +70,14 @@ typedef struct score_case {
 
 static const score_case cases[] = {
     /* >= : met 1, missed a/t (dazhu 2024: 法律援助全年办结的案件数量 ≥300 案件数, weight 5) */
-    {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "280件", 5, R, 0, 280.0 / 300, JX_M_RATIO_UP, 0},
-    {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "280件", 5, NR, 0, 280.0 / 300, JX_M_RATIO_UP, MR},
+    {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "280件", 5, R, 0, 280.0 / 300,
+     JX_M_RATIO_UP, 0},
+    {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "280件", 5, NR, 0, 280.0 / 300,
+     JX_M_RATIO_UP, MR},
     {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "300件", 5, NR, 0, 1, JX_M_MET, 0},
     /* overshoot: 391 > 300 × 1.3 = 390 → flagged, points kept under mof-2020 */
-    {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "391件", 5, NR, 0, 1, JX_M_MET, JX_FLAG_OVERSHOOT},
+    {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "391件", 5, NR, 0, 1, JX_M_MET,
+     JX_FLAG_OVERSHOOT},
     {"mof-2020", "法律援助全年办结的案件数量", "≥300件", "389", 5, NR, 0, 1, JX_M_MET, 0},
     /* ... and zeroed under 大英县's rules */
     {"daying-2022", "法律援助全年办结的案件数量", "≥300件", "391件", 5, NR, 0, 0, JX_M_ZERO,
@@ -82,20 +91,24 @@ static const score_case cases[] = {
     {"mof-2020", "投诉率", "≤0.2 百分 率", "0.1%", 4, R, 0, 1, JX_M_MET, 0},
     /* ... and 1 − (a − t)/t = 1 − 0.05/0.2 = 0.75 under yueyang-2021's deviation formula */
     {"yueyang-2021", "投诉率", "≤0.2%", "0.25%", 4, R, 0, 0.75, JX_M_DEVIATION, 0},
-    /* bare zero is <= (rugao 2021: 社区服刑人员当年重新犯罪率 0): 0 met, 2 → 0, 无 → none happened */
+    /* bare zero is <= (rugao 2021: 社区服刑人员当年重新犯罪率 0): 0 met, 2 → 0, 无 → none happened
+     */
     {"mof-2020", "社区服刑人员当年重新犯罪率", "0", "0", 10, NR, 0, 1, JX_M_MET, 0},
     {"mof-2020", "社区服刑人员当年重新犯罪率", "0", "2", 10, R, 0, 0, JX_M_ZERO, 0},
     {"mof-2020", "社区服刑人员当年重新犯罪率", "0", "无", 10, NR, 0, 1, JX_M_MET, 0},
     /* = : dazhu 完成工作的时间是多少个月 =12 月; 个月 = 月 by the rule set's unit aliases;
      * 11 → 1 − |11 − 12|/12 = 0.916667 */
     {"mof-2020", "完成工作的时间是多少个月", "=12月", "12个月", 5, NR, 0, 1, JX_M_MET, 0},
-    {"mof-2020", "完成工作的时间是多少个月", "=12月", "11月", 5, R, 0, 11.0 / 12, JX_M_DEVIATION, 0},
+    {"mof-2020", "完成工作的时间是多少个月", "=12月", "11月", 5, R, 0, 11.0 / 12, JX_M_DEVIATION,
+     0},
     {"mof-2020", "开展县级行政执法培训活动次数", "=2场次", "5场次", 5, R, 0, 0, JX_M_DEVIATION, 0},
     /* units: 万元 with 元 converts; 28 万元 / 30 万元 = 0.9333 */
     {"mof-2020", "挽回经济损失", "≥30万元", "280000元", 5, R, 0, 28.0 / 30, JX_M_RATIO_UP, 0},
     /* ‱ with %: 0.09% = 9‱, 9/10 = 0.9 (rugao 2021: 万分之十以上) */
-    {"mof-2020", "法律援助案件量与常住人口比率", "万分之十以上", "0.09%", 10, R, 0, 0.9, JX_M_RATIO_UP, 0},
-    {"mof-2020", "法律援助案件量与常住人口比率", "万分之十以上", "万分之十二", 10, NR, 0, 1, JX_M_MET, 0},
+    {"mof-2020", "法律援助案件量与常住人口比率", "万分之十以上", "0.09%", 10, R, 0, 0.9,
+     JX_M_RATIO_UP, 0},
+    {"mof-2020", "法律援助案件量与常住人口比率", "万分之十以上", "万分之十二", 10, NR, 0, 1,
+     JX_M_MET, 0},
     /* % against a count: an input error naming the indicator */
     {"mof-2020", "满意率", "≥95%", "96件", 2, NR, JX_ERR_UNIT, 0, 0, 0},
     /* a word against a number target */
@@ -109,7 +122,8 @@ static const score_case cases[] = {
     {"mof-2020", "行政执法活动更加规范公正文明", "优良差", "优", 3, NR, 0, 1, JX_M_GRADE, 0},
     {"mof-2020", "行政执法活动更加规范公正文明", "优良差", "差", 3, R, 0, 0, JX_M_GRADE, 0},
     {"mof-2020", "群众之间矛盾纠纷有效化解", "好坏", "坏", 2, NR, 0, 0, JX_M_GRADE, MR},
-    /* 良好 as a target means 良: 良/良 = 1, 优 is capped at 1 (shifeng: 促进法治石峰平安石峰建设 良好) */
+    /* 良好 as a target means 良: 良/良 = 1, 优 is capped at 1 (shifeng: 促进法治石峰平安石峰建设
+       良好) */
     {"mof-2020", "促进法治石峰平安石峰建设", "良好", "良", 6, NR, 0, 1, JX_M_GRADE, 0},
     {"mof-2020", "促进法治石峰平安石峰建设", "良好", "优", 6, NR, 0, 1, JX_M_GRADE, 0},
     {"mof-2020", "促进法治石峰平安石峰建设", "良好", "中", 6, R, 0, 0.75, JX_M_GRADE, 0},
@@ -121,7 +135,8 @@ static const score_case cases[] = {
     {"mof-2020", "内部控制制度建设健全性", "健全", "部分达成 90%", 3, R, JX_ERR_PARSE, 0, 0, 0},
     {"mof-2020", "内部控制制度建设健全性", "健全", "未达成", 3, R, 0, 0, JX_M_BAND, 0},
     {"mof-2020", "预决算信息公开情况", "公开", "已完成", 10, NR, 0, 1, JX_M_BAND, 0},
-    {"mof-2020", "预决算信息公开情况", "公开", "平台双公开", 10, NR, 0, 1, JX_M_BAND, JX_FLAG_UNCLEAR_ACTUAL},
+    {"mof-2020", "预决算信息公开情况", "公开", "平台双公开", 10, NR, 0, 1, JX_M_BAND,
+     JX_FLAG_UNCLEAR_ACTUAL},
     {"mof-2020", "资金使用合规性", "合规", "是", 6, NR, 0, 1, JX_M_GRADE, 0},
     {"mof-2020", "资金使用合规性", "合规", "否", 6, R, 0, 0, JX_M_GRADE, 0},
     {"mof-2020", "资金使用合规性", "合规", "95%", 6, R, 0, 0.95, JX_M_BAND, 0},
@@ -133,7 +148,8 @@ static const score_case cases[] = {
     /* n/a and placeholders are left out; a missing actual scores 0 */
     {"mof-2020", "无直接经济效益", "无直接经济效益", "无", 0, NR, 0, 0, JX_M_NA, 0},
     {"mof-2020", "绿化面积", "**平米", "100", 0, NR, 0, 0, JX_M_NA, JX_FLAG_PLACEHOLDER_TARGET},
-    {"mof-2020", "开展普法宣传", "≧15场次", NULL, 4, NR, 0, 0, JX_M_MISSING, JX_FLAG_MISSING_ACTUAL | MR},
+    {"mof-2020", "开展普法宣传", "≧15场次", NULL, 4, NR, 0, 0, JX_M_MISSING,
+     JX_FLAG_MISSING_ACTUAL | MR},
     {"mof-2020", "开展普法宣传", "≧15场次", NULL, 4, R, 0, 0, JX_M_MISSING, JX_FLAG_MISSING_ACTUAL},
     /* a qualification anywhere is 部分达成; a negation counts only at the start */
     {"mof-2020", "预决算信息公开情况", "公开", "已基本完成", 10, R, 0, 0.7, JX_M_BAND, 0},
@@ -163,25 +179,30 @@ static void test_cases(void **state)
     jx_ruleset *rs[3] = {load("mof-2020"), load("daying-2022"), load("yueyang-2021")};
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         const score_case *c = &cases[k];
-        jx_ruleset *r = !strcmp(c->rules, "mof-2020") ? rs[0] : !strcmp(c->rules, "daying-2022") ? rs[1] : rs[2];
+        jx_ruleset *r = !strcmp(c->rules, "mof-2020")      ? rs[0]
+                        : !strcmp(c->rules, "daying-2022") ? rs[1]
+                                                           : rs[2];
         jx_indicator i = ind(c->l3, c->target, c->actual, c->weight, c->reason);
         jx_score s;
         jx_errmsg msg = {{0}};
         jx_err e = jx_score_indicator(r, &i, &s, &msg);
-        if (e != c->err) fail_msg("case %zu (%s %s / %s): err %d, want %d: %s", k, c->rules, c->target,
-                                  c->actual ? c->actual : "(none)", e, c->err, msg.text);
+        if (e != c->err)
+            fail_msg("case %zu (%s %s / %s): err %d, want %d: %s", k, c->rules, c->target,
+                     c->actual ? c->actual : "(none)", e, c->err, msg.text);
         if (e) {
-            if (!strstr(msg.text, c->l3)) fail_msg("case %zu: message does not name the indicator: %s", k, msg.text);
+            if (!strstr(msg.text, c->l3))
+                fail_msg("case %zu: message does not name the indicator: %s", k, msg.text);
             continue;
         }
         if (fabs(s.ratio - c->ratio) > 1e-9 || s.method != c->method || s.flags != c->flags)
-            fail_msg("case %zu (%s %s / %s): ratio %.6f method %d flags %#x, want %.6f %d %#x", k, c->rules,
-                     c->target, c->actual ? c->actual : "(none)", s.ratio, s.method, s.flags, c->ratio, c->method,
-                     c->flags);
+            fail_msg("case %zu (%s %s / %s): ratio %.6f method %d flags %#x, want %.6f %d %#x", k,
+                     c->rules, c->target, c->actual ? c->actual : "(none)", s.ratio, s.method,
+                     s.flags, c->ratio, c->method, c->flags);
         assert_true(fabs(s.points - s.ratio * c->weight) < 1e-9);
         assert_int_equal(s.scored, c->method != JX_M_NA);
     }
-    for (int k = 0; k < 3; k++) jx_ruleset_free(rs[k]);
+    for (int k = 0; k < 3; k++)
+        jx_ruleset_free(rs[k]);
 }
 
 static void test_explain(void **state)
@@ -193,7 +214,8 @@ static void test_explain(void **state)
         double w;
         const char *want;
     } ex[] = {
-        /* the example: 186/200 = 0.93 × 2.78 = 2.58 (weight 2.7778 = 50/18 shown to 4 decimals) */
+        /* the issue's example: 186/200 = 0.93 × 2.78 = 2.58 (weight 2.7778 = 50/18 shown to 4
+           decimals) */
         {"≥200", "186", 50.0 / 18, "186/200 = 0.93 × 2.7778 = 2.5833"},
         {"≥95%", "98%", 3, "met: 98% >= 95% → 1 × 3 = 3"},
         /* the implicit operator shown is the rule set's: a bare zero is <= */
@@ -232,7 +254,8 @@ static void test_flags_names(void **state)
     assert_string_equal(jx_flag_name(1u << 30), "");
     assert_string_equal(jx_flag_label(JX_FLAG_MISSING_REASON), "未填写偏差原因");
     char buf[128];
-    size_t n = jx_flags_str(JX_FLAG_OVERSHOOT | JX_FLAG_RESCALED | JX_FLAG_MISSING_ACTUAL, buf, sizeof buf);
+    size_t n = jx_flags_str(JX_FLAG_OVERSHOOT | JX_FLAG_RESCALED | JX_FLAG_MISSING_ACTUAL, buf,
+                            sizeof buf);
     assert_string_equal(buf, "overshoot,rescaled,missing_actual");
     assert_int_equal(n, strlen(buf));
     assert_int_equal(jx_flags_str(0, buf, sizeof buf), 0);

@@ -35,7 +35,6 @@ static jx_ruleset *load(const char *name)
     return rs;
 }
 
-
 /* ---- an extra subject scored by 岳阳's per-point deduction and tiers ---- */
 
 static jx_indicator I(const char *l1, const char *l2, const char *l3, const char *target,

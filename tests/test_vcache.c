@@ -24,15 +24,29 @@ typedef struct cells {
 
 /* seed 001 rows, and cells that fail (not an operator; a qualitative operator on a number) */
 static const cells seed001[] = {
-    {"=", "324", "个"},    {"≥", "300", "案件数"}, {"≥", "95", "%"},     {"≤", "0.2", "百分 率"},
-    {"≥", "12", "场次"},   {"定性", "优良中差", ""}, {"", "健全", ""},    {"≥", "100", "%"},
-    {"约", "5", "个"},     {"定性", "95", "%"},     {"≥", "abc", "个"},  {"=", "324", "件"},
+    {"=", "324", "个"},  {"≥", "300", "案件数"},   {"≥", "95", "%"},   {"≤", "0.2", "百分 率"},
+    {"≥", "12", "场次"}, {"定性", "优良中差", ""}, {"", "健全", ""},   {"≥", "100", "%"},
+    {"约", "5", "个"},   {"定性", "95", "%"},      {"≥", "abc", "个"}, {"=", "324", "件"},
 };
 
 /* seed 000 and 003 values, and texts that fail */
 static const char *const texts[] = {
-    "≧15场次", "90%以上", "万分之十以上", "每季度", "优良差", "健全", "无直接经济效益", "≥95%",
-    "2020年12月31日前", "100%", "≤5%", "较上年提高", "", "95%%", "≥≥5", "1e400",
+    "≧15场次",
+    "90%以上",
+    "万分之十以上",
+    "每季度",
+    "优良差",
+    "健全",
+    "无直接经济效益",
+    "≥95%",
+    "2020年12月31日前",
+    "100%",
+    "≤5%",
+    "较上年提高",
+    "",
+    "95%%",
+    "≥≥5",
+    "1e400",
 };
 
 static void json_of(const jx_value *v, char *buf, size_t cap)
@@ -41,8 +55,8 @@ static void json_of(const jx_value *v, char *buf, size_t cap)
 }
 
 /* the cached answer (ge, gm, got) is the plain one (pe, pm, plain) */
-static void same_answer(jx_err pe, const jx_errmsg *pm, const jx_value *plain, jx_err ge, const jx_errmsg *gm,
-                        const jx_value *got)
+static void same_answer(jx_err pe, const jx_errmsg *pm, const jx_value *plain, jx_err ge,
+                        const jx_errmsg *gm, const jx_value *got)
 {
     assert_int_equal(ge, pe);
     char a[1024], b[1024];
@@ -80,13 +94,16 @@ static void test_same_as_parse(void **state)
 {
     (void)state;
     jx_vcache c = {0};
-    for (size_t i = 0; i < sizeof seed001 / sizeof *seed001; i++) same_cells(&c, &seed001[i]);
-    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) same_text(&c, texts[i]);
+    for (size_t i = 0; i < sizeof seed001 / sizeof *seed001; i++)
+        same_cells(&c, &seed001[i]);
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        same_text(&c, texts[i]);
     /* failures are not kept */
     size_t cells_ok = 0, texts_ok = 0;
     jx_value v;
     for (size_t i = 0; i < sizeof seed001 / sizeof *seed001; i++)
-        cells_ok += jx_value_parse_cells(seed001[i].op, seed001[i].value, seed001[i].unit, &v, NULL) == JX_OK;
+        cells_ok += jx_value_parse_cells(seed001[i].op, seed001[i].value, seed001[i].unit, &v,
+                                         NULL) == JX_OK;
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
         texts_ok += jx_value_parse(texts[i], strlen(texts[i]), &v, NULL) == JX_OK;
     /* the tables do hold failures */
@@ -106,20 +123,25 @@ static void test_keys_distinct(void **state)
     /* "≥" + "95" + "%" vs "≥9" + "5" + "%"... and "≥95" + "%" + "" */
     assert_int_equal(jx_vcache_cells(&c, "≥", "95", "%", &v, NULL), JX_OK);
     json_of(&v, j, sizeof j);
-    assert_string_equal(j, "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":false}");
+    assert_string_equal(
+        j, "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":false}");
     assert_int_equal(jx_vcache_cells(&c, "", "≥95", "", &v, NULL), JX_OK);
     json_of(&v, j, sizeof j);
-    assert_string_equal(j, "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"\",\"implicit\":false}");
+    assert_string_equal(
+        j, "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"\",\"implicit\":false}");
     assert_int_equal(jx_vcache_cells(&c, "", "95", "%", &v, NULL), JX_OK);
     json_of(&v, j, sizeof j);
-    assert_string_equal(j, "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":true}");
+    assert_string_equal(
+        j, "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":true}");
     /* the text "95" is not the cells "", "95", "": both parse, to different units */
     assert_int_equal(jx_vcache_text(&c, "95%", 3, &v, NULL), JX_OK);
     json_of(&v, j, sizeof j);
-    assert_string_equal(j, "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":true}");
+    assert_string_equal(
+        j, "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":true}");
     assert_int_equal(jx_vcache_text(&c, "95%", 2, &v, NULL), JX_OK); /* only "95" */
     json_of(&v, j, sizeof j);
-    assert_string_equal(j, "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"\",\"implicit\":true}");
+    assert_string_equal(
+        j, "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"\",\"implicit\":true}");
     assert_int_equal(c.n, 5);
     jx_vcache_free(&c);
 }
@@ -146,7 +168,7 @@ static void test_limits(void **state)
     char big[700];
     memset(big, ' ', sizeof big - 4);
     memcpy(big + sizeof big - 4, "95%", 4); /* 95% after 696 spaces: longer than a key */
-    jx_vcache_free(&c); /* empty again */
+    jx_vcache_free(&c);                     /* empty again */
     const size_t n0 = 0;
     assert_int_equal(jx_vcache_text(&c, big, strlen(big), &v, NULL), JX_OK);
     json_of(&v, j, sizeof j);
@@ -155,7 +177,8 @@ static void test_limits(void **state)
     json_of(&p, want, sizeof want);
     assert_string_equal(j, want);
     assert_int_equal(c.n, n0); /* not kept */
-    assert_int_equal(jx_vcache_cells(&c, NULL, "95", NULL, &v, NULL), jx_value_parse_cells(NULL, "95", NULL, &p, NULL));
+    assert_int_equal(jx_vcache_cells(&c, NULL, "95", NULL, &v, NULL),
+                     jx_value_parse_cells(NULL, "95", NULL, &p, NULL));
     assert_int_equal(c.n, n0);
     jx_vcache_free(&c);
 }

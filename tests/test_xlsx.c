@@ -54,7 +54,8 @@ static char tmpdir[256];
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "%s/jx-xlsx-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    snprintf(tmpdir, sizeof tmpdir, "%s/jx-xlsx-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     return mkdtemp(tmpdir) ? 0 : -1;
 }
 
@@ -83,12 +84,15 @@ static jx_store *scored(const char *dir, const char *rules, int64_t *run_id)
     static const struct {
         jx_import_kind kind;
         const char *file;
-    } files[] = {{JX_IMPORT_TARGETS, "targets.csv"}, {JX_IMPORT_ACTUALS, "actuals.csv"}, {JX_IMPORT_BUDGET, "budget.csv"}};
+    } files[] = {{JX_IMPORT_TARGETS, "targets.csv"},
+                 {JX_IMPORT_ACTUALS, "actuals.csv"},
+                 {JX_IMPORT_BUDGET, "budget.csv"}};
     for (int i = 0; i < 3; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", dir, files[i].file);
         if (access(path, R_OK)) continue;
-        if (jx_import_file(st, files[i].kind, path, NULL, NULL)) fail_msg("import %s: %s", path, jx_store_errmsg(st));
+        if (jx_import_file(st, files[i].kind, path, NULL, NULL))
+            fail_msg("import %s: %s", path, jx_store_errmsg(st));
     }
     jx_ruleset *rs = load(rules);
     jx_run_summary sum;
@@ -117,13 +121,13 @@ static char *part(const char *xlsx, const char *name)
     return buf;
 }
 
-#define has(hay, needle)                                                                                               \
-    do {                                                                                                               \
-        if (!strstr((hay), (needle))) fail_msg("missing: %s", (needle));                                               \
+#define has(hay, needle)                                                                           \
+    do {                                                                                           \
+        if (!strstr((hay), (needle))) fail_msg("missing: %s", (needle));                           \
     } while (0)
-#define lacks(hay, needle)                                                                                             \
-    do {                                                                                                               \
-        if (strstr((hay), (needle))) fail_msg("unexpected: %s", (needle));                                             \
+#define lacks(hay, needle)                                                                         \
+    do {                                                                                           \
+        if (strstr((hay), (needle))) fail_msg("unexpected: %s", (needle));                         \
     } while (0)
 
 /* The cached value of the formula in cell @p ref of a sheet's XML. */
@@ -134,7 +138,8 @@ static double cached(const char *xml, const char *ref)
     const char *c = strstr(xml, pat);
     if (!c) fail_msg("no cell %s", ref);
     const char *f = strstr(c, "<f>"), *v = strstr(c, "<v>"), *end = strstr(c, "</c>");
-    if (!f || !v || !end || f > end || v > end) fail_msg("cell %s is not a formula with a value", ref);
+    if (!f || !v || !end || f > end || v > end)
+        fail_msg("cell %s is not a formula with a value", ref);
     return strtod(v + 3, NULL);
 }
 
@@ -149,23 +154,25 @@ static void test_sheet_name(void **state)
         const char *in, *out;
     } cases[] = {
         {"株洲市石峰区司法局", "株洲市石峰区司法局"},
-        {"a[b]c:d*e?f/g\\h", "abcdefgh"},      /* the characters Excel forbids */
-        {"'quoted'", "quoted"},                /* no apostrophe at either end */
-        {"it's", "it's"},                      /* inside is fine */
-        {"", "Sheet"},                         /* never empty */
+        {"a[b]c:d*e?f/g\\h", "abcdefgh"}, /* the characters Excel forbids */
+        {"'quoted'", "quoted"},           /* no apostrophe at either end */
+        {"it's", "it's"},                 /* inside is fine */
+        {"", "Sheet"},                    /* never empty */
         {"[]:*?", "Sheet"},
-        {"tab\there", "tabhere"},              /* control characters */
-        {"=cmd|calc", "=cmd|calc"},            /* a name, not a formula: allowed as is */
+        {"tab\there", "tabhere"},   /* control characters */
+        {"=cmd|calc", "=cmd|calc"}, /* a name, not a formula: allowed as is */
         /* 31 UTF-16 units: 35 CJK characters are cut to 31 */
         {"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五",
          "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一"},
         /* a character outside the BMP counts 2: 30 + 😀 would be 32, so it goes */
-        {"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十😀", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"},
+        {"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十😀",
+         "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char buf[160];
         size_t n = jx_xlsx_sheet_name(cases[i].in, buf, sizeof buf);
-        if (strcmp(buf, cases[i].out)) fail_msg("sheet name of \"%s\": \"%s\", want \"%s\"", cases[i].in, buf, cases[i].out);
+        if (strcmp(buf, cases[i].out))
+            fail_msg("sheet name of \"%s\": \"%s\", want \"%s\"", cases[i].in, buf, cases[i].out);
         assert_int_equal(n, strlen(cases[i].out));
     }
 }
@@ -207,10 +214,10 @@ static void test_shifeng(void **state)
     char *s = part(path, "xl/worksheets/sheet2.xml"); /* 株洲市石峰区司法局, 部门整体 */
     has(s, "2021年度部门整体支出绩效自评表");
     has(s, "<mergeCell ref=\"A1:L1\"/>");
-    has(s, "<mergeCell ref=\"A7:A15\"/>"); /* 产出指标 over its nine rows */
-    has(s, "<mergeCell ref=\"B7:B12\"/>"); /* 产出数量 over six */
+    has(s, "<mergeCell ref=\"A7:A15\"/>");  /* 产出指标 over its nine rows */
+    has(s, "<mergeCell ref=\"B7:B12\"/>");  /* 产出数量 over six */
     has(s, "<mergeCell ref=\"A16:A17\"/>"); /* 效益指标 */
-    has(s, "<mergeCell ref=\"A4:B5\"/>");  /* the budget block's label */
+    has(s, "<mergeCell ref=\"A4:B5\"/>");   /* the budget block's label */
     /* budget: 执行率 and 得分 as formulas with the engine's values (README: 441.3 / 452.6) */
     has(s, "<f>IF(D5&gt;0,E5/D5,0)</f>");
     near(cached(s, "G5"), 441.3 / 452.6);
@@ -218,7 +225,8 @@ static void test_shifeng(void **state)
     near(cached(s, "H5"), 9.750331);
     /* 安置帮教对象 184/200 = 0.92: the ratio formula over the target and actual cells */
     has(s, "<c r=\"J12\" s=");
-    has(s, "<f>IF(F12=\"\",0,IF(OR(F12&gt;=E12,AND(E12=0,F12&gt;=0)),1,IF(E12&gt;0,MAX(0,MIN(1,F12/E12)),0)))</f>");
+    has(s, "<f>IF(F12=\"\",0,IF(OR(F12&gt;=E12,AND(E12=0,F12&gt;=0)),1,IF(E12&gt;0,MAX(0,MIN(1,F12/"
+           "E12)),0)))</f>");
     near(cached(s, "J12"), 0.92);
     has(s, "<f>G12*J12</f>");
     near(cached(s, "H12"), 5.111111);
@@ -233,7 +241,8 @@ static void test_shifeng(void **state)
     near(cached(s, "H21"), 98.555887);
     has(s, "<f>IF(G21&gt;0,100*H21/G21,0)</f>");
     near(cached(s, "H22"), 98.555887);
-    has(s, "<f>IF(H22&gt;=89.999999999,\"优\",IF(H22&gt;=79.999999999,\"良\",IF(H22&gt;=59.999999999,\"中\",\"差\")))</f><v>优</v>");
+    has(s, "<f>IF(H22&gt;=89.999999999,\"优\",IF(H22&gt;=79.999999999,\"良\",IF(H22&gt;=59."
+           "999999999,\"中\",\"差\")))</f><v>优</v>");
     /* 定性 actual: a dropdown of its scale (良好 → 优良中差) */
     has(s, "<dataValidation type=\"list\" errorStyle=\"warning\"");
     has(s, "sqref=\"F17\"><formula1>\"优,良,中,差\"</formula1>");
@@ -269,7 +278,8 @@ static void test_shifeng(void **state)
 /* ---- rule kinds, text that looks like formulas, --blank, long dropdowns ---- */
 
 static const char kinds_targets[] =
-    "部门编码,部门名称,项目名称,年度,一级指标,二级指标,三级指标,指标性质,指标值,度量单位,权重,备注\n"
+    "部门编码,部门名称,项目名称,年度,一级指标,二级指标,三级指标,指标性质,指标值,度量单位,权重,"
+    "备注\n"
     "=9,=cmd|calc,,2024,产出指标,数量指标,数量A,≥,100,件,10,\n"
     "=9,=cmd|calc,,2024,产出指标,质量指标,在职人员控制率,≤,100,%,5,\n"
     "=9,=cmd|calc,,2024,产出指标,质量指标,重点支出安排率,≥,90,%,5,\n"
@@ -278,7 +288,8 @@ static const char kinds_targets[] =
     "=9,=cmd|calc,,2024,效益指标,社会效益指标,制度健全,定性,健全,,10,\n"
     "=9,=cmd|calc,,2024,效益指标,社会效益指标,长效机制,定性,健全,,5,\n"
     "=9,=cmd|calc,,2024,效益指标,社会效益指标,长名称,定性,"
-    "依法依规建立健全覆盖全部业务环节的内部控制制度体系并严格执行各项制度规定确保资金使用安全规范有效并定期开展自查自纠和内部审计工作,,5,\n"
+    "依法依规建立健全覆盖全部业务环节的内部控制制度体系并严格执行各项制度规定确保资金使用安全规范有"
+    "效并定期开展自查自纠和内部审计工作,,5,\n"
     "=9,=cmd|calc,,2024,满意度指标,服务对象满意度指标,满意度,≥,90,%,10,\n";
 static const char kinds_actuals[] =
     "部门编码,部门名称,项目名称,年度,一级指标,二级指标,三级指标,实际完成值,偏差原因分析及改进措施\n"
@@ -290,8 +301,8 @@ static const char kinds_actuals[] =
     "=9,=cmd|calc,,2024,效益指标,社会效益指标,制度健全,部分达成,在建\n"
     "=9,=cmd|calc,,2024,效益指标,社会效益指标,长效机制,已基本建立,-\n"
     "=9,=cmd|calc,,2024,效益指标,社会效益指标,长名称,达成,\n";
-static const char kinds_budget[] =
-    "部门编码,部门名称,项目名称,年度,年初预算数,全年预算数,全年执行数\n=9,=cmd|calc,,2024,90,100,95\n";
+static const char kinds_budget[] = "部门编码,部门名称,项目名称,年度,年初预算数,全年预算数,"
+                                   "全年执行数\n=9,=cmd|calc,,2024,90,100,95\n";
 
 static jx_store *kinds_store(const char *rules, int64_t *run)
 {
@@ -332,7 +343,8 @@ static void test_kinds(void **state)
     lacks(s, "<f>cmd");
     lacks(s, "<f>HYPERLINK");
     /* yueyang: 在职人员控制率 103% → 5 − 0.5 × 3 = 3.5 of 5 */
-    has(s, "<f>IF(F8=\"\",0,IF(G8&gt;0,MAX(0,MIN(1,(G8-0.5*MAX(0,F8-100))/G8)),IF(0.5*MAX(0,F8-100)&gt;0,0,1)))</f>");
+    has(s, "<f>IF(F8=\"\",0,IF(G8&gt;0,MAX(0,MIN(1,(G8-0.5*MAX(0,F8-100))/"
+           "G8)),IF(0.5*MAX(0,F8-100)&gt;0,0,1)))</f>");
     near(cached(s, "J8"), 0.7);
     /* tiers: 85% → 0.8 */
     has(s, "IF(F9&gt;=90,1,IF(F9&gt;=80,0.8,IF(F9&gt;=70,0.6,IF(F9&gt;=60,0.4,0))))");
@@ -385,12 +397,16 @@ static void test_blank(void **state)
     jx_ruleset *rs = load("mof-2020");
     char path[512];
     snprintf(path, sizeof path, "%s/blank.xlsx", tmpdir);
-    jx_xlsx_opts o = {.rules = rs, .blank = true, .depts = (const char *const[]){"株洲市石峰区司法局"}, .ndepts = 1};
+    jx_xlsx_opts o = {.rules = rs,
+                      .blank = true,
+                      .depts = (const char *const[]){"株洲市石峰区司法局"},
+                      .ndepts = 1};
     jx_xlsx_summary sum;
     jx_errmsg msg;
     if (jx_xlsx_write(st, run, path, &o, &sum, &msg)) fail_msg("%s", msg.text);
     char *s = part(path, "xl/worksheets/sheet2.xml");
-    /* the targets stay, the actuals and reasons are empty cells, the ratios are formulas giving 0 */
+    /* the targets stay, the actuals and reasons are empty cells, the ratios are formulas giving 0
+     */
     has(s, "<c r=\"E12\" s=");
     lacks(s, "辖区内两个大型小区物业纠纷");
     lacks(s, "<c r=\"F12\" s=\"12\"><v>");
@@ -487,8 +503,9 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sheet_name), cmocka_unit_test(test_shifeng), cmocka_unit_test(test_kinds),
-        cmocka_unit_test(test_blank),      cmocka_unit_test(test_split),   cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_sheet_name), cmocka_unit_test(test_shifeng),
+        cmocka_unit_test(test_kinds),      cmocka_unit_test(test_blank),
+        cmocka_unit_test(test_split),      cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, cleanup);
 }

@@ -63,11 +63,14 @@ static char *dump_sheet(jx_wb *wb, size_t i)
         char line[2048];
         int k = snprintf(line, sizeof line, "%u", r.row);
         for (size_t c = 0; c < r.ncells; c++) {
-            if (strlen(r.cells[c].ptr) != r.cells[c].len) fail_msg("row %u col %zu: \"%s\" strlen %zu len %zu", r.row, c, r.cells[c].ptr, strlen(r.cells[c].ptr), r.cells[c].len);
+            if (strlen(r.cells[c].ptr) != r.cells[c].len)
+                fail_msg("row %u col %zu: \"%s\" strlen %zu len %zu", r.row, c, r.cells[c].ptr,
+                         strlen(r.cells[c].ptr), r.cells[c].len);
             k += snprintf(line + k, sizeof line - (size_t)k, "|%s", r.cells[c].ptr);
         }
         k += snprintf(line + k, sizeof line - (size_t)k, "\n");
-        while (len + (size_t)k + 1 > cap) out = realloc(out, cap *= 2);
+        while (len + (size_t)k + 1 > cap)
+            out = realloc(out, cap *= 2);
         memcpy(out + len, line, (size_t)k + 1);
         len += (size_t)k;
     }
@@ -86,36 +89,37 @@ typedef struct fmt_case {
 static void test_numfmt(void **state)
 {
     (void)state;
-    /* Serial 45292 is 2024-01-01 (Excel), so 45473 = 45292 + 181 is 2024-06-30; .75 of a day is 18:00. */
+    /* Serial 45292 is 2024-01-01 (Excel), so 45473 = 45292 + 181 is 2024-06-30; .75 of a day is
+     * 18:00. */
     static const fmt_case cases[] = {
         {"General", 0, 16, "16"},
-        {"0.00", 0, 16, "16"},             /* shown 16.00: the value is 16 */
+        {"0.00", 0, 16, "16"}, /* shown 16.00: the value is 16 */
         {"0.00", 0, 16.5, "16.5"},
         {"#,##0.00", 0, 1923.39, "1923.39"}, /* shown 1,923.39 */
         {"0%", 0, 0.75, "75%"},
         {"0%", 0, 1, "100%"},
         {"0.0%", 0, 0.986, "98.6%"},
-        {"0%", 0, 0.755, "75.5%"},         /* shown 76%: what was typed is 75.5% */
+        {"0%", 0, 0.755, "75.5%"}, /* shown 76%: what was typed is 75.5% */
         {"yyyy-mm-dd", 0, 45473, "2024-06-30"},
         {"yyyy\"年\"m\"月\"d\"日\"", 0, 45473, "2024-06-30"},
         {"yyyy/m/d h:mm", 0, 45473.75, "2024-06-30 18:00"},
         {"yyyy\"年\"m\"月\"", 0, 45473, "2024年6月"},
-        {"yyyy", 0, 45473, "2024"},        /* a year typed as a date, shown as the year */
+        {"yyyy", 0, 45473, "2024"}, /* a year typed as a date, shown as the year */
         {"m\"月\"d\"日\"", 0, 45473, "6月30日"},
         {"h:mm", 0, 0.5, "12:00"},
-        {"mm:ss", 0, 0.5 / 24, "00:30:00"},  /* m before s is minutes */
-        {"[h]:mm:ss", 0, 1.5, "36:00:00"},        /* a duration */
+        {"mm:ss", 0, 0.5 / 24, "00:30:00"}, /* m before s is minutes */
+        {"[h]:mm:ss", 0, 1.5, "36:00:00"},  /* a duration */
         {"0\"件\"", 0, 12, "12件"},         /* the unit is part of what is seen */
         {"#,##0.00\"元\"", 0, 2856000, "2856000元"},
         {"0.00 \"万元\"", 0, 30, "30万元"},
-        {"000000", 0, 135, "000135"},       /* a code padded with zeros */
+        {"000000", 0, 135, "000135"},         /* a code padded with zeros */
         {"¥#,##0.00", 0, 1923.39, "1923.39"}, /* a currency sign before the number is decoration */
         {"[$¥-804]#,##0.00;[Red]-[$¥-804]#,##0.00", 0, -5, "-5"},
         {"@", 0, 12, "12"},
         {"0.00E+00", 0, 12345, "12345"},
         {"#,##0;[Red]\\-#,##0", 0, -5, "-5"},
         {"# ?/?", 0, 0.5, "0.5"},
-        {"General", 0, 0.1 + 0.2, "0.3"},   /* 15 significant digits, as Excel */
+        {"General", 0, 0.1 + 0.2, "0.3"}, /* 15 significant digits, as Excel */
         {"General", 0, 1.0 / 3, "0.333333333333333"},
         {"General", 0, 0.000001, "0.000001"},
         {"General", 0, 1e20, "1e+20"},
@@ -126,25 +130,28 @@ static void test_numfmt(void **state)
         {NULL, 10, 0.9312, "93.12%"},
         {NULL, 14, 45473, "2024-06-30"},
         {NULL, 22, 45473.5, "2024-06-30 12:00"},
-        {NULL, 31, 45473, "2024-06-30"},     /* yyyy"年"m"月"d"日" */
+        {NULL, 31, 45473, "2024-06-30"}, /* yyyy"年"m"月"d"日" */
         {NULL, 57, 45473, "2024年6月"},
         {NULL, 49, 7, "7"},
         {NULL, 2, 3, "3"},
-        {NULL, 200, 3.25, "3.25"},          /* unknown ids read as numbers */
-        {"m/d/yy", 0, 60, "1900-02-29"},     /* Excel's phantom leap day */
+        {NULL, 200, 3.25, "3.25"},       /* unknown ids read as numbers */
+        {"m/d/yy", 0, 60, "1900-02-29"}, /* Excel's phantom leap day */
         {"m/d/yy", 0, 61, "1900-03-01"},
         {"m/d/yy", 0, 1, "1900-01-01"},
-        {"m/d/yy", 0, 3e6, "3000000"},       /* past 9999-12-31: Excel shows #####; keep the number */
+        {"m/d/yy", 0, 3e6, "3000000"}, /* past 9999-12-31: Excel shows #####; keep the number */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         jx_numfmt f;
-        if (cases[i].code) jx_numfmt_parse(cases[i].code, &f);
-        else jx_numfmt_builtin(cases[i].id, &f);
+        if (cases[i].code)
+            jx_numfmt_parse(cases[i].code, &f);
+        else
+            jx_numfmt_builtin(cases[i].id, &f);
         char buf[96];
         jx_numfmt_show(&f, cases[i].v, false, buf, sizeof buf);
         if (strcmp(buf, cases[i].want))
-            fail_msg("format %s (id %u), %.17g: got \"%s\", want \"%s\"", cases[i].code ? cases[i].code : "builtin",
-                     cases[i].id, cases[i].v, buf, cases[i].want);
+            fail_msg("format %s (id %u), %.17g: got \"%s\", want \"%s\"",
+                     cases[i].code ? cases[i].code : "builtin", cases[i].id, cases[i].v, buf,
+                     cases[i].want);
     }
     /* the 1904 date system: serial 0 is 1904-01-01 */
     jx_numfmt f;
@@ -159,12 +166,14 @@ static void test_numfmt(void **state)
 static void test_sniff(void **state)
 {
     (void)state;
-    static const unsigned char zip[] = "PK\x03\x04rest", ole[] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0};
+    static const unsigned char zip[] = "PK\x03\x04rest",
+                               ole[] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0};
     assert_int_equal(jx_wb_sniff(zip, 8), JX_WB_SNIFF_ZIP);
     assert_int_equal(jx_wb_sniff((const unsigned char *)"PK\x05\x06", 4), JX_WB_SNIFF_ZIP);
     assert_int_equal(jx_wb_sniff(ole, 9), JX_WB_SNIFF_OLE2);
     assert_int_equal(jx_wb_sniff((const unsigned char *)"<html><body>", 12), JX_WB_SNIFF_HTML);
-    assert_int_equal(jx_wb_sniff((const unsigned char *)"\xEF\xBB\xBF  <?xml version", 17), JX_WB_SNIFF_HTML);
+    assert_int_equal(jx_wb_sniff((const unsigned char *)"\xEF\xBB\xBF  <?xml version", 17),
+                     JX_WB_SNIFF_HTML);
     assert_int_equal(jx_wb_sniff((const unsigned char *)"\xFF\xFE<\0h\0t\0", 8), JX_WB_SNIFF_HTML);
     assert_int_equal(jx_wb_sniff((const unsigned char *)"部门名称,年度\n", 20), JX_WB_SNIFF_TEXT);
     assert_int_equal(jx_wb_sniff((const unsigned char *)"PK", 2), JX_WB_SNIFF_TEXT);
@@ -198,8 +207,10 @@ static void test_cells(void **state)
     char *path = temp_path(".xlsx");
     lxw_workbook *wbk = workbook_new(path);
     lxw_worksheet *ws = workbook_add_worksheet(wbk, "数据 1");
-    lxw_format *pct = workbook_add_format(wbk), *dec2 = workbook_add_format(wbk), *date = workbook_add_format(wbk);
-    lxw_format *unit = workbook_add_format(wbk), *bold = workbook_add_format(wbk), *year = workbook_add_format(wbk);
+    lxw_format *pct = workbook_add_format(wbk), *dec2 = workbook_add_format(wbk),
+               *date = workbook_add_format(wbk);
+    lxw_format *unit = workbook_add_format(wbk), *bold = workbook_add_format(wbk),
+               *year = workbook_add_format(wbk);
     format_set_num_format(pct, "0%");
     format_set_num_format(dec2, "0.00");
     format_set_num_format(date, "yyyy\"年\"m\"月\"d\"日\"");
@@ -210,7 +221,8 @@ static void test_cells(void **state)
     worksheet_write_string(ws, 0, 0, "2024年度绩效自评表", NULL);
     worksheet_write_string(ws, 2, 0, "  前后有空格  ", NULL);
     worksheet_write_string(ws, 2, 1, "a<b & \"c\"", NULL);
-    lxw_rich_string_tuple f1 = {.format = bold, .string = "部分"}, f2 = {.format = NULL, .string = "达成"};
+    lxw_rich_string_tuple f1 = {.format = bold, .string = "部分"},
+                          f2 = {.format = NULL, .string = "达成"};
     lxw_rich_string_tuple *rich[] = {&f1, &f2, NULL};
     worksheet_write_rich_string(ws, 2, 2, rich, NULL);
     worksheet_write_string(ws, 2, 3, "第一行\n第二行", NULL);
@@ -323,7 +335,8 @@ static void test_inline_and_long(void **state)
 /* ---- tables found on sheets ---- */
 
 /* A header judge like import's: the columns 部门名称, 年度, 三级指标 are needed. */
-static int judge(void *ctx, const jx_csv_field *f, size_t n, bool *complete, char *why, size_t cap, uint64_t *cols)
+static int judge(void *ctx, const jx_csv_field *f, size_t n, bool *complete, char *why, size_t cap,
+                 uint64_t *cols)
 {
     (void)ctx;
     static const char *const need[] = {"部门名称", "年度", "三级指标"};
@@ -338,11 +351,13 @@ static int judge(void *ctx, const jx_csv_field *f, size_t n, bool *complete, cha
             if (!strcmp(f[i].ptr, other[k])) names++, *cols |= 8u << k;
     }
     *complete = have[0] && have[1] && have[2];
-    snprintf(why, cap, "missing%s%s%s", have[0] ? "" : " 部门名称", have[1] ? "" : " 年度", have[2] ? "" : " 三级指标");
+    snprintf(why, cap, "missing%s%s%s", have[0] ? "" : " 部门名称", have[1] ? "" : " 年度",
+             have[2] ? "" : " 三级指标");
     return names;
 }
 
-static char *dump_table(const char *path, const char *sheet, jx_err *err, char *errbuf, size_t errcap)
+static char *dump_table(const char *path, const char *sheet, jx_err *err, char *errbuf,
+                        size_t errcap)
 {
     jx_table_opts o = {.name = "f.xlsx", .sheet = sheet, .header = judge};
     jx_table *t = NULL;
@@ -364,10 +379,13 @@ static char *dump_table(const char *path, const char *sheet, jx_err *err, char *
         }
         if (eof) break;
         char line[1024];
-        int k = snprintf(line, sizeof line, "%s%s", r.header ? "H " : "", jx_table_place(t, r.line, -1));
-        for (size_t c = 0; c < r.nfields; c++) k += snprintf(line + k, sizeof line - (size_t)k, "|%s", r.fields[c].ptr);
+        int k = snprintf(line, sizeof line, "%s%s", r.header ? "H " : "",
+                         jx_table_place(t, r.line, -1));
+        for (size_t c = 0; c < r.nfields; c++)
+            k += snprintf(line + k, sizeof line - (size_t)k, "|%s", r.fields[c].ptr);
         k += snprintf(line + k, sizeof line - (size_t)k, "\n");
-        while (len + (size_t)k + 1 > cap) out = realloc(out, cap *= 2);
+        while (len + (size_t)k + 1 > cap)
+            out = realloc(out, cap *= 2);
         memcpy(out + len, line, (size_t)k + 1);
         len += (size_t)k;
     }
@@ -436,12 +454,14 @@ static void test_tables(void **state)
     /* --sheet of a sheet without the table: the best candidate row says what is missing */
     got = dump_table(path, "填报说明", &e, err, sizeof err);
     assert_int_equal(e, JX_ERR_FORMAT);
-    assert_string_equal(err, "f.xlsx: sheet 填报说明 has no header row: missing 部门名称 年度 三级指标");
+    assert_string_equal(err,
+                        "f.xlsx: sheet 填报说明 has no header row: missing 部门名称 年度 三级指标");
     free(got);
     got = dump_table(path, "nosuch", &e, err, sizeof err);
     assert_null(got);
     assert_int_equal(e, JX_ERR_NOTFOUND);
-    assert_string_equal(err, "f.xlsx: no sheet named \"nosuch\" (the sheets are: 填报说明, 自评表, 项目 2, 隐藏)");
+    assert_string_equal(
+        err, "f.xlsx: no sheet named \"nosuch\" (the sheets are: 填报说明, 自评表, 项目 2, 隐藏)");
     unlink(path);
     free(path);
 
@@ -469,23 +489,35 @@ typedef struct member {
     size_t big;       /* bytes of spaces inserted in data at "@@" */
 } member;
 
-static const char ct[] = "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>";
+static const char ct[] = "<?xml version=\"1.0\"?><Types "
+                         "xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>";
 static const char rels[] =
-    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" "
-    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>";
+    "<Relationships "
+    "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
+    "Id=\"rId1\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+    "Target=\"xl/workbook.xml\"/></Relationships>";
 static const char wbxml[] =
     "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"S\" sheetId=\"1\" "
+    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+    "relationships\"><sheets><sheet name=\"S\" sheetId=\"1\" "
     "r:id=\"rId1\"/></sheets></workbook>";
 static const char wbrels[] =
     "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
-    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>"
+    "<Relationship Id=\"rId1\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+    "Target=\"worksheets/sheet1.xml\"/>"
+    "<Relationship Id=\"rId2\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" "
+    "Target=\"sharedStrings.xml\"/>"
     "</Relationships>";
-static const char sst[] = "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>a</t></si>@@</sst>";
-static const char sheet[] =
-    "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>@@<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
-    "<c r=\"B1\"><v>7</v></c></row></sheetData></worksheet>";
+static const char sst[] =
+    "<sst "
+    "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>a</t></si>@@</sst>";
+static const char sheet[] = "<worksheet "
+                            "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/"
+                            "main\"><sheetData>@@<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
+                            "<c r=\"B1\"><v>7</v></c></row></sheetData></worksheet>";
 
 /* Write a zip of members; when lie is set, the headers of member `lie` claim 100 bytes. */
 static char *make_zip(const member *m, size_t n, const char *lie)
@@ -514,7 +546,8 @@ static char *make_zip(const member *m, size_t n, const char *lie)
         assert_true(zip_file_add(z, m[i].name, src, ZIP_FL_ENC_UTF_8) >= 0);
     }
     assert_int_equal(zip_close(z), 0);
-    for (size_t i = 0; i < n; i++) free(bufs[i]);
+    for (size_t i = 0; i < n; i++)
+        free(bufs[i]);
     free(bufs);
     if (lie) { /* patch the inflated size in the central directory and the local header */
         FILE *f = fopen(path, "r+b");
@@ -530,7 +563,8 @@ static char *make_zip(const member *m, size_t n, const char *lie)
             if (memcmp(d + i, "PK\x01\x02", 4)) continue;
             unsigned namelen = d[i + 28] | d[i + 29] << 8;
             if (namelen != nl || memcmp(d + i + 46, lie, nl)) continue;
-            unsigned long local = d[i + 42] | d[i + 43] << 8 | (unsigned long)d[i + 44] << 16 | (unsigned long)d[i + 45] << 24;
+            unsigned long local = d[i + 42] | d[i + 43] << 8 | (unsigned long)d[i + 44] << 16 |
+                                  (unsigned long)d[i + 45] << 24;
             d[i + 24] = 100, d[i + 25] = d[i + 26] = d[i + 27] = 0;
             d[local + 22] = 100, d[local + 23] = d[local + 24] = d[local + 25] = 0;
             done = true;
@@ -576,11 +610,12 @@ static void test_hostile(void **state)
 {
     (void)state;
     char msg[JX_ERRMSG_MAX];
-    jx_wb_limits small = {.part_max = 1 << 20, .sst_max = 1 << 20, .sheet_max = 1 << 20, .text_max = 1 << 20};
+    jx_wb_limits small = {
+        .part_max = 1 << 20, .sst_max = 1 << 20, .sheet_max = 1 << 20, .text_max = 1 << 20};
     /* sound: reads */
-    member ok[] = {{"[Content_Types].xml", ct, 0}, {"_rels/.rels", rels, 0}, {"xl/workbook.xml", wbxml, 0},
-                   {"xl/_rels/workbook.xml.rels", wbrels, 0}, {"xl/sharedStrings.xml", sst, 0},
-                   {"xl/worksheets/sheet1.xml", sheet, 0}};
+    member ok[] = {{"[Content_Types].xml", ct, 0},   {"_rels/.rels", rels, 0},
+                   {"xl/workbook.xml", wbxml, 0},    {"xl/_rels/workbook.xml.rels", wbrels, 0},
+                   {"xl/sharedStrings.xml", sst, 0}, {"xl/worksheets/sheet1.xml", sheet, 0}};
     char *p = make_zip(ok, 6, NULL);
     assert_int_equal(read_all(p, &small, msg, sizeof msg), JX_OK);
     unlink(p), free(p);
@@ -589,24 +624,30 @@ static void test_hostile(void **state)
     ok[5].big = 2 << 20;
     p = make_zip(ok, 6, NULL);
     assert_int_equal(read_all(p, &small, msg, sizeof msg), JX_ERR_LIMIT);
-    assert_string_equal(msg, "h.xlsx: part xl/worksheets/sheet1.xml would inflate to 2097331 bytes, more than the limit of 1 MiB: refused (a zip bomb?)");
+    assert_string_equal(msg, "h.xlsx: part xl/worksheets/sheet1.xml would inflate to 2097331 "
+                             "bytes, more than the limit of 1 MiB: refused (a zip bomb?)");
     unlink(p), free(p);
     /* ... and one whose headers lie (100 bytes): stopped at the limit while inflating */
     p = make_zip(ok, 6, "xl/worksheets/sheet1.xml");
     assert_int_equal(read_all(p, &small, msg, sizeof msg), JX_ERR_LIMIT);
-    assert_string_equal(msg, "h.xlsx: part xl/worksheets/sheet1.xml inflates to more than 1 MiB: refused (a zip bomb?)");
+    assert_string_equal(
+        msg,
+        "h.xlsx: part xl/worksheets/sheet1.xml inflates to more than 1 MiB: refused (a zip bomb?)");
     unlink(p), free(p);
     ok[5].big = 0;
     /* the same for the shared strings, read when the workbook is opened */
     ok[4].big = 3 << 20;
     p = make_zip(ok, 6, "xl/sharedStrings.xml");
     assert_int_equal(read_all(p, &small, msg, sizeof msg), JX_ERR_LIMIT);
-    assert_string_equal(msg, "h.xlsx: part xl/sharedStrings.xml inflates to more than 1 MiB: refused (a zip bomb?)");
+    assert_string_equal(
+        msg,
+        "h.xlsx: part xl/sharedStrings.xml inflates to more than 1 MiB: refused (a zip bomb?)");
     unlink(p), free(p);
     /* ... and the text it would hold in memory */
     ok[4].big = 0;
     char sst_many[4096] = "<sst><si><t>a</t></si>";
-    for (int i = 0; i < 100; i++) strcat(sst_many, "<si><t>0123456789abcdef</t></si>");
+    for (int i = 0; i < 100; i++)
+        strcat(sst_many, "<si><t>0123456789abcdef</t></si>");
     strcat(sst_many, "</sst>");
     ok[4].data = sst_many;
     jx_wb_limits text = {.text_max = 1000};
@@ -623,47 +664,86 @@ static void test_hostile(void **state)
         jx_err err;
     } bad[] = {
         {5, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row>", /* truncated */
-         "h.xlsx:S: xl/worksheets/sheet1.xml:1:62: malformed XML (no element found): the file is damaged or truncated; open it in Excel and save it again",
+         "h.xlsx:S: xl/worksheets/sheet1.xml:1:62: malformed XML (no element found): the file is "
+         "damaged or truncated; open it in Excel and save it again",
          JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></rwo></sheetData></worksheet>",
-         "h.xlsx:S: xl/worksheets/sheet1.xml:1:58: malformed XML (mismatched tag): the file is damaged or truncated; open it in Excel and save it again",
+        {5,
+         "<worksheet><sheetData><row r=\"1\"><c "
+         "r=\"A1\"><v>1</v></c></rwo></sheetData></worksheet>",
+         "h.xlsx:S: xl/worksheets/sheet1.xml:1:58: malformed XML (mismatched tag): the file is "
+         "damaged or truncated; open it in Excel and save it again",
          JX_ERR_FORMAT},
         {2, "<workbook><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets>",
-         "h.xlsx: xl/workbook.xml:1:69: malformed XML (no element found): the file is damaged or truncated; open it in Excel and save it again",
+         "h.xlsx: xl/workbook.xml:1:69: malformed XML (no element found): the file is damaged or "
+         "truncated; open it in Excel and save it again",
          JX_ERR_FORMAT},
-        {4, "<!DOCTYPE a [<!ENTITY x \"xxxxxxxxxx\"><!ENTITY y \"&x;&x;&x;&x;&x;\">]><sst><si><t>&y;</t></si></sst>",
-         "h.xlsx: part xl/sharedStrings.xml has a DOCTYPE, which no workbook has: refused", JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>5</v></c></row></sheetData></worksheet>",
-         "h.xlsx:S!A1: shared string 5 does not exist (the workbook has 1; damaged file)", JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>-1</v></c></row></sheetData></worksheet>",
+        {4,
+         "<!DOCTYPE a [<!ENTITY x \"xxxxxxxxxx\"><!ENTITY y "
+         "\"&x;&x;&x;&x;&x;\">]><sst><si><t>&y;</t></si></sst>",
+         "h.xlsx: part xl/sharedStrings.xml has a DOCTYPE, which no workbook has: refused",
+         JX_ERR_FORMAT},
+        {5,
+         "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" "
+         "t=\"s\"><v>5</v></c></row></sheetData></worksheet>",
+         "h.xlsx:S!A1: shared string 5 does not exist (the workbook has 1; damaged file)",
+         JX_ERR_FORMAT},
+        {5,
+         "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" "
+         "t=\"s\"><v>-1</v></c></row></sheetData></worksheet>",
          "h.xlsx:S!A1: \"-1\" is not a shared string number (damaged file)", JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData><row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row></sheetData></worksheet>",
+        {5,
+         "<worksheet><sheetData><row r=\"1\"><c "
+         "r=\"XFE1\"><v>1</v></c></row></sheetData></worksheet>",
          "h.xlsx:S: cell XFE1 is past the sheet's last column (XFD; damaged file)", JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData><row r=\"1048577\"><c><v>1</v></c></row></sheetData></worksheet>",
-         "h.xlsx:S: row 1048577 is past the sheet's last row (1048576; damaged file)", JX_ERR_FORMAT},
+        {5,
+         "<worksheet><sheetData><row r=\"1048577\"><c><v>1</v></c></row></sheetData></worksheet>",
+         "h.xlsx:S: row 1048577 is past the sheet's last row (1048576; damaged file)",
+         JX_ERR_FORMAT},
         {5, "<worksheet><sheetData><row r=\"3\"/><row r=\"2\"/></sheetData></worksheet>",
          "h.xlsx:S: row 2 comes after row 3: rows out of order (damaged file)", JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData><row r=\"1\"><c r=\"A2\"><v>1</v></c></row></sheetData></worksheet>",
+        {5,
+         "<worksheet><sheetData><row r=\"1\"><c "
+         "r=\"A2\"><v>1</v></c></row></sheetData></worksheet>",
          "h.xlsx:S: cell A2 is inside row 1 (damaged file)", JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"A1\"><v>2</v></c></row></sheetData></worksheet>",
+        {5,
+         "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c><c "
+         "r=\"A1\"><v>2</v></c></row></sheetData></worksheet>",
          "h.xlsx:S!A1: the cell appears twice in its row (damaged file)", JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData><row r=\"1\"><c r=\"B1\"><v>1e999</v></c></row></sheetData></worksheet>",
+        {5,
+         "<worksheet><sheetData><row r=\"1\"><c "
+         "r=\"B1\"><v>1e999</v></c></row></sheetData></worksheet>",
          "h.xlsx:S!B1: \"1e999\" in a number cell is not a number (damaged file)", JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData><row r=\"1\"><c r=\"B1\" s=\"3\"><v>1</v></c></row></sheetData></worksheet>",
-         "h.xlsx:S!B1: the cell's style 3 does not exist (the workbook has 0; damaged file)", JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData><row r=\"1\"><c r=\"B1\" t=\"z\"><v>1</v></c></row></sheetData></worksheet>",
+        {5,
+         "<worksheet><sheetData><row r=\"1\"><c r=\"B1\" "
+         "s=\"3\"><v>1</v></c></row></sheetData></worksheet>",
+         "h.xlsx:S!B1: the cell's style 3 does not exist (the workbook has 0; damaged file)",
+         JX_ERR_FORMAT},
+        {5,
+         "<worksheet><sheetData><row r=\"1\"><c r=\"B1\" "
+         "t=\"z\"><v>1</v></c></row></sheetData></worksheet>",
          "h.xlsx:S!B1: unknown cell type \"z\" (damaged file)", JX_ERR_FORMAT},
         {5, "<worksheet><sheetData><c r=\"B1\"><v>1</v></c></sheetData></worksheet>",
          "h.xlsx:S: a cell outside any row (damaged file)", JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData/><mergeCells><mergeCell ref=\"A1:A1048577\"/></mergeCells></worksheet>",
-         "h.xlsx:S: merged range A1:A1048577 reaches past the sheet's end (XFD1048576)", JX_ERR_FORMAT},
-        {5, "<worksheet><sheetData/><x:mergeCells><x:mergeCell ref=\"B3:A1\"/></x:mergeCells></worksheet>",
+        {5,
+         "<worksheet><sheetData/><mergeCells><mergeCell "
+         "ref=\"A1:A1048577\"/></mergeCells></worksheet>",
+         "h.xlsx:S: merged range A1:A1048577 reaches past the sheet's end (XFD1048576)",
+         JX_ERR_FORMAT},
+        {5,
+         "<worksheet><sheetData/><x:mergeCells><x:mergeCell "
+         "ref=\"B3:A1\"/></x:mergeCells></worksheet>",
          "h.xlsx:S: merged range \"B3:A1\" is not a range of cells (damaged file)", JX_ERR_FORMAT},
-        {3, "<Relationships><Relationship Id=\"rId9\" Type=\"x/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>",
+        {3,
+         "<Relationships><Relationship Id=\"rId9\" Type=\"x/worksheet\" "
+         "Target=\"worksheets/sheet1.xml\"/></Relationships>",
          "h.xlsx: sheet S has no part (relationship rId1 is missing; damaged file)", JX_ERR_FORMAT},
-        {3, "<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" Target=\"worksheets/nosuch.xml\"/></Relationships>",
+        {3,
+         "<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" "
+         "Target=\"worksheets/nosuch.xml\"/></Relationships>",
          "h.xlsx: the workbook has no part xl/worksheets/nosuch.xml (damaged file)", JX_ERR_FORMAT},
-        {1, "<Relationships><Relationship Id=\"rId1\" Type=\"x/officeDocument\" Target=\"word/document.xml\"/></Relationships>",
+        {1,
+         "<Relationships><Relationship Id=\"rId1\" Type=\"x/officeDocument\" "
+         "Target=\"word/document.xml\"/></Relationships>",
          "h.xlsx: the workbook has no part word/document.xml (damaged file)", JX_ERR_FORMAT},
     };
     int failures = 0;
@@ -674,20 +754,25 @@ static void test_hostile(void **state)
         p = make_zip(m, 6, NULL);
         jx_err e = read_all(p, &small, msg, sizeof msg);
         if (e != bad[i].err || strcmp(msg, bad[i].want)) {
-            print_error("case %zu: got %d \"%s\"\n        want %d \"%s\"\n", i, e, msg, bad[i].err, bad[i].want);
+            print_error("case %zu: got %d \"%s\"\n        want %d \"%s\"\n", i, e, msg, bad[i].err,
+                        bad[i].want);
             failures++;
         }
         unlink(p), free(p);
     }
     assert_int_equal(failures, 0);
     /* no shared strings part at all, and a cell that needs one */
-    member nosst[] = {{"_rels/.rels", rels, 0}, {"xl/workbook.xml", wbxml, 0},
+    member nosst[] = {{"_rels/.rels", rels, 0},
+                      {"xl/workbook.xml", wbxml, 0},
                       {"xl/_rels/workbook.xml.rels",
-                       "<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>", 0},
+                       "<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" "
+                       "Target=\"worksheets/sheet1.xml\"/></Relationships>",
+                       0},
                       {"xl/worksheets/sheet1.xml", sheet, 0}};
     p = make_zip(nosst, 4, NULL);
     assert_int_equal(read_all(p, &small, msg, sizeof msg), JX_ERR_FORMAT);
-    assert_string_equal(msg, "h.xlsx:S!A1: the cell refers to shared string 0, but the workbook has no shared strings part (damaged file)");
+    assert_string_equal(msg, "h.xlsx:S!A1: the cell refers to shared string 0, but the workbook "
+                             "has no shared strings part (damaged file)");
     unlink(p), free(p);
     /* a zip that is not a workbook; an empty file; a truncated zip; an .xls */
     member other[] = {{"readme.txt", "hello", 0}};
@@ -697,7 +782,8 @@ static void test_hostile(void **state)
     /* cut the zip short: the central directory is gone */
     assert_int_equal(truncate(p, 30), 0);
     assert_int_equal(read_all(p, &small, msg, sizeof msg), JX_ERR_FORMAT);
-    assert_string_equal(msg, "h.xlsx: not a complete zip file (truncated, or not an .xlsx) (Not a zip archive)");
+    assert_string_equal(
+        msg, "h.xlsx: not a complete zip file (truncated, or not an .xlsx) (Not a zip archive)");
     unlink(p), free(p);
     assert_int_equal(read_all("/nonexistent/x.xlsx", NULL, msg, sizeof msg), JX_ERR_IO);
     assert_string_equal(msg, "h.xlsx: cannot open: No such file or directory");
@@ -729,7 +815,8 @@ static void csv_to_form(const char *csvpath, const char *xlsxpath, const char *s
     assert_int_equal(jx_csv_open(csvpath, &c, &msg), JX_OK);
     lxw_workbook *wbk = workbook_new(xlsxpath);
     lxw_worksheet *ws = workbook_add_worksheet(wbk, sheetname);
-    lxw_format *dec2 = workbook_add_format(wbk), *pct = workbook_add_format(wbk), *wrap = workbook_add_format(wbk);
+    lxw_format *dec2 = workbook_add_format(wbk), *pct = workbook_add_format(wbk),
+               *wrap = workbook_add_format(wbk);
     format_set_num_format(dec2, "0.00");
     format_set_num_format(pct, "0.0%");
     format_set_text_wrap(wrap);
@@ -744,7 +831,8 @@ static void csv_to_form(const char *csvpath, const char *xlsxpath, const char *s
         assert_int_equal(jx_csv_next(c, &r, &eof), JX_OK);
         if (eof) break;
         assert_true(nr < MAXR && r.nfields <= MAXC);
-        for (size_t i = 0; i < r.nfields; i++) cells[nr][i] = strdup(r.fields[i].ptr);
+        for (size_t i = 0; i < r.nfields; i++)
+            cells[nr][i] = strdup(r.fields[i].ptr);
         if (r.nfields > nc) nc = r.nfields;
         nr++;
     }
@@ -769,8 +857,10 @@ static void csv_to_form(const char *csvpath, const char *xlsxpath, const char *s
             } else if (r > 0 && n > 1 && s[n - 1] == '%') {
                 char tmp[64];
                 snprintf(tmp, sizeof tmp, "%.*s", (int)(n - 1), s);
-                if (plain_number(tmp, &v)) worksheet_write_number(ws, row, col, v / 100, pct);
-                else worksheet_write_string(ws, row, col, s, wrap);
+                if (plain_number(tmp, &v))
+                    worksheet_write_number(ws, row, col, v / 100, pct);
+                else
+                    worksheet_write_string(ws, row, col, s, wrap);
             } else {
                 worksheet_write_string(ws, row, col, s, wrap);
             }
@@ -782,16 +872,19 @@ static void csv_to_form(const char *csvpath, const char *xlsxpath, const char *s
         size_t start = 1;
         for (size_t r = 2; r <= nr; r++) {
             bool same = r < nr && cells[r][mc[k]] && cells[start][mc[k]] && *cells[start][mc[k]] &&
-                        !strcmp(cells[r][mc[k]], cells[start][mc[k]]) && !strcmp(cells[r][name], cells[start][name]);
+                        !strcmp(cells[r][mc[k]], cells[start][mc[k]]) &&
+                        !strcmp(cells[r][name], cells[start][name]);
             if (same) continue;
             if (r - start > 1)
-                worksheet_merge_range(ws, top + (lxw_row_t)start, (lxw_col_t)(mc[k] + 1), top + (lxw_row_t)(r - 1),
-                                      (lxw_col_t)(mc[k] + 1), cells[start][mc[k]], wrap);
+                worksheet_merge_range(ws, top + (lxw_row_t)start, (lxw_col_t)(mc[k] + 1),
+                                      top + (lxw_row_t)(r - 1), (lxw_col_t)(mc[k] + 1),
+                                      cells[start][mc[k]], wrap);
             start = r;
         }
     }
     for (size_t r = 0; r < nr; r++)
-        for (size_t i = 0; i < nc; i++) free(cells[r][i]);
+        for (size_t i = 0; i < nc; i++)
+            free(cells[r][i]);
     assert_int_equal(workbook_close(wbk), LXW_NO_ERROR);
 }
 
@@ -812,8 +905,8 @@ static int collect(const jx_run_subject *s, void *ctx)
 {
     totals *t = ctx;
     assert_true(t->n < 16);
-    snprintf(t->line[t->n++], sizeof t->line[0], "%s|%s|%d|%.6f|%s", s->name, s->project, s->year, s->result.total,
-             s->result.grade);
+    snprintf(t->line[t->n++], sizeof t->line[0], "%s|%s|%d|%.6f|%s", s->name, s->project, s->year,
+             s->result.total, s->result.grade);
     return 0;
 }
 
@@ -867,12 +960,15 @@ static void test_fixtures(void **state)
         const char *dir;
         const char *want[6];
     } fx[] = {
-        {"shifeng-2021", {"株洲市石峰区司法局||2021|98.555887|优", "株洲市石峰区司法局|司法专项|2021|89.196914|良"}},
+        {"shifeng-2021",
+         {"株洲市石峰区司法局||2021|98.555887|优",
+          "株洲市石峰区司法局|司法专项|2021|89.196914|良"}},
         {"dazhu-2024", {"大竹县司法局||2024|96.897926|优"}},
         {"rugao-2021", {"如皋市司法局||2021|94.266680|优"}},
         {"demo",
-         {"如皋市司法局||2021|94.266680|优", "大竹县司法局||2024|96.897926|优", "大竹县法律援助中心||2024|77.192593|中",
-          "株洲市石峰区司法局||2021|98.555887|优", "株洲市石峰区司法局|司法专项|2021|89.196914|良",
+         {"如皋市司法局||2021|94.266680|优", "大竹县司法局||2024|96.897926|优",
+          "大竹县法律援助中心||2024|77.192593|中", "株洲市石峰区司法局||2021|98.555887|优",
+          "株洲市石峰区司法局|司法专项|2021|89.196914|良",
           "株洲市石峰区社区矫正管理中心||2021|99.900000|优"}},
     };
     for (size_t i = 0; i < sizeof fx / sizeof fx[0]; i++) {
@@ -880,17 +976,21 @@ static void test_fixtures(void **state)
         import_and_score(fx[i].dir, false, &csv);
         import_and_score(fx[i].dir, true, &xlsx);
         size_t want = 0;
-        while (want < 6 && fx[i].want[want]) want++;
+        while (want < 6 && fx[i].want[want])
+            want++;
         assert_int_equal(xlsx.n, want);
         assert_int_equal(csv.n, want);
         const char *sorted[6];
-        for (size_t k = 0; k < want; k++) sorted[k] = fx[i].want[k];
+        for (size_t k = 0; k < want; k++)
+            sorted[k] = fx[i].want[k];
         for (size_t k = 0; k < want; k++) {
             /* the same subject lines whichever way the data came */
             assert_string_equal(xlsx.line[k], csv.line[k]);
             bool found = false;
-            for (size_t j = 0; j < want; j++) found = found || !strcmp(xlsx.line[k], sorted[j]);
-            if (!found) fail_msg("%s: %s is not among the hand-worked totals", fx[i].dir, xlsx.line[k]);
+            for (size_t j = 0; j < want; j++)
+                found = found || !strcmp(xlsx.line[k], sorted[j]);
+            if (!found)
+                fail_msg("%s: %s is not among the hand-worked totals", fx[i].dir, xlsx.line[k]);
         }
     }
 }
@@ -909,9 +1009,11 @@ static char *store_dump(jx_store *st)
     char *out = calloc(1, cap);
     while (sqlite3_step(q) == SQLITE_ROW) {
         char line[1024];
-        int k = snprintf(line, sizeof line, "%s|%s|%s|%s\n", sqlite3_column_text(q, 0), sqlite3_column_text(q, 1),
-                         sqlite3_column_text(q, 2), sqlite3_column_text(q, 3));
-        while (len + (size_t)k + 1 > cap) out = realloc(out, cap *= 2);
+        int k = snprintf(line, sizeof line, "%s|%s|%s|%s\n", sqlite3_column_text(q, 0),
+                         sqlite3_column_text(q, 1), sqlite3_column_text(q, 2),
+                         sqlite3_column_text(q, 3));
+        while (len + (size_t)k + 1 > cap)
+            out = realloc(out, cap *= 2);
         memcpy(out + len, line, (size_t)k + 1);
         len += (size_t)k;
     }
@@ -938,7 +1040,8 @@ static void test_bad_cells_rejected(void **state)
     format_set_num_format(pct, "0%");
     worksheet_write_string(ws, 0, 0, "大竹县司法局 2024 自评", NULL);
     const char *hdr[] = {"部门名称", "年度", "三级指标", "实际完成值", "偏差原因分析及改进措施"};
-    for (int i = 0; i < 5; i++) worksheet_write_string(ws, 2, (lxw_col_t)i, hdr[i], NULL);
+    for (int i = 0; i < 5; i++)
+        worksheet_write_string(ws, 2, (lxw_col_t)i, hdr[i], NULL);
     worksheet_write_string(ws, 3, 0, "大竹县司法局", NULL);
     worksheet_write_number(ws, 3, 1, 2024, NULL);
     worksheet_write_string(ws, 3, 2, "法律援助全年办结的案件数量", NULL);
@@ -956,8 +1059,11 @@ static void test_bad_cells_rejected(void **state)
     jx_import_opts o = {.on_error = on_err, .ctx = errs, .display_name = "填报.xlsx"};
     jx_import_result res;
     assert_int_equal(jx_import_file(st, JX_IMPORT_ACTUALS, path, &o, &res), JX_ERR_FORMAT);
-    assert_string_equal(errs, "填报.xlsx:自评表!D5: column 实际完成值: \"约九成\" is not a number, and the target is a number\n"
-                              "填报.xlsx:自评表!C6: 三级指标 \"没有这个指标\" matches no target of 大竹县司法局 2024\n");
+    assert_string_equal(
+        errs,
+        "填报.xlsx:自评表!D5: column 实际完成值: \"约九成\" is not a number, and the target is a "
+        "number\n"
+        "填报.xlsx:自评表!C6: 三级指标 \"没有这个指标\" matches no target of 大竹县司法局 2024\n");
     assert_string_equal(jx_store_errmsg(st), "填报.xlsx: 2 errors; nothing imported");
     assert_int_equal(res.errors, 2);
     assert_int_equal(res.rows, 0);
@@ -969,7 +1075,8 @@ static void test_bad_cells_rejected(void **state)
     o.sheet = "Sheet9";
     errs[0] = '\0';
     assert_int_equal(jx_import_file(st, JX_IMPORT_ACTUALS, path, &o, &res), JX_ERR_NOTFOUND);
-    assert_string_equal(jx_store_errmsg(st), "填报.xlsx: no sheet named \"Sheet9\" (the sheets are: 自评表)");
+    assert_string_equal(jx_store_errmsg(st),
+                        "填报.xlsx: no sheet named \"Sheet9\" (the sheets are: 自评表)");
     after = store_dump(st);
     assert_string_equal(before, after);
     free(after);
@@ -982,8 +1089,9 @@ static void test_bad_cells_rejected(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_numfmt),  cmocka_unit_test(test_sniff),    cmocka_unit_test(test_cells),
-        cmocka_unit_test(test_inline_and_long), cmocka_unit_test(test_tables), cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_numfmt),   cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_cells),    cmocka_unit_test(test_inline_and_long),
+        cmocka_unit_test(test_tables),   cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_fixtures), cmocka_unit_test(test_bad_cells_rejected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

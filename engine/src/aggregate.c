@@ -58,12 +58,13 @@ static int subtotal(jx_result *res, const char *l1, const char *l2)
     return (int)res->nsub++;
 }
 
-jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n, const jx_budget *budget,
-                    jx_score *scores, jx_result *res, jx_errmsg *msg)
+jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n,
+                    const jx_budget *budget, jx_score *scores, jx_result *res, jx_errmsg *msg)
 {
     if (!res) return jx_msg(msg, JX_ERR_INVALID, "jx_aggregate: res is NULL");
     memset(res, 0, sizeof *res);
-    if (!rs || (n && (!inds || !scores))) return jx_msg(msg, JX_ERR_INVALID, "jx_aggregate: NULL argument");
+    if (!rs || (n && (!inds || !scores)))
+        return jx_msg(msg, JX_ERR_INVALID, "jx_aggregate: NULL argument");
 
     /* 1. which indicators are scored, and were weights given on all, none or some? */
     size_t nscored = 0, ngiven = 0;
@@ -74,14 +75,15 @@ jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n, co
         if (inds[i].has_weight) {
             ngiven++;
             if (!isfinite(inds[i].weight) || inds[i].weight < 0)
-                return jx_msg(msg, JX_ERR_WEIGHTS, "%s: weight %g is not a number >= 0", name_of(&inds[i]),
-                              inds[i].weight);
+                return jx_msg(msg, JX_ERR_WEIGHTS, "%s: weight %g is not a number >= 0",
+                              name_of(&inds[i]), inds[i].weight);
         }
     }
     bool defaulted = ngiven == 0;
     if (ngiven && ngiven != nscored)
         return jx_msg(msg, JX_ERR_WEIGHTS,
-                      "weights are given on %zu of %zu scored indicators: give all or none", ngiven, nscored);
+                      "weights are given on %zu of %zu scored indicators: give all or none", ngiven,
+                      nscored);
     l1memo memo = {0};
     if (defaulted) {
         for (size_t i = 0; i < n; i++) {
@@ -90,7 +92,8 @@ jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n, co
             const char *l1 = level1_of(rs, &memo, &inds[i], &k);
             if (k < 0)
                 return jx_msg(msg, JX_ERR_WEIGHTS,
-                              "%s: 一级指标 \"%s\" has no default weight in rule set %s; give weights in the 权重 column",
+                              "%s: 一级指标 \"%s\" has no default weight in rule set %s; give "
+                              "weights in the 权重 column",
                               name_of(&inds[i]), l1, rs->name);
             count[k]++;
         }
@@ -99,7 +102,8 @@ jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n, co
     /* 2. base weights, then what-if level-1 weights imposed by scaling */
     double imposed_sum[RS_MAX_L1] = {0};
     bool any_imposed = false;
-    for (int k = 0; k < rs->nl1; k++) any_imposed |= rs->l1[k].imposed;
+    for (int k = 0; k < rs->nl1; k++)
+        any_imposed |= rs->l1[k].imposed;
     for (size_t i = 0; i < n; i++) {
         if (inds[i].target.kind == JX_KIND_NA) {
             scores[i].weight = 0;
@@ -129,7 +133,8 @@ jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n, co
         int k;
         const char *l1 = level1_of(rs, &memo, ind, &k);
         if (any_imposed) {
-            if (k >= 0 && rs->l1[k].imposed && imposed_sum[k] > 0) w = w * rs->l1[k].weight / imposed_sum[k];
+            if (k >= 0 && rs->l1[k].imposed && imposed_sum[k] > 0)
+                w = w * rs->l1[k].weight / imposed_sum[k];
         }
         jx_err e = jx_score_weighted(rs, ind, w, &scores[i], msg);
         if (e) {
@@ -149,7 +154,8 @@ jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n, co
         int b = a < 0 ? -1 : subtotal(res, l1, ind->level2 ? ind->level2 : "");
         if (a < 0 || b < 0) {
             memset(res, 0, sizeof *res);
-            return jx_msg(msg, JX_ERR_LIMIT, "more than %d level-1 and level-2 groups in one subject",
+            return jx_msg(msg, JX_ERR_LIMIT,
+                          "more than %d level-1 and level-2 groups in one subject",
                           JX_MAX_SUBTOTALS);
         }
         res->sub[a].weight += scores[i].weight;
@@ -161,7 +167,8 @@ jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n, co
     /* 4. budget execution */
     res->weight_sum = res->ind_weight;
     res->points_sum = res->ind_points;
-    if (budget && budget->present && budget->budget > 0 && rs->budget_weight > 0 && isfinite(budget->spent)) {
+    if (budget && budget->present && budget->budget > 0 && rs->budget_weight > 0 &&
+        isfinite(budget->spent)) {
         res->budget_scored = true;
         res->budget_rate = budget->spent / budget->budget;
         res->budget_weight = rs->budget_weight;
@@ -178,7 +185,8 @@ jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n, co
     if (all_full) res->flags |= JX_FLAG_ALL_FULL_MARKS;
     if (res->budget_scored && res->ind_weight > 0) {
         double rate = res->ind_points / res->ind_weight;
-        if (rate > 0 && (rate - res->budget_rate) / rate > rs->budget_mismatch) res->flags |= JX_FLAG_BUDGET_MISMATCH;
+        if (rate > 0 && (rate - res->budget_rate) / rate > rs->budget_mismatch)
+            res->flags |= JX_FLAG_BUDGET_MISMATCH;
     }
     return JX_OK;
 }

@@ -56,44 +56,44 @@ typedef struct csv_fld {
 
 struct jx_csv {
     /* source */
-    int fd;            /* -1 when reading memory */
-    const char *mem;   /* memory source */
-    size_t memlen;     /* its length */
-    size_t mempos;     /* bytes taken from it */
-    bool srceof;       /* the source has nothing more */
-    char *name;        /* for messages */
-    size_t block;      /* bytes per fill */
-    size_t sniff;      /* bytes examined for the encoding */
+    int fd;          /* -1 when reading memory */
+    const char *mem; /* memory source */
+    size_t memlen;   /* its length */
+    size_t mempos;   /* bytes taken from it */
+    bool srceof;     /* the source has nothing more */
+    char *name;      /* for messages */
+    size_t block;    /* bytes per fill */
+    size_t sniff;    /* bytes examined for the encoding */
     /* encoding */
     const char *encname; /* what jx_csv_encoding() says */
     const char *srcenc;  /* iconv name of the source encoding, when converting */
     iconv_t cd;          /* (iconv_t)-1 when the text is read as UTF-8 */
     char *raw;           /* undecoded bytes: the sniff, then iconv's input */
     size_t rawcap, rawpos, rawlen;
-    int srcpend;                /* conversion problem (PEND_*) at the end of the converted text */
-    unsigned char srcbytes[4];  /* its bytes */
+    int srcpend;               /* conversion problem (PEND_*) at the end of the converted text */
+    unsigned char srcbytes[4]; /* its bytes */
     size_t nsrcbytes;
     /* text buffer: [0, vend) is valid UTF-8, [vend, end) awaits validation */
     char *buf;
     size_t cap, end, vend, capmax;
-    bool done;                 /* everything is in buf and valid: vend is the end of the text */
-    int pend;                  /* PEND_*: a problem at vend; nothing past it is ever parsed */
-    unsigned char pbytes[4];   /* the bytes at fault, for the message */
+    bool done;               /* everything is in buf and valid: vend is the end of the text */
+    int pend;                /* PEND_*: a problem at vend; nothing past it is ever parsed */
+    unsigned char pbytes[4]; /* the bytes at fault, for the message */
     size_t npbytes;
     /* parser */
     char delim;
-    unsigned char cls[256]; /* CLS_* flags per byte */
-    int st;                 /* S_* */
-    bool in_rec;            /* a record has been begun and not yet returned */
-    size_t rec;             /* offset of the current record in buf */
-    size_t pos;             /* parse position */
-    size_t fstart;          /* offset of the current field's text */
-    size_t linestart;       /* offset of the start of the physical line at pos */
-    size_t line;            /* physical line number at pos (1-based) */
-    size_t rec_line;        /* line where the current record starts */
-    size_t skipped;         /* blank lines skipped before the current record */
+    unsigned char cls[256];         /* CLS_* flags per byte */
+    int st;                         /* S_* */
+    bool in_rec;                    /* a record has been begun and not yet returned */
+    size_t rec;                     /* offset of the current record in buf */
+    size_t pos;                     /* parse position */
+    size_t fstart;                  /* offset of the current field's text */
+    size_t linestart;               /* offset of the start of the physical line at pos */
+    size_t line;                    /* physical line number at pos (1-based) */
+    size_t rec_line;                /* line where the current record starts */
+    size_t skipped;                 /* blank lines skipped before the current record */
     size_t qpos, qline, qlinestart; /* the opening quote of the current quoted field */
-    bool esc;               /* current quoted field holds "" */
+    bool esc;                       /* current quoted field holds "" */
     /* fields of the current record */
     csv_fld *f;
     jx_csv_field *pub; /* what the caller sees */
@@ -103,7 +103,8 @@ struct jx_csv {
     char msg[JX_ERRMSG_MAX];
 };
 
-static jx_err fail(jx_csv *c, jx_err err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static jx_err fail(jx_csv *c, jx_err err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static jx_err fail(jx_csv *c, jx_err err, const char *fmt, ...)
 {
@@ -143,7 +144,8 @@ static jx_err src_read(jx_csv *c, char *dst, size_t n, size_t *got)
         *got = k;
     } else {
         ssize_t r;
-        do r = read(c->fd, dst, n);
+        do
+            r = read(c->fd, dst, n);
         while (r < 0 && errno == EINTR);
         if (r < 0) {
             char e[128];
@@ -204,12 +206,16 @@ static int utf8_scan(const unsigned char *s, size_t i, size_t n, size_t *at)
             need = 2;
         } else if (b >= 0xE0 && b <= 0xEF) {
             need = 3;
-            if (b == 0xE0) lo = 0xA0;      /* overlong */
-            else if (b == 0xED) hi = 0x9F; /* surrogates */
+            if (b == 0xE0)
+                lo = 0xA0; /* overlong */
+            else if (b == 0xED)
+                hi = 0x9F; /* surrogates */
         } else if (b >= 0xF0 && b <= 0xF4) {
             need = 4;
-            if (b == 0xF0) lo = 0x90;      /* overlong */
-            else if (b == 0xF4) hi = 0x8F; /* > U+10FFFF */
+            if (b == 0xF0)
+                lo = 0x90; /* overlong */
+            else if (b == 0xF4)
+                hi = 0x8F; /* > U+10FFFF */
         } else {
             *at = i;
             return U_BAD;
@@ -264,9 +270,15 @@ static void validate(jx_csv *c)
     case U_OK:
         if (c->srcpend) set_pend(c, c->srcpend, c->srcbytes, c->nsrcbytes);
         break;
-    case U_NUL: set_pend(c, PEND_NUL, s + at, 1); break;
-    case U_BOM: set_pend(c, PEND_BOM, s + at, 3); break;
-    case U_BAD: set_pend(c, PEND_UTF8, s + at, n); break;
+    case U_NUL:
+        set_pend(c, PEND_NUL, s + at, 1);
+        break;
+    case U_BOM:
+        set_pend(c, PEND_BOM, s + at, 3);
+        break;
+    case U_BAD:
+        set_pend(c, PEND_UTF8, s + at, n);
+        break;
     case U_SHORT:
         /* only the UTF-8 path can end mid-character: iconv emits whole ones */
         if (input_done(c)) set_pend(c, PEND_TRUNC, s + at, n);
@@ -445,8 +457,8 @@ static jx_err fail_pending(jx_csv *c)
                     "%s:%zu:%zu: the file ends in the middle of a %s character (bytes %s)", c->name,
                     line, col, enc, hex);
     default:
-        return fail(c, JX_ERR_ENCODING, "%s:%zu:%zu: bytes %s are not valid %s", c->name, line,
-                    col, hex, enc);
+        return fail(c, JX_ERR_ENCODING, "%s:%zu:%zu: bytes %s are not valid %s", c->name, line, col,
+                    hex, enc);
     }
 }
 
@@ -458,8 +470,8 @@ static jx_err add_field(jx_csv *c, size_t start, size_t len, bool esc)
         return fail(c, JX_ERR_LIMIT, "%s:%zu: more than %u fields in one record", c->name,
                     c->rec_line, JX_CSV_FIELDS_MAX);
     if (len > JX_CSV_FIELD_MAX)
-        return fail(c, JX_ERR_LIMIT, "%s:%zu: field %zu is longer than 1 MiB (%zu bytes)",
-                    c->name, c->rec_line, c->nf + 1, len);
+        return fail(c, JX_ERR_LIMIT, "%s:%zu: field %zu is longer than 1 MiB (%zu bytes)", c->name,
+                    c->rec_line, c->nf + 1, len);
     if (c->nf == c->fcap) {
         size_t n = c->fcap ? c->fcap * 2 : 32;
         if (n > JX_CSV_FIELDS_MAX) n = JX_CSV_FIELDS_MAX;
@@ -564,7 +576,8 @@ static int parse(jx_csv *c)
             st = S_UNQ;
             /* fall through */
         case S_UNQ:
-            while (p < e && !(cls[(unsigned char)*p] & CLS_UNQ)) p++;
+            while (p < e && !(cls[(unsigned char)*p] & CLS_UNQ))
+                p++;
             if (p == e && !done) {
                 r = P_NEED;
                 goto out;
@@ -586,7 +599,8 @@ static int parse(jx_csv *c)
             break;
         case S_Q:
             for (;;) {
-                while (p < e && !(cls[(unsigned char)*p] & CLS_Q)) p++;
+                while (p < e && !(cls[(unsigned char)*p] & CLS_Q))
+                    p++;
                 if (p == e) {
                     if (!done) {
                         r = P_NEED;
@@ -713,12 +727,11 @@ static jx_err check_limits(jx_csv *c)
                         "%zu, column %zu never closed?)",
                         c->name, c->rec_line, c->nf + 1, ql, qc);
         }
-        return fail(c, JX_ERR_LIMIT, "%s:%zu: field %zu is longer than 1 MiB", c->name,
-                    c->rec_line, c->nf + 1);
+        return fail(c, JX_ERR_LIMIT, "%s:%zu: field %zu is longer than 1 MiB", c->name, c->rec_line,
+                    c->nf + 1);
     }
     if (c->vend - c->rec > JX_CSV_RECORD_MAX)
-        return fail(c, JX_ERR_LIMIT, "%s:%zu: record is longer than 16 MiB", c->name,
-                    c->rec_line);
+        return fail(c, JX_ERR_LIMIT, "%s:%zu: record is longer than 16 MiB", c->name, c->rec_line);
     return JX_OK;
 }
 
@@ -771,17 +784,25 @@ static jx_err detect_delimiter(jx_csv *c)
         /* only the first sniff bytes count: how far the buffer reaches depends on the block */
         for (size_t i = 0; i < c->vend && i < c->sniff && !eol; i++) {
             char ch = c->buf[i];
-            if (ch == '"') inq = !inq;
-            else if (inq) continue;
-            else if (ch == ',') n[0]++;
-            else if (ch == '\t') n[1]++;
-            else if (ch == ';') n[2]++;
-            else if (ch == '\n' || ch == '\r') eol = true;
+            if (ch == '"')
+                inq = !inq;
+            else if (inq)
+                continue;
+            else if (ch == ',')
+                n[0]++;
+            else if (ch == '\t')
+                n[1]++;
+            else if (ch == ';')
+                n[2]++;
+            else if (ch == '\n' || ch == '\r')
+                eol = true;
         }
         if (eol || c->done || c->pend || c->vend >= c->sniff) {
             c->delim = ',';
-            if (n[1] > n[0] && n[1] >= n[2]) c->delim = '\t';
-            else if (n[2] > n[0] && n[2] > n[1]) c->delim = ';';
+            if (n[1] > n[0] && n[1] >= n[2])
+                c->delim = '\t';
+            else if (n[2] > n[0] && n[2] > n[1])
+                c->delim = ';';
             return JX_OK;
         }
         jx_err e = fill(c);
@@ -852,8 +873,10 @@ static jx_err detect_encoding(jx_csv *c)
     int k;
     do {
         k = utf8_scan(u, at, n, &at);
-        if (k == U_NUL) at += 1;
-        else if (k == U_BOM) at += 3;
+        if (k == U_NUL)
+            at += 1;
+        else if (k == U_BOM)
+            at += 3;
     } while (k == U_NUL || k == U_BOM);
     if (k != U_BAD) {
         c->encname = "UTF-8";
@@ -883,10 +906,11 @@ static jx_err detect_encoding(jx_csv *c)
     char hex[16];
     hexbytes(hex, sizeof hex, u + at, n - at < 4 ? n - at : 4);
     if (has_nul)
-        return fail(c, JX_ERR_ENCODING,
-                    "%s:%zu:%zu: the file is neither UTF-8 nor GB18030 (bytes %s) and holds NUL "
-                    "bytes: UTF-16 without a byte order mark? save it as UTF-8 (Excel: \"CSV UTF-8\")",
-                    c->name, line, col, hex);
+        return fail(
+            c, JX_ERR_ENCODING,
+            "%s:%zu:%zu: the file is neither UTF-8 nor GB18030 (bytes %s) and holds NUL "
+            "bytes: UTF-16 without a byte order mark? save it as UTF-8 (Excel: \"CSV UTF-8\")",
+            c->name, line, col, hex);
     return fail(c, JX_ERR_ENCODING,
                 "%s:%zu:%zu: the file is neither UTF-8 nor GB18030 (bytes %s); save it as "
                 "UTF-8 (Excel: \"CSV UTF-8\")",
@@ -928,7 +952,9 @@ jx_err csv_open_opts(const char *path, const char *data, size_t len, const char 
     /* A small input needs no 256 KiB buffers: size block and sniff to it. The reader
      * works with any block, so a file that grows while it is read only takes more fills. */
     struct stat sb;
-    size_t known = path ? (fstat(c->fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (size_t)sb.st_size : SIZE_MAX) : len;
+    size_t known =
+        path ? (fstat(c->fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (size_t)sb.st_size : SIZE_MAX)
+             : len;
     if (known < c->block) c->block = known + 1;
     if (known < c->sniff) c->sniff = known + 1;
     size_t big = c->block > c->sniff ? c->block : c->sniff;
@@ -989,8 +1015,7 @@ jx_err jx_csv_open(const char *path, jx_csv **out, jx_errmsg *msg)
     return csv_open_opts(path, NULL, 0, NULL, NULL, out, msg);
 }
 
-jx_err jx_csv_open_mem(const char *data, size_t len, const char *name, jx_csv **out,
-                       jx_errmsg *msg)
+jx_err jx_csv_open_mem(const char *data, size_t len, const char *name, jx_csv **out, jx_errmsg *msg)
 {
     return csv_open_opts(NULL, data, len, name, NULL, out, msg);
 }

@@ -27,14 +27,31 @@
 #include "vcache_int.h"
 
 enum col {
-    C_CODE, C_NAME, C_PROJECT, C_YEAR, C_L1, C_L2, C_L3, C_OP, C_TARGET, C_UNIT, C_WEIGHT, C_NOTE,
-    C_ACTUAL, C_REASON, C_INITIAL, C_BUDGET, C_SPENT, C__COUNT
+    C_CODE,
+    C_NAME,
+    C_PROJECT,
+    C_YEAR,
+    C_L1,
+    C_L2,
+    C_L3,
+    C_OP,
+    C_TARGET,
+    C_UNIT,
+    C_WEIGHT,
+    C_NOTE,
+    C_ACTUAL,
+    C_REASON,
+    C_INITIAL,
+    C_BUDGET,
+    C_SPENT,
+    C__COUNT
 };
 
 /* Header names accepted for each column: the canonical Chinese name first (used in messages). */
 static const char *const col_names[C__COUNT][8] = {
     [C_CODE] = {"部门编码", "dept_code", "部门代码", "单位编码", "单位代码", "code"},
-    [C_NAME] = {"部门名称", "dept_name", "单位名称", "预算单位名称", "部门", "name", "部门（单位）名称", "部门(单位)名称"},
+    [C_NAME] = {"部门名称", "dept_name", "单位名称", "预算单位名称", "部门", "name",
+                "部门（单位）名称", "部门(单位)名称"},
     [C_PROJECT] = {"项目名称", "project", "项目"},
     [C_YEAR] = {"年度", "year", "预算年度"},
     [C_L1] = {"一级指标", "level1"},
@@ -59,13 +76,13 @@ static const int need_budget[] = {C_NAME, C_YEAR, C_BUDGET, C_SPENT, -1};
 
 /* One subject seen in this file. */
 typedef struct subj {
-    int64_t id;        /* subjects.id (a batch's index + 1); 0 when it does not exist (actuals, budget) */
-    int seq;           /* next target seq */
-    const char *l1;    /* fill-down of merged 一级/二级 cells */
+    int64_t id; /* subjects.id (a batch's index + 1); 0 when it does not exist (actuals, budget) */
+    int seq;    /* next target seq */
+    const char *l1; /* fill-down of merged 一级/二级 cells */
     const char *l2;
-    bool replaced;     /* its old targets were marked replaced */
-    bool loaded;       /* its targets were loaded (actuals) */
-    bool has_actuals;  /* it had current actuals before this import (set when loaded) */
+    bool replaced;    /* its old targets were marked replaced */
+    bool loaded;      /* its targets were loaded (actuals) */
+    bool has_actuals; /* it had current actuals before this import (set when loaded) */
     bool budget_seen;
     int64_t weighted_line;   /* first scored row with a weight (targets) */
     int64_t unweighted_line; /* first scored row without one */
@@ -75,7 +92,7 @@ typedef struct subj {
     double wsum;             /* Σ weights given on scored rows */
     uint32_t *tab;           /* its rows in m->tg (index + 1; 0 empty), open addressing on tgt.h3 */
     uint32_t tcap, tlen;
-    char label[160];   /* for messages: 大竹县司法局 2024 / 司法专项 */
+    char label[160]; /* for messages: 大竹县司法局 2024 / 司法专项 */
 } subj;
 
 /* An indicator of a subject: a target row of this file (targets: duplicate detection) or a
@@ -90,8 +107,8 @@ typedef struct tgt {
 } tgt;
 
 typedef struct imp {
-    jx_store *st;       /* the store written to, or NULL when reading into ... */
-    jx_batch *b;        /* ... a batch (batch_int.h) */
+    jx_store *st; /* the store written to, or NULL when reading into ... */
+    jx_batch *b;  /* ... a batch (batch_int.h) */
     jx_import_kind kind;
     const char *name;
     const jx_import_opts *o;
@@ -112,8 +129,8 @@ typedef struct imp {
     char *scratch;
     size_t scratch_cap;
     int64_t line;
-    jx_table *tab; /* the file's rows: CSV or a workbook */
-    jx_map colmap; /* column name (ASCII lower-cased) → column + 1, built on first use */
+    jx_table *tab;    /* the file's rows: CSV or a workbook */
+    jx_map colmap;    /* column name (ASCII lower-cased) → column + 1, built on first use */
     jx_vcache own_vc; /* value strings parsed so far in this file ... */
     jx_vcache *vc;    /* ... or, into a batch, in the whole batch (batch_vcache) */
 } imp;
@@ -165,7 +182,8 @@ static const char *at(imp *m, int c)
 static void col_err(imp *m, int c, const char *problem)
 {
     char ex[100];
-    report(m, "%s: column %s: \"%s\" %s", at(m, c), col_names[c][0], excerpt(ex, sizeof ex, m->f[c]), problem);
+    report(m, "%s: column %s: \"%s\" %s", at(m, c), col_names[c][0],
+           excerpt(ex, sizeof ex, m->f[c]), problem);
 }
 
 /* ---- header ---- */
@@ -185,14 +203,20 @@ static void trim_bounds(const char *s, size_t n, size_t *b, size_t *e)
 {
     size_t i = 0;
     for (;;) {
-        if (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) i++;
-        else if (i + 3 <= n && !memcmp(s + i, "\u3000", 3)) i += 3;
-        else break;
+        if (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+            i++;
+        else if (i + 3 <= n && !memcmp(s + i, "\u3000", 3))
+            i += 3;
+        else
+            break;
     }
     while (n > i) {
-        if (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n') n--;
-        else if (n - i >= 3 && !memcmp(s + n - 3, "\u3000", 3)) n -= 3;
-        else break;
+        if (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')
+            n--;
+        else if (n - i >= 3 && !memcmp(s + n - 3, "\u3000", 3))
+            n -= 3;
+        else
+            break;
     }
     *b = i;
     *e = n;
@@ -203,7 +227,8 @@ static bool take_fields(imp *m, const jx_table_row *row)
 {
     size_t need = 0;
     for (int c = 0; c < C__COUNT; c++)
-        if (m->col[c] >= 0 && (size_t)m->col[c] < row->nfields) need += row->fields[m->col[c]].len + 1;
+        if (m->col[c] >= 0 && (size_t)m->col[c] < row->nfields)
+            need += row->fields[m->col[c]].len + 1;
     if (need > m->scratch_cap) {
         size_t cap = need * 2;
         char *p = realloc(m->scratch, cap);
@@ -238,31 +263,37 @@ static int header_columns(imp *m, const jx_csv_field *fields, size_t n, int col[
             for (int k = 0; k < 8 && col_names[c][k]; k++) {
                 char key[64];
                 size_t len = strlen(col_names[c][k]);
-                for (size_t j = 0; j < len; j++) key[j] = (char)tolower((unsigned char)col_names[c][k][j]);
+                for (size_t j = 0; j < len; j++)
+                    key[j] = (char)tolower((unsigned char)col_names[c][k][j]);
                 int is_new;
                 int64_t *v = jx_map_put(&m->colmap, key, len, &is_new);
                 if (v) *v = c + 1;
             }
     }
     int names = 0;
-    for (int c = 0; c < C__COUNT; c++) col[c] = -1;
+    for (int c = 0; c < C__COUNT; c++)
+        col[c] = -1;
     for (size_t i = 0; i < n; i++) {
         char h[128];
         size_t b, en;
         trim_bounds(fields[i].ptr, fields[i].len, &b, &en);
         if (en - b >= sizeof h || en == b) continue; /* no column name is that long */
-        for (size_t j = b; j < en; j++) h[j - b] = (char)tolower((unsigned char)fields[i].ptr[j]);
+        for (size_t j = b; j < en; j++)
+            h[j - b] = (char)tolower((unsigned char)fields[i].ptr[j]);
         h[en - b] = '\0';
         int c = -1;
         int64_t *v = m->colmap.len ? jx_map_get(&m->colmap, h, en - b) : NULL;
         if (v) c = (int)*v - 1;
-        for (int cc = 0; !m->colmap.len && cc < C__COUNT && c < 0; cc++) /* out of memory: the slow way */
+        for (int cc = 0; !m->colmap.len && cc < C__COUNT && c < 0;
+             cc++) /* out of memory: the slow way */
             for (int k = 0; k < 8 && col_names[cc][k] && c < 0; k++)
                 if (header_is(h, col_names[cc][k])) c = cc;
         if (c < 0) continue;
         names++;
-        if (col[c] == -1) col[c] = (int)i;
-        else if (col[c] >= 0) col[c] = -2 - (int)i;
+        if (col[c] == -1)
+            col[c] = (int)i;
+        else if (col[c] >= 0)
+            col[c] = -2 - (int)i;
     }
     return names;
 }
@@ -271,9 +302,12 @@ static int header_columns(imp *m, const jx_csv_field *fields, size_t n, int col[
  * only the answer); false when none is missing. */
 static bool header_missing(jx_import_kind kind, const int col[C__COUNT], char *buf, size_t cap)
 {
-    const int *need = kind == JX_IMPORT_TARGETS ? need_targets : kind == JX_IMPORT_ACTUALS ? need_actuals : need_budget;
+    const int *need = kind == JX_IMPORT_TARGETS   ? need_targets
+                      : kind == JX_IMPORT_ACTUALS ? need_actuals
+                                                  : need_budget;
     bool any = false;
-    for (const int *c = need; *c >= 0 && !any; c++) any = col[*c] == -1;
+    for (const int *c = need; *c >= 0 && !any; c++)
+        any = col[*c] == -1;
     if (!any || !cap) return any;
     char missing[512] = "";
     for (const int *c = need; *c >= 0; c++)
@@ -287,8 +321,8 @@ static bool header_missing(jx_import_kind kind, const int col[C__COUNT], char *b
 }
 
 /* jx_table's judgement of a workbook row as this import's header. */
-static int header_rank(void *ctx, const jx_csv_field *fields, size_t n, bool *complete, char *why, size_t cap,
-                       uint64_t *cols)
+static int header_rank(void *ctx, const jx_csv_field *fields, size_t n, bool *complete, char *why,
+                       size_t cap, uint64_t *cols)
 {
     imp *m = ctx;
     int col[C__COUNT];
@@ -318,7 +352,7 @@ static jx_err read_header(imp *m, const jx_table_row *row)
                 if (header_is(h, col_names[c][k])) first = (int)i;
         }
         return fail(m, JX_ERR_FORMAT, "%s: column %s appears twice (columns %d and %d)",
-                       jx_table_place(m->tab, row->line, -1), col_names[c][0], first + 1, second + 1);
+                    jx_table_place(m->tab, row->line, -1), col_names[c][0], first + 1, second + 1);
     }
     char why[600];
     if (header_missing(m->kind, m->col, why, sizeof why))
@@ -339,8 +373,10 @@ static bool parse_amount(const char *s, bool allow_percent, double *out)
         buf[n++] = *p;
     }
     buf[n] = '\0';
-    if (allow_percent && n && buf[n - 1] == '%') buf[--n] = '\0';
-    else if (allow_percent && n >= 3 && !strcmp(buf + n - 3, "％")) buf[n -= 3] = '\0';
+    if (allow_percent && n && buf[n - 1] == '%')
+        buf[--n] = '\0';
+    else if (allow_percent && n >= 3 && !strcmp(buf + n - 3, "％"))
+        buf[n -= 3] = '\0';
     if (!n) return false;
     char *end;
     errno = 0;
@@ -348,7 +384,9 @@ static bool parse_amount(const char *s, bool allow_percent, double *out)
     if (*end || errno == ERANGE || !isfinite(d)) return false;
     /* strtod accepts hex and "inf"/"nan": only plain decimals are amounts */
     for (const char *p = buf; *p; p++)
-        if (!(isdigit((unsigned char)*p) || *p == '.' || *p == '-' || *p == '+' || *p == 'e' || *p == 'E')) return false;
+        if (!(isdigit((unsigned char)*p) || *p == '.' || *p == '-' || *p == '+' || *p == 'e' ||
+              *p == 'E'))
+            return false;
     *out = d;
     return true;
 }
@@ -385,8 +423,8 @@ static const char *keep(imp *m, const char *s);
 
 /* s's id in the store or the batch (0: none), created when asked; *stored: its code ("" when
  * none). false on a database or memory error (reported). */
-static bool find_subject(imp *m, subj *s, const char *code, const char *name, const char *project, int year,
-                         bool create, const char **stored)
+static bool find_subject(imp *m, subj *s, const char *code, const char *name, const char *project,
+                         int year, bool create, const char **stored)
 {
     *stored = "";
     if (m->b) {
@@ -454,7 +492,8 @@ static bool set_code(imp *m, const subj *s, const char *code)
 static subj *get_subject(imp *m, bool create)
 {
     const char *name = m->f[C_NAME], *project = m->f[C_PROJECT], *code = m->f[C_CODE];
-    if (!strcmp(project, "部门整体")) project = ""; /* what the 自评表 form writes for the department as a whole */
+    if (!strcmp(project, "部门整体"))
+        project = ""; /* what the 自评表 form writes for the department as a whole */
     int year;
     if (!*name) {
         report(m, "%s: column %s is empty", at(m, C_NAME), col_names[C_NAME][0]);
@@ -496,13 +535,14 @@ static subj *get_subject(imp *m, bool create)
     memset(s, 0, sizeof *s);
     *slot = (int64_t)++m->nsubj;
     remember_subject(m, key, klen, m->nsubj - 1);
-    jx_fmt_trunc(s->label, sizeof s->label, "%s%s%s %d", name, *project ? " / " : "", project, year);
+    jx_fmt_trunc(s->label, sizeof s->label, "%s%s%s %d", name, *project ? " / " : "", project,
+                 year);
     const char *stored; /* its code as kept, "" when none */
     if (!find_subject(m, s, code, name, project, year, create, &stored)) return NULL;
     if (*code && *stored && strcmp(code, stored)) {
         char ex[100];
-        report(m, "%s: column %s: \"%s\" differs from %s stored for %s", at(m, C_CODE), col_names[C_CODE][0],
-               excerpt(ex, sizeof ex, code), stored, s->label);
+        report(m, "%s: column %s: \"%s\" differs from %s stored for %s", at(m, C_CODE),
+               col_names[C_CODE][0], excerpt(ex, sizeof ex, code), stored, s->label);
     } else if (*code && !*stored && create && s->id && !set_code(m, s, code)) {
         return NULL;
     }
@@ -522,8 +562,10 @@ static const char *keep(imp *m, const char *s)
 static uint32_t hash_str(const char *s)
 {
     uint32_t h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-    h ^= h >> 16; /* FNV's low bits barely depend on the last bytes ("数量1", "数量2"): mix them in */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    h ^= h >>
+         16; /* FNV's low bits barely depend on the last bytes ("数量1", "数量2"): mix them in */
     h *= 0x85ebca6bu;
     h ^= h >> 13;
     return h;
@@ -556,7 +598,8 @@ static bool add_tgt(imp *m, subj *s)
         for (uint32_t i = 0; i < s->tcap; i++) {
             if (!s->tab[i]) continue;
             uint32_t k = m->tg[s->tab[i] - 1].h3 & (cap - 1);
-            while (tab[k]) k = (k + 1) & (cap - 1);
+            while (tab[k])
+                k = (k + 1) & (cap - 1);
             tab[k] = s->tab[i];
         }
         free(s->tab);
@@ -564,7 +607,8 @@ static bool add_tgt(imp *m, subj *s)
         s->tcap = cap;
     }
     uint32_t k = t->h3 & (s->tcap - 1);
-    while (s->tab[k]) k = (k + 1) & (s->tcap - 1);
+    while (s->tab[k])
+        k = (k + 1) & (s->tcap - 1);
     s->tab[k] = (uint32_t)++m->ntg;
     s->tlen++;
     return true;
@@ -572,7 +616,8 @@ static bool add_tgt(imp *m, subj *s)
 
 /* s's indicator named l3 (and, when l1 is not NULL, l1 and l2): NULL when there is none;
  * *several is set when l1 is NULL and more than one has that 三级指标. */
-static tgt *find_tgt(imp *m, const subj *s, const char *l1, const char *l2, const char *l3, bool *several)
+static tgt *find_tgt(imp *m, const subj *s, const char *l1, const char *l2, const char *l3,
+                     bool *several)
 {
     tgt *hit = NULL;
     if (several) *several = false;
@@ -603,7 +648,8 @@ static void target_row(imp *m)
     const char *l2 = *m->f[C_L2] ? m->f[C_L2] : s->l2;
     const char *l3 = m->f[C_L3];
     if (!*l3) {
-        if (!*m->f[C_TARGET]) return; /* a form's empty placeholder row (生态效益 with no indicator) */
+        if (!*m->f[C_TARGET])
+            return; /* a form's empty placeholder row (生态效益 with no indicator) */
         report(m, "%s: column %s is empty", at(m, C_L3), col_names[C_L3][0]);
         return;
     }
@@ -624,19 +670,23 @@ static void target_row(imp *m)
     jx_value v;
     jx_errmsg msg;
     jx_err e = jx_vcache_cells(m->vc, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], &v, &msg);
-    int32_t vidx = jx_vcache_last(m->vc); /* a batch keeps it: scoring need not hash the text again */
+    int32_t vidx =
+        jx_vcache_last(m->vc); /* a batch keeps it: scoring need not hash the text again */
     if (e) {
         report(m, "%s: column %s: %s", at(m, C_TARGET), col_names[C_TARGET][0], msg.text);
         return;
     }
-    if (v.kind == JX_KIND_NUMBER && v.num < 0) { /* ratios divide by the target: a/t, t/a, |a − t|/t */
+    if (v.kind == JX_KIND_NUMBER &&
+        v.num < 0) { /* ratios divide by the target: a/t, t/a, |a − t|/t */
         col_err(m, C_TARGET, "is negative: a target is a number >= 0");
         return;
     }
     double w = 0;
-    /* a dash is how forms (ours included: export writes — for an n/a indicator's 分值) say "none" */
+    /* a dash is how forms (ours included: export writes — for an n/a indicator's 分值) say "none"
+     */
     const char *wt = m->f[C_WEIGHT];
-    bool has_w = *wt != '\0' && strcmp(wt, "—") && strcmp(wt, "-") && strcmp(wt, "－") && strcmp(wt, "/");
+    bool has_w =
+        *wt != '\0' && strcmp(wt, "—") && strcmp(wt, "-") && strcmp(wt, "－") && strcmp(wt, "/");
     if (has_w && !parse_amount(m->f[C_WEIGHT], true, &w)) {
         col_err(m, C_WEIGHT, "is not a number");
         return;
@@ -644,7 +694,9 @@ static void target_row(imp *m)
     /* a weight is an indicator's points out of 100 (or its %); a bigger one is a typing
      * error, and 1e308 would make the sums infinite */
     if (has_w && (w < 0 || w > 100)) {
-        col_err(m, C_WEIGHT, w < 0 ? "is negative: a weight is a number from 0 to 100" : "is more than 100: a weight is a number from 0 to 100");
+        col_err(m, C_WEIGHT,
+                w < 0 ? "is negative: a weight is a number from 0 to 100"
+                      : "is more than 100: a weight is a number from 0 to 100");
         return;
     }
     const tgt *seen = find_tgt(m, s, l1, l2, l3, NULL);
@@ -666,7 +718,8 @@ static void target_row(imp *m)
         return;
     }
     s->nok++;
-    if (v.kind != JX_KIND_NA) { /* weights on some scored rows only is an error: remember both kinds */
+    if (v.kind !=
+        JX_KIND_NA) { /* weights on some scored rows only is an error: remember both kinds */
         int64_t *first = has_w ? &s->weighted_line : &s->unweighted_line;
         if (!*first) *first = m->line;
         s->nscored++;
@@ -674,10 +727,11 @@ static void target_row(imp *m)
     }
     if (!m->writing) return;
     if (m->b) {
-        if (!batch_add_target(m->b, s->id, l1, l2, l3, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], has_w, w,
-                              m->f[C_NOTE], v.kind, vidx))
+        if (!batch_add_target(m->b, s->id, l1, l2, l3, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT],
+                              has_w, w, m->f[C_NOTE], v.kind, vidx))
             report(m, "%s: out of memory", m->name);
-        else m->res->rows++;
+        else
+            m->res->rows++;
         return;
     }
     if (!s->replaced) {
@@ -701,8 +755,10 @@ static void target_row(imp *m)
     st_bind_text(q, 8, m->f[C_OP]);
     st_bind_text(q, 9, m->f[C_TARGET]);
     st_bind_text(q, 10, m->f[C_UNIT]);
-    if (has_w) sqlite3_bind_double(q, 11, w);
-    else sqlite3_bind_null(q, 11);
+    if (has_w)
+        sqlite3_bind_double(q, 11, w);
+    else
+        sqlite3_bind_null(q, 11);
     st_bind_text(q, 12, m->f[C_NOTE]);
     if (sqlite3_step(q) != SQLITE_DONE) goto dberr;
     m->res->rows++;
@@ -718,7 +774,9 @@ dberr:
 static bool key_tgt(imp *m, subj *s, tgt *t, const char *op, const char *target, const char *unit)
 {
     jx_value tv;
-    t->kind = jx_vcache_cells(m->vc, op, target, unit, &tv, NULL) ? JX_KIND_NA : tv.kind; /* fails: cannot happen, checked on import */
+    t->kind = jx_vcache_cells(m->vc, op, target, unit, &tv, NULL)
+                  ? JX_KIND_NA
+                  : tv.kind; /* fails: cannot happen, checked on import */
     return add_tgt(m, s);
 }
 
@@ -756,7 +814,8 @@ static bool load_targets(imp *m, subj *s)
         t->l2 = keep(m, (const char *)sqlite3_column_text(q, 1));
         t->l3 = keep(m, (const char *)sqlite3_column_text(q, 2));
         if (!t->l1 || !t->l2 || !t->l3) return false;
-        if (!key_tgt(m, s, t, (const char *)sqlite3_column_text(q, 3), (const char *)sqlite3_column_text(q, 4),
+        if (!key_tgt(m, s, t, (const char *)sqlite3_column_text(q, 3),
+                     (const char *)sqlite3_column_text(q, 4),
                      (const char *)sqlite3_column_text(q, 5)))
             return false;
     }
@@ -782,14 +841,19 @@ static const char *kind_mismatch(jx_kind target, const jx_value *a)
     case JX_KIND_NUMBER:
         return a->kind == JX_KIND_NUMBER ? NULL : "is not a number, and the target is a number";
     case JX_KIND_FREQUENCY:
-        return a->kind == JX_KIND_NUMBER || a->kind == JX_KIND_FREQUENCY ? NULL : "is not a count, and the target is a frequency";
+        return a->kind == JX_KIND_NUMBER || a->kind == JX_KIND_FREQUENCY
+                   ? NULL
+                   : "is not a count, and the target is a frequency";
     case JX_KIND_DEADLINE:
-        return a->kind == JX_KIND_DEADLINE || a->kind == JX_KIND_WORD ? NULL : "is not a date, and the target is a deadline";
+        return a->kind == JX_KIND_DEADLINE || a->kind == JX_KIND_WORD
+                   ? NULL
+                   : "is not a date, and the target is a deadline";
     case JX_KIND_GRADE:
     case JX_KIND_WORD:
         if (a->kind == JX_KIND_GRADE || a->kind == JX_KIND_WORD) return NULL;
         if (a->kind == JX_KIND_NUMBER && !strcmp(a->unit, "%")) return NULL;
-        return "cannot be scored against a qualitative target (write a grade, 达成/部分达成/未达成, or a rate in %)";
+        return "cannot be scored against a qualitative target (write a grade, "
+               "达成/部分达成/未达成, or a rate in %)";
     default:
         return NULL;
     }
@@ -823,13 +887,15 @@ static void actual_row(imp *m)
     if (several) { /* the name repeats under several 一级/二级: they must be given */
         t = find_tgt(m, s, m->f[C_L1], m->f[C_L2], l3, NULL);
         if (!t) {
-            report(m, "%s: 三级指标 \"%s\" repeats in %s: give its 一级指标 and 二级指标 to say which", at(m, C_L3),
-                   excerpt(ex, sizeof ex, l3), s->label);
+            report(m,
+                   "%s: 三级指标 \"%s\" repeats in %s: give its 一级指标 and 二级指标 to say which",
+                   at(m, C_L3), excerpt(ex, sizeof ex, l3), s->label);
             return;
         }
     }
     if (!t) {
-        report(m, "%s: 三级指标 \"%s\" matches no target of %s", at(m, C_L3), excerpt(ex, sizeof ex, l3), s->label);
+        report(m, "%s: 三级指标 \"%s\" matches no target of %s", at(m, C_L3),
+               excerpt(ex, sizeof ex, l3), s->label);
         return;
     }
     if (!*m->f[C_ACTUAL]) return; /* not reported (yet): scored as missing_actual */
@@ -846,8 +912,8 @@ static void actual_row(imp *m)
         return;
     }
     if (t->matched) {
-        report(m, "%s: 三级指标 \"%s\" of %s is given twice in this file", at(m, C_L3), excerpt(ex, sizeof ex, l3),
-               s->label);
+        report(m, "%s: 三级指标 \"%s\" of %s is given twice in this file", at(m, C_L3),
+               excerpt(ex, sizeof ex, l3), s->label);
         return;
     }
     t->matched = true;
@@ -855,7 +921,8 @@ static void actual_row(imp *m)
     if (m->b) {
         if (!batch_add_actual(m->b, t->ref, m->f[C_ACTUAL], m->f[C_REASON], aidx))
             report(m, "%s: out of memory", m->name);
-        else m->res->rows++;
+        else
+            m->res->rows++;
         return;
     }
     if (s->has_actuals) {
@@ -918,8 +985,10 @@ static void budget_row(imp *m)
     s->budget_seen = true;
     if (!m->writing) return;
     if (m->b) {
-        if (!batch_add_budget(m->b, s->id, has_initial, initial, budget, spent)) report(m, "%s: out of memory", m->name);
-        else m->res->rows++;
+        if (!batch_add_budget(m->b, s->id, has_initial, initial, budget, spent))
+            report(m, "%s: out of memory", m->name);
+        else
+            m->res->rows++;
         return;
     }
     sqlite3_stmt *r = st_stmt(m->st, S_BUDGET_REPLACE);
@@ -933,8 +1002,10 @@ static void budget_row(imp *m)
     sqlite3_bind_int64(q, 1, s->id);
     sqlite3_bind_int64(q, 2, m->import_id);
     sqlite3_bind_int64(q, 3, m->line);
-    if (has_initial) sqlite3_bind_double(q, 4, initial);
-    else sqlite3_bind_null(q, 4);
+    if (has_initial)
+        sqlite3_bind_double(q, 4, initial);
+    else
+        sqlite3_bind_null(q, 4);
     sqlite3_bind_double(q, 5, budget);
     sqlite3_bind_double(q, 6, spent);
     if (sqlite3_step(q) != SQLITE_DONE) goto dberr;
@@ -956,21 +1027,26 @@ static jx_err file_sha256(const char *path, char hex[65], jx_errmsg *msg)
     unsigned int mdlen = 0;
     bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) ok = EVP_DigestUpdate(ctx, buf, n);
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        ok = EVP_DigestUpdate(ctx, buf, n);
     ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 32;
     EVP_MD_CTX_free(ctx);
     fclose(f);
     if (!ok) return jx_msg(msg, JX_ERR_IO, "%s: read error", path);
-    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
     return JX_OK;
 }
 
 const char *jx_import_kind_str(jx_import_kind kind)
 {
     switch (kind) {
-    case JX_IMPORT_TARGETS: return "targets";
-    case JX_IMPORT_ACTUALS: return "actuals";
-    case JX_IMPORT_BUDGET: return "budget";
+    case JX_IMPORT_TARGETS:
+        return "targets";
+    case JX_IMPORT_ACTUALS:
+        return "actuals";
+    case JX_IMPORT_BUDGET:
+        return "budget";
     }
     return "?";
 }
@@ -978,10 +1054,14 @@ const char *jx_import_kind_str(jx_import_kind kind)
 jx_err jx_import_kind_parse(const char *s, jx_import_kind *kind)
 {
     if (!s || !kind) return JX_ERR_INVALID;
-    if (!strcmp(s, "targets")) *kind = JX_IMPORT_TARGETS;
-    else if (!strcmp(s, "actuals")) *kind = JX_IMPORT_ACTUALS;
-    else if (!strcmp(s, "budget")) *kind = JX_IMPORT_BUDGET;
-    else return JX_ERR_INVALID;
+    if (!strcmp(s, "targets"))
+        *kind = JX_IMPORT_TARGETS;
+    else if (!strcmp(s, "actuals"))
+        *kind = JX_IMPORT_ACTUALS;
+    else if (!strcmp(s, "budget"))
+        *kind = JX_IMPORT_BUDGET;
+    else
+        return JX_ERR_INVALID;
     return JX_OK;
 }
 
@@ -996,8 +1076,11 @@ static jx_err begin(imp *m)
     jx_err e = st_begin_bulk(st);
     if (e) {
         if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY) /* the busy timeout ran out */
-            st_fail(st, e, "%s: nothing imported: another process kept the database locked for longer than the "
-                           "busy timeout; try again", m->name);
+            st_fail(st, e,
+                    "%s: nothing imported: another process kept the database locked for longer "
+                    "than the "
+                    "busy timeout; try again",
+                    m->name);
         return e;
     }
     sqlite3_stmt *q = st_stmt(st, S_IMPORT_INSERT);
@@ -1041,8 +1124,10 @@ static jx_err import_file(imp *m, const char *path)
     jx_err e;
     /* the import log names the file's bytes; a batch keeps no log */
     if (m->st && (e = file_sha256(path, res->sha256, &msg))) return fail(m, e, "%s", msg.text);
-    jx_table_opts to = {.name = opts ? opts->display_name : NULL, .sheet = opts ? opts->sheet : NULL,
-                        .header = header_rank, .ctx = m};
+    jx_table_opts to = {.name = opts ? opts->display_name : NULL,
+                        .sheet = opts ? opts->sheet : NULL,
+                        .header = header_rank,
+                        .ctx = m};
     e = jx_table_open(path, &to, &m->tab, &msg);
     if (e) return fail(m, e, "%s", msg.text);
     bool eof = false;
@@ -1077,49 +1162,65 @@ static jx_err import_file(imp *m, const char *path)
             goto done;
         }
         bool blank = true;
-        for (int c = 0; c < C__COUNT && blank; c++) blank = !*m->f[c];
+        for (int c = 0; c < C__COUNT && blank; c++)
+            blank = !*m->f[c];
         if (blank) continue; /* Excel writes ",,,,," for empty rows */
-        /* a form's totals and notes rows (合计, 总分, 自评等级) name no indicator and give no value */
-        if (kind != JX_IMPORT_BUDGET && !*m->f[C_L3] && !*m->f[kind == JX_IMPORT_TARGETS ? C_TARGET : C_ACTUAL]) continue;
+        /* a form's totals and notes rows (合计, 总分, 自评等级) name no indicator and give no value
+         */
+        if (kind != JX_IMPORT_BUDGET && !*m->f[C_L3] &&
+            !*m->f[kind == JX_IMPORT_TARGETS ? C_TARGET : C_ACTUAL])
+            continue;
         nrows++;
-        if (kind == JX_IMPORT_TARGETS) target_row(m);
-        else if (kind == JX_IMPORT_ACTUALS) actual_row(m);
-        else budget_row(m);
+        if (kind == JX_IMPORT_TARGETS)
+            target_row(m);
+        else if (kind == JX_IMPORT_ACTUALS)
+            actual_row(m);
+        else
+            budget_row(m);
         if (opts && opts->on_progress && (nrows & 0xFFFF) == 0) opts->on_progress(opts->ctx, nrows);
     }
     for (size_t i = 0; kind == JX_IMPORT_TARGETS && i < m->nsubj; i++) {
         const subj *s = &m->subj[i];
         if (s->weighted_line && s->unweighted_line)
-            report(m, "%s: column %s: %s gives weights on some indicators only (line %lld has one, line %lld "
-                       "has none): give all or none",
-                   jx_table_place(m->tab, s->unweighted_line, m->col[C_WEIGHT]), col_names[C_WEIGHT][0], s->label,
-                   (long long)s->weighted_line, (long long)s->unweighted_line);
-        else if (s->nrows && s->nok == s->nrows && !s->nscored) /* nothing to divide by: refuse, not 0 points */
+            report(m,
+                   "%s: column %s: %s gives weights on some indicators only (line %lld has one, "
+                   "line %lld "
+                   "has none): give all or none",
+                   jx_table_place(m->tab, s->unweighted_line, m->col[C_WEIGHT]),
+                   col_names[C_WEIGHT][0], s->label, (long long)s->weighted_line,
+                   (long long)s->unweighted_line);
+        else if (s->nrows && s->nok == s->nrows &&
+                 !s->nscored) /* nothing to divide by: refuse, not 0 points */
             report(m, "%s: %s: every indicator is n/a (无, 不适用, —, /): nothing to score",
                    jx_table_place(m->tab, s->first_line, m->col[C_TARGET]), s->label);
         else if (s->nrows && s->nok == s->nrows && s->weighted_line && s->wsum <= 0)
             report(m, "%s: column %s: the weights of %s add up to 0: nothing to score",
-                   jx_table_place(m->tab, s->weighted_line, m->col[C_WEIGHT]), col_names[C_WEIGHT][0], s->label);
+                   jx_table_place(m->tab, s->weighted_line, m->col[C_WEIGHT]),
+                   col_names[C_WEIGHT][0], s->label);
     }
     if (nrows == 0 && m->errors == 0) {
         e = fail(m, JX_ERR_FORMAT, "%s: no data rows under the header", m->name);
         goto done;
     }
     if (m->errors) {
-        e = fail(m, JX_ERR_FORMAT, "%s: %zu error%s; nothing imported", m->name, m->errors, m->errors == 1 ? "" : "s");
+        e = fail(m, JX_ERR_FORMAT, "%s: %zu error%s; nothing imported", m->name, m->errors,
+                 m->errors == 1 ? "" : "s");
         goto done;
     }
     e = finish(m);
 done:
     res->errors = m->errors;
     if (e) {
-        if (m->b) batch_rollback(m->b);
-        else st_rollback(m->st);
+        if (m->b)
+            batch_rollback(m->b);
+        else
+            st_rollback(m->st);
         res->rows = res->replaced = res->subjects = 0;
     }
     jx_table_close(m->tab);
     jx_map_free(&m->subj_by_key);
-    for (size_t i = 0; i < m->nsubj; i++) free(m->subj[i].tab);
+    for (size_t i = 0; i < m->nsubj; i++)
+        free(m->subj[i].tab);
     jx_map_free(&m->colmap);
     jx_vcache_free(&m->own_vc);
     jx_arena_free(&m->arena);
@@ -1144,14 +1245,14 @@ static jx_err import_into(jx_store *st, jx_batch *b, jx_import_kind kind, const 
     return import_file(&m, path);
 }
 
-jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path, const jx_import_opts *opts,
-                      jx_import_result *res)
+jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path,
+                      const jx_import_opts *opts, jx_import_result *res)
 {
     return import_into(st, NULL, kind, path, opts, res);
 }
 
-jx_err jx_batch_import_file(jx_batch *b, jx_import_kind kind, const char *path, const jx_import_opts *opts,
-                            jx_import_result *res)
+jx_err jx_batch_import_file(jx_batch *b, jx_import_kind kind, const char *path,
+                            const jx_import_opts *opts, jx_import_result *res)
 {
     return import_into(NULL, b, kind, path, opts, res);
 }

@@ -25,13 +25,13 @@ const char *const rs_band_names[RS_BAND__COUNT] = {"达成", "部分达成", "�
 /* Parser state for one file of the extends chain. */
 typedef struct rs_ctx {
     jx_ruleset *rs;
-    const char *origin;  /* file name for messages */
-    const char *text;    /* NUL-terminated INI text */
-    size_t pos;          /* reader position */
-    int line;            /* current line (1-based) */
-    int keys;            /* keys seen so far (extends must come first) */
-    int ovr;             /* index of the override the current [override …] section fills */
-    char section[256];   /* last section seen, to notice a new [override …] */
+    const char *origin; /* file name for messages */
+    const char *text;   /* NUL-terminated INI text */
+    size_t pos;         /* reader position */
+    int line;           /* current line (1-based) */
+    int keys;           /* keys seen so far (extends must come first) */
+    int ovr;            /* index of the override the current [override …] section fills */
+    char section[256];  /* last section seen, to notice a new [override …] */
     int depth;
     const char *const *dirs;
     size_t ndirs;
@@ -52,7 +52,8 @@ static bool parse_num(const char *s, double *out)
     errno = 0;
     double d = strtod(s, &end);
     if (end == s || errno == ERANGE) return false;
-    while (*end == ' ' || *end == '\t') end++;
+    while (*end == ' ' || *end == '\t')
+        end++;
     if (*end) return false;
     if (d != d) return false; /* NaN */
     *out = d;
@@ -71,7 +72,8 @@ static int fail(rs_ctx *c, const char *section, const char *key, const char *fmt
         jx_vfmt_trunc(detail, sizeof detail, fmt, ap);
         va_end(ap);
         c->err = JX_ERR_RULES;
-        jx_msg(c->msg, JX_ERR_RULES, "%s:%d: [%s] %s: %s", c->origin, c->line, section, key, detail);
+        jx_msg(c->msg, JX_ERR_RULES, "%s:%d: [%s] %s: %s", c->origin, c->line, section, key,
+               detail);
     }
     return 0;
 }
@@ -90,14 +92,16 @@ static int split_words(const char *s, char words[][32], int cap, bool *too_long)
     int n = 0;
     *too_long = false;
     while (*s) {
-        while (*s == ' ' || *s == '\t' || *s == ',') s++;
+        while (*s == ' ' || *s == '\t' || *s == ',')
+            s++;
         if (!strncmp(s, "，", 3) || !strncmp(s, "、", 3)) {
             s += 3;
             continue;
         }
         if (!*s) break;
         const char *b = s;
-        while (*s && *s != ' ' && *s != '\t' && *s != ',' && strncmp(s, "，", 3) && strncmp(s, "、", 3))
+        while (*s && *s != ' ' && *s != '\t' && *s != ',' && strncmp(s, "，", 3) &&
+               strncmp(s, "、", 3))
             s++;
         size_t len = (size_t)(s - b);
         if (n >= cap || len >= 32) {
@@ -116,11 +120,13 @@ static int put_pair(rs_ctx *c, const char *section, rs_pair *tab, int *n, const 
 {
     for (int i = 0; i < *n; i++)
         if (!strcmp(tab[i].from, from)) {
-            if (!set_name(tab[i].to, sizeof tab[i].to, to)) return fail(c, section, from, "too long");
+            if (!set_name(tab[i].to, sizeof tab[i].to, to))
+                return fail(c, section, from, "too long");
             return 1;
         }
     if (*n >= RS_MAX_ALIASES) return fail(c, section, from, "more than %d entries", RS_MAX_ALIASES);
-    if (!set_name(tab[*n].from, sizeof tab[*n].from, from) || !set_name(tab[*n].to, sizeof tab[*n].to, to))
+    if (!set_name(tab[*n].from, sizeof tab[*n].from, from) ||
+        !set_name(tab[*n].to, sizeof tab[*n].to, to))
         return fail(c, section, from, "too long");
     (*n)++;
     return 1;
@@ -174,8 +180,10 @@ static int h_level1(rs_ctx *c, const char *k, const char *v)
             rs->l1[i].weight = w;
             return 1;
         }
-    if (rs->nl1 >= RS_MAX_L1) return fail(c, "level1", k, "more than %d level-1 weights", RS_MAX_L1);
-    if (!set_name(rs->l1[rs->nl1].name, sizeof rs->l1[0].name, k)) return fail(c, "level1", k, "too long");
+    if (rs->nl1 >= RS_MAX_L1)
+        return fail(c, "level1", k, "more than %d level-1 weights", RS_MAX_L1);
+    if (!set_name(rs->l1[rs->nl1].name, sizeof rs->l1[0].name, k))
+        return fail(c, "level1", k, "too long");
     rs->l1[rs->nl1].weight = w;
     rs->l1[rs->nl1].imposed = false;
     rs->nl1++;
@@ -186,9 +194,12 @@ static int h_budget(rs_ctx *c, const char *k, const char *v)
 {
     double d;
     if (!parse_num(v, &d) || d < 0) return fail(c, "budget", k, "\"%s\" is not a number >= 0", v);
-    if (!strcmp(k, "weight")) c->rs->budget_weight = d, c->rs->seen |= RS_SEEN_BUDGET_WEIGHT;
-    else if (!strcmp(k, "mismatch")) c->rs->budget_mismatch = d, c->rs->seen |= RS_SEEN_MISMATCH;
-    else return fail(c, "budget", k, "unknown key (weight, mismatch)");
+    if (!strcmp(k, "weight"))
+        c->rs->budget_weight = d, c->rs->seen |= RS_SEEN_BUDGET_WEIGHT;
+    else if (!strcmp(k, "mismatch"))
+        c->rs->budget_mismatch = d, c->rs->seen |= RS_SEEN_MISMATCH;
+    else
+        return fail(c, "budget", k, "unknown key (weight, mismatch)");
     return 1;
 }
 
@@ -198,24 +209,33 @@ static int h_operators(rs_ctx *c, const char *k, const char *v)
     if (!strcmp(k, "implicit") || !strcmp(k, "implicit_zero")) {
         jx_op op;
         if (!parse_op(v, &op)) return fail(c, "operators", k, "\"%s\" is not an operator", v);
-        if (!strcmp(k, "implicit")) rs->implicit_op = op;
-        else rs->implicit_zero_op = op;
+        if (!strcmp(k, "implicit"))
+            rs->implicit_op = op;
+        else
+            rs->implicit_zero_op = op;
     } else if (!strcmp(k, "le")) {
-        if (!strcmp(v, "ratio")) rs->le = RS_LE_RATIO;
-        else if (!strcmp(v, "deviation")) rs->le = RS_LE_DEVIATION;
-        else return fail(c, "operators", k, "\"%s\" is not ratio or deviation", v);
+        if (!strcmp(v, "ratio"))
+            rs->le = RS_LE_RATIO;
+        else if (!strcmp(v, "deviation"))
+            rs->le = RS_LE_DEVIATION;
+        else
+            return fail(c, "operators", k, "\"%s\" is not ratio or deviation", v);
         rs->seen |= RS_SEEN_LE;
     } else if (!strcmp(k, "eq")) {
-        if (!strcmp(v, "deviation")) rs->eq = RS_EQ_DEVIATION;
-        else if (!strcmp(v, "binary")) rs->eq = RS_EQ_BINARY;
-        else return fail(c, "operators", k, "\"%s\" is not deviation or binary", v);
+        if (!strcmp(v, "deviation"))
+            rs->eq = RS_EQ_DEVIATION;
+        else if (!strcmp(v, "binary"))
+            rs->eq = RS_EQ_BINARY;
+        else
+            return fail(c, "operators", k, "\"%s\" is not deviation or binary", v);
         rs->seen |= RS_SEEN_EQ;
     } else if (!strcmp(k, "eq_tolerance")) {
         if (!parse_num(v, &rs->eq_tolerance) || rs->eq_tolerance < 0)
             return fail(c, "operators", k, "\"%s\" is not a number >= 0", v);
         rs->seen |= RS_SEEN_EQ_TOL;
     } else {
-        return fail(c, "operators", k, "unknown key (implicit, implicit_zero, le, eq, eq_tolerance)");
+        return fail(c, "operators", k,
+                    "unknown key (implicit, implicit_zero, le, eq, eq_tolerance)");
     }
     return 1;
 }
@@ -224,7 +244,8 @@ static int h_deadline(rs_ctx *c, const char *k, const char *v)
 {
     if (strcmp(k, "late")) return fail(c, "deadline", k, "unknown key (late)");
     double d;
-    if (!parse_num(v, &d) || d < 0 || d > 1) return fail(c, "deadline", k, "\"%s\" is not a ratio in [0, 1]", v);
+    if (!parse_num(v, &d) || d < 0 || d > 1)
+        return fail(c, "deadline", k, "\"%s\" is not a ratio in [0, 1]", v);
     c->rs->late_ratio = d;
     c->rs->seen |= RS_SEEN_LATE;
     return 1;
@@ -234,18 +255,26 @@ static int h_overshoot(rs_ctx *c, const char *k, const char *v)
 {
     jx_ruleset *rs = c->rs;
     if (!strcmp(k, "action")) {
-        if (!strcmp(v, "keep")) rs->over_action = RS_OVER_KEEP;
-        else if (!strcmp(v, "zero")) rs->over_action = RS_OVER_ZERO;
-        else if (!strcmp(v, "deduct")) rs->over_action = RS_OVER_DEDUCT;
-        else return fail(c, "overshoot", k, "\"%s\" is not keep, zero or deduct", v);
+        if (!strcmp(v, "keep"))
+            rs->over_action = RS_OVER_KEEP;
+        else if (!strcmp(v, "zero"))
+            rs->over_action = RS_OVER_ZERO;
+        else if (!strcmp(v, "deduct"))
+            rs->over_action = RS_OVER_DEDUCT;
+        else
+            return fail(c, "overshoot", k, "\"%s\" is not keep, zero or deduct", v);
         rs->seen |= RS_SEEN_OVER_ACTION;
         return 1;
     }
     double d;
-    if (!parse_num(v, &d) || d < 0) return fail(c, "overshoot", k, "\"%s\" is not a number >= 0", v);
-    if (!strcmp(k, "threshold")) rs->over_threshold = d, rs->seen |= RS_SEEN_OVER_THRESHOLD;
-    else if (!strcmp(k, "deduct")) rs->over_deduct = d;
-    else return fail(c, "overshoot", k, "unknown key (threshold, action, deduct)");
+    if (!parse_num(v, &d) || d < 0)
+        return fail(c, "overshoot", k, "\"%s\" is not a number >= 0", v);
+    if (!strcmp(k, "threshold"))
+        rs->over_threshold = d, rs->seen |= RS_SEEN_OVER_THRESHOLD;
+    else if (!strcmp(k, "deduct"))
+        rs->over_deduct = d;
+    else
+        return fail(c, "overshoot", k, "unknown key (threshold, action, deduct)");
     return 1;
 }
 
@@ -261,8 +290,10 @@ static int h_grades(rs_ctx *c, const char *k, const char *v)
             rs->grade[i].value = d;
             return 1;
         }
-    if (rs->ngrade >= RS_MAX_GRADES) return fail(c, "grades", k, "more than %d grades", RS_MAX_GRADES);
-    if (!set_name(rs->grade[rs->ngrade].word, sizeof rs->grade[0].word, k)) return fail(c, "grades", k, "too long");
+    if (rs->ngrade >= RS_MAX_GRADES)
+        return fail(c, "grades", k, "more than %d grades", RS_MAX_GRADES);
+    if (!set_name(rs->grade[rs->ngrade].word, sizeof rs->grade[0].word, k))
+        return fail(c, "grades", k, "too long");
     rs->grade[rs->ngrade++].value = d;
     return 1;
 }
@@ -271,16 +302,20 @@ static int h_scales(rs_ctx *c, const char *k, const char *v)
 {
     jx_ruleset *rs = c->rs;
     int i = 0;
-    while (i < rs->nscale && strcmp(rs->scale[i].name, k)) i++;
+    while (i < rs->nscale && strcmp(rs->scale[i].name, k))
+        i++;
     if (i == rs->nscale) {
-        if (rs->nscale >= RS_MAX_SCALES) return fail(c, "scales", k, "more than %d scales", RS_MAX_SCALES);
-        if (!set_name(rs->scale[i].name, sizeof rs->scale[i].name, k)) return fail(c, "scales", k, "too long");
+        if (rs->nscale >= RS_MAX_SCALES)
+            return fail(c, "scales", k, "more than %d scales", RS_MAX_SCALES);
+        if (!set_name(rs->scale[i].name, sizeof rs->scale[i].name, k))
+            return fail(c, "scales", k, "too long");
         rs->nscale++;
     }
     bool too_long;
     rs->scale[i].nwords = split_words(v, rs->scale[i].words, RS_MAX_SCALE_WORDS, &too_long);
     if (too_long || rs->scale[i].nwords < 2)
-        return fail(c, "scales", k, "\"%s\" must list 2 to %d grade words, best first", v, RS_MAX_SCALE_WORDS);
+        return fail(c, "scales", k, "\"%s\" must list 2 to %d grade words, best first", v,
+                    RS_MAX_SCALE_WORDS);
     return 1;
 }
 
@@ -299,14 +334,17 @@ static int h_bands(rs_ctx *c, const char *k, const char *v)
     double val = -1, lo = -1, hi = -1;
     char part[3][64] = {"", "", ""};
     const char *comma = strchr(v, ','), *dots = comma ? strstr(comma, "..") : NULL;
-    if (comma && dots && (size_t)(comma - v) < 64 && (size_t)(dots - comma) < 64 && strlen(dots) < 64) {
+    if (comma && dots && (size_t)(comma - v) < 64 && (size_t)(dots - comma) < 64 &&
+        strlen(dots) < 64) {
         memcpy(part[0], v, (size_t)(comma - v));
         memcpy(part[1], comma + 1, (size_t)(dots - comma - 1));
         strcpy(part[2], dots + 2);
     }
-    if (!parse_num(part[0], &val) || !parse_num(part[1], &lo) || !parse_num(part[2], &hi) || val < 0 || val > 1 || lo < 0 ||
-        hi > 100 || lo > hi || val * 100 < lo - 1e-9 || val * 100 > hi + 1e-9)
-        return fail(c, "bands", k, "\"%s\" is not VALUE, LO..HI (value in [0,1] inside LO..HI %%)", v);
+    if (!parse_num(part[0], &val) || !parse_num(part[1], &lo) || !parse_num(part[2], &hi) ||
+        val < 0 || val > 1 || lo < 0 || hi > 100 || lo > hi || val * 100 < lo - 1e-9 ||
+        val * 100 > hi + 1e-9)
+        return fail(c, "bands", k, "\"%s\" is not VALUE, LO..HI (value in [0,1] inside LO..HI %%)",
+                    v);
     c->rs->band[b].value = val;
     c->rs->band[b].lo = lo / 100;
     c->rs->band[b].hi = hi / 100;
@@ -319,7 +357,8 @@ static int h_band_words(rs_ctx *c, const char *k, const char *v)
     if (b < 0) return fail(c, "band_words", k, "unknown band (达成, 部分达成, 未达成)");
     bool too_long;
     c->rs->band[b].nwords = split_words(v, c->rs->band[b].words, RS_MAX_BAND_WORDS, &too_long);
-    if (too_long) return fail(c, "band_words", k, "at most %d words of at most 31 bytes", RS_MAX_BAND_WORDS);
+    if (too_long)
+        return fail(c, "band_words", k, "at most %d words of at most 31 bytes", RS_MAX_BAND_WORDS);
     return 1;
 }
 
@@ -327,11 +366,14 @@ static int h_total_grades(rs_ctx *c, const char *k, const char *v)
 {
     jx_ruleset *rs = c->rs;
     double d;
-    if (!parse_num(v, &d) || d < 0 || d > 100) return fail(c, "total_grades", k, "\"%s\" is not a score in [0, 100]", v);
+    if (!parse_num(v, &d) || d < 0 || d > 100)
+        return fail(c, "total_grades", k, "\"%s\" is not a score in [0, 100]", v);
     int i = 0;
-    while (i < rs->ntotal_grade && strcmp(rs->total_grade[i].grade, k)) i++;
+    while (i < rs->ntotal_grade && strcmp(rs->total_grade[i].grade, k))
+        i++;
     if (i == rs->ntotal_grade) {
-        if (i >= RS_MAX_TOTAL_GRADES) return fail(c, "total_grades", k, "more than %d grades", RS_MAX_TOTAL_GRADES);
+        if (i >= RS_MAX_TOTAL_GRADES)
+            return fail(c, "total_grades", k, "more than %d grades", RS_MAX_TOTAL_GRADES);
         if (!set_name(rs->total_grade[i].grade, sizeof rs->total_grade[i].grade, k))
             return fail(c, "total_grades", k, "too long");
         rs->ntotal_grade++;
@@ -343,8 +385,11 @@ static int h_total_grades(rs_ctx *c, const char *k, const char *v)
 static const struct {
     const char *name;
     rs_method m;
-} methods[] = {{"tiers", RS_M_TIERS}, {"deduct", RS_M_DEDUCT}, {"ratio", RS_M_RATIO},
-               {"deviation", RS_M_DEVIATION}, {"binary", RS_M_BINARY}};
+} methods[] = {{"tiers", RS_M_TIERS},
+               {"deduct", RS_M_DEDUCT},
+               {"ratio", RS_M_RATIO},
+               {"deviation", RS_M_DEVIATION},
+               {"binary", RS_M_BINARY}};
 
 /* tiers = 90:1, 80:0.8, 70:0.6, 60:0.4, 0:0 */
 static int parse_tiers(rs_ctx *c, const char *sec, rs_override *o, const char *v)
@@ -352,22 +397,27 @@ static int parse_tiers(rs_ctx *c, const char *sec, rs_override *o, const char *v
     o->ntiers = 0;
     const char *p = v;
     while (*p) {
-        while (*p == ' ' || *p == ',') p++;
+        while (*p == ' ' || *p == ',')
+            p++;
         if (!*p) break;
         char *end;
         double bound = strtod(p, &end);
-        if (end == p || *end != ':') return fail(c, sec, "tiers", "\"%s\" is not BOUND:RATIO, ...", v);
+        if (end == p || *end != ':')
+            return fail(c, sec, "tiers", "\"%s\" is not BOUND:RATIO, ...", v);
         p = end + 1;
         double ratio = strtod(p, &end);
-        if (end == p || ratio < 0 || ratio > 1) return fail(c, sec, "tiers", "ratio in \"%s\" must be in [0, 1]", v);
+        if (end == p || ratio < 0 || ratio > 1)
+            return fail(c, sec, "tiers", "ratio in \"%s\" must be in [0, 1]", v);
         p = end;
-        if (o->ntiers >= RS_MAX_TIERS) return fail(c, sec, "tiers", "more than %d tiers", RS_MAX_TIERS);
+        if (o->ntiers >= RS_MAX_TIERS)
+            return fail(c, sec, "tiers", "more than %d tiers", RS_MAX_TIERS);
         if (o->ntiers > 0 && bound >= o->tiers[o->ntiers - 1].bound)
             return fail(c, sec, "tiers", "bounds must be listed highest first");
         o->tiers[o->ntiers].bound = bound;
         o->tiers[o->ntiers].ratio = ratio;
         o->ntiers++;
-        while (*p == ' ') p++;
+        while (*p == ' ')
+            p++;
         if (*p && *p != ',') return fail(c, sec, "tiers", "\"%s\" is not BOUND:RATIO, ...", v);
     }
     if (o->ntiers == 0) return fail(c, sec, "tiers", "no tiers");
@@ -383,9 +433,11 @@ static int h_override(rs_ctx *c, const char *section, const char *k, const char 
         o->pattern = !strcmp(k, "pattern");
     } else if (!strcmp(k, "method")) {
         size_t i = 0;
-        while (i < sizeof methods / sizeof *methods && strcmp(methods[i].name, v)) i++;
+        while (i < sizeof methods / sizeof *methods && strcmp(methods[i].name, v))
+            i++;
         if (i == sizeof methods / sizeof *methods)
-            return fail(c, section, k, "\"%s\" is not tiers, deduct, ratio, deviation or binary", v);
+            return fail(c, section, k, "\"%s\" is not tiers, deduct, ratio, deviation or binary",
+                        v);
         o->method = methods[i].m;
     } else if (!strcmp(k, "tiers")) {
         return parse_tiers(c, section, o, v);
@@ -393,35 +445,45 @@ static int h_override(rs_ctx *c, const char *section, const char *k, const char 
         if (!parse_num(v, &o->limit)) return fail(c, section, k, "\"%s\" is not a number", v);
         o->has_limit = true;
     } else if (!strcmp(k, "per_unit")) {
-        if (!parse_num(v, &o->per_unit) || o->per_unit < 0) return fail(c, section, k, "\"%s\" is not a number >= 0", v);
+        if (!parse_num(v, &o->per_unit) || o->per_unit < 0)
+            return fail(c, section, k, "\"%s\" is not a number >= 0", v);
     } else if (!strcmp(k, "direction")) {
-        if (!strcmp(v, "above")) o->below = false;
-        else if (!strcmp(v, "below")) o->below = true;
-        else return fail(c, section, k, "\"%s\" is not above or below", v);
+        if (!strcmp(v, "above"))
+            o->below = false;
+        else if (!strcmp(v, "below"))
+            o->below = true;
+        else
+            return fail(c, section, k, "\"%s\" is not above or below", v);
     } else {
-        return fail(c, section, k, "unknown key (match, pattern, method, tiers, limit, per_unit, direction)");
+        return fail(c, section, k,
+                    "unknown key (match, pattern, method, tiers, limit, per_unit, direction)");
     }
     return 1;
 }
 
-/* A new [override NAME] section: start an entry matching NAME exactly unless `match`/`pattern` says otherwise. */
+/* A new [override NAME] section: start an entry matching NAME exactly unless `match`/`pattern` says
+ * otherwise. */
 static int start_override(rs_ctx *c, const char *section)
 {
     jx_ruleset *rs = c->rs;
     const char *name = section + strlen("override");
-    while (*name == ' ' || *name == ':') name++;
+    while (*name == ' ' || *name == ':')
+        name++;
     if (!*name) return fail(c, section, "-", "name the indicator: [override 三级指标名称]");
     /* the same section in a child replaces the parent's override (kept in its place) */
     int i = 0;
-    while (i < rs->novr && strcmp(rs->ovr[i].section, section)) i++;
-    if (i == rs->novr && rs->novr >= RS_MAX_OVERRIDES) return fail(c, section, "-", "more than %d overrides", RS_MAX_OVERRIDES);
+    while (i < rs->novr && strcmp(rs->ovr[i].section, section))
+        i++;
+    if (i == rs->novr && rs->novr >= RS_MAX_OVERRIDES)
+        return fail(c, section, "-", "more than %d overrides", RS_MAX_OVERRIDES);
     if (i == rs->novr) rs->novr++;
     c->ovr = i;
     rs_override *o = &rs->ovr[i];
     memset(o, 0, sizeof *o);
     o->method = RS_M_RATIO;
     o->line = c->line;
-    if (!set_name(o->match, sizeof o->match, name) || !set_name(o->section, sizeof o->section, section))
+    if (!set_name(o->match, sizeof o->match, name) ||
+        !set_name(o->section, sizeof o->section, section))
         return fail(c, section, "-", "name too long");
     return 1;
 }
@@ -439,8 +501,10 @@ static int handler(void *user, const char *section, const char *key, const char 
     if (!strcmp(section, "ruleset")) return h_ruleset(c, key, value);
     if (!strcmp(section, "level1")) return h_level1(c, key, value);
     if (!strcmp(section, "budget")) return h_budget(c, key, value);
-    if (!strcmp(section, "aliases")) return put_pair(c, section, c->rs->l1_alias, &c->rs->nl1_alias, key, value);
-    if (!strcmp(section, "units")) return put_pair(c, section, c->rs->unit_alias, &c->rs->nunit_alias, key, value);
+    if (!strcmp(section, "aliases"))
+        return put_pair(c, section, c->rs->l1_alias, &c->rs->nl1_alias, key, value);
+    if (!strcmp(section, "units"))
+        return put_pair(c, section, c->rs->unit_alias, &c->rs->nunit_alias, key, value);
     if (!strcmp(section, "operators")) return h_operators(c, key, value);
     if (!strcmp(section, "deadline")) return h_deadline(c, key, value);
     if (!strcmp(section, "overshoot")) return h_overshoot(c, key, value);
@@ -465,7 +529,8 @@ static char *reader(char *str, int num, void *stream)
     c->line++;
     if (len >= (size_t)num) {
         c->err = JX_ERR_RULES;
-        jx_msg(c->msg, JX_ERR_RULES, "%s:%d: line longer than %d bytes", c->origin, c->line, num - 2);
+        jx_msg(c->msg, JX_ERR_RULES, "%s:%d: line longer than %d bytes", c->origin, c->line,
+               num - 2);
         return NULL;
     }
     memcpy(str, b, len);
@@ -490,18 +555,25 @@ static jx_err parse_into(jx_ruleset *rs, const char *text, size_t len, const cha
 {
     if (depth >= RS_MAX_DEPTH)
         return jx_msg(msg, JX_ERR_RULES, "%s: extends chain deeper than %d", origin, RS_MAX_DEPTH);
-    if (memchr(text, '\0', len)) return jx_msg(msg, JX_ERR_RULES, "%s: contains a NUL byte", origin);
+    if (memchr(text, '\0', len))
+        return jx_msg(msg, JX_ERR_RULES, "%s: contains a NUL byte", origin);
     char *copy = malloc(len + 1); /* inih wants a NUL-terminated text */
     if (!copy) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
     memcpy(copy, text, len);
     copy[len] = '\0';
-    rs_ctx c = {.rs = rs, .origin = origin, .text = copy, .depth = depth, .dirs = dirs,
-                .ndirs = ndirs, .msg = msg};
+    rs_ctx c = {.rs = rs,
+                .origin = origin,
+                .text = copy,
+                .depth = depth,
+                .dirs = dirs,
+                .ndirs = ndirs,
+                .msg = msg};
     int r = ini_parse_stream(reader, &c, handler, &c);
     jx_err err = c.err;
     if (!err && r != 0) {
         c.line = r > 0 ? r : c.line;
-        err = jx_msg(msg, JX_ERR_RULES, "%s:%d: not a section header or KEY = VALUE line", origin, r);
+        err =
+            jx_msg(msg, JX_ERR_RULES, "%s:%d: not a section header or KEY = VALUE line", origin, r);
     }
     /* the parent's text was appended by the recursive call; ours follows */
     if (!err && append_source(rs, copy, len)) err = jx_msg(msg, JX_ERR_NOMEM, "out of memory");
@@ -513,7 +585,9 @@ static jx_err read_file(const char *path, char **out, size_t *len, jx_errmsg *ms
 {
     *out = NULL;
     FILE *f = fopen(path, "rb");
-    if (!f) return jx_msg(msg, errno == ENOENT ? JX_ERR_NOTFOUND : JX_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!f)
+        return jx_msg(msg, errno == ENOENT ? JX_ERR_NOTFOUND : JX_ERR_IO, "%s: %s", path,
+                      strerror(errno));
     char *buf = malloc(RS_MAX_FILE + 1);
     if (!buf) {
         fclose(f);
@@ -560,9 +634,10 @@ static jx_err load_chain(jx_ruleset *rs, const char *name_or_path, const char *c
         if (i == ndirs) {
             char where[600] = "";
             for (size_t k = 0; k < ndirs; k++)
-                jx_fmt_trunc(where + strlen(where), sizeof where - strlen(where), "%s%s", k ? ", " : "", dirs[k]);
-            return jx_msg(msg, JX_ERR_NOTFOUND, "no rule set named \"%s\" (looked in: %s)", name_or_path,
-                          ndirs ? where : "no directories");
+                jx_fmt_trunc(where + strlen(where), sizeof where - strlen(where), "%s%s",
+                             k ? ", " : "", dirs[k]);
+            return jx_msg(msg, JX_ERR_NOTFOUND, "no rule set named \"%s\" (looked in: %s)",
+                          name_or_path, ndirs ? where : "no directories");
         }
     }
     char *text = NULL;
@@ -592,13 +667,16 @@ static jx_err validate(jx_ruleset *rs, jx_errmsg *msg)
 {
     const char *o = rs->origin;
     if (!rs->name[0] || !rs->named)
-        return jx_msg(msg, JX_ERR_RULES, "%s: [ruleset] name is missing (every file names its rule set)", o);
+        return jx_msg(msg, JX_ERR_RULES,
+                      "%s: [ruleset] name is missing (every file names its rule set)", o);
     if (rs->nl1 == 0) return jx_msg(msg, JX_ERR_RULES, "%s: [level1] states no weights", o);
     for (size_t k = 0; k < sizeof required / sizeof *required; k++)
         if (!(rs->seen & required[k].bit))
-            return jx_msg(msg, JX_ERR_RULES, "%s: %s is missing (no policy is assumed)", o, required[k].key);
+            return jx_msg(msg, JX_ERR_RULES, "%s: %s is missing (no policy is assumed)", o,
+                          required[k].key);
     if (rs->implicit_op == JX_OP_NONE || rs->implicit_zero_op == JX_OP_NONE)
-        return jx_msg(msg, JX_ERR_RULES, "%s: [operators] implicit and implicit_zero are required", o);
+        return jx_msg(msg, JX_ERR_RULES, "%s: [operators] implicit and implicit_zero are required",
+                      o);
     if (rs->ntotal_grade == 0) return jx_msg(msg, JX_ERR_RULES, "%s: [total_grades] is missing", o);
     for (int b = 0; b < RS_BAND__COUNT; b++)
         if (rs->band[b].hi <= 0 && b != RS_BAND_FAILED)
@@ -606,15 +684,17 @@ static jx_err validate(jx_ruleset *rs, jx_errmsg *msg)
     for (int i = 0; i < rs->novr; i++) {
         const rs_override *v = &rs->ovr[i];
         if (v->method == RS_M_TIERS && v->ntiers == 0)
-            return jx_msg(msg, JX_ERR_RULES, "%s:%d: [override %s] method tiers needs tiers = ...", o, v->line, v->match);
+            return jx_msg(msg, JX_ERR_RULES, "%s:%d: [override %s] method tiers needs tiers = ...",
+                          o, v->line, v->match);
         if (v->method == RS_M_DEDUCT && (v->per_unit <= 0 || !v->has_limit))
-            return jx_msg(msg, JX_ERR_RULES, "%s:%d: [override %s] method deduct needs limit and per_unit > 0", o,
+            return jx_msg(msg, JX_ERR_RULES,
+                          "%s:%d: [override %s] method deduct needs limit and per_unit > 0", o,
                           v->line, v->match);
     }
     for (int i = 0; i < rs->ngrade_alias; i++)
         if (!rs_grade_value(rs, rs->grade_alias[i].to, &(double){0}))
-            return jx_msg(msg, JX_ERR_RULES, "%s: [grades] %s = %s: no grade %s", o, rs->grade_alias[i].from,
-                          rs->grade_alias[i].to, rs->grade_alias[i].to);
+            return jx_msg(msg, JX_ERR_RULES, "%s: [grades] %s = %s: no grade %s", o,
+                          rs->grade_alias[i].from, rs->grade_alias[i].to, rs->grade_alias[i].to);
     /* total grades, highest minimum first, so the first band reached is the grade */
     for (int i = 1; i < rs->ntotal_grade; i++)
         for (int j = i; j > 0 && rs->total_grade[j].min > rs->total_grade[j - 1].min; j--) {
@@ -631,7 +711,8 @@ static bool compute_sha(jx_ruleset *rs)
     unsigned int mdlen = 0;
     const char *src = rs->source ? rs->source : "";
     if (!EVP_Digest(src, strlen(src), md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) return false;
-    for (int i = 0; i < 32; i++) snprintf(rs->sha256 + 2 * i, 3, "%02x", md[i]);
+    for (int i = 0; i < 32; i++)
+        snprintf(rs->sha256 + 2 * i, 3, "%02x", md[i]);
     return true;
 }
 
@@ -664,7 +745,8 @@ jx_err jx_ruleset_load(const char *name_or_path, const char *const *dirs, size_t
 jx_err jx_ruleset_parse(const char *text, size_t len, const char *origin, const char *const *dirs,
                         size_t ndirs, jx_ruleset **out, jx_errmsg *msg)
 {
-    if (!out || (!text && len)) return jx_msg(msg, JX_ERR_INVALID, "jx_ruleset_parse: bad arguments");
+    if (!out || (!text && len))
+        return jx_msg(msg, JX_ERR_INVALID, "jx_ruleset_parse: bad arguments");
     *out = NULL;
     jx_ruleset *rs = calloc(1, sizeof *rs);
     if (!rs) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
@@ -686,13 +768,34 @@ void jx_ruleset_free(jx_ruleset *rs)
     free(rs);
 }
 
-const char *jx_ruleset_name(const jx_ruleset *rs) { return rs->name; }
-const char *jx_ruleset_title(const jx_ruleset *rs) { return rs->title; }
-const char *jx_ruleset_origin(const jx_ruleset *rs) { return rs->origin; }
-const char *jx_ruleset_sha256(const jx_ruleset *rs) { return rs->sha256; }
-const char *jx_ruleset_source(const jx_ruleset *rs) { return rs->source ? rs->source : ""; }
-size_t jx_ruleset_level1_count(const jx_ruleset *rs) { return (size_t)rs->nl1; }
-double jx_ruleset_budget_weight(const jx_ruleset *rs) { return rs->budget_weight; }
+const char *jx_ruleset_name(const jx_ruleset *rs)
+{
+    return rs->name;
+}
+const char *jx_ruleset_title(const jx_ruleset *rs)
+{
+    return rs->title;
+}
+const char *jx_ruleset_origin(const jx_ruleset *rs)
+{
+    return rs->origin;
+}
+const char *jx_ruleset_sha256(const jx_ruleset *rs)
+{
+    return rs->sha256;
+}
+const char *jx_ruleset_source(const jx_ruleset *rs)
+{
+    return rs->source ? rs->source : "";
+}
+size_t jx_ruleset_level1_count(const jx_ruleset *rs)
+{
+    return (size_t)rs->nl1;
+}
+double jx_ruleset_budget_weight(const jx_ruleset *rs)
+{
+    return rs->budget_weight;
+}
 
 jx_err jx_ruleset_level1(const jx_ruleset *rs, size_t i, const char **name, double *weight)
 {
@@ -723,11 +826,13 @@ const char *jx_ruleset_grade(const jx_ruleset *rs, double total)
     return rs->ntotal_grade ? rs->total_grade[rs->ntotal_grade - 1].grade : "";
 }
 
-size_t jx_ruleset_scale_words(const jx_ruleset *rs, const char *scale, const char **words, size_t cap)
+size_t jx_ruleset_scale_words(const jx_ruleset *rs, const char *scale, const char **words,
+                              size_t cap)
 {
     for (int i = 0; i < rs->nscale; i++) {
         if (strcmp(rs->scale[i].name, scale)) continue;
-        for (int k = 0; k < rs->scale[i].nwords && (size_t)k < cap; k++) words[k] = rs->scale[i].words[k];
+        for (int k = 0; k < rs->scale[i].nwords && (size_t)k < cap; k++)
+            words[k] = rs->scale[i].words[k];
         return (size_t)rs->scale[i].nwords;
     }
     return 0;
@@ -760,7 +865,8 @@ const rs_override *rs_find_override(const jx_ruleset *rs, const char *level3)
     if (!level3) return NULL;
     for (int i = 0; i < rs->novr; i++) {
         const rs_override *o = &rs->ovr[i];
-        if (o->pattern ? fnmatch(o->match, level3, 0) == 0 : strcmp(o->match, level3) == 0) return o;
+        if (o->pattern ? fnmatch(o->match, level3, 0) == 0 : strcmp(o->match, level3) == 0)
+            return o;
     }
     return NULL;
 }
@@ -768,7 +874,8 @@ const rs_override *rs_find_override(const jx_ruleset *rs, const char *level3)
 jx_err jx_ruleset_with_level1(const jx_ruleset *rs, const char *const *names, const double *weights,
                               size_t n, jx_ruleset **out, jx_errmsg *msg)
 {
-    if (!rs || !out || (n && (!names || !weights))) return jx_msg(msg, JX_ERR_INVALID, "bad arguments");
+    if (!rs || !out || (n && (!names || !weights)))
+        return jx_msg(msg, JX_ERR_INVALID, "bad arguments");
     *out = NULL;
     jx_ruleset *c = malloc(sizeof *c);
     if (!c) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
@@ -797,8 +904,8 @@ jx_err jx_ruleset_with_level1(const jx_ruleset *rs, const char *const *names, co
         c->l1[i].imposed = true;
         /* the scenario is part of the rule set's identity: state it in the text that is hashed */
         char line[RS_NAME_MAX + 96];
-        int len = snprintf(line, sizeof line, "%s%s = %.17g ; imposed (what-if)\n", k ? "" : "\n[level1]\n", canon,
-                           weights[k]);
+        int len = snprintf(line, sizeof line, "%s%s = %.17g ; imposed (what-if)\n",
+                           k ? "" : "\n[level1]\n", canon, weights[k]);
         if (len < 0 || append_source(c, line, (size_t)len)) {
             jx_ruleset_free(c);
             return jx_msg(msg, JX_ERR_NOMEM, "out of memory");

@@ -11,17 +11,17 @@
 #include "jixiao/ruleset.h"
 #include "jixiao/value.h"
 
-#define RS_NAME_MAX 96      /* bytes of a name (a level-1 name, a grade word, a unit) */
-#define RS_MAX_L1 16        /* level-1 default weights */
-#define RS_MAX_ALIASES 64   /* level-1 aliases, unit aliases, grade aliases (each) */
-#define RS_MAX_GRADES 32    /* grade words with values */
-#define RS_MAX_SCALES 16    /* grade scales */
+#define RS_NAME_MAX 96    /* bytes of a name (a level-1 name, a grade word, a unit) */
+#define RS_MAX_L1 16      /* level-1 default weights */
+#define RS_MAX_ALIASES 64 /* level-1 aliases, unit aliases, grade aliases (each) */
+#define RS_MAX_GRADES 32  /* grade words with values */
+#define RS_MAX_SCALES 16  /* grade scales */
 #define RS_MAX_SCALE_WORDS 8
 #define RS_MAX_BAND_WORDS 24
 #define RS_MAX_TOTAL_GRADES 8
 #define RS_MAX_OVERRIDES 64
 #define RS_MAX_TIERS 16
-#define RS_MAX_DEPTH 8      /* extends chain */
+#define RS_MAX_DEPTH 8 /* extends chain */
 
 typedef enum rs_le_formula { RS_LE_RATIO, RS_LE_DEVIATION } rs_le_formula;
 typedef enum rs_eq_formula { RS_EQ_DEVIATION, RS_EQ_BINARY } rs_eq_formula;
@@ -48,13 +48,14 @@ typedef struct rs_tier {
 } rs_tier;
 
 typedef struct rs_override {
-    char section[RS_NAME_MAX * 2 + 16]; /* the [override …] header: a child's same section replaces it */
+    char section[RS_NAME_MAX * 2 +
+                 16];            /* the [override …] header: a child's same section replaces it */
     char match[RS_NAME_MAX * 2]; /* level-3 name, exact, or a glob pattern */
     bool pattern;                /* match is an fnmatch(3) pattern */
     rs_method method;
     rs_tier tiers[RS_MAX_TIERS]; /* sorted by bound, highest first */
     int ntiers;
-    double limit;    /* deduct: the limit in the indicator's unit */
+    double limit; /* deduct: the limit in the indicator's unit */
     bool has_limit;
     double per_unit; /* deduct: points lost per unit beyond the limit */
     bool below;      /* deduct: distance below the limit counts (default: above) */
@@ -63,21 +64,31 @@ typedef struct rs_override {
 
 /* Keys every complete rule set must state (bits of jx_ruleset.seen): no policy defaults in code. */
 enum {
-    RS_SEEN_BUDGET_WEIGHT = 1 << 0, RS_SEEN_MISMATCH = 1 << 1, RS_SEEN_LE = 1 << 2, RS_SEEN_EQ = 1 << 3,
-    RS_SEEN_EQ_TOL = 1 << 4, RS_SEEN_LATE = 1 << 5, RS_SEEN_OVER_THRESHOLD = 1 << 6, RS_SEEN_OVER_ACTION = 1 << 7,
+    RS_SEEN_BUDGET_WEIGHT = 1 << 0,
+    RS_SEEN_MISMATCH = 1 << 1,
+    RS_SEEN_LE = 1 << 2,
+    RS_SEEN_EQ = 1 << 3,
+    RS_SEEN_EQ_TOL = 1 << 4,
+    RS_SEEN_LATE = 1 << 5,
+    RS_SEEN_OVER_THRESHOLD = 1 << 6,
+    RS_SEEN_OVER_ACTION = 1 << 7,
     RS_SEEN_ALL = (1 << 8) - 1
 };
 
 struct jx_ruleset {
     char name[RS_NAME_MAX];
-    unsigned seen;      /* RS_SEEN_* bits stated somewhere in the chain */
-    bool named;         /* the outermost file stated its own name */
+    unsigned seen; /* RS_SEEN_* bits stated somewhere in the chain */
+    bool named;    /* the outermost file stated its own name */
     char title[256];
     char origin[512];
     char sha256[65];
     char *source; /* malloc'd: the texts of the extends chain, parent first */
 
-    struct { char name[RS_NAME_MAX]; double weight; bool imposed; } l1[RS_MAX_L1];
+    struct {
+        char name[RS_NAME_MAX];
+        double weight;
+        bool imposed;
+    } l1[RS_MAX_L1];
     int nl1;
     double budget_weight;
     double budget_mismatch; /* relative gap that raises budget_mismatch (0.05) */
@@ -98,21 +109,31 @@ struct jx_ruleset {
     rs_overshoot over_action;
     double over_deduct; /* ratio lost per percentage point beyond the threshold */
 
-    struct { char word[RS_NAME_MAX]; double value; } grade[RS_MAX_GRADES];
+    struct {
+        char word[RS_NAME_MAX];
+        double value;
+    } grade[RS_MAX_GRADES];
     int ngrade;
     rs_pair grade_alias[RS_MAX_ALIASES];
     int ngrade_alias;
-    struct { char name[RS_NAME_MAX]; char words[RS_MAX_SCALE_WORDS][32]; int nwords; } scale[RS_MAX_SCALES];
+    struct {
+        char name[RS_NAME_MAX];
+        char words[RS_MAX_SCALE_WORDS][32];
+        int nwords;
+    } scale[RS_MAX_SCALES];
     int nscale;
 
     struct {
-        double value;        /* ratio of a plain band word */
-        double lo, hi;       /* an explicit rate must lie in [lo, hi] (fractions) */
+        double value;  /* ratio of a plain band word */
+        double lo, hi; /* an explicit rate must lie in [lo, hi] (fractions) */
         char words[RS_MAX_BAND_WORDS][32];
-        int nwords;          /* actual prefixes (partial, failed) or words (met) mapping to the band */
+        int nwords; /* actual prefixes (partial, failed) or words (met) mapping to the band */
     } band[RS_BAND__COUNT];
 
-    struct { char grade[32]; double min; } total_grade[RS_MAX_TOTAL_GRADES]; /* highest min first */
+    struct {
+        char grade[32];
+        double min;
+    } total_grade[RS_MAX_TOTAL_GRADES]; /* highest min first */
     int ntotal_grade;
 
     rs_override ovr[RS_MAX_OVERRIDES];

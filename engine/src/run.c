@@ -35,7 +35,8 @@ static bool buf_reserve(buf *b, size_t n)
 {
     if (n <= b->cap) return true;
     size_t cap = b->cap ? b->cap : 64;
-    while (cap < n) cap *= 2;
+    while (cap < n)
+        cap *= 2;
     jx_indicator *ind = realloc(b->ind, cap * sizeof *ind);
     if (ind) b->ind = ind;
     jx_score *sc = realloc(b->sc, cap * sizeof *sc);
@@ -156,8 +157,8 @@ jx_err st_visit_subjects(jx_store *st, const st_visit *v)
                 e = st_fail(st, JX_ERR_NOMEM, "out of memory");
                 goto done;
             }
-            jx_fmt_trunc(vs.label, sizeof vs.label, "%s%s%s %d", s->name, *s->project ? " / " : "", s->project,
-                         s->year);
+            jx_fmt_trunc(vs.label, sizeof vs.label, "%s%s%s %d", s->name, *s->project ? " / " : "",
+                         s->project, s->year);
         }
         if (!buf_reserve(b, b->n + 1)) {
             e = st_fail(st, JX_ERR_NOMEM, "out of memory");
@@ -177,7 +178,8 @@ jx_err st_visit_subjects(jx_store *st, const st_visit *v)
         }
         b->actual_id[i] = 0;
         jx_errmsg msg;
-        if (jx_vcache_cells(&b->vc, col(rows, 9), col(rows, 10), col(rows, 11), &ind->target, &msg)) {
+        if (jx_vcache_cells(&b->vc, col(rows, 9), col(rows, 10), col(rows, 11), &ind->target,
+                            &msg)) {
             visit_error(&vs, ind->level3, msg.text);
             continue;
         }
@@ -185,7 +187,8 @@ jx_err st_visit_subjects(jx_store *st, const st_visit *v)
             ind->has_weight = true;
             ind->weight = sqlite3_column_double(rows, 12);
         }
-        b->actual_id[i] = sqlite3_column_type(rows, 13) == SQLITE_NULL ? 0 : sqlite3_column_int64(rows, 13);
+        b->actual_id[i] =
+            sqlite3_column_type(rows, 13) == SQLITE_NULL ? 0 : sqlite3_column_int64(rows, 13);
         if (b->actual_id[i]) {
             const char *a = col(rows, 14);
             if (jx_vcache_text(&b->vc, a, strlen(a), &ind->actual, &msg)) {
@@ -201,8 +204,10 @@ jx_err st_visit_subjects(jx_store *st, const st_visit *v)
         goto done;
     }
     sqlite3_reset(rows); /* before the last callback: it may write */
-    if (s->id) e = visit_flush(st, &vs);
-    else e = st_fail(st, JX_ERR_NOTFOUND, "no targets to score: import targets first");
+    if (s->id)
+        e = visit_flush(st, &vs);
+    else
+        e = st_fail(st, JX_ERR_NOTFOUND, "no targets to score: import targets first");
 done:
     sqlite3_reset(rows);
     buf_free(b);
@@ -234,7 +239,8 @@ static jx_err run_subject(jx_store *st, st_subject *s, void *ctx)
     jx_run_summary *sum = rs_->sum;
     if (s->n > rs_->cap) {
         size_t cap = rs_->cap ? rs_->cap : 64;
-        while (cap < s->n) cap *= 2;
+        while (cap < s->n)
+            cap *= 2;
         jx_score *sc = realloc(rs_->sc, cap * sizeof *sc);
         if (!sc) return st_fail(st, JX_ERR_NOMEM, "out of memory");
         rs_->sc = sc;
@@ -281,8 +287,10 @@ static jx_err run_subject(jx_store *st, st_subject *s, void *ctx)
         sqlite3_bind_int64(q, 2, s->id);
         sqlite3_bind_int64(q, 3, (sqlite3_int64)i);
         sqlite3_bind_int64(q, 4, s->target_id[i]);
-        if (s->actual_id[i]) sqlite3_bind_int64(q, 5, s->actual_id[i]);
-        else sqlite3_bind_null(q, 5);
+        if (s->actual_id[i])
+            sqlite3_bind_int64(q, 5, s->actual_id[i]);
+        else
+            sqlite3_bind_null(q, 5);
         sqlite3_bind_int(q, 6, sc->scored);
         sqlite3_bind_int(q, 7, sc->method);
         sqlite3_bind_double(q, 8, sc->weight);
@@ -300,7 +308,8 @@ static jx_err run_subject(jx_store *st, st_subject *s, void *ctx)
     return JX_OK;
 }
 
-jx_err jx_run_score(jx_store *st, const jx_ruleset *rs, const jx_run_opts *opts, jx_run_summary *out)
+jx_err jx_run_score(jx_store *st, const jx_ruleset *rs, const jx_run_opts *opts,
+                    jx_run_summary *out)
 {
     jx_run_summary local;
     jx_run_summary *sum = out ? out : &local;
@@ -326,8 +335,8 @@ jx_err jx_run_score(jx_store *st, const jx_ruleset *rs, const jx_run_opts *opts,
     st_visit v = {.on_subject = run_subject, .on_error = run_row_error, .ctx = &r};
     if ((e = st_visit_subjects(st, &v))) goto done;
     if (sum->errors) {
-        e = st_fail(st, JX_ERR_FORMAT, "%zu subject%s could not be scored; no run stored", sum->errors,
-                    sum->errors == 1 ? "" : "s");
+        e = st_fail(st, JX_ERR_FORMAT, "%zu subject%s could not be scored; no run stored",
+                    sum->errors, sum->errors == 1 ? "" : "s");
         goto done;
     }
     q = st_stmt(st, S_RUN_FINISH);
@@ -360,9 +369,11 @@ jx_err jx_run_latest(jx_store *st, int64_t *run_id)
     *run_id = 0;
     sqlite3_stmt *q = st_stmt(st, S_RUN_LATEST);
     if (!q) return JX_ERR_DB;
-    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) *run_id = sqlite3_column_int64(q, 0);
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+        *run_id = sqlite3_column_int64(q, 0);
     sqlite3_reset(q);
-    return *run_id ? JX_OK : st_fail(st, JX_ERR_NOTFOUND, "no scoring run yet: run 'jixiao score' first");
+    return *run_id ? JX_OK
+                   : st_fail(st, JX_ERR_NOTFOUND, "no scoring run yet: run 'jixiao score' first");
 }
 
 jx_err jx_run_get(jx_store *st, int64_t run_id, jx_run_info *out)
@@ -389,7 +400,8 @@ jx_err jx_run_get(jx_store *st, int64_t run_id, jx_run_info *out)
     return JX_OK;
 }
 
-bool run_wanted(const jx_run_filter *f, const char *code, const char *name, const char *project, int year)
+bool run_wanted(const jx_run_filter *f, const char *code, const char *name, const char *project,
+                int year)
 {
     if (!f) return true;
     if (f->year && f->year != year) return false;
@@ -426,14 +438,18 @@ static jx_err read_indicators(jx_store *st, int64_t run_id, int64_t sid, buf *b)
         o->note = dup(b, q, 6);
         o->actual = sqlite3_column_type(q, 7) == SQLITE_NULL ? NULL : dup(b, q, 7);
         o->reason = dup(b, q, 8);
-        if (!o->level1 || !o->level2 || !o->level3 || !o->op || !o->target || !o->unit || !o->note || !o->reason ||
-            (sqlite3_column_type(q, 7) != SQLITE_NULL && !o->actual))
+        if (!o->level1 || !o->level2 || !o->level3 || !o->op || !o->target || !o->unit ||
+            !o->note || !o->reason || (sqlite3_column_type(q, 7) != SQLITE_NULL && !o->actual))
             return st_fail(st, JX_ERR_NOMEM, "out of memory");
         o->score = (jx_score){
-            .scored = sqlite3_column_int(q, 9), .method = (jx_method)sqlite3_column_int(q, 10),
-            .weight = sqlite3_column_double(q, 11), .ratio = sqlite3_column_double(q, 12),
-            .points = sqlite3_column_double(q, 13), .a = sqlite3_column_double(q, 14),
-            .t = sqlite3_column_double(q, 15), .detail = sqlite3_column_int(q, 16),
+            .scored = sqlite3_column_int(q, 9),
+            .method = (jx_method)sqlite3_column_int(q, 10),
+            .weight = sqlite3_column_double(q, 11),
+            .ratio = sqlite3_column_double(q, 12),
+            .points = sqlite3_column_double(q, 13),
+            .a = sqlite3_column_double(q, 14),
+            .t = sqlite3_column_double(q, 15),
+            .detail = sqlite3_column_int(q, 16),
             .flags = (unsigned)sqlite3_column_int64(q, 17),
         };
         o->weight_given = sqlite3_column_int(q, 18);
@@ -442,7 +458,8 @@ static jx_err read_indicators(jx_store *st, int64_t run_id, int64_t sid, buf *b)
         ind->level2 = o->level2;
         ind->level3 = o->level3;
         ind->year = sqlite3_column_int(q, 19);
-        if (jx_vcache_cells(&b->vc, o->op, o->target, o->unit, &ind->target, NULL)) ind->target.kind = JX_KIND_NA;
+        if (jx_vcache_cells(&b->vc, o->op, o->target, o->unit, &ind->target, NULL))
+            ind->target.kind = JX_KIND_NA;
         if (o->actual && !jx_vcache_text(&b->vc, o->actual, strlen(o->actual), &ind->actual, NULL))
             ind->has_actual = true;
         jx_score_explain(&o->score, ind, o->explain, sizeof o->explain);
@@ -451,7 +468,8 @@ static jx_err read_indicators(jx_store *st, int64_t run_id, int64_t sid, buf *b)
     return rc == SQLITE_DONE ? JX_OK : st_dberr(st, "run_indicators");
 }
 
-jx_err jx_run_foreach(jx_store *st, int64_t run_id, const jx_run_filter *filter, jx_run_cb cb, void *ctx)
+jx_err jx_run_foreach(jx_store *st, int64_t run_id, const jx_run_filter *filter, jx_run_cb cb,
+                      void *ctx)
 {
     if (!st || !cb) return JX_ERR_INVALID;
     jx_run_info info;

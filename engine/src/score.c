@@ -54,7 +54,8 @@ size_t jx_flags_str(unsigned flags, char *buf, size_t cap)
     if (cap) buf[0] = '\0';
     for (int i = 0; i < JX_FLAG_COUNT; i++) {
         if (!(flags & (1u << i))) continue;
-        int k = snprintf(n < cap ? buf + n : NULL, n < cap ? cap - n : 0, "%s%s", n ? "," : "", flag_info[i].name);
+        int k = snprintf(n < cap ? buf + n : NULL, n < cap ? cap - n : 0, "%s%s", n ? "," : "",
+                         flag_info[i].name);
         if (k > 0) n += (size_t)k;
     }
     return n;
@@ -68,8 +69,8 @@ static const struct {
     int family;
     double factor;
 } unit_family[] = {
-    {"元", 1, 1}, {"千元", 1, 1e3}, {"万元", 1, 1e4}, {"亿元", 1, 1e8},
-    {"%", 2, 1e-2}, {"‰", 2, 1e-3}, {"‱", 2, 1e-4},
+    {"元", 1, 1},   {"千元", 1, 1e3}, {"万元", 1, 1e4}, {"亿元", 1, 1e8},
+    {"%", 2, 1e-2}, {"‰", 2, 1e-3},   {"‱", 2, 1e-4},
 };
 
 static bool unit_info(const char *u, int *family, double *factor)
@@ -108,17 +109,24 @@ static jx_op effective_op(const jx_ruleset *rs, const jx_value *t)
 bool jx_op_met(jx_op op, double a, double t, double tol)
 {
     switch (op) {
-    case JX_OP_GE: return a >= t;
-    case JX_OP_GT: return a > t;
-    case JX_OP_LE: return a <= t;
-    case JX_OP_LT: return a < t;
-    case JX_OP_EQ: return a == t || fabs(a - t) <= tol * fmax(fabs(t), fabs(a));
-    default: return false;
+    case JX_OP_GE:
+        return a >= t;
+    case JX_OP_GT:
+        return a > t;
+    case JX_OP_LE:
+        return a <= t;
+    case JX_OP_LT:
+        return a < t;
+    case JX_OP_EQ:
+        return a == t || fabs(a - t) <= tol * fmax(fabs(t), fabs(a));
+    default:
+        return false;
     }
 }
 
 /* The plain formula for op when the target is missed (mof-2020 table). */
-static void missed(const jx_ruleset *rs, jx_op op, double a, double t, bool le_deviation, jx_score *s)
+static void missed(const jx_ruleset *rs, jx_op op, double a, double t, bool le_deviation,
+                   jx_score *s)
 {
     switch (op) {
     case JX_OP_GE:
@@ -178,13 +186,18 @@ static void score_override(const rs_override *o, jx_op op, double a, double t, d
         break;
     }
     case RS_M_RATIO:
-        if (met) s->method = JX_M_MET, s->ratio = 1;
-        else missed(rs, op, a, t, false, s);
+        if (met)
+            s->method = JX_M_MET, s->ratio = 1;
+        else
+            missed(rs, op, a, t, false, s);
         break;
     case RS_M_DEVIATION:
-        if (met) s->method = JX_M_MET, s->ratio = 1;
-        else if (t == 0) s->method = JX_M_ZERO;
-        else s->method = JX_M_DEVIATION, s->ratio = jx_clamp01(1 - fabs(a - t) / fabs(t));
+        if (met)
+            s->method = JX_M_MET, s->ratio = 1;
+        else if (t == 0)
+            s->method = JX_M_ZERO;
+        else
+            s->method = JX_M_DEVIATION, s->ratio = jx_clamp01(1 - fabs(a - t) / fabs(t));
         break;
     case RS_M_BINARY:
         s->method = met ? JX_M_MET : JX_M_ZERO;
@@ -193,14 +206,16 @@ static void score_override(const rs_override *o, jx_op op, double a, double t, d
     }
 }
 
-static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s, jx_errmsg *msg)
+static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s,
+                           jx_errmsg *msg)
 {
     const jx_value *t = &ind->target, *a = &ind->actual;
     double av;
     if (a->kind == JX_KIND_NUMBER) {
         double f;
         if (!jx_unit_factor(rs, t->unit, a->unit, &f))
-            return jx_msg(msg, JX_ERR_UNIT, "%s: actual unit \"%s\" is not comparable with target unit \"%s\"",
+            return jx_msg(msg, JX_ERR_UNIT,
+                          "%s: actual unit \"%s\" is not comparable with target unit \"%s\"",
                           ind->level3 ? ind->level3 : "indicator", a->unit, t->unit);
         av = a->num * f;
     } else if (a->kind == JX_KIND_NA && !a->placeholder) {
@@ -209,7 +224,8 @@ static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_sco
         char buf[64];
         jx_value_to_text(a, buf, sizeof buf);
         return jx_msg(msg, JX_ERR_PARSE, "%s: actual \"%s\" is not a number (target %s%g%s)",
-                      ind->level3 ? ind->level3 : "indicator", buf, jx_op_str(t->op), t->num, t->unit);
+                      ind->level3 ? ind->level3 : "indicator", buf, jx_op_str(t->op), t->num,
+                      t->unit);
     }
     double tv = t->num;
     jx_op op = effective_op(rs, t);
@@ -221,7 +237,8 @@ static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_sco
         score_override(o, op, av, tv, rs->eq_tolerance, rs, s);
         return JX_OK;
     }
-    if (jx_op_met(op, av, tv, rs->eq_tolerance) || ((op == JX_OP_GE || op == JX_OP_GT) && tv == 0 && av >= 0)) {
+    if (jx_op_met(op, av, tv, rs->eq_tolerance) ||
+        ((op == JX_OP_GE || op == JX_OP_GT) && tv == 0 && av >= 0)) {
         s->method = JX_M_MET;
         s->ratio = 1;
         if ((op == JX_OP_GE || op == JX_OP_GT) && tv > 0 && av > tv * (1 + rs->over_threshold)) {
@@ -246,7 +263,8 @@ static jx_err score_frequency(const jx_indicator *ind, jx_score *s, jx_errmsg *m
 {
     const jx_value *a = &ind->actual;
     double n;
-    if (a->kind == JX_KIND_FREQUENCY) n = a->per_year;
+    if (a->kind == JX_KIND_FREQUENCY)
+        n = a->per_year;
     else if (a->kind == JX_KIND_NUMBER && (!a->unit[0] || strstr(a->unit, "次")))
         n = a->num; /* a count: 3, 3次, 3场次 */
     else
@@ -254,8 +272,10 @@ static jx_err score_frequency(const jx_indicator *ind, jx_score *s, jx_errmsg *m
                       ind->level3 ? ind->level3 : "indicator", ind->target.per_year);
     s->a = n;
     s->t = ind->target.per_year;
-    if (n >= s->t) s->method = JX_M_MET, s->ratio = 1;
-    else s->method = JX_M_FREQUENCY, s->ratio = jx_clamp01(n / s->t);
+    if (n >= s->t)
+        s->method = JX_M_MET, s->ratio = 1;
+    else
+        s->method = JX_M_FREQUENCY, s->ratio = jx_clamp01(n / s->t);
     return JX_OK;
 }
 
@@ -267,8 +287,10 @@ static bool parse_rate(const char *s, double *r)
     if (!(*p >= '0' && *p <= '9')) return false;
     for (; *p; p++) {
         if (*p >= '0' && *p <= '9') {
-            if (scale) v += (*p - '0') * scale, scale /= 10;
-            else v = v * 10 + (*p - '0');
+            if (scale)
+                v += (*p - '0') * scale, scale /= 10;
+            else
+                v = v * 10 + (*p - '0');
         } else if (*p == '.' && !scale) {
             scale = 0.1;
         } else {
@@ -289,8 +311,8 @@ static bool has_prefix(const char *s, const char *p)
 }
 
 /* Band of a word actual against a word target (domain: 达成 / 部分达成 / 未达成). */
-static jx_err score_band(const jx_ruleset *rs, const jx_indicator *ind, const char *text, jx_score *s,
-                         jx_errmsg *msg)
+static jx_err score_band(const jx_ruleset *rs, const jx_indicator *ind, const char *text,
+                         jx_score *s, jx_errmsg *msg)
 {
     /* 1. an explicit band name, perhaps with a rate: 部分达成75% (longest names first) */
     for (int k = 0; k < RS_BAND__COUNT; k++) {
@@ -303,8 +325,8 @@ static jx_err score_band(const jx_ruleset *rs, const jx_indicator *ind, const ch
         if (*rest && parse_rate(rest, &r)) {
             if (r < rs->band[b].lo - 1e-9 || r > rs->band[b].hi + 1e-9)
                 return jx_msg(msg, JX_ERR_PARSE, "%s: \"%s\": %g%% lies outside %s (%g–%g%%)",
-                              ind->level3 ? ind->level3 : "indicator", text, r * 100, rs_band_names[b],
-                              rs->band[b].lo * 100, rs->band[b].hi * 100);
+                              ind->level3 ? ind->level3 : "indicator", text, r * 100,
+                              rs_band_names[b], rs->band[b].lo * 100, rs->band[b].hi * 100);
             s->ratio = r;
             s->a = r;
         } else {
@@ -319,9 +341,9 @@ static jx_err score_band(const jx_ruleset *rs, const jx_indicator *ind, const ch
         s->ratio = rs->band[RS_BAND_MET].value;
         return JX_OK;
     }
-    /* 3. a negation as prefix (未完成, 不健全); then a qualification anywhere (基本健全, 已基本完成);
-     * then 达成 words anywhere. A negation inside the text is not one (不断完善 vs 无安全事故 both
-     * exist), so only the start counts for 未达成. */
+    /* 3. a negation as prefix (未完成, 不健全); then a qualification anywhere (基本健全,
+     * 已基本完成); then 达成 words anywhere. A negation inside the text is not one (不断完善 vs
+     * 无安全事故 both exist), so only the start counts for 未达成. */
     for (int i = 0; i < rs->band[RS_BAND_FAILED].nwords; i++)
         if (has_prefix(text, rs->band[RS_BAND_FAILED].words[i])) {
             s->detail = RS_BAND_FAILED;
@@ -352,7 +374,8 @@ static jx_err grade_value(const jx_ruleset *rs, const jx_indicator *ind, const c
 }
 
 /* Qualitative targets: a grade (优良差) or a word (健全). */
-static jx_err score_qualitative(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s, jx_errmsg *msg)
+static jx_err score_qualitative(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s,
+                                jx_errmsg *msg)
 {
     const jx_value *t = &ind->target, *a = &ind->actual;
     double tv = 1;
@@ -371,7 +394,8 @@ static jx_err score_qualitative(const jx_ruleset *rs, const jx_indicator *ind, j
     case JX_KIND_WORD:
         return score_band(rs, ind, a->text, s, msg);
     case JX_KIND_NUMBER:
-        if (!strcmp(a->unit, "%")) { /* an attainment rate: 95%, measured against the target grade's value */
+        if (!strcmp(a->unit,
+                    "%")) { /* an attainment rate: 95%, measured against the target grade's value */
             s->method = JX_M_BAND;
             s->detail = -1;
             s->a = a->num / 100;
@@ -384,7 +408,8 @@ static jx_err score_qualitative(const jx_ruleset *rs, const jx_indicator *ind, j
     }
     char buf[64];
     jx_value_to_text(a, buf, sizeof buf);
-    return jx_msg(msg, JX_ERR_PARSE, "%s: actual \"%s\" cannot be scored against a qualitative target",
+    return jx_msg(msg, JX_ERR_PARSE,
+                  "%s: actual \"%s\" cannot be scored against a qualitative target",
                   ind->level3 ? ind->level3 : "indicator", buf);
 }
 
@@ -393,7 +418,8 @@ static long day_number(int y, int m, int d)
     return (long)y * 10000 + m * 100 + d; /* ordering only */
 }
 
-static jx_err score_deadline(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s, jx_errmsg *msg)
+static jx_err score_deadline(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s,
+                             jx_errmsg *msg)
 {
     const jx_value *t = &ind->target, *a = &ind->actual;
     int ty = t->year ? t->year : ind->year;
@@ -410,11 +436,13 @@ static jx_err score_deadline(const jx_ruleset *rs, const jx_indicator *ind, jx_s
         if (s->detail == RS_BAND_PARTIAL) s->method = JX_M_LATE, s->ratio = rs->late_ratio;
         return JX_OK;
     }
-    return jx_msg(msg, JX_ERR_PARSE, "%s: actual is not a date or a completion word (target %04d-%02d-%02d)",
+    return jx_msg(msg, JX_ERR_PARSE,
+                  "%s: actual is not a date or a completion word (target %04d-%02d-%02d)",
                   ind->level3 ? ind->level3 : "indicator", ty, t->month, t->day);
 }
 
-jx_err jx_score_indicator(const jx_ruleset *rs, const jx_indicator *ind, jx_score *out, jx_errmsg *msg)
+jx_err jx_score_indicator(const jx_ruleset *rs, const jx_indicator *ind, jx_score *out,
+                          jx_errmsg *msg)
 {
     if (!out) return jx_msg(msg, JX_ERR_INVALID, "jx_score_indicator: out is NULL");
     if (!rs || !ind) {
@@ -424,8 +452,8 @@ jx_err jx_score_indicator(const jx_ruleset *rs, const jx_indicator *ind, jx_scor
     return jx_score_weighted(rs, ind, ind->weight, out, msg);
 }
 
-jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double weight, jx_score *out,
-                         jx_errmsg *msg)
+jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double weight,
+                         jx_score *out, jx_errmsg *msg)
 {
     memset(out, 0, sizeof *out);
     const jx_value *t = &ind->target, *a = &ind->actual;
@@ -446,10 +474,18 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
     }
     jx_err e;
     switch (t->kind) {
-    case JX_KIND_NUMBER: e = score_number(rs, ind, out, msg); break;
-    case JX_KIND_FREQUENCY: e = score_frequency(ind, out, msg); break;
-    case JX_KIND_DEADLINE: e = score_deadline(rs, ind, out, msg); break;
-    default: e = score_qualitative(rs, ind, out, msg); break;
+    case JX_KIND_NUMBER:
+        e = score_number(rs, ind, out, msg);
+        break;
+    case JX_KIND_FREQUENCY:
+        e = score_frequency(ind, out, msg);
+        break;
+    case JX_KIND_DEADLINE:
+        e = score_deadline(rs, ind, out, msg);
+        break;
+    default:
+        e = score_qualitative(rs, ind, out, msg);
+        break;
     }
     if (e) {
         memset(out, 0, sizeof *out);
@@ -469,7 +505,8 @@ static const char *num(char *buf, size_t cap, double x)
     char *dot = strchr(buf, '.');
     if (dot) {
         char *e = buf + strlen(buf) - 1;
-        while (e > dot && *e == '0') *e-- = '\0';
+        while (e > dot && *e == '0')
+            *e-- = '\0';
         if (e == dot) *e = '\0';
     }
     if (!strcmp(buf, "-0")) snprintf(buf, cap, "0");
@@ -486,7 +523,9 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
     num(p, sizeof p, s->points);
     const char *unit = ind && ind->target.kind == JX_KIND_NUMBER ? ind->target.unit : "";
     /* for number targets detail holds the operator applied (see score_number) */
-    const char *op = ind && ind->target.kind == JX_KIND_NUMBER && s->method != JX_M_TIERS ? jx_op_str((jx_op)s->detail) : "";
+    const char *op = ind && ind->target.kind == JX_KIND_NUMBER && s->method != JX_M_TIERS
+                         ? jx_op_str((jx_op)s->detail)
+                         : "";
     int n = 0;
     char *b = cap ? buf : NULL;
     switch (s->method) {
@@ -498,8 +537,8 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
         break;
     case JX_M_MET:
         if (ind && ind->target.kind == JX_KIND_NUMBER)
-            n = snprintf(b, cap, "met: %s%s %s %s%s → 1 × %s = %s%s", a, unit, op[0] ? op : ">=", t, unit, w, p,
-                         s->flags & JX_FLAG_OVERSHOOT ? " (overshoot kept)" : "");
+            n = snprintf(b, cap, "met: %s%s %s %s%s → 1 × %s = %s%s", a, unit, op[0] ? op : ">=", t,
+                         unit, w, p, s->flags & JX_FLAG_OVERSHOOT ? " (overshoot kept)" : "");
         else if (ind && ind->target.kind == JX_KIND_FREQUENCY)
             n = snprintf(b, cap, "met: %s ≥ %s a year → 1 × %s = %s", a, t, w, p);
         else
@@ -516,7 +555,9 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
         break;
     case JX_M_ZERO:
         n = snprintf(b, cap, "%s: 0 × %s = 0",
-                     s->flags & JX_FLAG_OVERSHOOT ? "overshoot beyond threshold" : "missed, scored 0 by rule", w);
+                     s->flags & JX_FLAG_OVERSHOOT ? "overshoot beyond threshold"
+                                                  : "missed, scored 0 by rule",
+                     w);
         break;
     case JX_M_FREQUENCY:
         n = snprintf(b, cap, "%s/%s a year = %s × %s = %s", a, t, r, w, p);
@@ -526,7 +567,8 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
         break;
     case JX_M_GRADE:
         n = snprintf(b, cap, "%s/%s = %s/%s = %s × %s = %s", ind ? ind->actual.grade : "?",
-                     ind && ind->target.kind == JX_KIND_GRADE ? ind->target.grade : "达成", a, t, r, w, p);
+                     ind && ind->target.kind == JX_KIND_GRADE ? ind->target.grade : "达成", a, t, r,
+                     w, p);
         break;
     case JX_M_BAND:
         if (s->detail >= 0 && s->detail < RS_BAND__COUNT)
@@ -536,8 +578,8 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
             n = snprintf(b, cap, "rate %s × %s = %s", r, w, p);
         break;
     case JX_M_TIERS:
-        n = snprintf(b, cap, "%s%s → %s: %s × %s = %s", a, unit, s->detail >= 0 ? "tier reached" : "below every tier",
-                     r, w, p);
+        n = snprintf(b, cap, "%s%s → %s: %s × %s = %s", a, unit,
+                     s->detail >= 0 ? "tier reached" : "below every tier", r, w, p);
         break;
     case JX_M_DEDUCT:
         n = snprintf(b, cap, "%s%s: %s − deduction = %s (ratio %s)", a, unit, w, p, r);

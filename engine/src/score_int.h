@@ -8,8 +8,8 @@
 
 /* jx_score_indicator() with the weight given separately (the aggregator
  * settles weights without copying the indicator). */
-jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double weight, jx_score *out,
-                         jx_errmsg *msg);
+jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double weight,
+                         jx_score *out, jx_errmsg *msg);
 
 /* Factor that converts an actual in unit au into the target's unit tu (元/万元, %/‰, the rule
  * set's [units] aliases); false when the two are not comparable. An empty unit goes with any. */

@@ -29,63 +29,86 @@
 static const char *const sql_text[S__COUNT] = {
     [S_IMPORT_INSERT] = "INSERT INTO imports(kind, file, sha256, encoding) VALUES (?1, ?2, ?3, ?4)",
     [S_IMPORT_FINISH] = "UPDATE imports SET rows = ?2, replaced = ?3 WHERE id = ?1",
-    [S_SUBJECT_FIND] = "SELECT id, code FROM subjects WHERE name = ?1 AND project = ?2 AND year = ?3",
+    [S_SUBJECT_FIND] =
+        "SELECT id, code FROM subjects WHERE name = ?1 AND project = ?2 AND year = ?3",
     [S_SUBJECT_INSERT] = "INSERT INTO subjects(code, name, project, year) VALUES (?1, ?2, ?3, ?4)",
     [S_SUBJECT_SETCODE] = "UPDATE subjects SET code = ?2 WHERE id = ?1",
-    [S_TARGETS_REPLACE] = "UPDATE targets SET replaced_by = ?2 WHERE subject_id = ?1 AND replaced_by IS NULL",
-    [S_TARGET_INSERT] = "INSERT INTO targets(subject_id, import_id, line, seq, level1, level2, level3, op, target, "
-                        "unit, weight, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [S_TARGETS_REPLACE] =
+        "UPDATE targets SET replaced_by = ?2 WHERE subject_id = ?1 AND replaced_by IS NULL",
+    [S_TARGET_INSERT] =
+        "INSERT INTO targets(subject_id, import_id, line, seq, level1, level2, level3, op, target, "
+        "unit, weight, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [S_TARGETS_OF] = "SELECT level1, level2, level3, op, target, unit FROM targets "
                      "WHERE subject_id = ?1 AND replaced_by IS NULL ORDER BY seq",
     [S_ACTUALS_ANY] = "SELECT 1 FROM actuals WHERE subject_id = ?1 AND replaced_by IS NULL LIMIT 1",
-    [S_ACTUAL_REPLACE] = "UPDATE actuals SET replaced_by = ?5 WHERE subject_id = ?1 AND level3 = ?4 AND level1 = ?2 "
-                         "AND level2 = ?3 AND replaced_by IS NULL",
-    [S_ACTUAL_INSERT] = "INSERT INTO actuals(subject_id, import_id, line, level1, level2, level3, actual, reason) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [S_BUDGET_REPLACE] = "UPDATE budgets SET replaced_by = ?2 WHERE subject_id = ?1 AND replaced_by IS NULL",
+    [S_ACTUAL_REPLACE] =
+        "UPDATE actuals SET replaced_by = ?5 WHERE subject_id = ?1 AND level3 = ?4 AND level1 = ?2 "
+        "AND level2 = ?3 AND replaced_by IS NULL",
+    [S_ACTUAL_INSERT] =
+        "INSERT INTO actuals(subject_id, import_id, line, level1, level2, level3, actual, reason) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_BUDGET_REPLACE] =
+        "UPDATE budgets SET replaced_by = ?2 WHERE subject_id = ?1 AND replaced_by IS NULL",
     [S_BUDGET_INSERT] = "INSERT INTO budgets(subject_id, import_id, line, initial, budget, spent) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [S_HISTORY] = "SELECT id, kind, file, sha256, encoding, imported_at, rows, replaced FROM imports ORDER BY id",
-    [S_RUN_INSERT] = "INSERT INTO runs(rules, rules_sha256, rules_source, label) VALUES (?1, ?2, ?3, ?4)",
+    [S_HISTORY] = "SELECT id, kind, file, sha256, encoding, imported_at, rows, replaced FROM "
+                  "imports ORDER BY id",
+    [S_RUN_INSERT] =
+        "INSERT INTO runs(rules, rules_sha256, rules_source, label) VALUES (?1, ?2, ?3, ?4)",
     [S_RUN_FINISH] = "UPDATE runs SET subjects = ?2, indicators = ?3 WHERE id = ?1",
-    [S_RUN_SUBJECT_INSERT] =
-        "INSERT INTO run_subjects(run_id, subject_id, total, grade, flags, weight_sum, points_sum, ind_weight, "
-        "ind_points, budget_scored, budget_initial, budget, spent, budget_rate, budget_weight, budget_points, "
-        "nscored, nna) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-    [S_RUN_IND_INSERT] = "INSERT INTO run_indicators(run_id, subject_id, seq, target_id, actual_id, scored, method, "
-                         "weight, ratio, points, a, t, detail, flags) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    [S_RUN_SUBJECT_INSERT] = "INSERT INTO run_subjects(run_id, subject_id, total, grade, flags, "
+                             "weight_sum, points_sum, ind_weight, "
+                             "ind_points, budget_scored, budget_initial, budget, spent, "
+                             "budget_rate, budget_weight, budget_points, "
+                             "nscored, nna) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                             "?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    [S_RUN_IND_INSERT] =
+        "INSERT INTO run_indicators(run_id, subject_id, seq, target_id, actual_id, scored, method, "
+        "weight, ratio, points, a, t, detail, flags) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     /* every current target with its current actual, subject by subject, in table order */
     [S_SCORE_ROWS] =
-        "SELECT s.id, s.code, s.name, s.project, s.year, t.id, t.level1, t.level2, t.level3, t.op, t.target, "
+        "SELECT s.id, s.code, s.name, s.project, s.year, t.id, t.level1, t.level2, t.level3, t.op, "
+        "t.target, "
         "t.unit, t.weight, a.id, a.actual, a.reason "
         "FROM subjects s JOIN targets t ON t.subject_id = s.id AND t.replaced_by IS NULL "
-        "LEFT JOIN actuals a INDEXED BY actuals_current ON a.subject_id = s.id AND a.level3 = t.level3 "
+        "LEFT JOIN actuals a INDEXED BY actuals_current ON a.subject_id = s.id AND a.level3 = "
+        "t.level3 "
         "AND a.level1 = t.level1 AND a.level2 = t.level2 AND a.replaced_by IS NULL "
         "ORDER BY s.id, t.seq",
-    [S_BUDGET_OF] = "SELECT initial, budget, spent FROM budgets WHERE subject_id = ?1 AND replaced_by IS NULL",
-    [S_RUN_INFO] = "SELECT id, created_at, rules, rules_sha256, subjects, indicators, label FROM runs WHERE id = ?1",
+    [S_BUDGET_OF] =
+        "SELECT initial, budget, spent FROM budgets WHERE subject_id = ?1 AND replaced_by IS NULL",
+    [S_RUN_INFO] = "SELECT id, created_at, rules, rules_sha256, subjects, indicators, label FROM "
+                   "runs WHERE id = ?1",
     [S_RUN_LATEST] = "SELECT max(id) FROM runs",
-    [S_RUN_SUBJECTS] =
-        "SELECT r.subject_id, s.code, s.name, s.project, s.year, r.total, r.grade, r.flags, r.weight_sum, "
-        "r.points_sum, r.ind_weight, r.ind_points, r.budget_scored, r.budget_initial, r.budget, r.spent, "
-        "r.budget_rate, r.budget_weight, r.budget_points, r.nscored, r.nna "
-        "FROM run_subjects r JOIN subjects s ON s.id = r.subject_id WHERE r.run_id = ?1 ORDER BY r.subject_id",
+    [S_RUN_SUBJECTS] = "SELECT r.subject_id, s.code, s.name, s.project, s.year, r.total, r.grade, "
+                       "r.flags, r.weight_sum, "
+                       "r.points_sum, r.ind_weight, r.ind_points, r.budget_scored, "
+                       "r.budget_initial, r.budget, r.spent, "
+                       "r.budget_rate, r.budget_weight, r.budget_points, r.nscored, r.nna "
+                       "FROM run_subjects r JOIN subjects s ON s.id = r.subject_id WHERE r.run_id "
+                       "= ?1 ORDER BY r.subject_id",
     [S_RUN_INDICATORS] =
-        "SELECT t.level1, t.level2, t.level3, t.op, t.target, t.unit, t.note, a.actual, a.reason, i.scored, i.method, "
+        "SELECT t.level1, t.level2, t.level3, t.op, t.target, t.unit, t.note, a.actual, a.reason, "
+        "i.scored, i.method, "
         "i.weight, i.ratio, i.points, i.a, i.t, i.detail, i.flags, t.weight IS NOT NULL, s.year "
-        "FROM run_indicators i JOIN targets t ON t.id = i.target_id JOIN subjects s ON s.id = i.subject_id "
+        "FROM run_indicators i JOIN targets t ON t.id = i.target_id JOIN subjects s ON s.id = "
+        "i.subject_id "
         "LEFT JOIN actuals a ON a.id = i.actual_id "
         "WHERE i.run_id = ?1 AND i.subject_id = ?2 ORDER BY i.seq",
     /* saved what-if scenarios (schema 2); a name saved again replaces (and keeps) the older one */
     [S_SCENARIO_FIND] = "SELECT id, name, created_at, base_rules, rules, year, kind FROM scenarios "
                         "WHERE name = ?1 AND replaced_by IS NULL ORDER BY id DESC LIMIT 1",
-    [S_SCENARIO_INSERT] = "INSERT INTO scenarios(name, base_rules, rules, year, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_SCENARIO_REPLACE] = "UPDATE scenarios SET replaced_by = ?2 WHERE name = ?1 AND replaced_by IS NULL AND id <> ?2",
-    [S_SCENARIO_ITEM_INSERT] = "INSERT INTO scenario_items(scenario_id, seq, kind, level1, weight, dept, project, "
-                               "level3, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [S_SCENARIO_ITEMS] = "SELECT kind, level1, weight, dept, project, level3, value FROM scenario_items "
-                         "WHERE scenario_id = ?1 ORDER BY seq",
+    [S_SCENARIO_INSERT] =
+        "INSERT INTO scenarios(name, base_rules, rules, year, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_SCENARIO_REPLACE] = "UPDATE scenarios SET replaced_by = ?2 WHERE name = ?1 AND replaced_by "
+                           "IS NULL AND id <> ?2",
+    [S_SCENARIO_ITEM_INSERT] =
+        "INSERT INTO scenario_items(scenario_id, seq, kind, level1, weight, dept, project, "
+        "level3, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_SCENARIO_ITEMS] =
+        "SELECT kind, level1, weight, dept, project, level3, value FROM scenario_items "
+        "WHERE scenario_id = ?1 ORDER BY seq",
     [S_SCENARIO_LIST] =
         "SELECT s.id, s.name, s.created_at, s.base_rules, s.rules, s.year, s.kind, "
         "(SELECT count(*) FROM scenario_items i WHERE i.scenario_id = s.id AND i.kind = 'weight'), "
@@ -149,7 +172,8 @@ static const char *const schema[] = {
     "  run_id INTEGER NOT NULL REFERENCES runs(id),\n"
     "  subject_id INTEGER NOT NULL REFERENCES subjects(id),\n"
     "  total REAL NOT NULL, grade TEXT NOT NULL, flags INTEGER NOT NULL,\n"
-    "  weight_sum REAL NOT NULL, points_sum REAL NOT NULL, ind_weight REAL NOT NULL, ind_points REAL NOT NULL,\n"
+    "  weight_sum REAL NOT NULL, points_sum REAL NOT NULL, ind_weight REAL NOT NULL, ind_points "
+    "REAL NOT NULL,\n"
     "  budget_scored INTEGER NOT NULL, budget_initial REAL, budget REAL, spent REAL,\n"
     "  budget_rate REAL, budget_weight REAL, budget_points REAL,\n"
     "  nscored INTEGER NOT NULL, nna INTEGER NOT NULL,\n"
@@ -162,7 +186,8 @@ static const char *const schema[] = {
     "  weight REAL NOT NULL, ratio REAL NOT NULL, points REAL NOT NULL, a REAL, t REAL,\n"
     "  detail INTEGER NOT NULL, flags INTEGER NOT NULL,\n"
     "  PRIMARY KEY (run_id, subject_id, seq),\n"
-    "  FOREIGN KEY (run_id, subject_id) REFERENCES run_subjects(run_id, subject_id)) WITHOUT ROWID;\n",
+    "  FOREIGN KEY (run_id, subject_id) REFERENCES run_subjects(run_id, subject_id)) WITHOUT "
+    "ROWID;\n",
     /* 1 → 2: saved what-if scenarios (jixiao whatif --save); version-1 files gain the two tables */
     "CREATE TABLE scenarios(\n"
     "  id INTEGER PRIMARY KEY,\n"
@@ -182,7 +207,8 @@ static const char *const schema[] = {
     "  dept TEXT, project TEXT, level3 TEXT, value TEXT,\n"
     "  PRIMARY KEY (scenario_id, seq)) WITHOUT ROWID;\n",
 };
-_Static_assert(sizeof schema / sizeof *schema == JX_SCHEMA_VERSION, "one migration per schema version");
+_Static_assert(sizeof schema / sizeof *schema == JX_SCHEMA_VERSION,
+               "one migration per schema version");
 
 jx_err st_fail(jx_store *st, jx_err err, const char *fmt, ...)
 {
@@ -206,7 +232,8 @@ sqlite3_stmt *st_stmt(jx_store *st, st_id id)
         sqlite3_clear_bindings(s);
         return s;
     }
-    if (sqlite3_prepare_v3(st->db, sql_text[id], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[id], NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(st->db, sql_text[id], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[id],
+                           NULL) != SQLITE_OK) {
         st_dberr(st, "prepare");
         return NULL;
     }
@@ -290,8 +317,10 @@ static jx_err migrate(jx_store *st)
     sqlite3_finalize(s);
     int latest = (int)(sizeof schema / sizeof *schema);
     if (version > latest)
-        return st_fail(st, JX_ERR_DB, "the database has schema version %d; this jixiao knows up to %d: upgrade jixiao",
-                       version, latest);
+        return st_fail(
+            st, JX_ERR_DB,
+            "the database has schema version %d; this jixiao knows up to %d: upgrade jixiao",
+            version, latest);
     if (version == latest) return JX_OK;
     jx_err e = st_begin(st);
     if (e) return e;
@@ -307,8 +336,10 @@ static jx_err migrate(jx_store *st)
     if (version >= latest) {
         st_rollback(st);
         return version == latest ? JX_OK
-                                 : st_fail(st, JX_ERR_DB, "the database has schema version %d; this jixiao knows "
-                                                          "up to %d: upgrade jixiao", version, latest);
+                                 : st_fail(st, JX_ERR_DB,
+                                           "the database has schema version %d; this jixiao knows "
+                                           "up to %d: upgrade jixiao",
+                                           version, latest);
     }
     for (int v = version; v < latest; v++) {
         char pragma[64];
@@ -328,8 +359,9 @@ jx_err jx_store_open(const char *path, jx_store **out, jx_errmsg *msg)
     jx_store *st = calloc(1, sizeof *st);
     if (!st) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
     jx_err e = JX_OK;
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(path, &st->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         e = st_dberr(st, path);
         goto fail;
     }
@@ -343,7 +375,8 @@ jx_err jx_store_open(const char *path, jx_store **out, jx_errmsg *msg)
      * Retry the set-up, for up to the busy timeout. */
     for (int waited = 0;; waited += 10) {
         st->busy = false;
-        if (!(e = exec(st, "PRAGMA journal_mode = WAL")) && !(e = exec(st, "PRAGMA synchronous = FULL")))
+        if (!(e = exec(st, "PRAGMA journal_mode = WAL")) &&
+            !(e = exec(st, "PRAGMA synchronous = FULL")))
             e = migrate(st);
         if (!e || !st->busy || waited >= BUSY_TIMEOUT_MS) break;
         sqlite3_sleep(10);
@@ -361,7 +394,8 @@ void jx_store_close(jx_store *st)
 {
     if (!st) return;
     st_rollback(st);
-    for (int i = 0; i < S__COUNT; i++) sqlite3_finalize(st->stmt[i]);
+    for (int i = 0; i < S__COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
     sqlite3_close(st->db);
     free(st);
 }
@@ -385,9 +419,14 @@ jx_err jx_store_history(jx_store *st, jx_import_cb cb, void *ctx)
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         jx_import_info info = {
-            .id = sqlite3_column_int64(s, 0), .kind = col_text(s, 1), .file = col_text(s, 2),
-            .sha256 = col_text(s, 3), .encoding = col_text(s, 4), .at = col_text(s, 5),
-            .rows = sqlite3_column_int64(s, 6), .replaced = sqlite3_column_int64(s, 7),
+            .id = sqlite3_column_int64(s, 0),
+            .kind = col_text(s, 1),
+            .file = col_text(s, 2),
+            .sha256 = col_text(s, 3),
+            .encoding = col_text(s, 4),
+            .at = col_text(s, 5),
+            .rows = sqlite3_column_int64(s, 6),
+            .replaced = sqlite3_column_int64(s, 7),
         };
         if (cb(&info, ctx)) break;
     }

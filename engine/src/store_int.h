@@ -17,16 +17,35 @@
 
 /* Every statement the engine runs; the SQL is in store.c. */
 typedef enum st_id {
-    S_IMPORT_INSERT, S_IMPORT_FINISH,
-    S_SUBJECT_FIND, S_SUBJECT_INSERT, S_SUBJECT_SETCODE,
-    S_TARGETS_REPLACE, S_TARGET_INSERT, S_TARGETS_OF, S_ACTUALS_ANY,
-    S_ACTUAL_REPLACE, S_ACTUAL_INSERT,
-    S_BUDGET_REPLACE, S_BUDGET_INSERT,
+    S_IMPORT_INSERT,
+    S_IMPORT_FINISH,
+    S_SUBJECT_FIND,
+    S_SUBJECT_INSERT,
+    S_SUBJECT_SETCODE,
+    S_TARGETS_REPLACE,
+    S_TARGET_INSERT,
+    S_TARGETS_OF,
+    S_ACTUALS_ANY,
+    S_ACTUAL_REPLACE,
+    S_ACTUAL_INSERT,
+    S_BUDGET_REPLACE,
+    S_BUDGET_INSERT,
     S_HISTORY,
-    S_RUN_INSERT, S_RUN_FINISH, S_RUN_SUBJECT_INSERT, S_RUN_IND_INSERT,
-    S_SCORE_ROWS, S_BUDGET_OF,
-    S_RUN_INFO, S_RUN_LATEST, S_RUN_SUBJECTS, S_RUN_INDICATORS,
-    S_SCENARIO_FIND, S_SCENARIO_INSERT, S_SCENARIO_REPLACE, S_SCENARIO_ITEM_INSERT, S_SCENARIO_ITEMS,
+    S_RUN_INSERT,
+    S_RUN_FINISH,
+    S_RUN_SUBJECT_INSERT,
+    S_RUN_IND_INSERT,
+    S_SCORE_ROWS,
+    S_BUDGET_OF,
+    S_RUN_INFO,
+    S_RUN_LATEST,
+    S_RUN_SUBJECTS,
+    S_RUN_INDICATORS,
+    S_SCENARIO_FIND,
+    S_SCENARIO_INSERT,
+    S_SCENARIO_REPLACE,
+    S_SCENARIO_ITEM_INSERT,
+    S_SCENARIO_ITEMS,
     S_SCENARIO_LIST,
     S__COUNT
 } st_id;
@@ -47,9 +66,11 @@ sqlite3_stmt *st_stmt(jx_store *st, st_id id);
 jx_err st_dberr(jx_store *st, const char *what);
 
 /* Record a failure with our own text; returns err. */
-jx_err st_fail(jx_store *st, jx_err err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+jx_err st_fail(jx_store *st, jx_err err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-/* BEGIN IMMEDIATE (takes the write lock at once, waiting up to the busy timeout), COMMIT, ROLLBACK. */
+/* BEGIN IMMEDIATE (takes the write lock at once, waiting up to the busy timeout), COMMIT, ROLLBACK.
+ */
 jx_err st_begin(jx_store *st);
 /* BEGIN IMMEDIATE with foreign-key enforcement off until COMMIT or ROLLBACK, for the two bulk
  * writers (an import, a scoring run). Each writes only ids it read or created in the same
@@ -59,7 +80,8 @@ jx_err st_begin_bulk(jx_store *st);
 jx_err st_commit(jx_store *st);
 void st_rollback(jx_store *st);
 
-/* Bind helpers: text with length -1 and SQLITE_STATIC (the caller keeps it alive until the step). */
+/* Bind helpers: text with length -1 and SQLITE_STATIC (the caller keeps it alive until the step).
+ */
 int st_bind_text(sqlite3_stmt *s, int i, const char *text);
 
 /* ---- the current data, subject by subject (run.c) ----
@@ -71,13 +93,13 @@ typedef struct st_subject {
     int64_t id;
     const char *code, *name, *project; /* project "" = 部门整体 */
     int year;
-    const char *label;                 /* "NAME / PROJECT YEAR" for messages */
-    jx_indicator *ind;                 /* n indicators; the callback may modify them (scratch) */
-    const int64_t *target_id;          /* n target row ids */
-    const int64_t *actual_id;          /* n actual row ids, 0 when none */
+    const char *label;        /* "NAME / PROJECT YEAR" for messages */
+    jx_indicator *ind;        /* n indicators; the callback may modify them (scratch) */
+    const int64_t *target_id; /* n target row ids */
+    const int64_t *actual_id; /* n actual row ids, 0 when none */
     size_t n;
-    jx_budget budget;                  /* present == false when there is no budget row */
-    size_t errors;                     /* rows that did not parse (each reported through on_error) */
+    jx_budget budget; /* present == false when there is no budget row */
+    size_t errors;    /* rows that did not parse (each reported through on_error) */
 } st_subject;
 
 typedef struct st_visit {

@@ -24,9 +24,9 @@ enum { SEEK, DATA };
 
 /* A form field: a label naming a column and its value, seen above a table. */
 typedef struct ffield {
-    int colid;        /* the importer's column */
-    char *label;      /* as written, e.g. 部门（单位）名称 */
-    char *value;      /* e.g. 大竹县司法局 */
+    int colid;         /* the importer's column */
+    char *label;       /* as written, e.g. 部门（单位）名称 */
+    char *value;       /* e.g. 大竹县司法局 */
     uint32_t col, row; /* the value's cell */
 } ffield;
 
@@ -37,35 +37,36 @@ struct jx_table {
     jx_wb *wb;
     jx_table_opts o;
     /* workbooks */
-    size_t next_sheet;  /* next sheet index to consider */
-    size_t cur;         /* sheet being read, or (size_t)-1 */
-    bool sheet_found;   /* a header was found on the current sheet */
-    bool any_found;     /* ... on any sheet */
-    bool named_done;    /* --sheet: that one sheet was read */
+    size_t next_sheet; /* next sheet index to consider */
+    size_t cur;        /* sheet being read, or (size_t)-1 */
+    bool sheet_found;  /* a header was found on the current sheet */
+    bool any_found;    /* ... on any sheet */
+    bool named_done;   /* --sheet: that one sheet was read */
     int phase;
     uint32_t first_col; /* the header's first non-empty column, to name rows */
     int best;           /* names in the best header candidate so far */
     char best_msg[JX_ERRMSG_MAX];
     ffield ff[MAX_FIELDS]; /* form fields seen on the current sheet */
     size_t nff;
-    size_t hw;             /* the table's own columns (its header's cells) */
+    size_t hw;               /* the table's own columns (its header's cells) */
     size_t virt[MAX_FIELDS]; /* form fields that stand for columns, after the hw own ones */
     size_t nvirt;
-    jx_csv_field *ext;     /* a row with the form fields appended; "" but where marked */
+    jx_csv_field *ext; /* a row with the form fields appended; "" but where marked */
     size_t extcap;
-    bool ext_dirty;        /* ext holds a header: clear it all before the first data row */
-    uint32_t *mark;        /* columns of ext set for the row handed out */
+    bool ext_dirty; /* ext holds a header: clear it all before the first data row */
+    uint32_t *mark; /* columns of ext set for the row handed out */
     size_t nmark, capmark;
-    jx_csv_field *cmp;     /* a row's non-empty cells side by side, to judge it */
+    jx_csv_field *cmp; /* a row's non-empty cells side by side, to judge it */
     size_t capcmp;
-    char *sheet_names;  /* for messages: "汇总, 自评表" */
+    char *sheet_names; /* for messages: "汇总, 自评表" */
     /* out */
     char place[640];
     jx_err err;
     char msg[JX_ERRMSG_MAX];
 };
 
-static jx_err tfail(jx_table *t, jx_err err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static jx_err tfail(jx_table *t, jx_err err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static jx_err tfail(jx_table *t, jx_err err, const char *fmt, ...)
 {
@@ -79,7 +80,8 @@ static jx_err tfail(jx_table *t, jx_err err, const char *fmt, ...)
 
 static void clear_fields(jx_table *t)
 {
-    for (size_t i = 0; i < t->nff; i++) free(t->ff[i].label), free(t->ff[i].value);
+    for (size_t i = 0; i < t->nff; i++)
+        free(t->ff[i].label), free(t->ff[i].value);
     t->nff = 0;
     t->nvirt = 0;
 }
@@ -133,8 +135,10 @@ jx_err jx_table_open(const char *path, const jx_table_opts *o, jx_table **out, j
     jx_wb_sniff_kind kind = jx_wb_sniff(head, nhead);
     if (kind == JX_WB_SNIFF_HTML) {
         e = jx_msg(msg, JX_ERR_FORMAT,
-                   "%s: a web page (HTML) or XML file, not a workbook or CSV (some systems export web pages with an "
-                   ".xls name): open it in Excel and save it as .xlsx (Excel Workbook)", t->name);
+                   "%s: a web page (HTML) or XML file, not a workbook or CSV (some systems export "
+                   "web pages with an "
+                   ".xls name): open it in Excel and save it as .xlsx (Excel Workbook)",
+                   t->name);
         goto fail;
     }
     if (kind == JX_WB_SNIFF_TEXT) {
@@ -147,7 +151,8 @@ jx_err jx_table_open(const char *path, const jx_table_opts *o, jx_table **out, j
     size_t n = jx_wb_sheet_count(t->wb);
     /* "汇总, 自评表" for messages */
     size_t len = 1;
-    for (size_t i = 0; i < n; i++) len += strlen(jx_wb_sheet_name(t->wb, i)) + 2;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(jx_wb_sheet_name(t->wb, i)) + 2;
     t->sheet_names = malloc(len);
     if (!t->sheet_names) {
         e = jx_msg(msg, JX_ERR_NOMEM, "out of memory");
@@ -165,14 +170,15 @@ jx_err jx_table_open(const char *path, const jx_table_opts *o, jx_table **out, j
     if (t->o.sheet) {
         size_t idx;
         if (!find_sheet(t->wb, t->o.sheet, &idx)) {
-            e = jx_msg(msg, JX_ERR_NOTFOUND, "%s: no sheet named \"%s\" (the sheets are: %s)", t->name, t->o.sheet,
-                       t->sheet_names);
+            e = jx_msg(msg, JX_ERR_NOTFOUND, "%s: no sheet named \"%s\" (the sheets are: %s)",
+                       t->name, t->o.sheet, t->sheet_names);
             goto fail;
         }
         t->next_sheet = idx;
     }
     if (!t->o.header) {
-        e = jx_msg(msg, JX_ERR_INVALID, "%s: jx_table_open: a workbook needs a header callback", t->name);
+        e = jx_msg(msg, JX_ERR_INVALID, "%s: jx_table_open: a workbook needs a header callback",
+                   t->name);
         goto fail;
     }
     *out = t;
@@ -204,8 +210,11 @@ const char *jx_table_place(jx_table *t, int64_t line, int col)
 {
     if (!t) return "";
     if (!t->wb) {
-        if (col < 0) jx_fmt_trunc(t->place, sizeof t->place, "%s:%lld", t->name, (long long)line);
-        else jx_fmt_trunc(t->place, sizeof t->place, "%s:%lld:%d", t->name, (long long)line, col + 1);
+        if (col < 0)
+            jx_fmt_trunc(t->place, sizeof t->place, "%s:%lld", t->name, (long long)line);
+        else
+            jx_fmt_trunc(t->place, sizeof t->place, "%s:%lld:%d", t->name, (long long)line,
+                         col + 1);
         return t->place;
     }
     char ref[300], cell[24];
@@ -230,7 +239,8 @@ static bool next_sheet(jx_table *t)
         t->cur = t->next_sheet;
         return true;
     }
-    while (t->next_sheet < n && jx_wb_sheet_hidden(t->wb, t->next_sheet)) t->next_sheet++;
+    while (t->next_sheet < n && jx_wb_sheet_hidden(t->wb, t->next_sheet))
+        t->next_sheet++;
     if (t->next_sheet >= n) return false;
     t->cur = t->next_sheet++;
     return true;
@@ -246,19 +256,22 @@ static int names_column(jx_table *t, const char *s, size_t n)
     return __builtin_ctzll(cols);
 }
 
-static void add_field(jx_table *t, int colid, const char *label, size_t llen, const char *value, size_t vlen,
-                      uint32_t col, uint32_t row)
+static void add_field(jx_table *t, int colid, const char *label, size_t llen, const char *value,
+                      size_t vlen, uint32_t col, uint32_t row)
 {
     size_t i = 0;
-    while (i < t->nff && t->ff[i].colid != colid) i++; /* a later one replaces an earlier one */
+    while (i < t->nff && t->ff[i].colid != colid)
+        i++; /* a later one replaces an earlier one */
     if (i == MAX_FIELDS) return;
     char *l = strndup(label, llen), *v = strndup(value, vlen);
     if (!l || !v) { /* a form field less: the header then says what is missing */
         free(l), free(v);
         return;
     }
-    if (i == t->nff) t->nff++;
-    else free(t->ff[i].label), free(t->ff[i].value);
+    if (i == t->nff)
+        t->nff++;
+    else
+        free(t->ff[i].label), free(t->ff[i].value);
     t->ff[i] = (ffield){.colid = colid, .label = l, .value = v, .col = col, .row = row};
 }
 
@@ -266,15 +279,21 @@ static void add_field(jx_table *t, int colid, const char *label, size_t llen, co
 static void trim(const char **s, size_t *n)
 {
     for (;;) {
-        if (*n && (**s == ' ' || **s == '\t' || **s == '\n' || **s == '\r')) (*s)++, (*n)--;
-        else if (*n >= 3 && !memcmp(*s, "\u3000", 3)) *s += 3, *n -= 3;
-        else break;
+        if (*n && (**s == ' ' || **s == '\t' || **s == '\n' || **s == '\r'))
+            (*s)++, (*n)--;
+        else if (*n >= 3 && !memcmp(*s, "\u3000", 3))
+            *s += 3, *n -= 3;
+        else
+            break;
     }
     for (;;) {
         const char *e = *s + *n;
-        if (*n && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) (*n)--;
-        else if (*n >= 3 && !memcmp(e - 3, "\u3000", 3)) *n -= 3;
-        else break;
+        if (*n && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+            (*n)--;
+        else if (*n >= 3 && !memcmp(e - 3, "\u3000", 3))
+            *n -= 3;
+        else
+            break;
     }
 }
 
@@ -301,8 +320,10 @@ static void scan_fields(jx_table *t, const jx_wb_row *r)
         const char *colon = NULL;
         size_t clen = 0;
         const char *fw = strstr(s, "："), *ascii = memchr(s, ':', n);
-        if (fw && (size_t)(fw - s) < n) colon = fw, clen = 3;
-        else if (ascii) colon = ascii, clen = 1;
+        if (fw && (size_t)(fw - s) < n)
+            colon = fw, clen = 3;
+        else if (ascii)
+            colon = ascii, clen = 1;
         const char *label = s, *value = NULL;
         size_t llen = colon ? (size_t)(colon - s) : n, vlen = 0;
         trim(&label, &llen);
@@ -332,10 +353,12 @@ static void scan_fields(jx_table *t, const jx_wb_row *r)
     }
     if (npairs * 2 <= nlabels) return; /* most labels without a value: a header */
     for (size_t k = 0; k < npairs; k++)
-        add_field(t, pair[k].id, pair[k].label, pair[k].llen, pair[k].value, pair[k].vlen, pair[k].col, r->row);
+        add_field(t, pair[k].id, pair[k].label, pair[k].llen, pair[k].value, pair[k].vlen,
+                  pair[k].col, r->row);
 }
 
-/* A totals row ends a table: its first cell is 合计, 总计, 总分, or ends in 合计 or 小计 (指标小计). */
+/* A totals row ends a table: its first cell is 合计, 总计, 总分, or ends in 合计 or 小计
+ * (指标小计). */
 static bool totals_row(const jx_wb_row *r)
 {
     if (!r->nset) return false;
@@ -344,7 +367,8 @@ static bool totals_row(const jx_wb_row *r)
     trim(&s, &n);
     static const char *const ends[] = {"合计", "小计", "总计"};
     for (size_t k = 0; k < 3; k++)
-        if (n >= strlen(ends[k]) && !memcmp(s + n - strlen(ends[k]), ends[k], strlen(ends[k]))) return true;
+        if (n >= strlen(ends[k]) && !memcmp(s + n - strlen(ends[k]), ends[k], strlen(ends[k])))
+            return true;
     return n == strlen("总分") && !memcmp(s, "总分", n);
 }
 
@@ -353,10 +377,12 @@ static bool room(jx_csv_field **a, size_t *cap, size_t n)
 {
     if (n <= *cap) return true;
     size_t c = *cap ? *cap : 32;
-    while (c < n) c *= 2;
+    while (c < n)
+        c *= 2;
     jx_csv_field *p = realloc(*a, c * sizeof *p);
     if (!p) return false;
-    for (size_t i = *cap; i < c; i++) p[i] = (jx_csv_field){"", 0};
+    for (size_t i = *cap; i < c; i++)
+        p[i] = (jx_csv_field){"", 0};
     *a = p;
     *cap = c;
     return true;
@@ -367,7 +393,8 @@ static bool room(jx_csv_field **a, size_t *cap, size_t n)
 static const jx_csv_field *compact(jx_table *t, const jx_wb_row *r)
 {
     if (!room(&t->cmp, &t->capcmp, r->nset ? r->nset : 1)) return NULL;
-    for (size_t k = 0; k < r->nset; k++) t->cmp[k] = r->cells[r->set[k]];
+    for (size_t k = 0; k < r->nset; k++)
+        t->cmp[k] = r->cells[r->set[k]];
     return t->cmp;
 }
 
@@ -388,13 +415,14 @@ static jx_err wb_next(jx_table *t, jx_table_row *row, bool *eof)
                 if (t->o.sheet)
                     return tfail(t, JX_ERR_FORMAT, "%s: sheet %s has no header row: %s", t->name,
                                  jx_wb_sheet_name(t->wb, t->next_sheet), why);
-                return tfail(t, JX_ERR_FORMAT, "%s: no sheet has a header row (sheets: %s): %s", t->name,
-                             t->sheet_names, why);
+                return tfail(t, JX_ERR_FORMAT, "%s: no sheet has a header row (sheets: %s): %s",
+                             t->name, t->sheet_names, why);
             }
             t->phase = SEEK;
             t->sheet_found = false;
             clear_fields(t);
-            if (jx_wb_sheet_begin(t->wb, t->cur)) return tfail(t, JX_ERR_FORMAT, "%s", jx_wb_errmsg(t->wb));
+            if (jx_wb_sheet_begin(t->wb, t->cur))
+                return tfail(t, JX_ERR_FORMAT, "%s", jx_wb_errmsg(t->wb));
         }
         jx_wb_row r;
         bool end = false;
@@ -416,7 +444,8 @@ static jx_err wb_next(jx_table *t, jx_table_row *row, bool *eof)
         size_t virt[MAX_FIELDS];
         if (!complete && names >= 2 && t->nff) {
             /* a header that lacks columns the form names above it: try it with them */
-            if (!room(&t->cmp, &t->capcmp, r.nset + t->nff)) return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
+            if (!room(&t->cmp, &t->capcmp, r.nset + t->nff))
+                return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
             for (size_t i = 0; i < t->nff; i++) {
                 if (cols & (1ull << t->ff[i].colid)) continue;
                 t->cmp[r.nset + nvirt] = (jx_csv_field){t->ff[i].label, strlen(t->ff[i].label)};
@@ -430,10 +459,12 @@ static jx_err wb_next(jx_table *t, jx_table_row *row, bool *eof)
             t->phase = DATA;
             t->sheet_found = t->any_found = true;
             t->first_col = r.nset ? r.set[0] : 0;
-            /* the table's width: up to its last named column (the cells right of it are not read) */
+            /* the table's width: up to its last named column (the cells right of it are not read)
+             */
             t->hw = 0;
             for (size_t k = r.nset; k-- > 0 && !t->hw;)
-                if (names_column(t, r.cells[r.set[k]].ptr, r.cells[r.set[k]].len) >= 0) t->hw = r.set[k] + 1;
+                if (names_column(t, r.cells[r.set[k]].ptr, r.cells[r.set[k]].len) >= 0)
+                    t->hw = r.set[k] + 1;
             t->nvirt = nvirt;
             memcpy(t->virt, virt, nvirt * sizeof *virt);
             if (!nvirt) {
@@ -442,9 +473,12 @@ static jx_err wb_next(jx_table *t, jx_table_row *row, bool *eof)
                 row->header = true;
                 return JX_OK;
             }
-            /* the header's own cells, then the form fields' labels (once per table: width is fine) */
-            if (!room(&t->ext, &t->extcap, t->hw + nvirt)) return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
-            for (size_t i = 0; i < t->hw; i++) t->ext[i] = r.cells[i];
+            /* the header's own cells, then the form fields' labels (once per table: width is fine)
+             */
+            if (!room(&t->ext, &t->extcap, t->hw + nvirt))
+                return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
+            for (size_t i = 0; i < t->hw; i++)
+                t->ext[i] = r.cells[i];
             for (size_t i = 0; i < nvirt; i++) {
                 const ffield *f = &t->ff[virt[i]];
                 t->ext[t->hw + i] = (jx_csv_field){f->label, strlen(f->label)};
@@ -456,16 +490,19 @@ static jx_err wb_next(jx_table *t, jx_table_row *row, bool *eof)
             return JX_OK;
         }
         if (t->phase == SEEK) {
-            if (!t->any_found && names > t->best) { /* the best candidate for "missing column ..." */
+            if (!t->any_found &&
+                names > t->best) { /* the best candidate for "missing column ..." */
                 t->o.header(t->o.ctx, cells, r.nset, &complete, why, sizeof why, &cols);
                 t->best = names;
                 t->first_col = r.nset ? r.set[0] : 0;
-                jx_fmt_trunc(t->best_msg, sizeof t->best_msg, "%s: %s", jx_table_place(t, r.row, -1), why);
+                jx_fmt_trunc(t->best_msg, sizeof t->best_msg, "%s: %s",
+                             jx_table_place(t, r.row, -1), why);
             }
             scan_fields(t, &r);
             continue;
         }
-        if (names >= 2 || totals_row(&r)) { /* the header of another table, or the totals: this one ended */
+        if (names >= 2 ||
+            totals_row(&r)) { /* the header of another table, or the totals: this one ended */
             t->phase = SEEK;
             t->nvirt = 0;
             continue;
@@ -478,11 +515,13 @@ static jx_err wb_next(jx_table *t, jx_table_row *row, bool *eof)
         /* the table's own columns, then the form fields' values; only the cells the row has are
          * written, and taken back out at the next row */
         if (t->ext_dirty) {
-            for (size_t i = 0; i < t->extcap; i++) t->ext[i] = (jx_csv_field){"", 0};
+            for (size_t i = 0; i < t->extcap; i++)
+                t->ext[i] = (jx_csv_field){"", 0};
             t->ext_dirty = false;
             t->nmark = 0;
         }
-        for (size_t k = 0; k < t->nmark; k++) t->ext[t->mark[k]] = (jx_csv_field){"", 0};
+        for (size_t k = 0; k < t->nmark; k++)
+            t->ext[t->mark[k]] = (jx_csv_field){"", 0};
         t->nmark = 0;
         if (r.nset > t->capmark) {
             uint32_t *m = realloc(t->mark, r.nset * sizeof *m);

@@ -41,7 +41,8 @@ size_t jx_utf8_clip(const char *s, size_t len, size_t max)
     if (len <= max) return len;
     size_t n = max;
     /* step back over continuation bytes so we end before a lead byte */
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
     return n;
 }
 
@@ -65,10 +66,14 @@ void jx_vfmt_trunc(char *buf, size_t cap, const char *fmt, va_list ap)
     if ((size_t)n >= cap) {
         /* vsnprintf cut at a byte: drop a final character that lost its tail */
         size_t end = cap - 1, p = end;
-        while (p > 0 && ((unsigned char)buf[p - 1] & 0xC0) == 0x80) p--;
+        while (p > 0 && ((unsigned char)buf[p - 1] & 0xC0) == 0x80)
+            p--;
         if (p > 0) {
             unsigned char lead = (unsigned char)buf[p - 1];
-            size_t need = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : 4;
+            size_t need = lead < 0x80             ? 1
+                          : (lead & 0xE0) == 0xC0 ? 2
+                          : (lead & 0xF0) == 0xE0 ? 3
+                                                  : 4;
             if ((p - 1) + need > end) buf[p - 1] = '\0';
         }
     }
@@ -145,7 +150,8 @@ struct jx_map_slot {
 static uint64_t fnv1a(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
     /* FNV's low bits barely depend on the last bytes, and the keys here differ
      * mostly at the end ("12\x1f产出指标\x1f…\x1f数量1"): the slot index takes the
      * low bits, so finish with murmur3's avalanche or linear probing clusters. */
@@ -177,7 +183,8 @@ static int map_grow(jx_map *m)
         struct jx_map_slot *s = &m->slots[k];
         if (!s->key) continue;
         size_t i = s->hash & (cap - 1);
-        while (slots[i].key) i = (i + 1) & (cap - 1);
+        while (slots[i].key)
+            i = (i + 1) & (cap - 1);
         slots[i] = *s;
     }
     free(m->slots);
@@ -220,7 +227,8 @@ size_t jx_subject_key(char *buf, size_t cap, int year, const char *name, const c
     char num[16];
     size_t n = 0;
     unsigned u = year > 0 ? (unsigned)year : 0; /* years are checked: 1900..2999 */
-    do num[sizeof num - ++n] = (char)('0' + u % 10);
+    do
+        num[sizeof num - ++n] = (char)('0' + u % 10);
     while ((u /= 10) && n < sizeof num);
     const char *parts[3] = {num + sizeof num - n, name, project};
     size_t lens[3] = {n, strlen(name), strlen(project)};
@@ -239,7 +247,8 @@ bool jx_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap) return true;
     size_t nc = *cap ? *cap : 16;
-    while (nc < need) nc *= 2;
+    while (nc < need)
+        nc *= 2;
     void *q = realloc(*p, nc * elem);
     if (!q) return false;
     *p = q;

@@ -14,12 +14,15 @@
 
 /* Format into buf (capacity cap), truncating at a UTF-8 character boundary.
  * Safe with buf == NULL or cap == 0 (then nothing is written). */
-void jx_fmt_trunc(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void jx_vfmt_trunc(char *buf, size_t cap, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+void jx_fmt_trunc(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void jx_vfmt_trunc(char *buf, size_t cap, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Fill a jx_errmsg (may be NULL) and return err, so a failure path is one line:
  *     return jx_msg(msg, JX_ERR_PARSE, "\"%.*s\": two operators", (int)len, text); */
-jx_err jx_msg(jx_errmsg *msg, jx_err err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+jx_err jx_msg(jx_errmsg *msg, jx_err err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Decode one UTF-8 character from s[0..len). Returns the bytes consumed (1..4)
  * and stores the code point, or returns 0 for an invalid/truncated/overlong
@@ -33,7 +36,6 @@ size_t jx_utf8_clip(const char *s, size_t len, size_t max);
 /* Copy src[0..len) into dst (capacity cap), clipped at a character boundary,
  * NUL-terminated. Returns 1 when it had to clip, else 0. */
 int jx_copy_clip(char *dst, size_t cap, const char *src, size_t len);
-
 
 /* ---- arena: many small strings freed at once (one import, one subject) ---- */
 typedef struct jx_arena {

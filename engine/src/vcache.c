@@ -53,8 +53,8 @@ static void remember(jx_vcache *c, const char *key, size_t klen, const jx_value 
     *slot = (int64_t)++c->n;
 }
 
-jx_err jx_vcache_cells(jx_vcache *c, const char *op, const char *value, const char *unit, jx_value *out,
-                       jx_errmsg *msg)
+jx_err jx_vcache_cells(jx_vcache *c, const char *op, const char *value, const char *unit,
+                       jx_value *out, jx_errmsg *msg)
 {
     char key[KEY_MAX];
     size_t klen = 0;

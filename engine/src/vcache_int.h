@@ -17,16 +17,16 @@
 #define JX_VCACHE_MAX 8192
 
 typedef struct jx_vcache {
-    jx_map map;    /* key → index + 1 into vals */
+    jx_map map; /* key → index + 1 into vals */
     jx_value *vals;
     size_t n, cap;
-    size_t max;    /* most strings kept; 0: JX_VCACHE_MAX */
-    int32_t last;  /* the entry the last successful call found or kept, -1: none (jx_vcache_last) */
-} jx_vcache; /* zero-initialise; jx_vcache_free when done */
+    size_t max;   /* most strings kept; 0: JX_VCACHE_MAX */
+    int32_t last; /* the entry the last successful call found or kept, -1: none (jx_vcache_last) */
+} jx_vcache;      /* zero-initialise; jx_vcache_free when done */
 
 /* jx_value_parse_cells through the cache (same arguments, same results). */
-jx_err jx_vcache_cells(jx_vcache *c, const char *op, const char *value, const char *unit, jx_value *out,
-                       jx_errmsg *msg);
+jx_err jx_vcache_cells(jx_vcache *c, const char *op, const char *value, const char *unit,
+                       jx_value *out, jx_errmsg *msg);
 /* jx_value_parse through the cache. */
 jx_err jx_vcache_text(jx_vcache *c, const char *text, size_t len, jx_value *out, jx_errmsg *msg);
 void jx_vcache_free(jx_vcache *c);

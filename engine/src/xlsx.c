@@ -58,8 +58,10 @@ size_t jx_xlsx_sheet_name(const char *name, char *buf, size_t cap)
         i += k;
     }
     size_t start = 0;
-    while (start < n && out[start] == '\'') start++;
-    while (n > start && out[n - 1] == '\'') n--;
+    while (start < n && out[start] == '\'')
+        start++;
+    while (n > start && out[n - 1] == '\'')
+        n--;
     const char *res = out + start;
     size_t rlen = n - start;
     if (!rlen) {
@@ -131,14 +133,16 @@ static void file_part(const char *s, char *out, size_t cap, size_t max_bytes)
             i++;
             continue;
         }
-        if (cp < 0x20 || cp == 0x7f || (cp < 0x80 && strchr("/\\:*?\"<>|", (int)cp))) out[n++] = '_';
+        if (cp < 0x20 || cp == 0x7f || (cp < 0x80 && strchr("/\\:*?\"<>|", (int)cp)))
+            out[n++] = '_';
         else {
             memcpy(out + n, s + i, k);
             n += k;
         }
         i += k;
     }
-    while (n && (out[n - 1] == ' ' || out[n - 1] == '.')) n--; /* Windows drops these */
+    while (n && (out[n - 1] == ' ' || out[n - 1] == '.'))
+        n--; /* Windows drops these */
     out[n] = '\0';
 }
 
@@ -164,9 +168,9 @@ typedef struct xdept {
 } xdept;
 
 typedef struct xctx {
-    jx_store *st;    /* the run is read from the store ... */
+    jx_store *st; /* the run is read from the store ... */
     int64_t run_id;
-    jx_batch *b;     /* ... or from a scored batch */
+    jx_batch *b; /* ... or from a scored batch */
     jx_run_info info;
     const jx_xlsx_opts *opts;
     const jx_ruleset *rs; /* NULL unless the run's */
@@ -184,7 +188,8 @@ typedef struct xctx {
 /* The run's subjects, from the store or the batch; on failure msg says why. */
 static jx_err run_foreach(xctx *x, const jx_run_filter *f, jx_run_cb cb, void *ctx, jx_errmsg *msg)
 {
-    jx_err e = x->b ? jx_batch_foreach(x->b, f, cb, ctx) : jx_run_foreach(x->st, x->run_id, f, cb, ctx);
+    jx_err e =
+        x->b ? jx_batch_foreach(x->b, f, cb, ctx) : jx_run_foreach(x->st, x->run_id, f, cb, ctx);
     if (e) jx_msg(msg, e, "%s", x->b ? jx_batch_errmsg(x->b) : jx_store_errmsg(x->st));
     return e;
 }
@@ -197,7 +202,8 @@ static char *keep_str(xctx *x, const char *s)
 static int dept_of(xctx *x, const jx_run_subject *s)
 {
     char key[1024];
-    int n = snprintf(key, sizeof key, "%s%s\x1f%d", *s->code ? "C" : "N", *s->code ? s->code : s->name, s->year);
+    int n = snprintf(key, sizeof key, "%s%s\x1f%d", *s->code ? "C" : "N",
+                     *s->code ? s->code : s->name, s->year);
     if (n < 0 || (size_t)n >= sizeof key) n = (int)sizeof key - 1;
     int is_new = 0;
     int64_t *v = jx_map_put(&x->dept_keys, key, (size_t)n, &is_new);
@@ -213,11 +219,13 @@ static int dept_of(xctx *x, const jx_run_subject *s)
     char code[200], name[200], file[512];
     file_part(s->code, code, sizeof code, 60);
     file_part(s->name, name, sizeof name, 150);
-    snprintf(file, sizeof file, "%s%s%s_%d", code, *code ? "_" : "", *name ? name : "部门", s->year);
+    snprintf(file, sizeof file, "%s%s%s_%d", code, *code ? "_" : "", *name ? name : "部门",
+             s->year);
     char unique[600];
     snprintf(unique, sizeof unique, "%s.xlsx", file);
     int r;
-    for (int k = 2; (r = claim(&x->files, 0, unique)) == 0; k++) snprintf(unique, sizeof unique, "%s(%d).xlsx", file, k);
+    for (int k = 2; (r = claim(&x->files, 0, unique)) == 0; k++)
+        snprintf(unique, sizeof unique, "%s(%d).xlsx", file, k);
     if (r < 0) return -1;
     xdept *d = &x->depts[x->ndepts];
     memset(d, 0, sizeof *d);
@@ -257,7 +265,8 @@ static int pass1_cb(const jx_run_subject *s, void *ctx)
     }
     /* sheet names are unique per workbook: the whole file, or the department's */
     char sheet[128];
-    if (unique_sheet(&x->names, x->split ? u->dept : 0, *s->project ? s->project : s->name, sheet, sizeof sheet) ||
+    if (unique_sheet(&x->names, x->split ? u->dept : 0, *s->project ? s->project : s->name, sheet,
+                     sizeof sheet) ||
         !(u->sheet = keep_str(x, sheet)))
         return x->err = JX_ERR_NOMEM, 1;
     x->year = x->nsubs == 0 ? s->year : x->year == s->year ? x->year : 0;
@@ -275,7 +284,8 @@ typedef struct xfile {
 } xfile;
 
 /* Open a workbook under a temporary name beside @p path. */
-static jx_err file_open(xfile *f, const char *path, const char *tmpdir, size_t nsheets, jx_errmsg *msg)
+static jx_err file_open(xfile *f, const char *path, const char *tmpdir, size_t nsheets,
+                        jx_errmsg *msg)
 {
     memset(f, 0, sizeof *f);
     snprintf(f->final, sizeof f->final, "%s", path);
@@ -283,20 +293,24 @@ static jx_err file_open(xfile *f, const char *path, const char *tmpdir, size_t n
      * /dev/stdout, a FIFO) is written in place, never replaced. */
     struct stat st;
     bool in_place = lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
-    if (in_place) snprintf(f->tmp, sizeof f->tmp, "%s", path);
-    else snprintf(f->tmp, sizeof f->tmp, "%s.%ld.part", path, (long)getpid());
+    if (in_place)
+        snprintf(f->tmp, sizeof f->tmp, "%s", path);
+    else
+        snprintf(f->tmp, sizeof f->tmp, "%s.%ld.part", path, (long)getpid());
     f->in_place = in_place;
     int fd = open(f->tmp, O_WRONLY | O_CREAT | (in_place ? 0 : O_TRUNC), 0666);
     if (fd < 0) return jx_msg(msg, JX_ERR_IO, "cannot write %s: %s", path, strerror(errno));
     close(fd);
     /* constant memory keeps one temporary file open per sheet: use it while the limit allows */
     struct rlimit rl;
-    bool cm = getrlimit(RLIMIT_NOFILE, &rl) == 0 && (rl.rlim_cur == RLIM_INFINITY || nsheets + 64 < rl.rlim_cur);
+    bool cm = getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+              (rl.rlim_cur == RLIM_INFINITY || nsheets + 64 < rl.rlim_cur);
     lxw_workbook_options o = {.constant_memory = cm, .tmpdir = (char *)tmpdir};
     f->wb = workbook_new_opt(f->tmp, &o);
     if (!f->wb) {
         if (!f->in_place) unlink(f->tmp);
-        return jx_msg(msg, JX_ERR_XLSX, "cannot write %s: libxlsxwriter could not create the workbook", path);
+        return jx_msg(msg, JX_ERR_XLSX,
+                      "cannot write %s: libxlsxwriter could not create the workbook", path);
     }
     return JX_OK;
 }
@@ -319,12 +333,15 @@ static jx_err file_close(xfile *f, lxw_error cell_err, jx_errmsg *msg)
     return JX_OK;
 }
 
-static void set_props(lxw_workbook *wb, const xctx *x, char *title, size_t cap, char *comments, size_t ccap)
+static void set_props(lxw_workbook *wb, const xctx *x, char *title, size_t cap, char *comments,
+                      size_t ccap)
 {
-    if (x->year) snprintf(title, cap, "%d年度绩效自评表", x->year);
-    else snprintf(title, cap, "绩效自评表");
-    snprintf(comments, ccap, "评分运行 #%lld；规则集 %s（SHA-256 %s）", (long long)x->info.id, x->info.rules,
-             x->info.rules_sha256);
+    if (x->year)
+        snprintf(title, cap, "%d年度绩效自评表", x->year);
+    else
+        snprintf(title, cap, "绩效自评表");
+    snprintf(comments, ccap, "评分运行 #%lld；规则集 %s（SHA-256 %s）", (long long)x->info.id,
+             x->info.rules, x->info.rules_sha256);
     lxw_doc_properties p = {.title = title, .author = "jixiao", .comments = comments};
     workbook_set_properties(wb, &p);
 }
@@ -348,7 +365,8 @@ static jx_err book_open(xbook *b, xctx *x, const char *path, size_t nsheets, jx_
     return JX_OK;
 }
 
-/* Finish and close the workbook; e (already in msg) discards the file. Returns e or the close's error. */
+/* Finish and close the workbook; e (already in msg) discards the file. Returns e or the close's
+ * error. */
 static jx_err book_close(xbook *b, jx_xlsx_summary *sum, jx_err e, jx_errmsg *msg)
 {
     xw_finish(&b->w);
@@ -365,7 +383,20 @@ static jx_err book_close(xbook *b, jx_xlsx_summary *sum, jx_err e, jx_errmsg *ms
 
 /* ---- the 汇总 sheet ---- */
 
-enum { S_RANK, S_CODE, S_NAME, S_PROJECT, S_YEAR, S_TOTAL, S_GRADE, S_RATE, S_NFLAGS, S_FLAGS, S_SHEET, S__COUNT };
+enum {
+    S_RANK,
+    S_CODE,
+    S_NAME,
+    S_PROJECT,
+    S_YEAR,
+    S_TOTAL,
+    S_GRADE,
+    S_RATE,
+    S_NFLAGS,
+    S_FLAGS,
+    S_SHEET,
+    S__COUNT
+};
 
 static int by_total(const void *a, const void *b, void *ctx)
 {
@@ -383,16 +414,20 @@ static void sort_idx(size_t *v, size_t *tmp, size_t n, const xsub *s)
     sort_idx(v, tmp, h, s);
     sort_idx(v + h, tmp, n - h, s);
     size_t i = 0, j = h, k = 0;
-    while (i < h && j < n) tmp[k++] = by_total(&v[j], &v[i], (void *)s) < 0 ? v[j++] : v[i++];
-    while (i < h) tmp[k++] = v[i++];
-    while (j < n) tmp[k++] = v[j++];
+    while (i < h && j < n)
+        tmp[k++] = by_total(&v[j], &v[i], (void *)s) < 0 ? v[j++] : v[i++];
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
     memcpy(v, tmp, n * sizeof *v);
 }
 
 static int popcount(unsigned x)
 {
     int n = 0;
-    for (; x; x &= x - 1) n++;
+    for (; x; x &= x - 1)
+        n++;
     return n;
 }
 
@@ -410,14 +445,17 @@ static jx_err write_summary(xwb *w, const xctx *x, bool links)
         free(tmp);
         return JX_ERR_NOMEM;
     }
-    for (size_t i = 0; i < n; i++) idx[i] = i;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
     sort_idx(idx, tmp, n, x->subs);
     free(tmp);
 
     static const double widths[S__COUNT] = {6, 10, 26, 22, 6, 9, 9, 11, 7, 34, 22};
-    static const char *const head[S__COUNT] = {"排名", "部门编码", "部门（单位）名称", "项目", "年度", "总分",
-                                               "自评等级", "预算执行率", "标记数", "审核提示", "工作表"};
-    for (int c = 0; c < S__COUNT; c++) worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
+    static const char *const head[S__COUNT] = {
+        "排名",     "部门编码",   "部门（单位）名称", "项目",     "年度",  "总分",
+        "自评等级", "预算执行率", "标记数",           "审核提示", "工作表"};
+    for (int c = 0; c < S__COUNT; c++)
+        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
     lxw_format *link = workbook_add_format(w->wb);
     if (link) {
         format_set_font_name(link, "宋体");
@@ -431,12 +469,14 @@ static jx_err write_summary(xwb *w, const xctx *x, bool links)
 
     char buf[1024];
     worksheet_set_row(ws, 0, 30, NULL);
-    if (x->year) snprintf(buf, sizeof buf, "%d年度部门整体及项目支出绩效自评结果汇总", x->year);
-    else snprintf(buf, sizeof buf, "部门整体及项目支出绩效自评结果汇总");
+    if (x->year)
+        snprintf(buf, sizeof buf, "%d年度部门整体及项目支出绩效自评结果汇总", x->year);
+    else
+        snprintf(buf, sizeof buf, "部门整体及项目支出绩效自评结果汇总");
     xw_merge(w, ws, 0, 0, 0, S__COUNT - 1, buf, xw_fmt(w, XF_TITLE, false));
     worksheet_set_row(ws, 1, 20, NULL);
-    snprintf(buf, sizeof buf, "评分规则：%s（SHA-256 %.12s…）；评分运行 #%lld，%s；共 %zu 个%s", x->info.rules,
-             x->info.rules_sha256, (long long)x->info.id, x->info.created_at, n,
+    snprintf(buf, sizeof buf, "评分规则：%s（SHA-256 %.12s…）；评分运行 #%lld，%s；共 %zu 个%s",
+             x->info.rules, x->info.rules_sha256, (long long)x->info.id, x->info.created_at, n,
              w->blank ? "；空白填报表：得分待填报后计算" : "");
     xw_merge(w, ws, 1, 0, 1, S__COUNT - 1, buf, xw_fmt(w, XF_SIGN, false));
     worksheet_set_row(ws, 2, 22, NULL);
@@ -462,7 +502,8 @@ static jx_err write_summary(xwb *w, const xctx *x, bool links)
         }
         xw_str(w, ws, row, S_CODE, u->code, xw_fmt(w, XF_TEXT, false));
         xw_str(w, ws, row, S_NAME, u->name, xw_fmt(w, XF_TEXT, false));
-        xw_str(w, ws, row, S_PROJECT, *u->project ? u->project : "部门整体", xw_fmt(w, XF_TEXT, false));
+        xw_str(w, ws, row, S_PROJECT, *u->project ? u->project : "部门整体",
+               xw_fmt(w, XF_TEXT, false));
         xw_num(w, ws, row, S_YEAR, u->year, xw_fmt(w, XF_INT, false));
         const char *grade = u->grade;
         double total = u->total;
@@ -479,16 +520,23 @@ static jx_err write_summary(xwb *w, const xctx *x, bool links)
             xw_blank(w, ws, row, S_TOTAL, xw_fmt(w, XF_NUM2, false));
             xw_blank(w, ws, row, S_GRADE, xw_fmt(w, XF_CENTER, false));
         }
-        if (u->rate_scored) xw_num(w, ws, row, S_RATE, u->rate, xw_fmt(w, XF_PCT, false));
-        else xw_str(w, ws, row, S_RATE, "—", xw_fmt(w, XF_CENTER, false));
-        xw_num(w, ws, row, S_NFLAGS, w->blank ? 0 : popcount(u->flags), xw_fmt(w, XF_INT, u->flags && !w->blank));
-        xw_str(w, ws, row, S_FLAGS, w->blank ? "" : flags, xw_fmt(w, XF_NOTE, u->flags && !w->blank));
+        if (u->rate_scored)
+            xw_num(w, ws, row, S_RATE, u->rate, xw_fmt(w, XF_PCT, false));
+        else
+            xw_str(w, ws, row, S_RATE, "—", xw_fmt(w, XF_CENTER, false));
+        xw_num(w, ws, row, S_NFLAGS, w->blank ? 0 : popcount(u->flags),
+               xw_fmt(w, XF_INT, u->flags && !w->blank));
+        xw_str(w, ws, row, S_FLAGS, w->blank ? "" : flags,
+               xw_fmt(w, XF_NOTE, u->flags && !w->blank));
         if (links) {
             char url[320];
             snprintf(url, sizeof url, "internal:%s!A1", q);
-            lxw_error e = worksheet_write_url_opt(ws, (lxw_row_t)row, S_SHEET, url, link, u->sheet, NULL);
-            if (e != LXW_NO_ERROR) xw_str(w, ws, row, S_SHEET, u->sheet, xw_fmt(w, XF_TEXT, false));
-            else w->stats.cells++;
+            lxw_error e =
+                worksheet_write_url_opt(ws, (lxw_row_t)row, S_SHEET, url, link, u->sheet, NULL);
+            if (e != LXW_NO_ERROR)
+                xw_str(w, ws, row, S_SHEET, u->sheet, xw_fmt(w, XF_TEXT, false));
+            else
+                w->stats.cells++;
         } else {
             snprintf(ref, sizeof ref, "%s（%s）", x->depts[u->dept].file, u->sheet);
             xw_str(w, ws, row, S_SHEET, ref, xw_fmt(w, XF_TEXT, false));
@@ -515,7 +563,8 @@ static int one_cb(const jx_run_subject *s, void *ctx)
     one_ctx *o = ctx;
     xctx *x = o->x;
     if (o->k >= x->nsubs || s->n != x->subs[o->k].nrows) {
-        x->err = jx_msg(o->msg, JX_ERR_DB, "run %lld changed while it was being written", (long long)x->run_id);
+        x->err = jx_msg(o->msg, JX_ERR_DB, "run %lld changed while it was being written",
+                        (long long)x->run_id);
         return 1;
     }
     lxw_worksheet *ws = workbook_add_worksheet(o->w->wb, x->subs[o->k].sheet);
@@ -538,11 +587,13 @@ static jx_err write_one(xctx *x, const char *path, jx_xlsx_summary *sum, jx_errm
     e = write_summary(&b.w, x, true);
     if (!e) {
         one_ctx o = {.x = x, .w = &b.w, .msg = msg};
-        jx_run_filter filt = {.depts = x->opts->depts, .ndepts = x->opts->ndepts, .indicators = true};
+        jx_run_filter filt = {
+            .depts = x->opts->depts, .ndepts = x->opts->ndepts, .indicators = true};
         e = run_foreach(x, &filt, one_cb, &o, msg);
         if (!e && x->err) e = x->err;
     } else {
-        jx_msg(msg, e, "cannot write %s: %s", path, e == JX_ERR_NOMEM ? "out of memory" : "cannot add the 汇总 sheet");
+        jx_msg(msg, e, "cannot write %s: %s", path,
+               e == JX_ERR_NOMEM ? "out of memory" : "cannot add the 汇总 sheet");
     }
     return book_close(&b, sum, e, msg);
 }
@@ -557,11 +608,13 @@ struct xsnap {
 /* A deep copy of a subject and its indicators in one block. */
 static xsnap *snap(const jx_run_subject *s)
 {
-    size_t strs = strlen(s->code) + strlen(s->name) + strlen(s->project) + strlen(s->result.grade) + 4;
+    size_t strs =
+        strlen(s->code) + strlen(s->name) + strlen(s->project) + strlen(s->result.grade) + 4;
     for (size_t i = 0; i < s->n; i++) {
         const jx_run_indicator *in = &s->ind[i];
-        strs += strlen(in->level1) + strlen(in->level2) + strlen(in->level3) + strlen(in->op) + strlen(in->target) +
-                strlen(in->unit) + strlen(in->note) + strlen(in->reason) + (in->actual ? strlen(in->actual) : 0) + 9;
+        strs += strlen(in->level1) + strlen(in->level2) + strlen(in->level3) + strlen(in->op) +
+                strlen(in->target) + strlen(in->unit) + strlen(in->note) + strlen(in->reason) +
+                (in->actual ? strlen(in->actual) : 0) + 9;
     }
     size_t head = (sizeof(xsnap) + 15) & ~(size_t)15;
     xsnap *c = malloc(head + s->n * sizeof(jx_run_indicator) + strs);
@@ -570,12 +623,12 @@ static xsnap *snap(const jx_run_subject *s)
     c->s = *s;
     jx_run_indicator *ind = (jx_run_indicator *)((char *)c + head);
     char *p = (char *)(ind + s->n);
-#define CP(dst, src)                                                                                                   \
-    do {                                                                                                               \
-        size_t l_ = strlen(src) + 1;                                                                                   \
-        memcpy(p, (src), l_);                                                                                          \
-        (dst) = p;                                                                                                     \
-        p += l_;                                                                                                       \
+#define CP(dst, src)                                                                               \
+    do {                                                                                           \
+        size_t l_ = strlen(src) + 1;                                                               \
+        memcpy(p, (src), l_);                                                                      \
+        (dst) = p;                                                                                 \
+        p += l_;                                                                                   \
     } while (0)
     CP(c->s.code, s->code);
     CP(c->s.name, s->name);
@@ -641,7 +694,8 @@ static jx_err write_dept(xpool *pl, const xjob *j, jx_xlsx_summary *st, jx_errms
     /* the subjects of this department, in store order, with the names pass 1 gave them */
     size_t k = j->first;
     for (const xsnap *c = j->subjects; c && w->lxerr == LXW_NO_ERROR; c = c->next) {
-        while (k < x->nsubs && x->subs[k].dept != j->dept) k++;
+        while (k < x->nsubs && x->subs[k].dept != j->dept)
+            k++;
         const char *name = k < x->nsubs ? x->subs[k].sheet : "Sheet";
         k++;
         lxw_worksheet *ws = workbook_add_worksheet(w->wb, name);
@@ -682,7 +736,8 @@ static void *worker(void *arg)
     xpool *pl = arg;
     for (;;) {
         pthread_mutex_lock(&pl->mu);
-        while (!pl->head && !pl->closed) pthread_cond_wait(&pl->can_pop, &pl->mu);
+        while (!pl->head && !pl->closed)
+            pthread_cond_wait(&pl->can_pop, &pl->mu);
         xjob *j = pl->head;
         if (j) {
             pl->head = j->next;
@@ -696,7 +751,8 @@ static void *worker(void *arg)
         jx_xlsx_summary st = {0};
         jx_errmsg msg;
         jx_err e = JX_OK;
-        if (!failed) e = j->dept < 0 ? write_split_summary(pl, &st, &msg) : write_dept(pl, j, &st, &msg);
+        if (!failed)
+            e = j->dept < 0 ? write_split_summary(pl, &st, &msg) : write_dept(pl, j, &st, &msg);
         free_snaps(j->subjects);
         free(j);
         pthread_mutex_lock(&pl->mu);
@@ -714,11 +770,14 @@ static void *worker(void *arg)
 static bool push(xpool *pl, xjob *j)
 {
     pthread_mutex_lock(&pl->mu);
-    while (pl->len >= pl->cap && !pl->failed) pthread_cond_wait(&pl->can_push, &pl->mu);
+    while (pl->len >= pl->cap && !pl->failed)
+        pthread_cond_wait(&pl->can_push, &pl->mu);
     bool ok = !pl->failed;
     if (ok) {
-        if (pl->tail) pl->tail->next = j;
-        else pl->head = j;
+        if (pl->tail)
+            pl->tail->next = j;
+        else
+            pl->head = j;
         pl->tail = j;
         pl->len++;
         pthread_cond_signal(&pl->can_pop);
@@ -753,10 +812,13 @@ static int split_cb(const jx_run_subject *s, void *ctx)
         x->err = JX_ERR_NOMEM;
         return 1;
     }
-    if (d->tail) d->tail->next = c;
-    else d->head = c;
+    if (d->tail)
+        d->tail->next = c;
+    else
+        d->head = c;
     d->tail = c;
-    if (x->opts->on_progress && sc->k % 100 == 0) x->opts->on_progress(x->opts->ctx, (int64_t)sc->k);
+    if (x->opts->on_progress && sc->k % 100 == 0)
+        x->opts->on_progress(x->opts->ctx, (int64_t)sc->k);
     if (k != d->last) return 0;
     xjob *j = calloc(1, sizeof *j);
     if (!j) {
@@ -773,17 +835,21 @@ static int split_cb(const jx_run_subject *s, void *ctx)
 static jx_err write_split(xctx *x, const char *path, jx_xlsx_summary *sum, jx_errmsg *msg)
 {
     const char *dir = x->opts->split_dir;
-    if (mkdir(dir, 0777) && errno != EEXIST) return jx_msg(msg, JX_ERR_IO, "cannot write %s: %s", dir, strerror(errno));
+    if (mkdir(dir, 0777) && errno != EEXIST)
+        return jx_msg(msg, JX_ERR_IO, "cannot write %s: %s", dir, strerror(errno));
     struct stat stt;
     if (stat(dir, &stt) || !S_ISDIR(stt.st_mode))
         return jx_msg(msg, JX_ERR_IO, "cannot write %s: not a directory", dir);
     char summary[4096];
-    if (path) snprintf(summary, sizeof summary, "%s", path);
-    else snprintf(summary, sizeof summary, "%s/%s", dir, SUMMARY_FILE);
+    if (path)
+        snprintf(summary, sizeof summary, "%s", path);
+    else
+        snprintf(summary, sizeof summary, "%s/%s", dir, SUMMARY_FILE);
 
     size_t *first = malloc((x->ndepts ? x->ndepts : 1) * sizeof *first);
     if (!first) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
-    for (size_t i = x->nsubs; i-- > 0;) first[x->subs[i].dept] = i;
+    for (size_t i = x->nsubs; i-- > 0;)
+        first[x->subs[i].dept] = i;
 
     int nthreads = x->opts->threads > 0 ? x->opts->threads : 2;
     if (nthreads > 64) nthreads = 64;
@@ -800,7 +866,8 @@ static jx_err write_split(xctx *x, const char *path, jx_xlsx_summary *sum, jx_er
 
     if (!e) {
         xjob *j = calloc(1, sizeof *j);
-        if (!j) e = jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+        if (!j)
+            e = jx_msg(msg, JX_ERR_NOMEM, "out of memory");
         else {
             j->dept = -1;
             push(&pl, j);
@@ -808,16 +875,21 @@ static jx_err write_split(xctx *x, const char *path, jx_xlsx_summary *sum, jx_er
     }
     if (!e) {
         split_ctx sc = {.pl = &pl, .first = first};
-        jx_run_filter filt = {.depts = x->opts->depts, .ndepts = x->opts->ndepts, .indicators = true};
+        jx_run_filter filt = {
+            .depts = x->opts->depts, .ndepts = x->opts->ndepts, .indicators = true};
         e = run_foreach(x, &filt, split_cb, &sc, msg);
-        if (!e && x->err == JX_ERR_NOMEM) e = jx_msg(msg, x->err, "out of memory");
-        else if (!e && x->err) e = jx_msg(msg, x->err, "run %lld changed while it was being written", (long long)x->run_id);
+        if (!e && x->err == JX_ERR_NOMEM)
+            e = jx_msg(msg, x->err, "out of memory");
+        else if (!e && x->err)
+            e = jx_msg(msg, x->err, "run %lld changed while it was being written",
+                       (long long)x->run_id);
     }
     pthread_mutex_lock(&pl.mu);
     pl.closed = true;
     pthread_cond_broadcast(&pl.can_pop);
     pthread_mutex_unlock(&pl.mu);
-    for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
     /* jobs left when a worker failed early */
     for (xjob *j = pl.head; j;) {
         xjob *n = j->next;
@@ -844,23 +916,27 @@ static jx_err write_split(xctx *x, const char *path, jx_xlsx_summary *sum, jx_er
 /* ---- entry ---- */
 
 /* Write the run (st, run_id) or the scored batch b (one of them given, and a path or split_dir). */
-static jx_err write_run(jx_store *st, int64_t run_id, jx_batch *b, const char *path, const jx_xlsx_opts *opts,
-                        jx_xlsx_summary *sum, jx_errmsg *msg)
+static jx_err write_run(jx_store *st, int64_t run_id, jx_batch *b, const char *path,
+                        const jx_xlsx_opts *opts, jx_xlsx_summary *sum, jx_errmsg *msg)
 {
     xctx x = {.st = st, .run_id = run_id, .b = b, .opts = opts, .split = opts->split_dir != NULL};
     jx_err e = b ? jx_batch_info(b, &x.info) : jx_run_get(st, run_id, &x.info);
     if (e) return jx_msg(msg, e, "%s", b ? "the batch has not been scored" : jx_store_errmsg(st));
     x.run_id = x.info.id;
-    if (opts->rules && !strcmp(jx_ruleset_sha256(opts->rules), x.info.rules_sha256)) x.rs = opts->rules;
+    if (opts->rules && !strcmp(jx_ruleset_sha256(opts->rules), x.info.rules_sha256))
+        x.rs = opts->rules;
     jx_run_filter filt = {.depts = opts->depts, .ndepts = opts->ndepts};
     e = run_foreach(&x, &filt, pass1_cb, &x, msg);
-    if (!e && x.err) e = jx_msg(msg, x.err, "out of memory");
+    if (!e && x.err)
+        e = jx_msg(msg, x.err, "out of memory");
     else if (!e && !x.nsubs)
         e = jx_msg(msg, JX_ERR_NOTFOUND, "run %lld has no subject%s", (long long)x.info.id,
                    opts->ndepts ? " of the departments named" : "");
     if (!e) e = x.split ? write_split(&x, path, sum, msg) : write_one(&x, path, sum, msg);
-    if (!e) sum->rules_matched = x.rs != NULL;
-    else memset(sum, 0, sizeof *sum);
+    if (!e)
+        sum->rules_matched = x.rs != NULL;
+    else
+        memset(sum, 0, sizeof *sum);
     free(x.subs);
     free(x.depts);
     jx_map_free(&x.names);
@@ -879,17 +955,19 @@ jx_err jx_xlsx_write(jx_store *st, int64_t run_id, const char *path, const jx_xl
     if (!out) out = &local;
     memset(out, 0, sizeof *out);
     if (!opts) opts = &default_opts;
-    if (!st || (!path && !opts->split_dir)) return jx_msg(msg, JX_ERR_INVALID, "jx_xlsx_write: no store or no path");
+    if (!st || (!path && !opts->split_dir))
+        return jx_msg(msg, JX_ERR_INVALID, "jx_xlsx_write: no store or no path");
     return write_run(st, run_id, NULL, path, opts, out, msg);
 }
 
-jx_err jx_xlsx_write_batch(jx_batch *b, const char *path, const jx_xlsx_opts *opts, jx_xlsx_summary *out,
-                           jx_errmsg *msg)
+jx_err jx_xlsx_write_batch(jx_batch *b, const char *path, const jx_xlsx_opts *opts,
+                           jx_xlsx_summary *out, jx_errmsg *msg)
 {
     jx_xlsx_summary local;
     if (!out) out = &local;
     memset(out, 0, sizeof *out);
     if (!opts) opts = &default_opts;
-    if (!b || (!path && !opts->split_dir)) return jx_msg(msg, JX_ERR_INVALID, "jx_xlsx_write_batch: no batch or no path");
+    if (!b || (!path && !opts->split_dir))
+        return jx_msg(msg, JX_ERR_INVALID, "jx_xlsx_write_batch: no batch or no path");
     return write_run(NULL, 0, b, path, opts, out, msg);
 }

@@ -75,7 +75,8 @@ static const char *N(nums *n, double x)
 static void fb_strlit(fb *b, const char *s)
 {
     fb_fmt(b, "\"");
-    for (const char *p = s; *p && !b->over; p++) fb_fmt(b, *p == '"' ? "\"\"" : "%c", *p);
+    for (const char *p = s; *p && !b->over; p++)
+        fb_fmt(b, *p == '"' ? "\"\"" : "%c", *p);
     fb_fmt(b, "\"");
 }
 
@@ -86,12 +87,23 @@ static void fb_strlit(fb *b, const char *s)
 static void f_met(fb *b, nums *n, jx_op op, const char *A, const char *T, double tol)
 {
     switch (op) {
-    case JX_OP_GE: fb_fmt(b, "%s>=%s", A, T); break;
-    case JX_OP_GT: fb_fmt(b, "%s>%s", A, T); break;
-    case JX_OP_LE: fb_fmt(b, "%s<=%s", A, T); break;
-    case JX_OP_LT: fb_fmt(b, "%s<%s", A, T); break;
-    case JX_OP_EQ: fb_fmt(b, "ABS(%s-%s)<=%s*MAX(ABS(%s),ABS(%s))", A, T, N(n, tol), T, A); break;
-    default: b->over = true;
+    case JX_OP_GE:
+        fb_fmt(b, "%s>=%s", A, T);
+        break;
+    case JX_OP_GT:
+        fb_fmt(b, "%s>%s", A, T);
+        break;
+    case JX_OP_LE:
+        fb_fmt(b, "%s<=%s", A, T);
+        break;
+    case JX_OP_LT:
+        fb_fmt(b, "%s<%s", A, T);
+        break;
+    case JX_OP_EQ:
+        fb_fmt(b, "ABS(%s-%s)<=%s*MAX(ABS(%s),ABS(%s))", A, T, N(n, tol), T, A);
+        break;
+    default:
+        b->over = true;
     }
 }
 
@@ -100,31 +112,42 @@ static double c_missed(const jx_ruleset *rs, jx_op op, double a, double t, bool 
 {
     switch (op) {
     case JX_OP_GE:
-    case JX_OP_GT: return t > 0 ? jx_clamp01(a / t) : 0;
+    case JX_OP_GT:
+        return t > 0 ? jx_clamp01(a / t) : 0;
     case JX_OP_LE:
     case JX_OP_LT:
         if (t == 0 || a == 0) return 0;
         return le_dev ? jx_clamp01(1 - (a - t) / fabs(t)) : jx_clamp01(t / a);
-    case JX_OP_EQ: return rs->eq == RS_EQ_BINARY || t == 0 ? 0 : jx_clamp01(1 - fabs(a - t) / fabs(t));
-    default: return 0;
+    case JX_OP_EQ:
+        return rs->eq == RS_EQ_BINARY || t == 0 ? 0 : jx_clamp01(1 - fabs(a - t) / fabs(t));
+    default:
+        return 0;
     }
 }
 
-static void f_missed(fb *b, const jx_ruleset *rs, jx_op op, const char *A, const char *T, bool le_dev)
+static void f_missed(fb *b, const jx_ruleset *rs, jx_op op, const char *A, const char *T,
+                     bool le_dev)
 {
     switch (op) {
     case JX_OP_GE:
-    case JX_OP_GT: fb_fmt(b, "IF(%s>0,MAX(0,MIN(1,%s/%s)),0)", T, A, T); break;
+    case JX_OP_GT:
+        fb_fmt(b, "IF(%s>0,MAX(0,MIN(1,%s/%s)),0)", T, A, T);
+        break;
     case JX_OP_LE:
     case JX_OP_LT:
-        if (le_dev) fb_fmt(b, "IF(OR(%s=0,%s=0),0,MAX(0,MIN(1,1-(%s-%s)/ABS(%s))))", T, A, A, T, T);
-        else fb_fmt(b, "IF(OR(%s=0,%s=0),0,MAX(0,MIN(1,%s/%s)))", T, A, T, A);
+        if (le_dev)
+            fb_fmt(b, "IF(OR(%s=0,%s=0),0,MAX(0,MIN(1,1-(%s-%s)/ABS(%s))))", T, A, A, T, T);
+        else
+            fb_fmt(b, "IF(OR(%s=0,%s=0),0,MAX(0,MIN(1,%s/%s)))", T, A, T, A);
         break;
     case JX_OP_EQ:
-        if (rs->eq == RS_EQ_BINARY) fb_fmt(b, "0");
-        else fb_fmt(b, "IF(%s=0,0,MAX(0,MIN(1,1-ABS(%s-%s)/ABS(%s))))", T, A, T, T);
+        if (rs->eq == RS_EQ_BINARY)
+            fb_fmt(b, "0");
+        else
+            fb_fmt(b, "IF(%s=0,0,MAX(0,MIN(1,1-ABS(%s-%s)/ABS(%s))))", T, A, T, T);
         break;
-    default: b->over = true;
+    default:
+        b->over = true;
     }
 }
 
@@ -134,7 +157,8 @@ static double c_deviation(double a, double t)
 }
 
 /* An override (score.c score_override()). W is the weight cell. */
-static double c_override(const jx_ruleset *rs, const rs_override *o, jx_op op, double a, double t, double w)
+static double c_override(const jx_ruleset *rs, const rs_override *o, jx_op op, double a, double t,
+                         double w)
 {
     bool met = jx_op_met(op, a, t, rs->eq_tolerance);
     switch (o->method) {
@@ -147,30 +171,36 @@ static double c_override(const jx_ruleset *rs, const rs_override *o, jx_op op, d
         double lost = dist > 0 ? o->per_unit * dist : 0;
         return w > 0 ? jx_clamp01((w - lost) / w) : (lost > 0 ? 0 : 1);
     }
-    case RS_M_RATIO: return met ? 1 : c_missed(rs, op, a, t, false);
-    case RS_M_DEVIATION: return met ? 1 : c_deviation(a, t);
-    case RS_M_BINARY: return met ? 1 : 0;
+    case RS_M_RATIO:
+        return met ? 1 : c_missed(rs, op, a, t, false);
+    case RS_M_DEVIATION:
+        return met ? 1 : c_deviation(a, t);
+    case RS_M_BINARY:
+        return met ? 1 : 0;
     }
     return 0;
 }
 
-static void f_override(fb *b, nums *n, const jx_ruleset *rs, const rs_override *o, jx_op op, const char *A,
-                       const char *T, const char *W)
+static void f_override(fb *b, nums *n, const jx_ruleset *rs, const rs_override *o, jx_op op,
+                       const char *A, const char *T, const char *W)
 {
     switch (o->method) {
     case RS_M_TIERS:
         for (int i = 0; i < o->ntiers; i++)
             fb_fmt(b, "IF(%s>=%s,%s,", A, N(n, o->tiers[i].bound), N(n, o->tiers[i].ratio));
         fb_fmt(b, "0");
-        for (int i = 0; i < o->ntiers; i++) fb_fmt(b, ")");
+        for (int i = 0; i < o->ntiers; i++)
+            fb_fmt(b, ")");
         return;
     case RS_M_DEDUCT: {
         char dist[96];
-        if (o->below) snprintf(dist, sizeof dist, "%s-%s", N(n, o->limit), A);
-        else snprintf(dist, sizeof dist, "%s-%s", A, N(n, o->limit));
+        if (o->below)
+            snprintf(dist, sizeof dist, "%s-%s", N(n, o->limit), A);
+        else
+            snprintf(dist, sizeof dist, "%s-%s", A, N(n, o->limit));
         const char *pu = N(n, o->per_unit);
-        fb_fmt(b, "IF(%s>0,MAX(0,MIN(1,(%s-%s*MAX(0,%s))/%s)),IF(%s*MAX(0,%s)>0,0,1))", W, W, pu, dist, W, pu,
-               dist);
+        fb_fmt(b, "IF(%s>0,MAX(0,MIN(1,(%s-%s*MAX(0,%s))/%s)),IF(%s*MAX(0,%s)>0,0,1))", W, W, pu,
+               dist, W, pu, dist);
         return;
     }
     case RS_M_RATIO:
@@ -179,10 +209,12 @@ static void f_override(fb *b, nums *n, const jx_ruleset *rs, const rs_override *
         fb_fmt(b, "IF(");
         f_met(b, n, op, A, T, rs->eq_tolerance);
         fb_fmt(b, ",1,");
-        if (o->method == RS_M_RATIO) f_missed(b, rs, op, A, T, false);
+        if (o->method == RS_M_RATIO)
+            f_missed(b, rs, op, A, T, false);
         else if (o->method == RS_M_DEVIATION)
             fb_fmt(b, "IF(%s=0,0,MAX(0,MIN(1,1-ABS(%s-%s)/ABS(%s))))", T, A, T, T);
-        else fb_fmt(b, "0");
+        else
+            fb_fmt(b, "0");
         fb_fmt(b, ")");
         return;
     }
@@ -214,7 +246,8 @@ static void f_number(fb *b, nums *n, const jx_ruleset *rs, jx_op op, const char 
     if (up && rs->over_action != RS_OVER_KEEP) {
         const char *k = N(n, 1 + rs->over_threshold);
         fb_fmt(b, "IF(AND(%s>0,%s>%s*%s),", T, A, T, k);
-        if (rs->over_action == RS_OVER_ZERO) fb_fmt(b, "0");
+        if (rs->over_action == RS_OVER_ZERO)
+            fb_fmt(b, "0");
         else
             fb_fmt(b, "MAX(0,MIN(1,1-%s*((%s/%s-1-%s)*100)))", N(n, rs->over_deduct), A, T,
                    N(n, rs->over_threshold));
@@ -234,7 +267,8 @@ static bool grade_lookup(const jx_ruleset *rs, const char *word, double *v)
     for (int i = 0; i < rs->ngrade; i++)
         if (!strcmp(rs->grade[i].word, word)) return (*v = rs->grade[i].value, true);
     for (int i = 0; i < rs->ngrade_alias; i++)
-        if (!strcmp(rs->grade_alias[i].from, word)) return rs_grade_value(rs, rs->grade_alias[i].to, v);
+        if (!strcmp(rs->grade_alias[i].from, word))
+            return rs_grade_value(rs, rs->grade_alias[i].to, v);
     return false;
 }
 
@@ -303,12 +337,18 @@ static double excel_date(int y, int m, int d)
 static const char *op_symbol(jx_op op)
 {
     switch (op) {
-    case JX_OP_GE: return "≥";
-    case JX_OP_GT: return ">";
-    case JX_OP_LE: return "≤";
-    case JX_OP_LT: return "<";
-    case JX_OP_EQ: return "=";
-    default: return "";
+    case JX_OP_GE:
+        return "≥";
+    case JX_OP_GT:
+        return ">";
+    case JX_OP_LE:
+        return "≤";
+    case JX_OP_LT:
+        return "<";
+    case JX_OP_EQ:
+        return "=";
+    default:
+        return "";
     }
 }
 
@@ -344,16 +384,19 @@ static void dropdown(const jx_ruleset *rs, const jx_value *t, xplan *p)
     if (t->kind == JX_KIND_GRADE) {
         const char *w[RS_MAX_SCALE_WORDS];
         size_t n = jx_ruleset_scale_words(rs, t->scale, w, RS_MAX_SCALE_WORDS);
-        for (size_t i = 0; i < n && i < RS_MAX_SCALE_WORDS; i++) p->drop[p->ndrop++] = w[i];
+        for (size_t i = 0; i < n && i < RS_MAX_SCALE_WORDS; i++)
+            p->drop[p->ndrop++] = w[i];
         return;
     }
     double v;
     snprintf(p->tword, sizeof p->tword, "%s", t->text);
     if (p->tword[0] && !band_lookup(rs, p->tword, &v)) p->drop[p->ndrop++] = p->tword;
-    for (int b = 0; b < RS_BAND__COUNT; b++) p->drop[p->ndrop++] = rs_band_names[b];
+    for (int b = 0; b < RS_BAND__COUNT; b++)
+        p->drop[p->ndrop++] = rs_band_names[b];
 }
 
-void xp_plan(const jx_ruleset *rs, const jx_run_indicator *in, int year, int row, bool blank, xplan *p)
+void xp_plan(const jx_ruleset *rs, const jx_run_indicator *in, int year, int row, bool blank,
+             xplan *p)
 {
     memset(p, 0, sizeof *p);
     /* parsed values live in the plan's owner only for the call: copy what the cells need */
@@ -363,14 +406,20 @@ void xp_plan(const jx_ruleset *rs, const jx_run_indicator *in, int year, int row
     bool aok = has_a && jx_value_parse(in->actual, strlen(in->actual), &av, NULL) == JX_OK;
     p->op = in->op;
     cell_text(&p->t, in->target);
-    if (has_a) cell_text(&p->a, in->actual);
-    else cell_blank(&p->a, "");
+    if (has_a)
+        cell_text(&p->a, in->actual);
+    else
+        cell_blank(&p->a, "");
     p->ratio = blank ? 0 : in->score.ratio;
     if (!tok) return;
-    if (tv.kind == JX_KIND_NUMBER) p->op = op_symbol(effective_op(rs, &tv));
-    else if (tv.kind == JX_KIND_GRADE || tv.kind == JX_KIND_WORD) p->op = "定性";
-    else if (tv.kind == JX_KIND_FREQUENCY) p->op = "≥"; /* at least so many times a year */
-    else if (tv.kind == JX_KIND_DEADLINE) p->op = "≤"; /* on or before the date */
+    if (tv.kind == JX_KIND_NUMBER)
+        p->op = op_symbol(effective_op(rs, &tv));
+    else if (tv.kind == JX_KIND_GRADE || tv.kind == JX_KIND_WORD)
+        p->op = "定性";
+    else if (tv.kind == JX_KIND_FREQUENCY)
+        p->op = "≥"; /* at least so many times a year */
+    else if (tv.kind == JX_KIND_DEADLINE)
+        p->op = "≤"; /* on or before the date */
     if (!in->score.scored) return;
 
     int R = row + 1; /* Excel's 1-based row */
@@ -409,10 +458,14 @@ void xp_plan(const jx_ruleset *rs, const jx_run_indicator *in, int year, int row
         jx_op op = effective_op(rs, &tv);
         const rs_override *o = rs_find_override(rs, in->level3);
         fb_fmt(&b, "=IF(%s=\"\",0,", F);
-        if (o) f_override(&b, &n, rs, o, op, A, T, W);
-        else f_number(&b, &n, rs, op, A, T);
+        if (o)
+            f_override(&b, &n, rs, o, op, A, T, W);
+        else
+            f_number(&b, &n, rs, op, A, T);
         fb_fmt(&b, ")");
-        got = fblank ? 0 : o ? c_override(rs, o, op, a, tv.num, in->score.weight) : c_number(rs, op, a, tv.num);
+        got = fblank ? 0
+              : o    ? c_override(rs, o, op, a, tv.num, in->score.weight)
+                     : c_number(rs, op, a, tv.num);
         break;
     }
     case JX_KIND_FREQUENCY: {
@@ -462,15 +515,20 @@ void xp_plan(const jx_ruleset *rs, const jx_run_indicator *in, int year, int row
         dropdown(rs, &tv, p);
         double tval = 1;
         if (tv.kind == JX_KIND_GRADE && !rs_grade_value(rs, tv.grade, &tval)) break;
-        if (aok && av.kind == JX_KIND_NUMBER && !strcmp(av.unit, "%")) cell_num(&p->a, av.num, av.unit);
+        if (aok && av.kind == JX_KIND_NUMBER && !strcmp(av.unit, "%"))
+            cell_num(&p->a, av.num, av.unit);
         p->qualitative = true;
         const char *tv_s = N(&n, tval);
         fb_fmt(&b, "=IF(%s=\"\",0,IF(ISNUMBER(%s),", F, F);
-        if (tval > 0) fb_fmt(&b, "MAX(0,MIN(1,%s/100/%s))", F, tv_s);
-        else fb_fmt(&b, "1");
+        if (tval > 0)
+            fb_fmt(&b, "MAX(0,MIN(1,%s/100/%s))", F, tv_s);
+        else
+            fb_fmt(&b, "1");
         fb_fmt(&b, ",IFERROR(");
-        if (tval > 0) fb_fmt(&b, "MAX(0,MIN(1,VLOOKUP(%s,%s,2,FALSE)/%s))", F, XP_GRADES_NAME, tv_s);
-        else fb_fmt(&b, "VLOOKUP(%s,%s,2,FALSE)*0+1", F, XP_GRADES_NAME);
+        if (tval > 0)
+            fb_fmt(&b, "MAX(0,MIN(1,VLOOKUP(%s,%s,2,FALSE)/%s))", F, XP_GRADES_NAME, tv_s);
+        else
+            fb_fmt(&b, "VLOOKUP(%s,%s,2,FALSE)*0+1", F, XP_GRADES_NAME);
         fb_fmt(&b, ",IFERROR(VLOOKUP(%s,%s,2,FALSE),", F, XP_BANDS_NAME);
         if (tv.kind == JX_KIND_WORD) {
             fb_fmt(&b, "IF(%s=", F);
@@ -482,12 +540,18 @@ void xp_plan(const jx_ruleset *rs, const jx_run_indicator *in, int year, int row
         fb_fmt(&b, "))))");
         /* evaluate on the cell as written */
         double v;
-        if (fblank) got = 0;
-        else if (p->a.kind == XC_NUM) got = tval > 0 ? jx_clamp01(p->a.num / 100 / tval) : 1;
-        else if (grade_lookup(rs, in->actual, &v)) got = tval > 0 ? jx_clamp01(v / tval) : 1;
-        else if (band_lookup(rs, in->actual, &v)) got = v;
-        else if (tv.kind == JX_KIND_WORD && !strcmp(in->actual, tv.text)) got = rs->band[RS_BAND_MET].value;
-        else can = false; /* free text: classified by the engine's band words */
+        if (fblank)
+            got = 0;
+        else if (p->a.kind == XC_NUM)
+            got = tval > 0 ? jx_clamp01(p->a.num / 100 / tval) : 1;
+        else if (grade_lookup(rs, in->actual, &v))
+            got = tval > 0 ? jx_clamp01(v / tval) : 1;
+        else if (band_lookup(rs, in->actual, &v))
+            got = v;
+        else if (tv.kind == JX_KIND_WORD && !strcmp(in->actual, tv.text))
+            got = rs->band[RS_BAND_MET].value;
+        else
+            can = false; /* free text: classified by the engine's band words */
         break;
     }
     default:

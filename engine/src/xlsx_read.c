@@ -120,7 +120,8 @@ struct jx_wb {
     char msg[JX_ERRMSG_MAX];
 };
 
-static jx_err wfail(jx_wb *wb, jx_err err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static jx_err wfail(jx_wb *wb, jx_err err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static jx_err wfail(jx_wb *wb, jx_err err, const char *fmt, ...)
 {
@@ -137,19 +138,25 @@ static jx_err wfail(jx_wb *wb, jx_err err, const char *fmt, ...)
 
 jx_wb_sniff_kind jx_wb_sniff(const unsigned char *h, size_t n)
 {
-    if (n >= 4 && h[0] == 'P' && h[1] == 'K' && ((h[2] == 3 && h[3] == 4) || (h[2] == 5 && h[3] == 6)))
+    if (n >= 4 && h[0] == 'P' && h[1] == 'K' &&
+        ((h[2] == 3 && h[3] == 4) || (h[2] == 5 && h[3] == 6)))
         return JX_WB_SNIFF_ZIP;
     static const unsigned char ole[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
     if (n >= 8 && !memcmp(h, ole, 8)) return JX_WB_SNIFF_OLE2;
     /* text starting with a tag: <html, <!DOCTYPE, <?xml, <table (after a BOM and spaces) */
     size_t i = 0, step = 1;
-    if (n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF) i = 3;
-    else if (n >= 2 && h[0] == 0xFF && h[1] == 0xFE) i = 2, step = 2; /* UTF-16LE */
-    else if (n >= 2 && h[0] == 0xFE && h[1] == 0xFF) i = 3, step = 2; /* UTF-16BE: low bytes */
-    while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n')) i += step;
+    if (n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF)
+        i = 3;
+    else if (n >= 2 && h[0] == 0xFF && h[1] == 0xFE)
+        i = 2, step = 2; /* UTF-16LE */
+    else if (n >= 2 && h[0] == 0xFE && h[1] == 0xFF)
+        i = 3, step = 2; /* UTF-16BE: low bytes */
+    while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
+        i += step;
     if (i + step < n && h[i] == '<') {
         unsigned char c = h[i + step];
-        if (c == '!' || c == '?' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return JX_WB_SNIFF_HTML;
+        if (c == '!' || c == '?' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+            return JX_WB_SNIFF_HTML;
     }
     return JX_WB_SNIFF_TEXT;
 }
@@ -165,7 +172,8 @@ void jx_wb_cell_name(uint32_t col, uint32_t row, char *buf, size_t cap)
     }
     char out[24];
     size_t k = 0;
-    while (n > 0) out[k++] = letters[--n];
+    while (n > 0)
+        out[k++] = letters[--n];
     out[k] = '\0';
     snprintf(buf, cap, "%s%u", out, row);
 }
@@ -175,7 +183,8 @@ void jx_wb_sheet_ref(const char *sheet, char *buf, size_t cap)
     /* Excel quotes a name that is not a plain word: spaces, punctuation, a leading digit */
     bool quote = !*sheet || (*sheet >= '0' && *sheet <= '9');
     for (const unsigned char *p = (const unsigned char *)sheet; *p; p++)
-        if (*p < 0x80 && !(*p == '_' || *p == '.' || (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
+        if (*p < 0x80 && !(*p == '_' || *p == '.' || (*p >= '0' && *p <= '9') ||
+                           ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
             quote = true;
     if (!quote) {
         jx_fmt_trunc(buf, cap, "%s", sheet);
@@ -202,11 +211,13 @@ static bool parse_ref(const char *s, uint32_t *col, uint32_t *row)
     const char *p = s;
     if (*p == '$') p++;
     const char *ls = p;
-    while (((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') && p - ls < 4) c = c * 26 + (uint64_t)((*p++ | 0x20) - 'a' + 1);
+    while (((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') && p - ls < 4)
+        c = c * 26 + (uint64_t)((*p++ | 0x20) - 'a' + 1);
     if (p == ls || c == 0) return false;
     if (*p == '$') p++;
     const char *ds = p;
-    while (*p >= '0' && *p <= '9' && p - ds < 10) r = r * 10 + (uint64_t)(*p++ - '0');
+    while (*p >= '0' && *p <= '9' && p - ds < 10)
+        r = r * 10 + (uint64_t)(*p++ - '0');
     if (*p) return false;
     if (c > 0xFFFFFF || r > 0xFFFFFFFFu) return false;
     *col = (uint32_t)(c - 1);
@@ -263,17 +274,26 @@ static size_t unescape_x(char *s, size_t n)
             bool hex = true;
             for (size_t k = 2; k < 6; k++) {
                 char c = s[i + k];
-                int v = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
-                if (v < 0) hex = false;
-                else cp = cp * 16 + (uint32_t)v;
+                int v = c >= '0' && c <= '9'                     ? c - '0'
+                        : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                                 : -1;
+                if (v < 0)
+                    hex = false;
+                else
+                    cp = cp * 16 + (uint32_t)v;
             }
             if (hex) {
                 i += 7;
-                if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') continue; /* control characters: dropped */
-                if (cp >= 0xD800 && cp <= 0xDFFF) continue;                       /* lone surrogate halves */
-                if (cp < 0x80) s[o++] = (char)cp;
-                else if (cp < 0x800) s[o++] = (char)(0xC0 | cp >> 6), s[o++] = (char)(0x80 | (cp & 0x3F));
-                else s[o++] = (char)(0xE0 | cp >> 12), s[o++] = (char)(0x80 | ((cp >> 6) & 0x3F)), s[o++] = (char)(0x80 | (cp & 0x3F));
+                if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+                    continue;                               /* control characters: dropped */
+                if (cp >= 0xD800 && cp <= 0xDFFF) continue; /* lone surrogate halves */
+                if (cp < 0x80)
+                    s[o++] = (char)cp;
+                else if (cp < 0x800)
+                    s[o++] = (char)(0xC0 | cp >> 6), s[o++] = (char)(0x80 | (cp & 0x3F));
+                else
+                    s[o++] = (char)(0xE0 | cp >> 12), s[o++] = (char)(0x80 | ((cp >> 6) & 0x3F)),
+                    s[o++] = (char)(0x80 | (cp & 0x3F));
                 continue; /* the encoding is never longer than the 7-byte escape */
             }
         }
@@ -286,8 +306,10 @@ static size_t unescape_x(char *s, size_t n)
 /* "64 MiB", or "1000 bytes" below a MiB. */
 static const char *size_text(char *buf, size_t cap, uint64_t n)
 {
-    if (n >= (1u << 20) && n % (1u << 20) == 0) snprintf(buf, cap, "%llu MiB", (unsigned long long)(n >> 20));
-    else snprintf(buf, cap, "%llu bytes", (unsigned long long)n);
+    if (n >= (1u << 20) && n % (1u << 20) == 0)
+        snprintf(buf, cap, "%llu MiB", (unsigned long long)(n >> 20));
+    else
+        snprintf(buf, cap, "%llu bytes", (unsigned long long)n);
     return buf;
 }
 
@@ -305,22 +327,31 @@ static jx_err part_open(jx_wb *wb, part *pr, const char *name, uint64_t limit)
     pr->name = name;
     pr->limit = limit;
     zip_int64_t idx = locate(wb, name);
-    if (idx < 0) return wfail(wb, JX_ERR_FORMAT, "%s: the workbook has no part %s (damaged file)", wb->name, name);
+    if (idx < 0)
+        return wfail(wb, JX_ERR_FORMAT, "%s: the workbook has no part %s (damaged file)", wb->name,
+                     name);
     zip_stat_t zs;
     zip_stat_init(&zs);
-    if (zip_stat_index(wb->za, (zip_uint64_t)idx, 0, &zs) == 0 && (zs.valid & ZIP_STAT_SIZE) && zs.size > limit)
-    {
+    if (zip_stat_index(wb->za, (zip_uint64_t)idx, 0, &zs) == 0 && (zs.valid & ZIP_STAT_SIZE) &&
+        zs.size > limit) {
         char lim[32];
-        return wfail(wb, JX_ERR_LIMIT, "%s: part %s would inflate to %llu bytes, more than the limit of %s: refused (a zip bomb?)",
-                     wb->name, name, (unsigned long long)zs.size, size_text(lim, sizeof lim, limit));
+        return wfail(wb, JX_ERR_LIMIT,
+                     "%s: part %s would inflate to %llu bytes, more than the limit of %s: refused "
+                     "(a zip bomb?)",
+                     wb->name, name, (unsigned long long)zs.size,
+                     size_text(lim, sizeof lim, limit));
     }
     pr->zf = zip_fopen_index(wb->za, (zip_uint64_t)idx, 0);
     if (!pr->zf) {
         zip_error_t *ze = zip_get_error(wb->za);
         int code = zip_error_code_zip(ze);
         if (code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD || code == ZIP_ER_ENCRNOTSUPP)
-            return wfail(wb, JX_ERR_FORMAT, "%s: part %s is encrypted (a password-protected zip): jixiao cannot read it", wb->name, name);
-        return wfail(wb, JX_ERR_FORMAT, "%s: cannot open part %s: %s (damaged file)", wb->name, name, zip_error_strerror(ze));
+            return wfail(
+                wb, JX_ERR_FORMAT,
+                "%s: part %s is encrypted (a password-protected zip): jixiao cannot read it",
+                wb->name, name);
+        return wfail(wb, JX_ERR_FORMAT, "%s: cannot open part %s: %s (damaged file)", wb->name,
+                     name, zip_error_strerror(ze));
     }
     return JX_OK;
 }
@@ -336,15 +367,15 @@ static int64_t part_read(jx_wb *wb, part *pr, void *buf, size_t n)
 {
     zip_int64_t k = zip_fread(pr->zf, buf, n);
     if (k < 0) {
-        wfail(wb, JX_ERR_FORMAT, "%s: cannot inflate part %s: %s (damaged or truncated file)", wb->name, pr->name,
-              zip_file_strerror(pr->zf));
+        wfail(wb, JX_ERR_FORMAT, "%s: cannot inflate part %s: %s (damaged or truncated file)",
+              wb->name, pr->name, zip_file_strerror(pr->zf));
         return -1;
     }
     pr->total += (uint64_t)k;
     if (pr->total > pr->limit) {
         char lim[32];
-        wfail(wb, JX_ERR_LIMIT, "%s: part %s inflates to more than %s: refused (a zip bomb?)", wb->name, pr->name,
-              size_text(lim, sizeof lim, pr->limit));
+        wfail(wb, JX_ERR_LIMIT, "%s: part %s inflates to more than %s: refused (a zip bomb?)",
+              wb->name, pr->name, size_text(lim, sizeof lim, pr->limit));
         return -1;
     }
     return k;
@@ -368,7 +399,7 @@ struct xctx {
     /* per part */
     struct rel {
         char *id, *type, *target;
-    } *rels;
+    } * rels;
     size_t nrels, caprels;
     /* styles */
     int in_numfmts, in_cellxfs;
@@ -376,7 +407,7 @@ struct xctx {
         uint32_t id;
         size_t seq; /* order of definition */
         char *code;
-    } *codes;
+    } * codes;
     size_t ncodes, capcodes;
     uint32_t *xfids;
     size_t nxfids, capxfids;
@@ -397,7 +428,8 @@ static void XMLCALL x_start(void *ud, const XML_Char *el, const XML_Char **atts)
 {
     xctx *x = ud;
     if (x->wb->err) return;
-    if (x->depth++ == 0) jx_fmt_trunc(x->rootbuf, sizeof x->rootbuf, "%s", local(el)), x->root = x->rootbuf;
+    if (x->depth++ == 0)
+        jx_fmt_trunc(x->rootbuf, sizeof x->rootbuf, "%s", local(el)), x->root = x->rootbuf;
     if (x->on_start) x->on_start(x, local(el), (const char **)atts);
     if (x->wb->err) xml_abort(x);
 }
@@ -422,12 +454,15 @@ static void XMLCALL x_text(void *ud, const XML_Char *s, int len)
     }
 }
 
-/* No DTDs in OOXML: refusing them rules out entity expansion (billion laughs) and external entities. */
-static void XMLCALL x_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid, int has_internal)
+/* No DTDs in OOXML: refusing them rules out entity expansion (billion laughs) and external
+ * entities. */
+static void XMLCALL x_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                              const XML_Char *pubid, int has_internal)
 {
     (void)name, (void)sysid, (void)pubid, (void)has_internal;
     xctx *x = ud;
-    wfail(x->wb, JX_ERR_FORMAT, "%s: part %s has a DOCTYPE, which no workbook has: refused", x->wb->name, x->part);
+    wfail(x->wb, JX_ERR_FORMAT, "%s: part %s has a DOCTYPE, which no workbook has: refused",
+          x->wb->name, x->part);
     xml_abort(x);
 }
 
@@ -440,12 +475,16 @@ static XML_Parser new_parser(void *ud)
     return p;
 }
 
-/* The message for an expat failure: "a.xlsx: xl/workbook.xml:3:17: malformed XML (mismatched tag)". */
+/* The message for an expat failure: "a.xlsx: xl/workbook.xml:3:17: malformed XML (mismatched tag)".
+ */
 static jx_err xml_fail(jx_wb *wb, XML_Parser p, const char *where, const char *partname)
 {
-    return wfail(wb, JX_ERR_FORMAT, "%s: %s:%lu:%lu: malformed XML (%s): the file is damaged or truncated; open it in Excel and save it again",
+    return wfail(wb, JX_ERR_FORMAT,
+                 "%s: %s:%lu:%lu: malformed XML (%s): the file is damaged or truncated; open it in "
+                 "Excel and save it again",
                  where, partname, (unsigned long)XML_GetCurrentLineNumber(p),
-                 (unsigned long)XML_GetCurrentColumnNumber(p) + 1, XML_ErrorString(XML_GetErrorCode(p)));
+                 (unsigned long)XML_GetCurrentColumnNumber(p) + 1,
+                 XML_ErrorString(XML_GetErrorCode(p)));
 }
 
 static jx_err parse_part(jx_wb *wb, xctx *x, const char *name, uint64_t limit)
@@ -487,13 +526,16 @@ static jx_err parse_part(jx_wb *wb, xctx *x, const char *name, uint64_t limit)
 
 static void xctx_free(xctx *x)
 {
-    for (size_t i = 0; i < x->nrels; i++) free(x->rels[i].id), free(x->rels[i].type), free(x->rels[i].target);
+    for (size_t i = 0; i < x->nrels; i++)
+        free(x->rels[i].id), free(x->rels[i].type), free(x->rels[i].target);
     free(x->rels);
-    for (size_t i = 0; i < x->ncodes; i++) free(x->codes[i].code);
+    for (size_t i = 0; i < x->ncodes; i++)
+        free(x->codes[i].code);
     free(x->codes);
     free(x->xfids);
     free(x->txt);
-    for (size_t i = 0; i < x->nmg; i++) free(x->mg[i].val);
+    for (size_t i = 0; i < x->nmg; i++)
+        free(x->mg[i].val);
     free(x->mg);
 }
 
@@ -530,8 +572,10 @@ static const char *rel_kind(const char *type)
 static char *resolve(const char *base_dir, const char *target)
 {
     char path[1024];
-    if (*target == '/') jx_fmt_trunc(path, sizeof path, "%s", target + 1);
-    else jx_fmt_trunc(path, sizeof path, "%s%s", base_dir, target);
+    if (*target == '/')
+        jx_fmt_trunc(path, sizeof path, "%s", target + 1);
+    else
+        jx_fmt_trunc(path, sizeof path, "%s%s", base_dir, target);
     /* fold "x/../" and "./" */
     char out[1024];
     size_t o = 0;
@@ -541,7 +585,8 @@ static char *resolve(const char *base_dir, const char *target)
         if (n == 1 && p[0] == '.') {
         } else if (n == 2 && p[0] == '.' && p[1] == '.') {
             if (o > 0) o--;
-            while (o > 0 && out[o - 1] != '/') o--;
+            while (o > 0 && out[o - 1] != '/')
+                o--;
         } else if (n > 0) {
             if (o + n + 1 >= sizeof out) break;
             memcpy(out + o, p, n);
@@ -579,7 +624,9 @@ static void wb_start(xctx *x, const char *el, const char **atts)
         for (size_t i = 0; atts[i]; i += 2) /* r:id: "id" with a namespace prefix */
             if (strchr(atts[i], ':') && !strcmp(local(atts[i]), "id")) rid = atts[i + 1];
         if (!name || !rid) {
-            wfail(x->wb, JX_ERR_FORMAT, "%s: %s: a sheet without a name or relationship id (damaged file)", x->wb->name, x->part);
+            wfail(x->wb, JX_ERR_FORMAT,
+                  "%s: %s: a sheet without a name or relationship id (damaged file)", x->wb->name,
+                  x->part);
             return;
         }
         if (w->ns >= 65536) {
@@ -599,8 +646,10 @@ nomem:
 
 static void styles_start(xctx *x, const char *el, const char **atts)
 {
-    if (!strcmp(el, "numFmts")) x->in_numfmts++;
-    else if (!strcmp(el, "cellXfs")) x->in_cellxfs++;
+    if (!strcmp(el, "numFmts"))
+        x->in_numfmts++;
+    else if (!strcmp(el, "cellXfs"))
+        x->in_cellxfs++;
     else if (x->in_numfmts && !strcmp(el, "numFmt")) {
         uint32_t id;
         const char *code = attr(atts, "formatCode");
@@ -615,7 +664,8 @@ static void styles_start(xctx *x, const char *el, const char **atts)
         const char *s = attr(atts, "numFmtId");
         if (s && !parse_u32(s, &id)) id = 0;
         if (x->nxfids >= 1000000) {
-            wfail(x->wb, JX_ERR_LIMIT, "%s: %s: more than 1,000,000 cell formats", x->wb->name, x->part);
+            wfail(x->wb, JX_ERR_LIMIT, "%s: %s: more than 1,000,000 cell formats", x->wb->name,
+                  x->part);
             return;
         }
         if (!jx_grow((void **)&x->xfids, &x->capxfids, x->nxfids + 1, sizeof *x->xfids)) goto nomem;
@@ -628,8 +678,10 @@ nomem:
 
 static void styles_end(xctx *x, const char *el)
 {
-    if (!strcmp(el, "numFmts")) x->in_numfmts--;
-    else if (!strcmp(el, "cellXfs")) x->in_cellxfs--;
+    if (!strcmp(el, "numFmts"))
+        x->in_numfmts--;
+    else if (!strcmp(el, "cellXfs"))
+        x->in_cellxfs--;
 }
 
 static void sst_start(xctx *x, const char *el, const char **atts)
@@ -667,7 +719,8 @@ static void sst_end(xctx *x, const char *el)
             return;
         }
         if (!jx_grow((void **)&wb->sst_off, &wb->sst_offcap, wb->nsst + 2, sizeof *wb->sst_off) ||
-            !buf_add(&wb->sst_text, &wb->sst_len, &wb->sst_cap, x->txt ? x->txt : "", n, SIZE_MAX)) {
+            !buf_add(&wb->sst_text, &wb->sst_len, &wb->sst_cap, x->txt ? x->txt : "", n,
+                     SIZE_MAX)) {
             wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
             return;
         }
@@ -697,19 +750,24 @@ static jx_err load_styles(jx_wb *wb, const char *partname)
         if (!wb->xf) e = wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
     }
     /* custom codes sorted by id (a later definition of an id wins) for a binary search */
-    for (size_t i = 0; i < x.ncodes; i++) x.codes[i].seq = i;
+    for (size_t i = 0; i < x.ncodes; i++)
+        x.codes[i].seq = i;
     if (x.ncodes) qsort(x.codes, x.ncodes, sizeof *x.codes, code_cmp);
     for (size_t i = 0; !e && i < x.nxfids; i++) {
         const char *code = NULL;
         size_t lo = 0, hi = x.ncodes;
         while (lo < hi) { /* the last entry with this id */
             size_t mid = lo + (hi - lo) / 2;
-            if (x.codes[mid].id <= x.xfids[i]) lo = mid + 1;
-            else hi = mid;
+            if (x.codes[mid].id <= x.xfids[i])
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         if (lo > 0 && x.codes[lo - 1].id == x.xfids[i]) code = x.codes[lo - 1].code;
-        if (code) jx_numfmt_parse(code, &wb->xf[i]);
-        else jx_numfmt_builtin(x.xfids[i], &wb->xf[i]);
+        if (code)
+            jx_numfmt_parse(code, &wb->xf[i]);
+        else
+            jx_numfmt_builtin(x.xfids[i], &wb->xf[i]);
     }
     wb->nxf = e ? 0 : x.nxfids;
     wb->have_styles = !e;
@@ -761,16 +819,20 @@ static jx_err refuse_ole2(jx_wb *wb, const char *path)
 {
     if (ole_encrypted_package(path))
         return wfail(wb, JX_ERR_FORMAT,
-                     "%s: the workbook is password-protected (encrypted): jixiao cannot read it; in Excel remove the "
-                     "password (File > Info > Protect Workbook > Encrypt with Password, clear it), save, and import again",
+                     "%s: the workbook is password-protected (encrypted): jixiao cannot read it; "
+                     "in Excel remove the "
+                     "password (File > Info > Protect Workbook > Encrypt with Password, clear it), "
+                     "save, and import again",
                      wb->name);
     const void *h = NULL;
     int rc = freexl_open_info(path, &h);
     if (rc != FREEXL_OK) {
         if (h) freexl_close(h);
         return wfail(wb, JX_ERR_FORMAT,
-                     "%s: an OLE2 compound file that is not a readable Excel 97-2003 workbook (damaged, or a Word or "
-                     "other Office file; libfreexl error %d)", wb->name, rc);
+                     "%s: an OLE2 compound file that is not a readable Excel 97-2003 workbook "
+                     "(damaged, or a Word or "
+                     "other Office file; libfreexl error %d)",
+                     wb->name, rc);
     }
     unsigned int pw = 0, nsheets = 0;
     freexl_get_info(h, FREEXL_BIFF_PASSWORD, &pw);
@@ -778,28 +840,40 @@ static jx_err refuse_ole2(jx_wb *wb, const char *path)
     freexl_close(h);
     if (pw == FREEXL_BIFF_OBFUSCATED)
         return wfail(wb, JX_ERR_FORMAT,
-                     "%s: the .xls workbook is password-protected: jixiao cannot read it; remove the password in Excel, "
-                     "save it as .xlsx (Excel Workbook) and import that", wb->name);
-    return wfail(wb, JX_ERR_FORMAT,
-                 "%s: an Excel 97-2003 workbook (.xls, %u sheet%s): not read, because the .xls library (libfreexl) "
-                 "reports neither number formats nor merged cells, so 75%% would be read as 0.75 and merged 一级指标 "
-                 "lost; open it in Excel or LibreOffice, save it as .xlsx (Excel Workbook) and import that",
-                 wb->name, nsheets, nsheets == 1 ? "" : "s");
+                     "%s: the .xls workbook is password-protected: jixiao cannot read it; remove "
+                     "the password in Excel, "
+                     "save it as .xlsx (Excel Workbook) and import that",
+                     wb->name);
+    return wfail(
+        wb, JX_ERR_FORMAT,
+        "%s: an Excel 97-2003 workbook (.xls, %u sheet%s): not read, because the .xls library "
+        "(libfreexl) "
+        "reports neither number formats nor merged cells, so 75%% would be read as 0.75 and merged "
+        "一级指标 "
+        "lost; open it in Excel or LibreOffice, save it as .xlsx (Excel Workbook) and import that",
+        wb->name, nsheets, nsheets == 1 ? "" : "s");
 }
 
 static const char *zip_open_problem(int code)
 {
     switch (code) {
-    case ZIP_ER_NOZIP: return "not a complete zip file (truncated, or not an .xlsx)";
-    case ZIP_ER_INCONS: return "the zip structure is inconsistent (damaged or truncated file)";
-    case ZIP_ER_OPEN: return "cannot open the file";
-    case ZIP_ER_READ: return "read error";
-    case ZIP_ER_MEMORY: return "out of memory";
-    default: return NULL;
+    case ZIP_ER_NOZIP:
+        return "not a complete zip file (truncated, or not an .xlsx)";
+    case ZIP_ER_INCONS:
+        return "the zip structure is inconsistent (damaged or truncated file)";
+    case ZIP_ER_OPEN:
+        return "cannot open the file";
+    case ZIP_ER_READ:
+        return "read error";
+    case ZIP_ER_MEMORY:
+        return "out of memory";
+    default:
+        return NULL;
     }
 }
 
-jx_err jx_wb_open(const char *path, const char *name, const jx_wb_limits *lim, jx_wb **out, jx_errmsg *msg)
+jx_err jx_wb_open(const char *path, const char *name, const jx_wb_limits *lim, jx_wb **out,
+                  jx_errmsg *msg)
 {
     if (out) *out = NULL;
     if (!path || !out) return jx_msg(msg, JX_ERR_INVALID, "jx_wb_open: NULL argument");
@@ -846,8 +920,12 @@ jx_err jx_wb_open(const char *path, const char *name, const jx_wb_limits *lim, j
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
         const char *why = zip_open_problem(zerr);
-        e = wfail(wb, zerr == ZIP_ER_MEMORY ? JX_ERR_NOMEM : zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ ? JX_ERR_IO : JX_ERR_FORMAT,
-                  "%s: %s (%s)", wb->name, why ? why : "cannot read the zip", zip_error_strerror(&ze));
+        e = wfail(wb,
+                  zerr == ZIP_ER_MEMORY                        ? JX_ERR_NOMEM
+                  : zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ ? JX_ERR_IO
+                                                               : JX_ERR_FORMAT,
+                  "%s: %s (%s)", wb->name, why ? why : "cannot read the zip",
+                  zip_error_strerror(&ze));
         zip_error_fini(&ze);
         goto done;
     }
@@ -863,7 +941,10 @@ jx_err jx_wb_open(const char *path, const char *name, const jx_wb_limits *lim, j
         }
         wb->err = JX_OK;
         if (strstr(m, "opendocument.spreadsheet")) {
-            e = wfail(wb, JX_ERR_FORMAT, "%s: an OpenDocument spreadsheet (.ods), not an .xlsx: save it as .xlsx (Excel 2007-365) and import that", wb->name);
+            e = wfail(wb, JX_ERR_FORMAT,
+                      "%s: an OpenDocument spreadsheet (.ods), not an .xlsx: save it as .xlsx "
+                      "(Excel 2007-365) and import that",
+                      wb->name);
             goto done;
         }
     }
@@ -871,22 +952,28 @@ jx_err jx_wb_open(const char *path, const char *name, const jx_wb_limits *lim, j
     if (locate(wb, "_rels/.rels") >= 0) {
         if ((e = parse_part(wb, &rels, "_rels/.rels", wb->lim.part_max))) goto done;
         for (size_t i = 0; i < rels.nrels && !wbpart; i++)
-            if (!strcmp(rel_kind(rels.rels[i].type), "officeDocument")) wbpart = resolve("", rels.rels[i].target);
+            if (!strcmp(rel_kind(rels.rels[i].type), "officeDocument"))
+                wbpart = resolve("", rels.rels[i].target);
     }
     if (!wbpart && locate(wb, "xl/workbook.xml") >= 0) wbpart = strdup("xl/workbook.xml");
     if (!wbpart) {
-        e = wfail(wb, JX_ERR_FORMAT, "%s: a zip file that is not an Excel workbook (no workbook part)", wb->name);
+        e = wfail(wb, JX_ERR_FORMAT,
+                  "%s: a zip file that is not an Excel workbook (no workbook part)", wb->name);
         goto done;
     }
     size_t wl = strlen(wbpart);
     if (wl > 4 && !strcasecmp(wbpart + wl - 4, ".bin")) {
-        e = wfail(wb, JX_ERR_FORMAT, "%s: an Excel binary workbook (.xlsb): save it as .xlsx (Excel Workbook) and import that", wb->name);
+        e = wfail(wb, JX_ERR_FORMAT,
+                  "%s: an Excel binary workbook (.xlsb): save it as .xlsx (Excel Workbook) and "
+                  "import that",
+                  wb->name);
         goto done;
     }
     w.x.on_start = wb_start;
     if ((e = parse_part(wb, &w.x, wbpart, wb->lim.part_max))) goto done;
     if (!w.x.root || strcmp(w.x.root, "workbook")) {
-        e = wfail(wb, JX_ERR_FORMAT, "%s: not an Excel workbook (its main part %s is a %s document)", wb->name, wbpart,
+        e = wfail(wb, JX_ERR_FORMAT,
+                  "%s: not an Excel workbook (its main part %s is a %s document)", wb->name, wbpart,
                   w.x.root ? w.x.root : "empty");
         goto done;
     }
@@ -906,8 +993,10 @@ jx_err jx_wb_open(const char *path, const char *name, const jx_wb_limits *lim, j
     char *styles = NULL, *sst = NULL;
     for (size_t i = 0; i < wrels.nrels; i++) {
         const char *k = rel_kind(wrels.rels[i].type);
-        if (!strcmp(k, "styles") && !styles) styles = resolve(dir, wrels.rels[i].target);
-        else if (!strcmp(k, "sharedStrings") && !sst) sst = resolve(dir, wrels.rels[i].target);
+        if (!strcmp(k, "styles") && !styles)
+            styles = resolve(dir, wrels.rels[i].target);
+        else if (!strcmp(k, "sharedStrings") && !sst)
+            sst = resolve(dir, wrels.rels[i].target);
     }
     if (styles) e = load_styles(wb, styles);
     if (!e && sst) e = load_sst(wb, sst);
@@ -925,8 +1014,9 @@ jx_err jx_wb_open(const char *path, const char *name, const jx_wb_limits *lim, j
         for (size_t k = 0; k < wrels.nrels && !r; k++)
             if (!strcmp(wrels.rels[k].id, w.s[i].rid)) r = &wrels.rels[k];
         if (!r) {
-            e = wfail(wb, JX_ERR_FORMAT, "%s: sheet %s has no part (relationship %s is missing; damaged file)", wb->name,
-                      w.s[i].name, w.s[i].rid);
+            e = wfail(wb, JX_ERR_FORMAT,
+                      "%s: sheet %s has no part (relationship %s is missing; damaged file)",
+                      wb->name, w.s[i].name, w.s[i].rid);
             goto done;
         }
         if (strcmp(rel_kind(r->type), "worksheet")) continue;
@@ -941,7 +1031,8 @@ jx_err jx_wb_open(const char *path, const char *name, const jx_wb_limits *lim, j
         }
     }
 done:
-    for (size_t i = 0; i < w.ns; i++) free(w.s[i].name), free(w.s[i].rid);
+    for (size_t i = 0; i < w.ns; i++)
+        free(w.s[i].name), free(w.s[i].rid);
     free(w.s);
     xctx_free(&w.x);
     xctx_free(&rels);
@@ -962,7 +1053,8 @@ static void sheet_end(jx_wb *wb)
     if (wb->xp) XML_ParserFree(wb->xp);
     wb->xp = NULL;
     part_close(&wb->pr);
-    for (size_t i = 0; i < wb->nmg; i++) free(wb->mg[i].val);
+    for (size_t i = 0; i < wb->nmg; i++)
+        free(wb->mg[i].val);
     free(wb->mg);
     wb->mg = NULL;
     wb->nmg = wb->mg_next = wb->nact = 0;
@@ -973,7 +1065,8 @@ void jx_wb_close(jx_wb *wb)
 {
     if (!wb) return;
     sheet_end(wb);
-    for (size_t i = 0; i < wb->nsh; i++) free(wb->sh[i].name), free(wb->sh[i].part);
+    for (size_t i = 0; i < wb->nsh; i++)
+        free(wb->sh[i].name), free(wb->sh[i].part);
     free(wb->sh);
     free(wb->xf);
     free(wb->sst_text);
@@ -1053,12 +1146,14 @@ static void mg_start(xctx *x, const char *el, const char **atts)
     if (!parse_ref(a, &c1, &r1) || !parse_ref(b, &c2, &r2) || r1 == 0 || r2 == 0) goto bad;
     if (c1 > c2 || r1 > r2) goto bad;
     if (c2 >= JX_WB_MAX_COLS || r2 > JX_WB_MAX_ROWS) {
-        wfail(wb, JX_ERR_FORMAT, "%s: merged range %s reaches past the sheet's end (XFD1048576)", sheet_where(wb, where, sizeof where), ref);
+        wfail(wb, JX_ERR_FORMAT, "%s: merged range %s reaches past the sheet's end (XFD1048576)",
+              sheet_where(wb, where, sizeof where), ref);
         return;
     }
     if (r2 == r1) return; /* within one row: nothing to give to other rows */
     if (x->nmg >= 4000000) {
-        wfail(wb, JX_ERR_LIMIT, "%s: more than 4,000,000 merged ranges", sheet_where(wb, where, sizeof where));
+        wfail(wb, JX_ERR_LIMIT, "%s: more than 4,000,000 merged ranges",
+              sheet_where(wb, where, sizeof where));
         return;
     }
     if (!jx_grow((void **)&x->mg, &x->capmg, x->nmg + 1, sizeof *x->mg)) {
@@ -1068,7 +1163,8 @@ static void mg_start(xctx *x, const char *el, const char **atts)
     x->mg[x->nmg++] = (merge){.r1 = r1, .r2 = r2, .c1 = c1, .c2 = c2};
     return;
 bad:
-    wfail(wb, JX_ERR_FORMAT, "%s: merged range \"%.40s\" is not a range of cells (damaged file)", sheet_where(wb, where, sizeof where), ref);
+    wfail(wb, JX_ERR_FORMAT, "%s: merged range \"%.40s\" is not a range of cells (damaged file)",
+          sheet_where(wb, where, sizeof where), ref);
 }
 
 static void mg_end(xctx *x, const char *el)
@@ -1102,7 +1198,9 @@ static bool merge_tag_at(const char *buf, size_t pos, size_t *lt)
             *lt = i - 1;
             return k > 0;
         }
-        if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9') && c != '_' && c != '-' && c != '.') return false;
+        if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9') && c != '_' &&
+            c != '-' && c != '.')
+            return false;
         i--, k++;
     }
     return false;
@@ -1130,13 +1228,15 @@ static jx_err read_merges(jx_wb *wb, const char *partname)
             break;
         }
         if (feeding) {
-            if (n == 0) break; /* the document ended inside <mergeCells>: the second pass reports it */
+            if (n == 0)
+                break; /* the document ended inside <mergeCells>: the second pass reports it */
             if (XML_Parse(x.p, buf, (int)n, 0) != XML_STATUS_OK) break;
             continue;
         }
         size_t total = have + (size_t)n;
         size_t from = 0;
-        for (const char *q = buf; !found && (q = memmem(q, total - (size_t)(q - buf), tag, tl)); q++) {
+        for (const char *q = buf; !found && (q = memmem(q, total - (size_t)(q - buf), tag, tl));
+             q++) {
             size_t lt;
             if (merge_tag_at(buf, (size_t)(q - buf), &lt)) {
                 found = true;
@@ -1163,7 +1263,8 @@ static jx_err read_merges(jx_wb *wb, const char *partname)
         memmove(buf, buf + total - k, k);
         have = k;
     }
-    /* an abort after </mergeCells> is the normal end; a real XML error is reported by the row pass */
+    /* an abort after </mergeCells> is the normal end; a real XML error is reported by the row pass
+     */
     if (x.p) XML_ParserFree(x.p);
     free(buf);
     part_close(&pr);
@@ -1196,7 +1297,8 @@ static bool fields_room(jx_wb *wb, size_t n)
 {
     size_t old = wb->capf;
     if (!jx_grow((void **)&wb->fields, &wb->capf, n, sizeof *wb->fields)) return false;
-    for (size_t i = old; i < wb->capf; i++) wb->fields[i] = (jx_csv_field){"", 0};
+    for (size_t i = old; i < wb->capf; i++)
+        wb->fields[i] = (jx_csv_field){"", 0};
     return true;
 }
 
@@ -1237,7 +1339,8 @@ static void cell_done(jx_wb *wb)
         jx_numfmt_builtin(0, &general);
         fmt = &general;
     } else {
-        wfail(wb, JX_ERR_FORMAT, "%s: the cell's style %u does not exist (the workbook has %zu; damaged file)",
+        wfail(wb, JX_ERR_FORMAT,
+              "%s: the cell's style %u does not exist (the workbook has %zu; damaged file)",
               cell_where(wb, wb->ccol, wb->row_num, where, sizeof where), wb->cstyle, wb->nxf);
         return;
     }
@@ -1248,20 +1351,26 @@ static void cell_done(jx_wb *wb)
     } else if (wb->ctype == CT_S) {
         uint32_t idx;
         /* the index may carry spaces around it */
-        while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\n' || v[vlen - 1] == '\r' || v[vlen - 1] == '\t')) v[--vlen] = '\0';
-        while (*v == ' ' || *v == '\n' || *v == '\r' || *v == '\t') v++, vlen--;
+        while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\n' || v[vlen - 1] == '\r' ||
+                        v[vlen - 1] == '\t'))
+            v[--vlen] = '\0';
+        while (*v == ' ' || *v == '\n' || *v == '\r' || *v == '\t')
+            v++, vlen--;
         if (!parse_u32(v, &idx)) {
             wfail(wb, JX_ERR_FORMAT, "%s: \"%.20s\" is not a shared string number (damaged file)",
                   cell_where(wb, wb->ccol, wb->row_num, where, sizeof where), v);
             return;
         }
         if (!wb->have_sst) {
-            wfail(wb, JX_ERR_FORMAT, "%s: the cell refers to shared string %u, but the workbook has no shared strings part (damaged file)",
+            wfail(wb, JX_ERR_FORMAT,
+                  "%s: the cell refers to shared string %u, but the workbook has no shared strings "
+                  "part (damaged file)",
                   cell_where(wb, wb->ccol, wb->row_num, where, sizeof where), idx);
             return;
         }
         if (idx >= wb->nsst) {
-            wfail(wb, JX_ERR_FORMAT, "%s: shared string %u does not exist (the workbook has %zu; damaged file)",
+            wfail(wb, JX_ERR_FORMAT,
+                  "%s: shared string %u does not exist (the workbook has %zu; damaged file)",
                   cell_where(wb, wb->ccol, wb->row_num, where, sizeof where), idx, wb->nsst);
             return;
         }
@@ -1278,21 +1387,27 @@ static void cell_done(jx_wb *wb)
         jx_fmt_trunc(num, sizeof num, "%.*s", (int)(vlen < 40 ? vlen : 40), v);
         char *t = strchr(num, 'T');
         if (t) {
-            if (!strncmp(t + 1, "00:00:00", 8)) *t = '\0';
-            else *t = ' ';
+            if (!strncmp(t + 1, "00:00:00", 8))
+                *t = '\0';
+            else
+                *t = ' ';
         }
         out = num;
         n = strlen(num);
     } else {
         char *end;
         errno = 0;
-        while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\n' || v[vlen - 1] == '\r' || v[vlen - 1] == '\t')) v[--vlen] = '\0';
-        while (*v == ' ' || *v == '\n' || *v == '\r' || *v == '\t') v++, vlen--;
+        while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\n' || v[vlen - 1] == '\r' ||
+                        v[vlen - 1] == '\t'))
+            v[--vlen] = '\0';
+        while (*v == ' ' || *v == '\n' || *v == '\r' || *v == '\t')
+            v++, vlen--;
         double d = vlen ? strtod(v, &end) : 0;
         if (!vlen) {
             n = 0;
         } else if (*end || errno == ERANGE) {
-            wfail(wb, JX_ERR_FORMAT, "%s: \"%.40s\" in a number cell is not a number (damaged file)",
+            wfail(wb, JX_ERR_FORMAT,
+                  "%s: \"%.40s\" in a number cell is not a number (damaged file)",
                   cell_where(wb, wb->ccol, wb->row_num, where, sizeof where), v);
             return;
         } else {
@@ -1304,7 +1419,8 @@ static void cell_done(jx_wb *wb)
     if (!row_set(wb, wb->ccol, out, n))
         wfail(wb, wb->rblen + n > JX_WB_ROW_MAX ? JX_ERR_LIMIT : JX_ERR_NOMEM, "%s: %s",
               cell_where(wb, wb->ccol, wb->row_num, where, sizeof where),
-              wb->rblen + n > JX_WB_ROW_MAX ? "the row holds more than 16 MiB of text" : "out of memory");
+              wb->rblen + n > JX_WB_ROW_MAX ? "the row holds more than 16 MiB of text"
+                                            : "out of memory");
 }
 
 /* End of a row: give merged values to the rows they cover, build the fields, suspend. */
@@ -1315,8 +1431,10 @@ static void row_done(jx_wb *wb)
     size_t k = 0;
     for (size_t i = 0; i < wb->nact; i++) {
         merge *m = &wb->mg[wb->act[i]];
-        if (m->r2 >= r) wb->act[k++] = wb->act[i];
-        else free(m->val), m->val = NULL;
+        if (m->r2 >= r)
+            wb->act[k++] = wb->act[i];
+        else
+            free(m->val), m->val = NULL;
     }
     wb->nact = k;
     /* merges that start at or before this row join the active list */
@@ -1332,7 +1450,8 @@ static void row_done(jx_wb *wb)
         }
         if (wb->nact >= 1024) {
             char where[600];
-            wfail(wb, JX_ERR_LIMIT, "%s: more than 1,024 merged ranges span row %u", sheet_where(wb, where, sizeof where), r);
+            wfail(wb, JX_ERR_LIMIT, "%s: more than 1,024 merged ranges span row %u",
+                  sheet_where(wb, where, sizeof where), r);
             return;
         }
         wb->act[wb->nact++] = wb->mg_next++;
@@ -1347,7 +1466,9 @@ static void row_done(jx_wb *wb)
         const merge *m = &wb->mg[wb->act[i]];
         if (m->r1 < r && m->val && *m->val && m->c1 >= width) width = m->c1 + 1;
     }
-    if (!fields_room(wb, width) || !jx_grow((void **)&wb->set, &wb->capset, wb->ncr + wb->nact, sizeof *wb->set)) goto nomem;
+    if (!fields_room(wb, width) ||
+        !jx_grow((void **)&wb->set, &wb->capset, wb->ncr + wb->nact, sizeof *wb->set))
+        goto nomem;
     bool sorted = true;
     for (size_t i = 0; i < wb->ncr; i++) {
         const cellrec *c = &wb->cr[i];
@@ -1375,7 +1496,8 @@ nomem:
 /* Forget the row handed out: its fields go back to "". */
 static void row_reset(jx_wb *wb)
 {
-    for (size_t i = 0; i < wb->nset; i++) wb->fields[wb->set[i]] = (jx_csv_field){"", 0};
+    for (size_t i = 0; i < wb->nset; i++)
+        wb->fields[wb->set[i]] = (jx_csv_field){"", 0};
     wb->nset = 0;
     wb->rblen = 0;
     wb->ncr = 0;
@@ -1389,10 +1511,14 @@ static void XMLCALL s_start(void *ud, const XML_Char *name, const XML_Char **att
     const char *el = local(name);
     char where[600];
     if (wb->in_cell) {
-        if (!strcmp(el, "v")) wb->in_v = true, wb->has_v = true, wb->cvlen = 0;
-        else if (!strcmp(el, "is")) wb->in_is = true, wb->has_v = true, wb->cvlen = 0;
-        else if (wb->in_is && !strcmp(el, "rPh")) wb->in_rph = true;
-        else if (wb->in_is && !strcmp(el, "t")) wb->in_t = true;
+        if (!strcmp(el, "v"))
+            wb->in_v = true, wb->has_v = true, wb->cvlen = 0;
+        else if (!strcmp(el, "is"))
+            wb->in_is = true, wb->has_v = true, wb->cvlen = 0;
+        else if (wb->in_is && !strcmp(el, "rPh"))
+            wb->in_rph = true;
+        else if (wb->in_is && !strcmp(el, "t"))
+            wb->in_t = true;
         return;
     }
     if (!strcmp(el, "row")) {
@@ -1400,18 +1526,23 @@ static void XMLCALL s_start(void *ud, const XML_Char *name, const XML_Char **att
         uint32_t r;
         if (rs) {
             if (!parse_u32(rs, &r) || r == 0) {
-                wfail(wb, JX_ERR_FORMAT, "%s: row number \"%.20s\" is not a number (damaged file)", sheet_where(wb, where, sizeof where), rs);
+                wfail(wb, JX_ERR_FORMAT, "%s: row number \"%.20s\" is not a number (damaged file)",
+                      sheet_where(wb, where, sizeof where), rs);
                 goto fail;
             }
         } else {
             r = wb->prev_row + 1;
         }
         if (r > JX_WB_MAX_ROWS) {
-            wfail(wb, JX_ERR_FORMAT, "%s: row %u is past the sheet's last row (1048576; damaged file)", sheet_where(wb, where, sizeof where), r);
+            wfail(wb, JX_ERR_FORMAT,
+                  "%s: row %u is past the sheet's last row (1048576; damaged file)",
+                  sheet_where(wb, where, sizeof where), r);
             goto fail;
         }
         if (r <= wb->prev_row) {
-            wfail(wb, JX_ERR_FORMAT, "%s: row %u comes after row %u: rows out of order (damaged file)", sheet_where(wb, where, sizeof where), r, wb->prev_row);
+            wfail(wb, JX_ERR_FORMAT,
+                  "%s: row %u comes after row %u: rows out of order (damaged file)",
+                  sheet_where(wb, where, sizeof where), r, wb->prev_row);
             goto fail;
         }
         row_reset(wb);
@@ -1421,39 +1552,54 @@ static void XMLCALL s_start(void *ud, const XML_Char *name, const XML_Char **att
         wb->in_row = true;
     } else if (!strcmp(el, "c")) {
         if (!wb->in_row) {
-            wfail(wb, JX_ERR_FORMAT, "%s: a cell outside any row (damaged file)", sheet_where(wb, where, sizeof where));
+            wfail(wb, JX_ERR_FORMAT, "%s: a cell outside any row (damaged file)",
+                  sheet_where(wb, where, sizeof where));
             goto fail;
         }
-        const char *rs = attr((const char **)atts, "r"), *t = attr((const char **)atts, "t"), *s = attr((const char **)atts, "s");
+        const char *rs = attr((const char **)atts, "r"), *t = attr((const char **)atts, "t"),
+                   *s = attr((const char **)atts, "s");
         uint32_t col = wb->next_col, row = wb->row_num;
         if (rs) {
             if (!parse_ref(rs, &col, &row)) {
-                wfail(wb, JX_ERR_FORMAT, "%s: \"%.20s\" is not a cell reference (damaged file)", sheet_where(wb, where, sizeof where), rs);
+                wfail(wb, JX_ERR_FORMAT, "%s: \"%.20s\" is not a cell reference (damaged file)",
+                      sheet_where(wb, where, sizeof where), rs);
                 goto fail;
             }
             if (col >= JX_WB_MAX_COLS) {
-                wfail(wb, JX_ERR_FORMAT, "%s: cell %.20s is past the sheet's last column (XFD; damaged file)", sheet_where(wb, where, sizeof where), rs);
+                wfail(wb, JX_ERR_FORMAT,
+                      "%s: cell %.20s is past the sheet's last column (XFD; damaged file)",
+                      sheet_where(wb, where, sizeof where), rs);
                 goto fail;
             }
             if (row != wb->row_num) {
-                wfail(wb, JX_ERR_FORMAT, "%s: cell %.20s is inside row %u (damaged file)", sheet_where(wb, where, sizeof where), rs, wb->row_num);
+                wfail(wb, JX_ERR_FORMAT, "%s: cell %.20s is inside row %u (damaged file)",
+                      sheet_where(wb, where, sizeof where), rs, wb->row_num);
                 goto fail;
             }
         } else if (col >= JX_WB_MAX_COLS) {
-            wfail(wb, JX_ERR_FORMAT, "%s: row %u has cells past the sheet's last column (XFD; damaged file)", sheet_where(wb, where, sizeof where), row);
+            wfail(wb, JX_ERR_FORMAT,
+                  "%s: row %u has cells past the sheet's last column (XFD; damaged file)",
+                  sheet_where(wb, where, sizeof where), row);
             goto fail;
         }
         wb->ccol = col;
-        wb->ctype = !t || !strcmp(t, "n") ? CT_N : !strcmp(t, "s") ? CT_S : !strcmp(t, "str") ? CT_STR
-                  : !strcmp(t, "inlineStr") ? CT_INLINE : !strcmp(t, "b") ? CT_B : !strcmp(t, "e") ? CT_E
-                  : !strcmp(t, "d") ? CT_D : -1;
+        wb->ctype = !t || !strcmp(t, "n")     ? CT_N
+                    : !strcmp(t, "s")         ? CT_S
+                    : !strcmp(t, "str")       ? CT_STR
+                    : !strcmp(t, "inlineStr") ? CT_INLINE
+                    : !strcmp(t, "b")         ? CT_B
+                    : !strcmp(t, "e")         ? CT_E
+                    : !strcmp(t, "d")         ? CT_D
+                                              : -1;
         if (wb->ctype < 0) {
-            wfail(wb, JX_ERR_FORMAT, "%s: unknown cell type \"%.20s\" (damaged file)", cell_where(wb, col, row, where, sizeof where), t);
+            wfail(wb, JX_ERR_FORMAT, "%s: unknown cell type \"%.20s\" (damaged file)",
+                  cell_where(wb, col, row, where, sizeof where), t);
             goto fail;
         }
         wb->cstyle = 0;
         if (s && !parse_u32(s, &wb->cstyle)) {
-            wfail(wb, JX_ERR_FORMAT, "%s: style \"%.20s\" is not a number (damaged file)", cell_where(wb, col, row, where, sizeof where), s);
+            wfail(wb, JX_ERR_FORMAT, "%s: style \"%.20s\" is not a number (damaged file)",
+                  cell_where(wb, col, row, where, sizeof where), s);
             goto fail;
         }
         wb->in_cell = true;
@@ -1476,16 +1622,21 @@ static void XMLCALL s_end(void *ud, const XML_Char *name)
             wb->in_cell = false;
             cell_done(wb);
             wb->next_col = wb->ccol + 1;
-        } else if (!strcmp(el, "v")) wb->in_v = false;
-        else if (!strcmp(el, "is")) wb->in_is = false;
-        else if (!strcmp(el, "rPh")) wb->in_rph = false;
-        else if (!strcmp(el, "t")) wb->in_t = false;
+        } else if (!strcmp(el, "v"))
+            wb->in_v = false;
+        else if (!strcmp(el, "is"))
+            wb->in_is = false;
+        else if (!strcmp(el, "rPh"))
+            wb->in_rph = false;
+        else if (!strcmp(el, "t"))
+            wb->in_t = false;
     } else if (!strcmp(el, "row")) {
         wb->in_row = false;
         row_done(wb);
     } else if (!strcmp(el, "sheetData")) {
         wb->sheet_done = true;
-        stop(wb); /* what follows (merged ranges, print settings) was read already or is not needed */
+        stop(wb); /* what follows (merged ranges, print settings) was read already or is not needed
+                   */
     }
     if (wb->err) stop(wb);
 }
@@ -1497,19 +1648,22 @@ static void XMLCALL s_text(void *ud, const XML_Char *s, int len)
     if (!buf_add(&wb->cv, &wb->cvlen, &wb->cvcap, s, (size_t)len, JX_WB_CELL_MAX)) {
         char where[600];
         if (wb->cvlen + (size_t)len > JX_WB_CELL_MAX)
-            wfail(wb, JX_ERR_LIMIT, "%s: the cell holds more than 1 MiB of text", cell_where(wb, wb->ccol, wb->row_num, where, sizeof where));
+            wfail(wb, JX_ERR_LIMIT, "%s: the cell holds more than 1 MiB of text",
+                  cell_where(wb, wb->ccol, wb->row_num, where, sizeof where));
         else
             wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
         stop(wb);
     }
 }
 
-static void XMLCALL s_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid, int has_internal)
+static void XMLCALL s_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                              const XML_Char *pubid, int has_internal)
 {
     (void)name, (void)sysid, (void)pubid, (void)has_internal;
     jx_wb *wb = ud;
     char where[600];
-    wfail(wb, JX_ERR_FORMAT, "%s: the sheet has a DOCTYPE, which no workbook has: refused", sheet_where(wb, where, sizeof where));
+    wfail(wb, JX_ERR_FORMAT, "%s: the sheet has a DOCTYPE, which no workbook has: refused",
+          sheet_where(wb, where, sizeof where));
     stop(wb);
 }
 
@@ -1524,7 +1678,8 @@ jx_err jx_wb_sheet_begin(jx_wb *wb, size_t i)
     wb->in_row = wb->in_cell = false;
     wb->prev_row = 0;
     row_reset(wb);
-    if (wb->stamp) memset(wb->stamp, 0, wb->capstamp * sizeof *wb->stamp); /* rows count from 1 again */
+    if (wb->stamp)
+        memset(wb->stamp, 0, wb->capstamp * sizeof *wb->stamp); /* rows count from 1 again */
     jx_err e = read_merges(wb, wb->sh[i].part);
     if (e) return e;
     if ((e = part_open(wb, &wb->pr, wb->sh[i].part, wb->lim.sheet_max))) return e;
@@ -1543,7 +1698,8 @@ jx_err jx_wb_next_row(jx_wb *wb, jx_wb_row *row, bool *eof)
     if (row) memset(row, 0, sizeof *row);
     if (!wb || !row) return JX_ERR_INVALID;
     if (wb->err) return wb->err;
-    if (wb->cur == NO_SHEET || !wb->xp) return wfail(wb, JX_ERR_INVALID, "%s: no sheet is being read", wb->name);
+    if (wb->cur == NO_SHEET || !wb->xp)
+        return wfail(wb, JX_ERR_INVALID, "%s: no sheet is being read", wb->name);
     char where[600];
     for (;;) {
         if (wb->sheet_done) {

@@ -31,11 +31,13 @@ size_t jx_num_general(double v, char *buf, size_t cap)
         char tmp[24];
         size_t k = 0;
         uint64_t u = (uint64_t)a;
-        do tmp[k++] = (char)('0' + u % 10), u /= 10;
+        do
+            tmp[k++] = (char)('0' + u % 10), u /= 10;
         while (u);
         n = 0;
         if (v < 0 && (size_t)n + 1 < cap) buf[n++] = '-';
-        while (k && (size_t)n + 1 < cap) buf[n++] = tmp[--k];
+        while (k && (size_t)n + 1 < cap)
+            buf[n++] = tmp[--k];
         buf[n] = '\0';
     } else if (a >= 1e15 || a < 1e-9) {
         n = snprintf(buf, cap, "%.15g", v);
@@ -47,7 +49,8 @@ size_t jx_num_general(double v, char *buf, size_t cap)
         if (dec > 24) dec = 24;
         n = snprintf(buf, cap, "%.*f", dec, v);
         if (n > 0 && (size_t)n < cap && strchr(buf, '.')) {
-            while (n > 0 && buf[n - 1] == '0') buf[--n] = '\0';
+            while (n > 0 && buf[n - 1] == '0')
+                buf[--n] = '\0';
             if (n > 0 && buf[n - 1] == '.') buf[--n] = '\0';
         }
         if (!strcmp(buf, "-0")) n = snprintf(buf, cap, "0");
@@ -71,8 +74,10 @@ static void lit(char *acc, size_t cap, const char *s, size_t n)
 static void trim(char *s)
 {
     size_t n = strlen(s), b = 0;
-    while (b < n && s[b] == ' ') b++;
-    while (n > b && s[n - 1] == ' ') n--;
+    while (b < n && s[b] == ' ')
+        b++;
+    while (n > b && s[n - 1] == ' ')
+        n--;
     memmove(s, s + b, n - b);
     s[n - b] = '\0';
 }
@@ -123,9 +128,12 @@ void jx_numfmt_parse(const char *code, jx_numfmt *f)
                 if ((p[i] | 0x20) != t) all_same = false;
             if (all_same && (t == 'h' || t == 'm' || t == 's')) {
                 f->kind = JX_NF_DATE;
-                if (t == 'h') f->h = f->elapsed = true;
-                else if (t == 'm') f->mi = true;
-                else f->s = true;
+                if (t == 'h')
+                    f->h = f->elapsed = true;
+                else if (t == 'm')
+                    f->mi = true;
+                else
+                    f->s = true;
             }
             p = q + 1;
             continue;
@@ -149,7 +157,8 @@ void jx_numfmt_parse(const char *code, jx_numfmt *f)
             continue;
         }
         char lc = (char)(c | 0x20);
-        if (lc == 'y' || lc == 'd' || lc == 'h' || lc == 's' || lc == 'm' || lc == 'e' || lc == 'b') {
+        if (lc == 'y' || lc == 'd' || lc == 'h' || lc == 's' || lc == 'm' || lc == 'e' ||
+            lc == 'b') {
             if (lc == 'e' && seen_digit) { /* 0.00E+00: an exponent */
                 p += (p[1] == '+' || p[1] == '-') ? 2 : 1;
                 continue;
@@ -157,19 +166,28 @@ void jx_numfmt_parse(const char *code, jx_numfmt *f)
             f->kind = JX_NF_DATE;
             char cls = lc == 'e' || lc == 'b' ? 'y' : lc;
             if (pending_m) { /* the previous m run: minute when followed by s */
-                if (cls == 's') f->mi = true;
-                else f->mo = true;
+                if (cls == 's')
+                    f->mi = true;
+                else
+                    f->mo = true;
                 pending_m = false;
             }
             if (cls == 'm') {
-                if (last_tok == 'h') f->mi = true;
-                else pending_m = true;
-            } else if (cls == 'y') f->y = true;
-            else if (cls == 'd') f->d = true;
-            else if (cls == 'h') f->h = true;
-            else if (cls == 's') f->s = true;
+                if (last_tok == 'h')
+                    f->mi = true;
+                else
+                    pending_m = true;
+            } else if (cls == 'y')
+                f->y = true;
+            else if (cls == 'd')
+                f->d = true;
+            else if (cls == 'h')
+                f->h = true;
+            else if (cls == 's')
+                f->s = true;
             last_tok = cls;
-            while ((p[0] | 0x20) == lc) p++; /* the whole run: yyyy, mm, dd */
+            while ((p[0] | 0x20) == lc)
+                p++; /* the whole run: yyyy, mm, dd */
             if (lc == 'b' && (*p == '1' || *p == '2')) p++;
             continue;
         }
@@ -195,8 +213,10 @@ void jx_numfmt_parse(const char *code, jx_numfmt *f)
     }
     if (pending_m) f->mo = true;
     if (f->kind == JX_NF_DATE) return;
-    if (percent) f->kind = JX_NF_PERCENT;
-    else if (text && !seen_digit) f->kind = JX_NF_TEXT;
+    if (percent)
+        f->kind = JX_NF_PERCENT;
+    else if (text && !seen_digit)
+        f->kind = JX_NF_TEXT;
     if (f->kind == JX_NF_NUMBER && seen_digit) {
         trim(pending);
         memcpy(f->suffix, pending, sizeof f->suffix);
@@ -208,20 +228,57 @@ void jx_numfmt_builtin(unsigned id, jx_numfmt *f)
 {
     /* ECMA-376 18.8.30 and the zh-CN meanings of the locale-dependent ids (27-36, 50-58) */
     static const char *const codes[] = {
-        [0] = "General", [1] = "0", [2] = "0.00", [3] = "#,##0", [4] = "#,##0.00",
-        [5] = "$#,##0;($#,##0)", [6] = "$#,##0;[Red]($#,##0)", [7] = "$#,##0.00;($#,##0.00)",
-        [8] = "$#,##0.00;[Red]($#,##0.00)", [9] = "0%", [10] = "0.00%", [11] = "0.00E+00",
-        [12] = "# ?/?", [13] = "# ?\?/?\?", [14] = "yyyy/m/d", [15] = "d-mmm-yy", [16] = "d-mmm",
-        [17] = "mmm-yy", [18] = "h:mm AM/PM", [19] = "h:mm:ss AM/PM", [20] = "h:mm",
-        [21] = "h:mm:ss", [22] = "yyyy/m/d h:mm", [27] = "yyyy\"年\"m\"月\"", [28] = "m\"月\"d\"日\"",
-        [29] = "m\"月\"d\"日\"", [30] = "m-d-yy", [31] = "yyyy\"年\"m\"月\"d\"日\"",
-        [32] = "h\"时\"mm\"分\"", [33] = "h\"时\"mm\"分\"ss\"秒\"", [34] = "上午/下午h\"时\"mm\"分\"",
-        [35] = "上午/下午h\"时\"mm\"分\"ss\"秒\"", [36] = "yyyy\"年\"m\"月\"", [37] = "#,##0 ;(#,##0)",
-        [38] = "#,##0 ;[Red](#,##0)", [39] = "#,##0.00;(#,##0.00)", [40] = "#,##0.00;[Red](#,##0.00)",
-        [45] = "mm:ss", [46] = "[h]:mm:ss", [47] = "mmss.0", [48] = "##0.0E+0", [49] = "@",
-        [50] = "yyyy\"年\"m\"月\"", [51] = "m\"月\"d\"日\"", [52] = "yyyy\"年\"m\"月\"",
-        [53] = "m\"月\"d\"日\"", [54] = "m\"月\"d\"日\"", [55] = "h\"时\"mm\"分\"",
-        [56] = "h\"时\"mm\"分\"ss\"秒\"", [57] = "yyyy\"年\"m\"月\"", [58] = "m\"月\"d\"日\"",
+        [0] = "General",
+        [1] = "0",
+        [2] = "0.00",
+        [3] = "#,##0",
+        [4] = "#,##0.00",
+        [5] = "$#,##0;($#,##0)",
+        [6] = "$#,##0;[Red]($#,##0)",
+        [7] = "$#,##0.00;($#,##0.00)",
+        [8] = "$#,##0.00;[Red]($#,##0.00)",
+        [9] = "0%",
+        [10] = "0.00%",
+        [11] = "0.00E+00",
+        [12] = "# ?/?",
+        [13] = "# ?\?/?\?",
+        [14] = "yyyy/m/d",
+        [15] = "d-mmm-yy",
+        [16] = "d-mmm",
+        [17] = "mmm-yy",
+        [18] = "h:mm AM/PM",
+        [19] = "h:mm:ss AM/PM",
+        [20] = "h:mm",
+        [21] = "h:mm:ss",
+        [22] = "yyyy/m/d h:mm",
+        [27] = "yyyy\"年\"m\"月\"",
+        [28] = "m\"月\"d\"日\"",
+        [29] = "m\"月\"d\"日\"",
+        [30] = "m-d-yy",
+        [31] = "yyyy\"年\"m\"月\"d\"日\"",
+        [32] = "h\"时\"mm\"分\"",
+        [33] = "h\"时\"mm\"分\"ss\"秒\"",
+        [34] = "上午/下午h\"时\"mm\"分\"",
+        [35] = "上午/下午h\"时\"mm\"分\"ss\"秒\"",
+        [36] = "yyyy\"年\"m\"月\"",
+        [37] = "#,##0 ;(#,##0)",
+        [38] = "#,##0 ;[Red](#,##0)",
+        [39] = "#,##0.00;(#,##0.00)",
+        [40] = "#,##0.00;[Red](#,##0.00)",
+        [45] = "mm:ss",
+        [46] = "[h]:mm:ss",
+        [47] = "mmss.0",
+        [48] = "##0.0E+0",
+        [49] = "@",
+        [50] = "yyyy\"年\"m\"月\"",
+        [51] = "m\"月\"d\"日\"",
+        [52] = "yyyy\"年\"m\"月\"",
+        [53] = "m\"月\"d\"日\"",
+        [54] = "m\"月\"d\"日\"",
+        [55] = "h\"时\"mm\"分\"",
+        [56] = "h\"时\"mm\"分\"ss\"秒\"",
+        [57] = "yyyy\"年\"m\"月\"",
+        [58] = "m\"月\"d\"日\"",
     };
     const char *code = id < sizeof codes / sizeof codes[0] ? codes[id] : NULL;
     jx_numfmt_parse(code ? code : "General", f);
@@ -271,23 +328,30 @@ static size_t show_date(const jx_numfmt *f, double v, bool date1904, char *buf, 
     bool time = f->h || f->mi || f->s;
     if (!date && !time) date = true;
     if (f->elapsed && !date) { /* a duration: [h]:mm:ss of 1.5 is 36:00:00 */
-        int64_t h = (int64_t)secs_total / 3600, mi = (int64_t)secs_total / 60 % 60, s = (int64_t)secs_total % 60;
-        int k = f->s ? snprintf(buf, cap, "%lld:%02lld:%02lld", (long long)h, (long long)mi, (long long)s)
+        int64_t h = (int64_t)secs_total / 3600, mi = (int64_t)secs_total / 60 % 60,
+                s = (int64_t)secs_total % 60;
+        int k = f->s ? snprintf(buf, cap, "%lld:%02lld:%02lld", (long long)h, (long long)mi,
+                                (long long)s)
                      : snprintf(buf, cap, "%lld:%02lld", (long long)h, (long long)mi);
         if (k < 0) k = 0;
         return (size_t)k < cap ? (size_t)k : cap - 1;
     }
     int n = 0;
     if (date) {
-        if (f->y && f->mo && !f->d) n = snprintf(buf, cap, "%d年%u月", y, mo);
-        else if (f->y && !f->mo && !f->d) n = snprintf(buf, cap, "%d", y);
-        else if (!f->y && f->mo && f->d) n = snprintf(buf, cap, "%u月%u日", mo, d);
-        else n = snprintf(buf, cap, "%04d-%02u-%02u", y, mo, d);
+        if (f->y && f->mo && !f->d)
+            n = snprintf(buf, cap, "%d年%u月", y, mo);
+        else if (f->y && !f->mo && !f->d)
+            n = snprintf(buf, cap, "%d", y);
+        else if (!f->y && f->mo && f->d)
+            n = snprintf(buf, cap, "%u月%u日", mo, d);
+        else
+            n = snprintf(buf, cap, "%04d-%02u-%02u", y, mo, d);
     }
     if (time && n >= 0 && (size_t)n < cap) {
         int h = (int)(secs / 3600), mi = (int)(secs / 60 % 60), s = (int)(secs % 60);
-        int k = f->s ? snprintf(buf + n, cap - (size_t)n, "%s%02d:%02d:%02d", date ? " " : "", h, mi, s)
-                     : snprintf(buf + n, cap - (size_t)n, "%s%02d:%02d", date ? " " : "", h, mi);
+        int k =
+            f->s ? snprintf(buf + n, cap - (size_t)n, "%s%02d:%02d:%02d", date ? " " : "", h, mi, s)
+                 : snprintf(buf + n, cap - (size_t)n, "%s%02d:%02d", date ? " " : "", h, mi);
         if (k > 0) n += k;
     }
     if (n < 0) n = 0;

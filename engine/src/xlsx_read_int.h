@@ -41,10 +41,10 @@ jx_wb_sniff_kind jx_wb_sniff(const unsigned char *head, size_t n);
 
 /* Limits of a read; 0 in a field means the default. Tests lower them. */
 typedef struct jx_wb_limits {
-    uint64_t part_max;   /* inflated bytes of a small part (workbook, rels, styles); default 64 MiB */
-    uint64_t sst_max;    /* inflated bytes of the shared strings part; default 1 GiB */
-    uint64_t sheet_max;  /* inflated bytes of one worksheet part; default 2 GiB */
-    uint64_t text_max;   /* bytes of shared-string text held in memory; default 256 MiB */
+    uint64_t part_max; /* inflated bytes of a small part (workbook, rels, styles); default 64 MiB */
+    uint64_t sst_max;  /* inflated bytes of the shared strings part; default 1 GiB */
+    uint64_t sheet_max; /* inflated bytes of one worksheet part; default 2 GiB */
+    uint64_t text_max;  /* bytes of shared-string text held in memory; default 256 MiB */
 } jx_wb_limits;
 
 /* A workbook being read. */
@@ -58,7 +58,7 @@ typedef struct jx_wb_row {
     size_t ncells;       /* up to the last non-empty cell */
     const uint32_t *set; /* the non-empty columns, ascending: walk these, not 0..ncells */
     size_t nset;
-    uint32_t row;        /* 1-based row number */
+    uint32_t row; /* 1-based row number */
 } jx_wb_row;
 
 /*
@@ -119,12 +119,12 @@ typedef enum jx_nf_kind {
 } jx_nf_kind;
 
 typedef struct jx_numfmt {
-    uint8_t kind;       /* jx_nf_kind */
-    uint8_t min_int;    /* zero-padding of the integer part ("000" → 3), at most 20 */
-    bool y, mo, d;      /* dates: which of year, month, day the format shows */
-    bool h, mi, s;      /* times: hours, minutes, seconds */
-    bool elapsed;       /* [h]: hours counted past 24 (a duration, not a time of day) */
-    char suffix[32];    /* literal text after the number ("件" of 0"件"); "" when none */
+    uint8_t kind;    /* jx_nf_kind */
+    uint8_t min_int; /* zero-padding of the integer part ("000" → 3), at most 20 */
+    bool y, mo, d;   /* dates: which of year, month, day the format shows */
+    bool h, mi, s;   /* times: hours, minutes, seconds */
+    bool elapsed;    /* [h]: hours counted past 24 (a duration, not a time of day) */
+    char suffix[32]; /* literal text after the number ("件" of 0"件"); "" when none */
 } jx_numfmt;
 
 /* Classify a format code ("0.00%", "yyyy\"年\"m\"月\"", "0\"件\"", ...). */

@@ -47,7 +47,9 @@ static lxw_format *make_fmt(lxw_workbook *wb, xf_id id, bool flagged)
         format_set_text_wrap(f);
         break;
     case XF_INFO:
-    case XF_TEXT: format_set_text_wrap(f); break;
+    case XF_TEXT:
+        format_set_text_wrap(f);
+        break;
     case XF_HEAD:
         format_set_bold(f);
         format_set_align(f, LXW_ALIGN_CENTER);
@@ -58,9 +60,15 @@ static lxw_format *make_fmt(lxw_workbook *wb, xf_id id, bool flagged)
         format_set_align(f, LXW_ALIGN_CENTER);
         format_set_text_wrap(f);
         break;
-    case XF_NUM2: format_set_num_format(f, "0.00"); break;
-    case XF_PCT: format_set_num_format(f, "0.00%"); break;
-    case XF_MONEY: format_set_num_format(f, "#,##0.00"); break;
+    case XF_NUM2:
+        format_set_num_format(f, "0.00");
+        break;
+    case XF_PCT:
+        format_set_num_format(f, "0.00%");
+        break;
+    case XF_MONEY:
+        format_set_num_format(f, "#,##0.00");
+        break;
     case XF_SUM_LABEL:
         format_set_bold(f);
         format_set_align(f, LXW_ALIGN_CENTER);
@@ -87,9 +95,14 @@ static lxw_format *make_fmt(lxw_workbook *wb, xf_id id, bool flagged)
         format_set_text_wrap(f);
         border = false;
         break;
-    case XF_HIDDEN: border = false; break;
-    case XF_INT: format_set_num_format(f, "0"); break;
-    case XF__COUNT: break;
+    case XF_HIDDEN:
+        border = false;
+        break;
+    case XF_INT:
+        format_set_num_format(f, "0");
+        break;
+    case XF__COUNT:
+        break;
     }
     if (border) format_set_border(f, LXW_BORDER_THIN);
     if (flagged) format_set_bg_color(f, XS_FLAG_FILL);
@@ -118,13 +131,15 @@ lxw_format *xw_fmt(xwb *w, xf_id id, bool flagged)
 static lxw_format *date_fmt(xwb *w, bool flagged)
 {
     lxw_format **f = &w->datefmt[flagged ? 1 : 0];
-    if (!*f && (*f = make_fmt(w->wb, XF_CENTER, flagged))) format_set_num_format(*f, "yyyy\"年\"m\"月\"d\"日\"");
+    if (!*f && (*f = make_fmt(w->wb, XF_CENTER, flagged)))
+        format_set_num_format(*f, "yyyy\"年\"m\"月\"d\"日\"");
     return *f;
 }
 
 void xw_free(xwb *w)
 {
-    for (int i = 0; i < w->nlists; i++) free(w->lists[i]);
+    for (int i = 0; i < w->nlists; i++)
+        free(w->lists[i]);
     w->nlists = 0;
 }
 
@@ -135,8 +150,10 @@ lxw_format *xw_unit_fmt(xwb *w, const char *unit, bool flagged)
     if (w->nufmt >= XW_MAX_UNIT_FMTS || strpbrk(unit, "\"\\")) return xw_fmt(w, XF_CENTER, flagged);
     int i = w->nufmt;
     char nf[JX_UNIT_MAX + 16];
-    if (*unit) snprintf(nf, sizeof nf, "General\"%s\"", unit);
-    else snprintf(nf, sizeof nf, "General");
+    if (*unit)
+        snprintf(nf, sizeof nf, "General\"%s\"", unit);
+    else
+        snprintf(nf, sizeof nf, "General");
     for (int k = 0; k < 2; k++) {
         lxw_format *f = make_fmt(w->wb, XF_CENTER, k);
         if (!f) return xw_fmt(w, XF_CENTER, flagged);
@@ -192,24 +209,27 @@ void xw_num(xwb *w, lxw_worksheet *ws, int r, int c, double x, lxw_format *f)
     w->stats.cells++;
 }
 
-void xw_formula(xwb *w, lxw_worksheet *ws, int r, int c, const char *formula, double cached, lxw_format *f)
+void xw_formula(xwb *w, lxw_worksheet *ws, int r, int c, const char *formula, double cached,
+                lxw_format *f)
 {
     keep(w, worksheet_write_formula_num(ws, (lxw_row_t)r, (lxw_col_t)c, formula, f, cached));
     w->stats.cells++;
 }
 
-void xw_formula_str(xwb *w, lxw_worksheet *ws, int r, int c, const char *formula, const char *cached,
-                    lxw_format *f)
+void xw_formula_str(xwb *w, lxw_worksheet *ws, int r, int c, const char *formula,
+                    const char *cached, lxw_format *f)
 {
     keep(w, worksheet_write_formula_str(ws, (lxw_row_t)r, (lxw_col_t)c, formula, f, cached));
     w->stats.cells++;
 }
 
-void xw_merge(xwb *w, lxw_worksheet *ws, int r1, int c1, int r2, int c2, const char *s, lxw_format *f)
+void xw_merge(xwb *w, lxw_worksheet *ws, int r1, int c1, int r2, int c2, const char *s,
+              lxw_format *f)
 {
     /* In constant-memory mode the rows before r2 are gone: merge_range() can only write row r2
      * (its write of the first cell is refused and ignored); the range itself is kept. */
-    keep(w, worksheet_merge_range(ws, (lxw_row_t)r1, (lxw_col_t)c1, (lxw_row_t)r2, (lxw_col_t)c2, s ? s : "", f));
+    keep(w, worksheet_merge_range(ws, (lxw_row_t)r1, (lxw_col_t)c1, (lxw_row_t)r2, (lxw_col_t)c2,
+                                  s ? s : "", f));
     w->stats.cells += c2 - c1 + 1;
 }
 
@@ -282,33 +302,57 @@ static int text_lines(const char *s, double width)
 }
 
 static const double col_width[C__COUNT] = {
-    [C_L1] = 10, [C_L2] = 11, [C_L3] = 24, [C_OP] = 6, [C_T] = 11, [C_A] = 11, [C_W] = 7, [C_P] = 7,
-    [C_REASON] = 24, [C_RATIO] = 8, [C_EXPLAIN] = 26, [C_FLAGS] = 16, [C_HT] = 10, [C_HA] = 10,
+    [C_L1] = 10,      [C_L2] = 11,    [C_L3] = 24, [C_OP] = 6,      [C_T] = 11,
+    [C_A] = 11,       [C_W] = 7,      [C_P] = 7,   [C_REASON] = 24, [C_RATIO] = 8,
+    [C_EXPLAIN] = 26, [C_FLAGS] = 16, [C_HT] = 10, [C_HA] = 10,
 };
 
 static const char *const col_head[C__COUNT] = {
-    "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "分值", "得分",
-    "偏差原因分析及改进措施", "得分率", "计算说明", "审核提示", "目标数值", "完成数值（折算）",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标性质",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+    "得分率",
+    "计算说明",
+    "审核提示",
+    "目标数值",
+    "完成数值（折算）",
 };
 
 /* ---- the sheet ---- */
 
-static void merged_text(xwb *w, lxw_worksheet *ws, int r, int c1, int c2, const char *s, lxw_format *f)
+static void merged_text(xwb *w, lxw_worksheet *ws, int r, int c1, int c2, const char *s,
+                        lxw_format *f)
 {
-    if (c1 == c2) xw_str(w, ws, r, c1, s, f);
-    else xw_merge(w, ws, r, c1, r, c2, s, f);
+    if (c1 == c2)
+        xw_str(w, ws, r, c1, s, f);
+    else
+        xw_merge(w, ws, r, c1, r, c2, s, f);
 }
 
 static void write_cell(xwb *w, lxw_worksheet *ws, int r, int c, const xcell *x, bool flagged)
 {
     switch (x->kind) {
-    case XC_TEXT: xw_str(w, ws, r, c, x->text, xw_fmt(w, XF_TEXT, flagged)); break;
-    case XC_NUM: xw_num(w, ws, r, c, x->num, xw_unit_fmt(w, x->unit, flagged)); break;
-    case XC_DATE:
-        if (isnan(x->num)) xw_blank(w, ws, r, c, date_fmt(w, flagged));
-        else xw_num(w, ws, r, c, x->num, date_fmt(w, flagged));
+    case XC_TEXT:
+        xw_str(w, ws, r, c, x->text, xw_fmt(w, XF_TEXT, flagged));
         break;
-    case XC_BLANK: xw_blank(w, ws, r, c, xw_unit_fmt(w, x->unit, flagged)); break;
+    case XC_NUM:
+        xw_num(w, ws, r, c, x->num, xw_unit_fmt(w, x->unit, flagged));
+        break;
+    case XC_DATE:
+        if (isnan(x->num))
+            xw_blank(w, ws, r, c, date_fmt(w, flagged));
+        else
+            xw_num(w, ws, r, c, x->num, date_fmt(w, flagged));
+        break;
+    case XC_BLANK:
+        xw_blank(w, ws, r, c, xw_unit_fmt(w, x->unit, flagged));
+        break;
     }
 }
 
@@ -327,7 +371,8 @@ static void validate_list(xwb *w, lxw_worksheet *ws, int r, int c, const xplan *
     char *list[XP_MAX_DROP + 1];
     char ref[64];
     if (bytes <= 200 && !comma) {
-        for (int i = 0; i < p->ndrop; i++) list[i] = (char *)p->drop[i]; /* lxw copies them */
+        for (int i = 0; i < p->ndrop; i++)
+            list[i] = (char *)p->drop[i]; /* lxw copies them */
         list[p->ndrop] = NULL;
         dv.value_list = list;
     } else {
@@ -338,9 +383,11 @@ static void validate_list(xwb *w, lxw_worksheet *ws, int r, int c, const xplan *
         for (int i = 0; i < p->ndrop && n < sizeof joined; i++)
             n += (size_t)snprintf(joined + n, sizeof joined - n, "%s%s", i ? "\n" : "", p->drop[i]);
         int k = 0;
-        while (k < w->nlists && strcmp(w->lists[k], joined)) k++;
+        while (k < w->nlists && strcmp(w->lists[k], joined))
+            k++;
         if (k == w->nlists) {
-            if (k >= XW_MAX_LISTS || !(w->lists[k] = strdup(joined))) return; /* no dropdown: still a valid sheet */
+            if (k >= XW_MAX_LISTS || !(w->lists[k] = strdup(joined)))
+                return; /* no dropdown: still a valid sheet */
             w->nlists++;
         }
         char col[4];
@@ -383,8 +430,10 @@ static void define_names(xwb *w)
 {
     if (w->names_defined || !w->rs) return;
     char buf[4096];
-    if (xp_grades_name(w->rs, buf, sizeof buf)) keep(w, workbook_define_name(w->wb, XP_GRADES_NAME, buf));
-    if (xp_bands_name(w->rs, buf, sizeof buf)) keep(w, workbook_define_name(w->wb, XP_BANDS_NAME, buf));
+    if (xp_grades_name(w->rs, buf, sizeof buf))
+        keep(w, workbook_define_name(w->wb, XP_GRADES_NAME, buf));
+    if (xp_bands_name(w->rs, buf, sizeof buf))
+        keep(w, workbook_define_name(w->wb, XP_BANDS_NAME, buf));
     w->names_defined = true;
 }
 
@@ -396,10 +445,14 @@ static bool grade_formula(const jx_ruleset *rs, const char *ref, char *buf, size
     for (int i = 0; i + 1 < rs->ntotal_grade && n < cap; i++) {
         char min[48];
         xp_num(min, sizeof min, rs->total_grade[i].min - 1e-9);
-        n += (size_t)snprintf(buf + n, cap - n, "IF(%s>=%s,\"%s\",", ref, min, rs->total_grade[i].grade);
+        n += (size_t)snprintf(buf + n, cap - n, "IF(%s>=%s,\"%s\",", ref, min,
+                              rs->total_grade[i].grade);
     }
-    if (n < cap) n += (size_t)snprintf(buf + n, cap - n, "\"%s\"", rs->total_grade[rs->ntotal_grade - 1].grade);
-    for (int i = 0; i + 1 < rs->ntotal_grade && n < cap; i++) n += (size_t)snprintf(buf + n, cap - n, ")");
+    if (n < cap)
+        n += (size_t)snprintf(buf + n, cap - n, "\"%s\"",
+                              rs->total_grade[rs->ntotal_grade - 1].grade);
+    for (int i = 0; i + 1 < rs->ntotal_grade && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, ")");
     return n < cap;
 }
 
@@ -441,17 +494,22 @@ void xs_subject(xwb *w, lxw_worksheet *ws, const jx_run_subject *s)
     merged_text(w, ws, XR_INFO2, C_L1, C_L2, "项目名称", FM(XF_INFO_LABEL));
     merged_text(w, ws, XR_INFO2, C_L3, C_A, *s->project ? s->project : "部门整体", FM(XF_INFO));
     merged_text(w, ws, XR_INFO2, C_W, C_P, "评分规则", FM(XF_INFO_LABEL));
-    snprintf(buf, sizeof buf, "%s（SHA-256 %.12s…）；评分运行 #%lld%s%s%s", info->rules, info->rules_sha256,
-             (long long)info->id, *info->label ? "（" : "", info->label, *info->label ? "）" : "");
-    if (!w->rs) snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "；未载入该规则集，得分率按存储值填写");
+    snprintf(buf, sizeof buf, "%s（SHA-256 %.12s…）；评分运行 #%lld%s%s%s", info->rules,
+             info->rules_sha256, (long long)info->id, *info->label ? "（" : "", info->label,
+             *info->label ? "）" : "");
+    if (!w->rs)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+                 "；未载入该规则集，得分率按存储值填写");
     merged_text(w, ws, XR_INFO2, C_REASON, C_FLAGS, buf, FM(XF_INFO));
 
     /* budget block */
-    static const char *const bhead[] = {"年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"};
+    static const char *const bhead[] = {"年初预算数", "全年预算数", "全年执行数",
+                                        "分值",       "执行率",     "得分"};
     worksheet_set_row(ws, XR_BUDGET_HEAD, 20, NULL);
     xw_str(w, ws, XR_BUDGET_HEAD, C_L1, "预算执行情况（万元）", FM(XF_HEAD));
     xw_blank(w, ws, XR_BUDGET_HEAD, C_L2, FM(XF_HEAD));
-    for (int i = 0; i < 6; i++) xw_str(w, ws, XR_BUDGET_HEAD, C_L3 + i, bhead[i], FM(XF_HEAD));
+    for (int i = 0; i < 6; i++)
+        xw_str(w, ws, XR_BUDGET_HEAD, C_L3 + i, bhead[i], FM(XF_HEAD));
     merged_text(w, ws, XR_BUDGET_HEAD, C_REASON, C_FLAGS, "计算方法", FM(XF_HEAD));
 
     int br = XR_BUDGET, B = XR_BUDGET + 1; /* 0-based row and Excel's row of the budget figures */
@@ -471,17 +529,21 @@ void xs_subject(xwb *w, lxw_worksheet *ws, const jx_run_subject *s)
         xw_formula(w, ws, br, C_P, ref, res->budget_points, FM(XF_NUM2));
         char rate[32];
         fmt_pct(rate, sizeof rate, res->budget_rate);
-        snprintf(buf, sizeof buf, "执行率 = 全年执行数 ÷ 全年预算数 = %s；得分 = 分值 × min(1, 执行率)%s%s", rate,
+        snprintf(buf, sizeof buf,
+                 "执行率 = 全年执行数 ÷ 全年预算数 = %s；得分 = 分值 × min(1, 执行率)%s%s", rate,
                  mismatch ? "。" : "", mismatch ? jx_flag_label(JX_FLAG_BUDGET_MISMATCH) : "");
     } else {
-        for (int c = C_L3; c <= C_P; c++) xw_str(w, ws, br, c, "—", FM(XF_CENTER));
-        snprintf(buf, sizeof buf, "不计分：无预算执行数据、全年预算数不大于0，或规则集未设预算执行权重");
+        for (int c = C_L3; c <= C_P; c++)
+            xw_str(w, ws, br, c, "—", FM(XF_CENTER));
+        snprintf(buf, sizeof buf,
+                 "不计分：无预算执行数据、全年预算数不大于0，或规则集未设预算执行权重");
     }
     merged_text(w, ws, br, C_REASON, C_FLAGS, buf, FMF(XF_NOTE, mismatch));
 
     /* indicator header */
     worksheet_set_row(ws, XR_HEAD, 30, NULL);
-    for (int c = 0; c < C__COUNT; c++) xw_str(w, ws, XR_HEAD, c, col_head[c], FM(XF_HEAD));
+    for (int c = 0; c < C__COUNT; c++)
+        xw_str(w, ws, XR_HEAD, c, col_head[c], FM(XF_HEAD));
 
     /* indicators */
     const jx_ruleset *rs = w->rs;
@@ -519,12 +581,18 @@ void xs_subject(xwb *w, lxw_worksheet *ws, const jx_run_subject *s)
         if (p.a.kind == XC_TEXT && (k = text_lines(p.a.text, col_width[C_A])) > lines) lines = k;
         worksheet_set_row(ws, (lxw_row_t)row, lines > 1 ? 13.5 * lines + 3 : 18, NULL);
 
-        if (new1) xw_str(w, ws, row, C_L1, in->level1, FM(XF_CENTER));
-        else xw_blank(w, ws, row, C_L1, FM(XF_CENTER));
-        if (end1 && (int)i > g1) xw_merge(w, ws, XR_FIRST + g1, C_L1, row, C_L1, in->level1, FM(XF_CENTER));
-        if (new2) xw_str(w, ws, row, C_L2, in->level2, FM(XF_CENTER));
-        else xw_blank(w, ws, row, C_L2, FM(XF_CENTER));
-        if (end2 && (int)i > g2) xw_merge(w, ws, XR_FIRST + g2, C_L2, row, C_L2, in->level2, FM(XF_CENTER));
+        if (new1)
+            xw_str(w, ws, row, C_L1, in->level1, FM(XF_CENTER));
+        else
+            xw_blank(w, ws, row, C_L1, FM(XF_CENTER));
+        if (end1 && (int)i > g1)
+            xw_merge(w, ws, XR_FIRST + g1, C_L1, row, C_L1, in->level1, FM(XF_CENTER));
+        if (new2)
+            xw_str(w, ws, row, C_L2, in->level2, FM(XF_CENTER));
+        else
+            xw_blank(w, ws, row, C_L2, FM(XF_CENTER));
+        if (end2 && (int)i > g2)
+            xw_merge(w, ws, XR_FIRST + g2, C_L2, row, C_L2, in->level2, FM(XF_CENTER));
 
         xw_str(w, ws, row, C_L3, in->level3, FM(XF_TEXT));
         xw_str(w, ws, row, C_OP, p.op, FM(XF_CENTER));
@@ -553,8 +621,10 @@ void xs_subject(xwb *w, lxw_worksheet *ws, const jx_run_subject *s)
         xw_str(w, ws, row, C_FLAGS, flags, FMF(XF_NOTE, fl != 0));
         if (p.has_ht) xw_num(w, ws, row, C_HT, p.ht, FM(XF_HIDDEN));
         if (p.has_ha) {
-            if (p.ha_formula) xw_formula(w, ws, row, C_HA, p.haf, p.ha, FM(XF_HIDDEN));
-            else xw_num(w, ws, row, C_HA, p.ha, FM(XF_HIDDEN));
+            if (p.ha_formula)
+                xw_formula(w, ws, row, C_HA, p.haf, p.ha, FM(XF_HIDDEN));
+            else
+                xw_num(w, ws, row, C_HA, p.ha, FM(XF_HIDDEN));
         }
     }
 
@@ -564,7 +634,8 @@ void xs_subject(xwb *w, lxw_worksheet *ws, const jx_run_subject *s)
     int rI = q + XT_IND + 1, rB = q + XT_BUDGET + 1, rS = q + XT_SUM + 1, rT = q + XT_TOTAL + 1;
     double ind_points = blank ? 0 : res->ind_points;
     double points_sum = blank ? res->budget_points : res->points_sum;
-    double total = blank ? (res->weight_sum > 0 ? 100 * points_sum / res->weight_sum : 0) : res->total;
+    double total =
+        blank ? (res->weight_sum > 0 ? 100 * points_sum / res->weight_sum : 0) : res->total;
     const char *grade = blank ? (rs ? jx_ruleset_grade(rs, total) : "") : res->grade;
 
     /* row heights are set before each row's cells: set_row() moves constant-memory mode on */
@@ -581,8 +652,10 @@ void xs_subject(xwb *w, lxw_worksheet *ws, const jx_run_subject *s)
     }
     xw_blank(w, ws, q + XT_IND, C_REASON, FM(XF_TEXT));
     snprintf(ref, sizeof ref, "=IF(G%d>0,H%d/G%d,0)", rI, rI, rI);
-    xw_formula(w, ws, q + XT_IND, C_RATIO, ref, res->ind_weight > 0 ? ind_points / res->ind_weight : 0, FM(XF_PCT));
-    merged_text(w, ws, q + XT_IND, C_EXPLAIN, C_FLAGS, "指标得分率 = 得分小计 ÷ 分值小计", FM(XF_NOTE));
+    xw_formula(w, ws, q + XT_IND, C_RATIO, ref,
+               res->ind_weight > 0 ? ind_points / res->ind_weight : 0, FM(XF_PCT));
+    merged_text(w, ws, q + XT_IND, C_EXPLAIN, C_FLAGS, "指标得分率 = 得分小计 ÷ 分值小计",
+                FM(XF_NOTE));
 
     worksheet_set_row(ws, (lxw_row_t)(q + XT_BUDGET), 20, NULL);
     merged_text(w, ws, q + XT_BUDGET, C_L1, C_A, "预算执行率", FM(XF_SUM_LABEL));
@@ -595,16 +668,20 @@ void xs_subject(xwb *w, lxw_worksheet *ws, const jx_run_subject *s)
         xw_str(w, ws, q + XT_BUDGET, C_W, "—", FM(XF_CENTER));
         xw_str(w, ws, q + XT_BUDGET, C_P, "—", FM(XF_CENTER));
     }
-    merged_text(w, ws, q + XT_BUDGET, C_REASON, C_FLAGS, res->budget_scored ? "见上方预算执行情况" : "不计分",
-                FM(XF_NOTE));
+    merged_text(w, ws, q + XT_BUDGET, C_REASON, C_FLAGS,
+                res->budget_scored ? "见上方预算执行情况" : "不计分", FM(XF_NOTE));
 
     worksheet_set_row(ws, (lxw_row_t)(q + XT_SUM), 20, NULL);
     merged_text(w, ws, q + XT_SUM, C_L1, C_A, "合计", FM(XF_SUM_LABEL));
-    if (res->budget_scored) snprintf(ref, sizeof ref, "=G%d+G%d", rI, rB);
-    else snprintf(ref, sizeof ref, "=G%d", rI);
+    if (res->budget_scored)
+        snprintf(ref, sizeof ref, "=G%d+G%d", rI, rB);
+    else
+        snprintf(ref, sizeof ref, "=G%d", rI);
     xw_formula(w, ws, q + XT_SUM, C_W, ref, res->weight_sum, FM(XF_SUM2));
-    if (res->budget_scored) snprintf(ref, sizeof ref, "=H%d+H%d", rI, rB);
-    else snprintf(ref, sizeof ref, "=H%d", rI);
+    if (res->budget_scored)
+        snprintf(ref, sizeof ref, "=H%d+H%d", rI, rB);
+    else
+        snprintf(ref, sizeof ref, "=H%d", rI);
     xw_formula(w, ws, q + XT_SUM, C_P, ref, points_sum, FM(XF_SUM2));
     merged_text(w, ws, q + XT_SUM, C_REASON, C_FLAGS, "分值合计与得分合计", FM(XF_NOTE));
 
@@ -623,24 +700,29 @@ void xs_subject(xwb *w, lxw_worksheet *ws, const jx_run_subject *s)
     xw_blank(w, ws, q + XT_GRADE, C_W, FM(XF_SUM2));
     char gref[16], gf[512];
     snprintf(gref, sizeof gref, "H%d", rT);
-    if (grade_formula(rs, gref, gf, sizeof gf)) xw_formula_str(w, ws, q + XT_GRADE, C_P, gf, grade, FM(XF_GRADE));
-    else xw_str(w, ws, q + XT_GRADE, C_P, grade, FM(XF_GRADE));
+    if (grade_formula(rs, gref, gf, sizeof gf))
+        xw_formula_str(w, ws, q + XT_GRADE, C_P, gf, grade, FM(XF_GRADE));
+    else
+        xw_str(w, ws, q + XT_GRADE, C_P, grade, FM(XF_GRADE));
     buf[0] = '\0';
     if (rs)
         for (int i = 0; i < rs->ntotal_grade; i++) {
             size_t n = strlen(buf);
             if (i + 1 < rs->ntotal_grade)
-                snprintf(buf + n, sizeof buf - n, "%s%s ≥ %g", i ? "，" : "", rs->total_grade[i].grade,
-                         rs->total_grade[i].min);
-            else snprintf(buf + n, sizeof buf - n, "，其余为%s", rs->total_grade[i].grade);
+                snprintf(buf + n, sizeof buf - n, "%s%s ≥ %g", i ? "，" : "",
+                         rs->total_grade[i].grade, rs->total_grade[i].min);
+            else
+                snprintf(buf + n, sizeof buf - n, "，其余为%s", rs->total_grade[i].grade);
         }
     merged_text(w, ws, q + XT_GRADE, C_REASON, C_FLAGS, buf, FM(XF_NOTE));
 
-    unsigned sflags = blank ? 0 : res->flags & (JX_FLAG_RESCALED | JX_FLAG_BUDGET_MISMATCH | JX_FLAG_ALL_FULL_MARKS);
+    unsigned sflags =
+        blank ? 0
+              : res->flags & (JX_FLAG_RESCALED | JX_FLAG_BUDGET_MISMATCH | JX_FLAG_ALL_FULL_MARKS);
     size_t n = xw_flag_labels(sflags, buf, sizeof buf);
     if (nflagged)
-        snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, "%s%zu项指标有审核提示（见“审核提示”列，已标色）",
-                 n ? "；" : "", nflagged);
+        snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0,
+                 "%s%zu项指标有审核提示（见“审核提示”列，已标色）", n ? "；" : "", nflagged);
     else if (!n)
         snprintf(buf, sizeof buf, blank ? "（填报后由评分程序生成）" : "无");
     worksheet_set_row(ws, (lxw_row_t)(q + XT_FLAGS), 13.5 * text_lines(buf, 150) + 6, NULL);
@@ -649,7 +731,8 @@ void xs_subject(xwb *w, lxw_worksheet *ws, const jx_run_subject *s)
 
     worksheet_set_row(ws, (lxw_row_t)(q + XT_SIGN), 30, NULL);
     merged_text(w, ws, q + XT_SIGN, C_L1, C_FLAGS,
-                "填报人：　　　　　　联系电话：　　　　　　单位负责人（签字）：　　　　　　（单位盖章）　　　　　　"
+                "填报人：　　　　　　联系电话：　　　　　　单位负责人（签字）：　　　　　　（单位盖"
+                "章）　　　　　　"
                 "填报日期：　　　　年　　月　　日",
                 FM(XF_SIGN));
 

@@ -36,29 +36,32 @@ typedef struct jx_budget {
 
 /** A level-1 (level2 == NULL) or level-2 subtotal. */
 typedef struct jx_subtotal {
-    const char *level1; /**< canonical level-1 name: owned by the rule set or borrowed from an indicator */
+    const char
+        *level1; /**< canonical level-1 name: owned by the rule set or borrowed from an indicator */
     const char *level2; /**< borrowed from an indicator; NULL for a level-1 subtotal */
     double weight;      /**< Σ weights of its scored indicators */
     double points;      /**< Σ points */
 } jx_subtotal;
 
-/** The result for one subject. Plain value owned by the caller; its strings are borrowed (see fields). */
+/** The result for one subject. Plain value owned by the caller; its strings are borrowed (see
+ * fields). */
 typedef struct jx_result {
-    double total;          /**< 100 × points_sum / weight_sum; 0 when nothing was scored */
-    const char *grade;     /**< 优 良 中 差 from the rule set's bands; owned by the rule set */
-    unsigned flags;        /**< subject flags OR'd with every indicator's flags (::jx_flag) */
-    double weight_sum;     /**< Σ weights of the scored items, budget included */
-    double points_sum;     /**< Σ points of the scored items, budget included */
-    double ind_weight;     /**< Σ weights of scored indicators (budget excluded) */
-    double ind_points;     /**< Σ points of scored indicators */
-    bool budget_scored;    /**< budget execution was scored */
-    double budget_rate;    /**< 执行率 = spent / budget (unclamped) */
-    double budget_weight;  /**< the rule set's budget weight, when scored */
-    double budget_points;  /**< budget_weight × min(1, rate) */
-    size_t nscored;        /**< indicators scored */
-    size_t nna;            /**< indicators left out as n/a */
-    size_t nsub;           /**< subtotals in sub[] */
-    jx_subtotal sub[JX_MAX_SUBTOTALS]; /**< level-1 and level-2 subtotals in order of first appearance */
+    double total;         /**< 100 × points_sum / weight_sum; 0 when nothing was scored */
+    const char *grade;    /**< 优 良 中 差 from the rule set's bands; owned by the rule set */
+    unsigned flags;       /**< subject flags OR'd with every indicator's flags (::jx_flag) */
+    double weight_sum;    /**< Σ weights of the scored items, budget included */
+    double points_sum;    /**< Σ points of the scored items, budget included */
+    double ind_weight;    /**< Σ weights of scored indicators (budget excluded) */
+    double ind_points;    /**< Σ points of scored indicators */
+    bool budget_scored;   /**< budget execution was scored */
+    double budget_rate;   /**< 执行率 = spent / budget (unclamped) */
+    double budget_weight; /**< the rule set's budget weight, when scored */
+    double budget_points; /**< budget_weight × min(1, rate) */
+    size_t nscored;       /**< indicators scored */
+    size_t nna;           /**< indicators left out as n/a */
+    size_t nsub;          /**< subtotals in sub[] */
+    jx_subtotal
+        sub[JX_MAX_SUBTOTALS]; /**< level-1 and level-2 subtotals in order of first appearance */
 } jx_result;
 
 /**

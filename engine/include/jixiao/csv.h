@@ -39,7 +39,8 @@ extern "C" {
 
 /** Size of the blocks read from the file (and of the encoding sniff). */
 #define JX_CSV_BLOCK (256u * 1024u)
-/** Longest field, in UTF-8 bytes between its delimiters (quotes included); more is ::JX_ERR_LIMIT. */
+/** Longest field, in UTF-8 bytes between its delimiters (quotes included); more is ::JX_ERR_LIMIT.
+ */
 #define JX_CSV_FIELD_MAX (1024u * 1024u)
 /** Longest record, in UTF-8 bytes from its first byte to its line break; more is ::JX_ERR_LIMIT. */
 #define JX_CSV_RECORD_MAX (16u * 1024u * 1024u)
@@ -51,8 +52,9 @@ typedef struct jx_csv jx_csv;
 
 /** One field of a record: UTF-8 text, quotes removed and `""` undone. */
 typedef struct jx_csv_field {
-    const char *ptr; /**< the text, NUL-terminated (ptr[len] == '\0'); never contains a NUL itself */
-    size_t len;      /**< length in bytes, without the terminating NUL */
+    const char
+        *ptr;   /**< the text, NUL-terminated (ptr[len] == '\0'); never contains a NUL itself */
+    size_t len; /**< length in bytes, without the terminating NUL */
 } jx_csv_field;
 
 /**
@@ -64,7 +66,7 @@ typedef struct jx_csv_row {
     const jx_csv_field *fields; /**< nfields fields; NULL when nfields == 0 */
     size_t nfields;             /**< at least 1 for a record; 0 at the end or on error */
     size_t line;                /**< physical line (1-based) where the record starts */
-    size_t skipped;             /**< blank lines skipped just before this record (or before the end) */
+    size_t skipped; /**< blank lines skipped just before this record (or before the end) */
 } jx_csv_row;
 
 /**
@@ -97,7 +99,8 @@ JX_API jx_err jx_csv_open(const char *path, jx_csv **out, jx_errmsg *msg);
 JX_API jx_err jx_csv_open_mem(const char *data, size_t len, const char *name, jx_csv **out,
                               jx_errmsg *msg);
 
-/** @brief Close a reader and free everything it owns (also the rows it handed out). NULL is a no-op. */
+/** @brief Close a reader and free everything it owns (also the rows it handed out). NULL is a
+ * no-op. */
 JX_API void jx_csv_close(jx_csv *c);
 
 /**

@@ -16,7 +16,8 @@
 extern "C" {
 #endif
 
-/** Marks the public API; the library is built with hidden visibility, so all else stays internal. */
+/** Marks the public API; the library is built with hidden visibility, so all else stays internal.
+ */
 #if defined(__GNUC__)
 #define JX_API __attribute__((visibility("default")))
 #else
@@ -25,23 +26,23 @@ extern "C" {
 
 /** Error codes. Append only: the numeric values are part of the ABI. */
 typedef enum jx_err {
-    JX_OK = 0,         /**< success */
-    JX_ERR_NOMEM,      /**< out of memory */
-    JX_ERR_INVALID,    /**< invalid argument (a caller bug, e.g. NULL) */
-    JX_ERR_PARSE,      /**< a value string could not be parsed */
-    JX_ERR_CONFLICT,   /**< operator/unit column contradicts the value text */
-    JX_ERR_UNIT,       /**< target and actual units are not comparable */
-    JX_ERR_RULES,      /**< a rule set is malformed or not found */
-    JX_ERR_WEIGHTS,    /**< weights given on some indicators only, or invalid */
-    JX_ERR_IO,         /**< a file could not be opened, read or written */
-    JX_ERR_ENCODING,   /**< input is not valid UTF-8 / GB18030 */
-    JX_ERR_FORMAT,     /**< an input table is malformed (columns, rows) */
-    JX_ERR_DB,         /**< the SQLite store reported an error */
-    JX_ERR_NOTFOUND,   /**< a named object does not exist */
-    JX_ERR_XLSX,       /**< libxlsxwriter reported an error */
-    JX_ERR_NUMERIC,    /**< a statistic could not be computed (GSL error) */
-    JX_ERR_LIMIT,      /**< an input exceeds a documented limit */
-    JX_ERR__COUNT      /**< number of codes; not an error */
+    JX_OK = 0,       /**< success */
+    JX_ERR_NOMEM,    /**< out of memory */
+    JX_ERR_INVALID,  /**< invalid argument (a caller bug, e.g. NULL) */
+    JX_ERR_PARSE,    /**< a value string could not be parsed */
+    JX_ERR_CONFLICT, /**< operator/unit column contradicts the value text */
+    JX_ERR_UNIT,     /**< target and actual units are not comparable */
+    JX_ERR_RULES,    /**< a rule set is malformed or not found */
+    JX_ERR_WEIGHTS,  /**< weights given on some indicators only, or invalid */
+    JX_ERR_IO,       /**< a file could not be opened, read or written */
+    JX_ERR_ENCODING, /**< input is not valid UTF-8 / GB18030 */
+    JX_ERR_FORMAT,   /**< an input table is malformed (columns, rows) */
+    JX_ERR_DB,       /**< the SQLite store reported an error */
+    JX_ERR_NOTFOUND, /**< a named object does not exist */
+    JX_ERR_XLSX,     /**< libxlsxwriter reported an error */
+    JX_ERR_NUMERIC,  /**< a statistic could not be computed (GSL error) */
+    JX_ERR_LIMIT,    /**< an input exceeds a documented limit */
+    JX_ERR__COUNT    /**< number of codes; not an error */
 } jx_err;
 
 /**

@@ -25,7 +25,8 @@
 extern "C" {
 #endif
 
-/** An immutable, loaded rule set. Opaque; free with jx_ruleset_free(). Safe to share between threads. */
+/** An immutable, loaded rule set. Opaque; free with jx_ruleset_free(). Safe to share between
+ * threads. */
 typedef struct jx_ruleset jx_ruleset;
 
 /** The default rule set's name. */
@@ -65,10 +66,12 @@ JX_API const char *jx_ruleset_name(const jx_ruleset *rs);
 /** @brief The one-line title (`[ruleset] title`), possibly "". Owned by @p rs. */
 JX_API const char *jx_ruleset_title(const jx_ruleset *rs);
 
-/** @brief The file it was loaded from, or the origin given to jx_ruleset_parse(). Owned by @p rs. */
+/** @brief The file it was loaded from, or the origin given to jx_ruleset_parse(). Owned by @p rs.
+ */
 JX_API const char *jx_ruleset_origin(const jx_ruleset *rs);
 
-/** @brief SHA-256 of the rule set's text (whole extends chain), 64 lowercase hex digits. Owned by @p rs. */
+/** @brief SHA-256 of the rule set's text (whole extends chain), 64 lowercase hex digits. Owned by
+ * @p rs. */
 JX_API const char *jx_ruleset_sha256(const jx_ruleset *rs);
 
 /** @brief The text the rule set was read from (the extends chain, parent first). Owned by @p rs. */

@@ -84,11 +84,11 @@ typedef struct jx_run_subject {
     int64_t subject_id;
     const char *code, *name, *project; /**< project "" = 部门整体 */
     int year;
-    jx_result result;        /**< totals, grade, flags and budget (no subtotals: nsub = 0) */
-    double budget_initial;   /**< 年初预算数 (0 when not given) */
-    double budget;           /**< 全年预算数 (when result.budget_scored) */
-    double spent;            /**< 全年执行数 */
-    size_t n;                /**< indicators in ind[] (0 unless requested) */
+    jx_result result;      /**< totals, grade, flags and budget (no subtotals: nsub = 0) */
+    double budget_initial; /**< 年初预算数 (0 when not given) */
+    double budget;         /**< 全年预算数 (when result.budget_scored) */
+    double spent;          /**< 全年执行数 */
+    size_t n;              /**< indicators in ind[] (0 unless requested) */
     const jx_run_indicator *ind;
 } jx_run_subject;
 
@@ -96,9 +96,9 @@ typedef struct jx_run_subject {
 typedef struct jx_run_filter {
     const char *const *depts; /**< codes or names; NULL or ndepts 0: all */
     size_t ndepts;
-    const char *project;      /**< NULL: any; "": 部门整体 only; else that project */
-    int year;                 /**< 0: any */
-    bool indicators;          /**< also read every indicator (with explanations) */
+    const char *project; /**< NULL: any; "": 部门整体 only; else that project */
+    int year;            /**< 0: any */
+    bool indicators;     /**< also read every indicator (with explanations) */
 } jx_run_filter;
 
 /** Callback of jx_run_foreach(); return non-zero to stop. */

@@ -23,14 +23,14 @@ extern "C" {
 
 /** Flags: warnings for the auditor, never errors. Bit values are stored; append only. */
 typedef enum jx_flag {
-    JX_FLAG_MISSING_REASON = 1u << 0,     /**< r < 1 and no 偏差原因 */
-    JX_FLAG_OVERSHOOT = 1u << 1,          /**< >= target exceeded beyond the threshold: set too low? */
+    JX_FLAG_MISSING_REASON = 1u << 0, /**< r < 1 and no 偏差原因 */
+    JX_FLAG_OVERSHOOT = 1u << 1,      /**< >= target exceeded beyond the threshold: set too low? */
     JX_FLAG_PLACEHOLDER_TARGET = 1u << 2, /**< target was a placeholder (`XX`, `**平米`) */
     JX_FLAG_RESCALED = 1u << 3,           /**< subject: scored weights do not add up to 100 */
-    JX_FLAG_BUDGET_MISMATCH = 1u << 4,    /**< subject: score rate exceeds 执行率 by > 5% of itself */
-    JX_FLAG_ALL_FULL_MARKS = 1u << 5,     /**< subject: every indicator at full marks (inflation?) */
-    JX_FLAG_MISSING_ACTUAL = 1u << 6,     /**< no actual reported: scored 0 */
-    JX_FLAG_UNCLEAR_ACTUAL = 1u << 7      /**< actual word matched no band word: read as 达成 */
+    JX_FLAG_BUDGET_MISMATCH = 1u << 4, /**< subject: score rate exceeds 执行率 by > 5% of itself */
+    JX_FLAG_ALL_FULL_MARKS = 1u << 5, /**< subject: every indicator at full marks (inflation?) */
+    JX_FLAG_MISSING_ACTUAL = 1u << 6, /**< no actual reported: scored 0 */
+    JX_FLAG_UNCLEAR_ACTUAL = 1u << 7  /**< actual word matched no band word: read as 达成 */
 } jx_flag;
 
 /** Number of defined flag bits. */
@@ -50,47 +50,48 @@ JX_API size_t jx_flags_str(unsigned flags, char *buf, size_t cap);
 
 /** How the ratio was obtained (for explanations and the workbook's formulas). */
 typedef enum jx_method {
-    JX_M_NA = 0,      /**< target n/a: excluded, not scored */
-    JX_M_MISSING,     /**< no actual: 0 */
-    JX_M_MET,         /**< target met: 1 */
-    JX_M_RATIO_UP,    /**< >= missed: a / t */
-    JX_M_RATIO_DOWN,  /**< <= missed: t / a */
-    JX_M_DEVIATION,   /**< 1 − |a − t| / t (=, or <= under the deviation formula) */
-    JX_M_ZERO,        /**< 0 by rule (t = 0 missed, = under binary, overshoot zeroed) */
-    JX_M_FREQUENCY,   /**< count / per-year count */
-    JX_M_LATE,        /**< deadline missed: the rule set's late ratio */
-    JX_M_GRADE,       /**< value(actual grade) / value(target grade) */
-    JX_M_BAND,        /**< band of a word actual (or its explicit rate) */
-    JX_M_TIERS,       /**< override: tiered table */
-    JX_M_DEDUCT,      /**< override: per-unit deduction */
-    JX_M_OVERSHOOT    /**< overshoot deduction applied */
+    JX_M_NA = 0,     /**< target n/a: excluded, not scored */
+    JX_M_MISSING,    /**< no actual: 0 */
+    JX_M_MET,        /**< target met: 1 */
+    JX_M_RATIO_UP,   /**< >= missed: a / t */
+    JX_M_RATIO_DOWN, /**< <= missed: t / a */
+    JX_M_DEVIATION,  /**< 1 − |a − t| / t (=, or <= under the deviation formula) */
+    JX_M_ZERO,       /**< 0 by rule (t = 0 missed, = under binary, overshoot zeroed) */
+    JX_M_FREQUENCY,  /**< count / per-year count */
+    JX_M_LATE,       /**< deadline missed: the rule set's late ratio */
+    JX_M_GRADE,      /**< value(actual grade) / value(target grade) */
+    JX_M_BAND,       /**< band of a word actual (or its explicit rate) */
+    JX_M_TIERS,      /**< override: tiered table */
+    JX_M_DEDUCT,     /**< override: per-unit deduction */
+    JX_M_OVERSHOOT   /**< overshoot deduction applied */
 } jx_method;
 
 /** One indicator to score. Strings are borrowed for the duration of the call. */
 typedef struct jx_indicator {
-    const char *level1;  /**< 一级指标 as written (aliases are applied by the aggregator) */
-    const char *level2;  /**< 二级指标 */
-    const char *level3;  /**< 三级指标: matched against the rule set's overrides */
-    jx_value target;     /**< parsed 指标值 */
-    jx_value actual;     /**< parsed 实际完成值; ignored when !has_actual */
-    bool has_actual;     /**< an actual row exists */
-    bool has_reason;     /**< a 偏差原因 was given */
-    bool has_weight;     /**< a weight was given in the table */
-    double weight;       /**< the weight given; with !has_weight the aggregator sets it */
-    int year;            /**< the record's year: completes deadlines written without one */
+    const char *level1; /**< 一级指标 as written (aliases are applied by the aggregator) */
+    const char *level2; /**< 二级指标 */
+    const char *level3; /**< 三级指标: matched against the rule set's overrides */
+    jx_value target;    /**< parsed 指标值 */
+    jx_value actual;    /**< parsed 实际完成值; ignored when !has_actual */
+    bool has_actual;    /**< an actual row exists */
+    bool has_reason;    /**< a 偏差原因 was given */
+    bool has_weight;    /**< a weight was given in the table */
+    double weight;      /**< the weight given; with !has_weight the aggregator sets it */
+    int year;           /**< the record's year: completes deadlines written without one */
 } jx_indicator;
 
 /** The score of one indicator. Plain value owned by the caller. */
 typedef struct jx_score {
-    bool scored;         /**< false: n/a target, left out of the total */
-    jx_method method;    /**< how ratio was found */
-    double weight;       /**< weight used */
-    double ratio;        /**< in [0, 1] */
-    double points;       /**< weight × ratio */
-    double a, t;         /**< the numbers compared, in the target's unit (actual converted), where numeric */
-    int detail;          /**< band (0 达成, 1 部分达成, 2 未达成) for ::JX_M_BAND; tier index for ::JX_M_TIERS;
-                              the ::jx_op applied for other methods on number targets */
-    unsigned flags;      /**< ::jx_flag bits */
+    bool scored;      /**< false: n/a target, left out of the total */
+    jx_method method; /**< how ratio was found */
+    double weight;    /**< weight used */
+    double ratio;     /**< in [0, 1] */
+    double points;    /**< weight × ratio */
+    double a,
+        t;      /**< the numbers compared, in the target's unit (actual converted), where numeric */
+    int detail; /**< band (0 达成, 1 部分达成, 2 未达成) for ::JX_M_BAND; tier index for
+                   ::JX_M_TIERS; the ::jx_op applied for other methods on number targets */
+    unsigned flags; /**< ::jx_flag bits */
 } jx_score;
 
 /**

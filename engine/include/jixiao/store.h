@@ -45,7 +45,8 @@ JX_API void jx_store_close(jx_store *st);
 /** @brief Detailed message of the last failed call on @p st. Owned by @p st; never NULL. */
 JX_API const char *jx_store_errmsg(const jx_store *st);
 
-/** One logged import, as listed by jx_store_history(). Strings are valid during the callback only. */
+/** One logged import, as listed by jx_store_history(). Strings are valid during the callback only.
+ */
 typedef struct jx_import_info {
     int64_t id;
     const char *kind;     /**< "targets", "actuals" or "budget" */

@@ -25,10 +25,10 @@ extern "C" {
 
 /** What kind of value a string holds. */
 typedef enum jx_kind {
-    JX_KIND_NA = 0,    /**< not applicable / empty (placeholder flag says if it was `XX`, `**平米`) */
-    JX_KIND_NUMBER,    /**< a quantity with an operator and an optional unit */
-    JX_KIND_GRADE,     /**< a grade (`优`, `良好`) or a scale written as a target (`优良差`) */
-    JX_KIND_WORD,      /**< any other attainment text (`健全`, `合规`, `部分达成 75%`) */
+    JX_KIND_NA = 0, /**< not applicable / empty (placeholder flag says if it was `XX`, `**平米`) */
+    JX_KIND_NUMBER, /**< a quantity with an operator and an optional unit */
+    JX_KIND_GRADE,  /**< a grade (`优`, `良好`) or a scale written as a target (`优良差`) */
+    JX_KIND_WORD,   /**< any other attainment text (`健全`, `合规`, `部分达成 75%`) */
     JX_KIND_FREQUENCY, /**< `每季度` and the like: times per year */
     JX_KIND_DEADLINE   /**< `2020年底`, `2020年12月31日前`, `年底前` */
 } jx_kind;
@@ -54,26 +54,28 @@ typedef enum jx_op {
  * Which fields are meaningful depends on @ref kind; the others are zero.
  */
 typedef struct jx_value {
-    jx_kind kind;           /**< which of the fields below apply */
+    jx_kind kind; /**< which of the fields below apply */
     /* JX_KIND_NUMBER */
     jx_op op;               /**< comparison operator */
     bool implicit;          /**< true when no operator was written and @ref op is the default */
     double num;             /**< the number, in @ref unit (95% is 95 with unit "%") */
-    char unit[JX_UNIT_MAX]; /**< normalised unit: "%" "‰" "‱" for rates, else the trimmed text ("件", "万元"), or "" */
+    char unit[JX_UNIT_MAX]; /**< normalised unit: "%" "‰" "‱" for rates, else the trimmed text
+                               ("件", "万元"), or "" */
     /* JX_KIND_GRADE */
-    char grade[16];         /**< the grade word, normalised (`良好` → `良`; a scale → its top grade) */
-    char scale[32];         /**< the scale written (`优良差`), or the grade's usual scale for a single grade */
+    char grade[16]; /**< the grade word, normalised (`良好` → `良`; a scale → its top grade) */
+    char scale[32]; /**< the scale written (`优良差`), or the grade's usual scale for a single grade
+                     */
     /* JX_KIND_WORD */
     char text[JX_TEXT_MAX]; /**< normalised text: white space removed, full-width ASCII folded */
     bool truncated;         /**< @ref text was cut to fit */
     /* JX_KIND_FREQUENCY */
-    int per_year;           /**< times a year: 每年 1, 每半年 2, 每季度 4, 每月 12, 每周 52, 每日 365 */
+    int per_year; /**< times a year: 每年 1, 每半年 2, 每季度 4, 每月 12, 每周 52, 每日 365 */
     /* JX_KIND_DEADLINE */
-    int year;               /**< 0 when the text names no year (`年底前`): the record's year applies */
-    int month;              /**< 1..12 */
-    int day;                /**< 1..31 */
+    int year;  /**< 0 when the text names no year (`年底前`): the record's year applies */
+    int month; /**< 1..12 */
+    int day;   /**< 1..31 */
     /* JX_KIND_NA */
-    bool placeholder;       /**< the text was a placeholder (`XX`, `**平米`): a data-quality problem */
+    bool placeholder; /**< the text was a placeholder (`XX`, `**平米`): a data-quality problem */
 } jx_value;
 
 /**
@@ -105,19 +107,22 @@ JX_API jx_err jx_value_parse(const char *text, size_t len, jx_value *out, jx_err
  * All three strings are NUL-terminated; NULL means empty.
  */
 JX_API jx_err jx_value_parse_cells(const char *op_text, const char *value_text,
-                            const char *unit_text, jx_value *out, jx_errmsg *msg);
+                                   const char *unit_text, jx_value *out, jx_errmsg *msg);
 
 /**
  * @brief Parse an operator on its own (`≥`, `≧`, `>=`, `不低于`, `定性`, ...).
  * @param qualitative set to true for `定性` (then *op is ::JX_OP_NONE); may be NULL
- * @return ::JX_OK, or ::JX_ERR_PARSE when @p text is not an operator. Empty text gives ::JX_OP_NONE.
+ * @return ::JX_OK, or ::JX_ERR_PARSE when @p text is not an operator. Empty text gives
+ * ::JX_OP_NONE.
  */
 JX_API jx_err jx_op_parse(const char *text, jx_op *op, bool *qualitative);
 
-/** @brief ASCII spelling of an operator: ">=", ">", "<=", "<", "=", or "" for none. Static; never NULL. */
+/** @brief ASCII spelling of an operator: ">=", ">", "<=", "<", "=", or "" for none. Static; never
+ * NULL. */
 JX_API const char *jx_op_str(jx_op op);
 
-/** @brief Name of a kind: "na", "number", "grade", "word", "frequency", "deadline". Static; never NULL. */
+/** @brief Name of a kind: "na", "number", "grade", "word", "frequency", "deadline". Static; never
+ * NULL. */
 JX_API const char *jx_kind_str(jx_kind kind);
 
 /**
@@ -133,7 +138,8 @@ JX_API const char *jx_kind_str(jx_kind kind);
 JX_API size_t jx_value_to_json(const jx_value *v, char *buf, size_t cap);
 
 /**
- * @brief Write a short human-readable form (`>=260件`, `优 (优良差)`, `每年4次`, `2020-12-31`, `n/a`).
+ * @brief Write a short human-readable form (`>=260件`, `优 (优良差)`, `每年4次`, `2020-12-31`,
+ * `n/a`).
  * @return as jx_value_to_json().
  */
 JX_API size_t jx_value_to_text(const jx_value *v, char *buf, size_t cap);

@@ -41,14 +41,15 @@ typedef struct jx_xlsx_opts {
     const jx_ruleset *rules;
     const char *const *depts; /**< only these departments (codes or names); NULL or ndepts 0: all */
     size_t ndepts;
-    bool blank;               /**< a form to fill in: empty 实际完成值 and 偏差原因 cells, no flags */
+    bool blank; /**< a form to fill in: empty 实际完成值 and 偏差原因 cells, no flags */
     /** NULL: one workbook at @p path. Otherwise a directory (created if missing): one workbook per
      *  department and year (its 部门整体 sheet and its projects), written in parallel, plus the
      *  汇总 workbook at @p path, or at DIR/汇总.xlsx when @p path is NULL. */
     const char *split_dir;
-    int threads;              /**< worker threads with split_dir; 0: 2 */
-    const char *tmpdir;       /**< libxlsxwriter's temporary files; NULL: the system's */
-    /** Called every 100 subjects with the count so far. May be NULL. Called from the caller's thread. */
+    int threads;        /**< worker threads with split_dir; 0: 2 */
+    const char *tmpdir; /**< libxlsxwriter's temporary files; NULL: the system's */
+    /** Called every 100 subjects with the count so far. May be NULL. Called from the caller's
+     * thread. */
     void (*on_progress)(void *ctx, int64_t subjects);
     void *ctx;
 } jx_xlsx_opts;
@@ -85,8 +86,8 @@ typedef struct jx_xlsx_summary {
  *         failed); ::JX_ERR_DB; ::JX_ERR_NOMEM; ::JX_ERR_INVALID (NULL arguments).
  *         On failure no partial file is left under a final name.
  */
-JX_API jx_err jx_xlsx_write(jx_store *st, int64_t run_id, const char *path, const jx_xlsx_opts *opts,
-                            jx_xlsx_summary *out, jx_errmsg *msg);
+JX_API jx_err jx_xlsx_write(jx_store *st, int64_t run_id, const char *path,
+                            const jx_xlsx_opts *opts, jx_xlsx_summary *out, jx_errmsg *msg);
 
 /**
  * @brief Write the 自评表 workbook(s) of a scored batch (batch.h), exactly as jx_xlsx_write()
