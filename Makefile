@@ -58,7 +58,7 @@ install: build
 	cmake --install $(BUILD)
 
 format:
-	clang-format -i engine/include/jixiao/*.h engine/src/*.[ch] cli/*.[ch] tests/*.[ch]
+	git ls-files "*.c" "*.h" | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_BENCH)

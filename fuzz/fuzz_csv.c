@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv_int.h"
+#include "read/csv_int.h"
 
 #define CHECK(c) ((c) ? (void)0 : abort())
 

@@ -24,7 +24,7 @@
 #include "jixiao/batch.h"
 #include "jixiao/import.h"
 #include "jixiao/run.h"
-#include "store_int.h"
+#include "keep/store_int.h"
 
 #define CHECK(c) ((c) ? (void)0 : abort())
 

@@ -10,7 +10,7 @@ declare -A MODS=(
   [libzip]=libzip-dev [expat]=libexpat1-dev [freexl]=libfreexl-dev
 )
 # command -> Debian package
-declare -A CMDS=( [cmake]=cmake [pkg-config]=pkg-config [cc]=gcc [make]=make [unzip]=unzip [sqlite3]=sqlite3 [python3]=python3 [valgrind]=valgrind )
+declare -A CMDS=( [cmake]=cmake [pkg-config]=pkg-config [cc]=gcc [make]=make [unzip]=unzip [sqlite3]=sqlite3 [python3]=python3 [valgrind]=valgrind [clang-format]=clang-format [git]=git )
 
 missing=()
 for c in "${!CMDS[@]}"; do command -v "$c" >/dev/null 2>&1 || missing+=("${CMDS[$c]}"); done

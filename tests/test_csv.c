@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csv_int.h"
+#include "read/csv_int.h"
 
 /* ---- helpers ---- */
 

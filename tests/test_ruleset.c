@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ruleset_int.h"
+#include "model/ruleset_int.h"
 
 static const char *const dirs[] = {JX_RULES_DIR};
 

@@ -22,8 +22,8 @@
 #include "jixiao/run.h"
 #include "jixiao/sensitivity.h"
 #include "jixiao/whatif.h"
-#include "sensitivity_int.h"
-#include "store_int.h"
+#include "analyse/sensitivity_int.h"
+#include "keep/store_int.h"
 
 static const char *const dirs[] = {JX_RULES_DIR};
 

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vcache_int.h"
+#include "model/vcache_int.h"
 
 typedef struct cells {
     const char *op, *value, *unit;

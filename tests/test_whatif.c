@@ -18,7 +18,7 @@
 #include "jixiao/import.h"
 #include "jixiao/run.h"
 #include "jixiao/whatif.h"
-#include "store_int.h"
+#include "keep/store_int.h"
 
 #define near(a, b) assert_true(fabs((a) - (b)) < 1e-6)
 

@@ -22,7 +22,7 @@
 #include "jixiao/import.h"
 #include "jixiao/run.h"
 #include "jixiao/xlsx.h"
-#include "xlsx_write_int.h"
+#include "write/xlsx_write_int.h"
 
 static const char *const dirs[] = {JX_RULES_DIR};
 

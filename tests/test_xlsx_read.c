@@ -25,9 +25,9 @@
 #include "jixiao/ruleset.h"
 #include "jixiao/run.h"
 #include "jixiao/store.h"
-#include "store_int.h"
-#include "table_int.h"
-#include "xlsx_read_int.h"
+#include "keep/store_int.h"
+#include "read/table_int.h"
+#include "read/xlsx_read_int.h"
 
 /* ---- helpers ---- */
 

@@ -29,11 +29,11 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "analysis_int.h"
+#include "analyse/analysis_int.h"
 #include "jixiao/whatif.h"
-#include "ruleset_int.h"
-#include "sensitivity_int.h"
-#include "store_int.h"
+#include "model/ruleset_int.h"
+#include "analyse/sensitivity_int.h"
+#include "keep/store_int.h"
 
 #define SENS_BLOCK 32                /* samples per random stream and per transposed write */
 #define SENS_MAX_MATRIX (2ull << 30) /* bytes of the rank matrix (2 or 4 bytes a rank) */

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util_int.h"
-#include "xlsx_write_int.h"
+#include "util/util_int.h"
+#include "write/xlsx_write_int.h"
 
 #define XS_FONT "宋体"
 #define XS_TITLE_FONT "宋体"

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util_int.h"
-#include "score_int.h"
-#include "xlsx_write_int.h"
+#include "util/util_int.h"
+#include "model/score_int.h"
+#include "write/xlsx_write_int.h"
 
 /* ---- a bounded string builder ---- */
 

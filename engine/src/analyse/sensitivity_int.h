@@ -21,7 +21,7 @@
 #include "jixiao/aggregate.h"
 #include "jixiao/ruleset.h"
 #include "jixiao/sensitivity.h"
-#include "util_int.h"
+#include "util/util_int.h"
 
 #define SENS_MAX_COMP 17 /* RS_MAX_L1 level 1s + budget execution */
 #define SENS_MAX_GRADES 32

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vcache_int.h"
+#include "model/vcache_int.h"
 
 #define KEY_MAX 512 /* longer strings are parsed every time */
 

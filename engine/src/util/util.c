@@ -1,7 +1,7 @@
 /*
  * util.c - error-message formatting and UTF-8 helpers shared by the engine.
  */
-#include "util_int.h"
+#include "util/util_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,9 +11,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "ruleset_int.h"
-#include "score_int.h"
-#include "util_int.h"
+#include "model/ruleset_int.h"
+#include "model/score_int.h"
+#include "util/util_int.h"
 
 static const char *name_of(const jx_indicator *ind)
 {

@@ -15,14 +15,14 @@
  *   scenarios      saved what-if scenarios: name, baseline and scenario rule-set names, selection
  *   scenario_items their level-1 weights and replaced actuals, in order
  */
-#include "store_int.h"
+#include "keep/store_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util_int.h"
+#include "util/util_int.h"
 
 #define BUSY_TIMEOUT_MS 30000
 

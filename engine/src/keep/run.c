@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "run_int.h"
-#include "store_int.h"
-#include "util_int.h"
-#include "vcache_int.h"
+#include "keep/run_int.h"
+#include "keep/store_int.h"
+#include "util/util_int.h"
+#include "model/vcache_int.h"
 
 /* Per-subject buffers, grown as needed and reused. */
 typedef struct buf {

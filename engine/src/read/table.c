@@ -14,9 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "table_int.h"
-#include "util_int.h"
-#include "xlsx_read_int.h"
+#include "read/table_int.h"
+#include "util/util_int.h"
+#include "read/xlsx_read_int.h"
 
 enum { SEEK, DATA };
 

@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ruleset_int.h"
-#include "score_int.h"
-#include "util_int.h"
+#include "model/ruleset_int.h"
+#include "model/score_int.h"
+#include "util/util_int.h"
 
 static const struct {
     const char *name, *label;

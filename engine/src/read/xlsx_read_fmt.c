@@ -17,8 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "xlsx_read_int.h"
-#include "util_int.h"
+#include "read/xlsx_read_int.h"
+#include "util/util_int.h"
 
 size_t jx_num_general(double v, char *buf, size_t cap)
 {

@@ -12,7 +12,7 @@
 #define JX_VCACHE_INT_H
 
 #include "jixiao/value.h"
-#include "util_int.h"
+#include "util/util_int.h"
 
 #define JX_VCACHE_MAX 8192
 

@@ -14,13 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis_int.h"
+#include "analyse/analysis_int.h"
 #include "jixiao/aggregate.h"
 #include "jixiao/stats.h"
 #include "jixiao/value.h"
-#include "ruleset_int.h"
-#include "store_int.h"
-#include "util_int.h"
+#include "model/ruleset_int.h"
+#include "keep/store_int.h"
+#include "util/util_int.h"
 
 jx_err jx_whatif_parse_set(const char *spec, char *buf, size_t cap, jx_whatif_set *out,
                            jx_errmsg *msg)

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "jixiao/batch.h"
-#include "vcache_int.h"
+#include "model/vcache_int.h"
 
 /* The subject's id (index + 1), creating it when asked; 0 when it does not exist; -1 when out
  * of memory. *stored receives its code ("" when none). */

@@ -14,7 +14,7 @@
 
 #include "jixiao/run.h"
 #include "jixiao/xlsx.h"
-#include "ruleset_int.h"
+#include "model/ruleset_int.h"
 
 /* ---- the subject sheet's columns (docs/xlsx.md) ---- */
 enum {

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis_int.h"
+#include "analyse/analysis_int.h"
 #include "jixiao/run.h"
-#include "store_int.h"
-#include "util_int.h"
+#include "keep/store_int.h"
+#include "util/util_int.h"
 
 bool jx_selection_has(const jx_selection *sel, const char *project, int year)
 {

@@ -16,7 +16,7 @@
  * undone in place and NUL terminators written, so the parser can always
  * re-read the original bytes (for columns in messages) and resume anywhere.
  */
-#include "csv_int.h"
+#include "read/csv_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util_int.h"
+#include "util/util_int.h"
 
 /* Problems found below the parser, reported when it reaches them. */
 enum { PEND_NONE, PEND_NUL, PEND_BOM, PEND_UTF8, PEND_TRUNC, PEND_ILLEGAL };

@@ -37,8 +37,8 @@
 #include <strings.h>
 #include <zip.h>
 
-#include "util_int.h"
-#include "xlsx_read_int.h"
+#include "util/util_int.h"
+#include "read/xlsx_read_int.h"
 
 #define CHUNK (64u * 1024u)
 #define NO_SHEET ((size_t)-1)

@@ -18,13 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch_int.h"
+#include "keep/batch_int.h"
 #include "jixiao/csv.h"
 #include "jixiao/value.h"
-#include "store_int.h"
-#include "table_int.h"
-#include "util_int.h"
-#include "vcache_int.h"
+#include "keep/store_int.h"
+#include "read/table_int.h"
+#include "util/util_int.h"
+#include "model/vcache_int.h"
 
 enum col {
     C_CODE,

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util_int.h"
+#include "util/util_int.h"
 
 /* Capacity of the normalised copy of the input. Longer text can only be a
  * word (every other kind is short), so it is parsed as a truncated prefix. */

@@ -28,8 +28,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util_int.h"
-#include "xlsx_write_int.h"
+#include "util/util_int.h"
+#include "write/xlsx_write_int.h"
 
 #define SUMMARY_SHEET "汇总"
 #define SUMMARY_FILE "汇总.xlsx"

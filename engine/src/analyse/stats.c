@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis_int.h"
+#include "analyse/analysis_int.h"
 
 jx_err jx_stats_describe(const double *x, size_t n, jx_describe *out)
 {

@@ -6,7 +6,7 @@
  * counts lines: every error then names FILE:LINE. Policy lives entirely in the
  * files; this code only knows the keys (docs/rules.md), never the numbers.
  */
-#include "ruleset_int.h"
+#include "model/ruleset_int.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util_int.h"
+#include "util/util_int.h"
 
 const char *const rs_band_names[RS_BAND__COUNT] = {"达成", "部分达成", "未达成"};
 

@@ -27,10 +27,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "batch_int.h"
-#include "run_int.h"
-#include "util_int.h"
-#include "vcache_int.h"
+#include "keep/batch_int.h"
+#include "keep/run_int.h"
+#include "util/util_int.h"
+#include "model/vcache_int.h"
 
 /* A batch lives for one evaluation of up to ~2.5 M indicators: it keeps more distinct value
  * strings than an import (jx_value is ~400 bytes: at most 26 MiB). */
