@@ -73,10 +73,10 @@ size_t cli_rules_dirs(cli_rules_paths *storage, const char **dirs, size_t cap);
 jx_ruleset *cli_load_rules(const char *name_or_path);
 /* Open the store at path, printing the error. NULL on failure. */
 jx_store *cli_open_store(const char *path);
+/* Open a stored run (0: the newest), printing the error ("CMD: why"). NULL on failure. */
+jx_run *cli_open_run(jx_store *st, int64_t run_id, const char *cmd);
 /* Print a run's subjects (and, with indicators, each indicator) in the given format. */
-int cli_print_run(jx_store *st, int64_t run_id, const jx_run_filter *filter, cli_format fmt);
-/* The same for a scored batch (evaluate in memory). */
-int cli_print_batch(jx_batch *b, const jx_run_filter *filter, cli_format fmt);
+int cli_print_run(jx_run *run, const jx_run_filter *filter, cli_format fmt);
 /* Progress on standard error, only when it is a terminal. */
 void cli_progress(void *ctx, int64_t n);
 /* Print an error line (engine callbacks). */
@@ -92,10 +92,9 @@ int cmd_history(int argc, char **argv, cli_ctx *ctx);
 int cmd_rules(int argc, char **argv, cli_ctx *ctx);
 int cmd_evaluate(int argc, char **argv, cli_ctx *ctx);
 int cmd_export(int argc, char **argv, cli_ctx *ctx); /* cmd_export.c; also evaluate --out: */
-/* Write the workbook(s) of a stored run (st, run_id) or of a scored batch (b, when not NULL). */
-int cli_export_xlsx(jx_store *st, int64_t run_id, jx_batch *b, const jx_ruleset *rs,
-                    const char *out, const char *split, const char *const *depts, size_t ndepts,
-                    bool blank, int threads, FILE *report);
+/* Write the workbook(s) of a run (stored, or a batch's). */
+int cli_export_xlsx(jx_run *run, const jx_ruleset *rs, const char *out, const char *split,
+                    const char *const *depts, size_t ndepts, bool blank, int threads, FILE *report);
 
 /* analysis commands (cmd_rank.c also holds the helpers below) */
 #include "jixiao/rank.h"

@@ -76,18 +76,26 @@ static int score_print(jx_store *st, jx_batch *b, const jx_ruleset *rs, cli_form
         cli_error("evaluate: %s", st ? jx_store_errmsg(st) : jx_batch_errmsg(b));
         return EXIT_ERR;
     }
+    /* from here on, one scored result: what is printed and written does not depend on where
+     * the data is kept */
+    jx_run *run = NULL;
+    if (st ? jx_run_open(st, sum.run_id, &run) : jx_batch_run(b, &run)) {
+        cli_error("evaluate: %s", st ? jx_store_errmsg(st) : jx_batch_errmsg(b));
+        return EXIT_ERR;
+    }
     jx_run_filter f = {.indicators = fmt == FMT_JSON};
-    int rc = st ? cli_print_run(st, sum.run_id, &f, fmt) : cli_print_batch(b, &f, fmt);
+    int rc = cli_print_run(run, &f, fmt);
     if (!rc && show && fmt == FMT_TABLE) {
         putchar('\n');
         jx_run_filter all = {.indicators = true};
-        rc = st ? cli_print_run(st, sum.run_id, &all, fmt) : cli_print_batch(b, &all, fmt);
+        rc = cli_print_run(run, &all, fmt);
     }
     /* the workbook after the totals; its summary line on stderr keeps stdout the listing */
     if (!rc && (out || split)) {
         fflush(stdout);
-        rc = cli_export_xlsx(st, sum.run_id, b, rs, out, split, NULL, 0, false, 0, stderr);
+        rc = cli_export_xlsx(run, rs, out, split, NULL, 0, false, 0, stderr);
     }
+    jx_run_close(run);
     return rc;
 }
 

@@ -72,9 +72,8 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int cli_export_xlsx(jx_store *st, int64_t run_id, jx_batch *b, const jx_ruleset *rs,
-                    const char *out, const char *split, const char *const *depts, size_t ndepts,
-                    bool blank, int threads, FILE *report)
+int cli_export_xlsx(jx_run *run, const jx_ruleset *rs, const char *out, const char *split,
+                    const char *const *depts, size_t ndepts, bool blank, int threads, FILE *report)
 {
     tune_process(split != NULL);
     jx_xlsx_opts o = {.rules = rs,
@@ -89,8 +88,7 @@ int cli_export_xlsx(jx_store *st, int64_t run_id, jx_batch *b, const jx_ruleset 
     jx_xlsx_summary sum;
     jx_errmsg msg;
     double t0 = now();
-    jx_err e = b ? jx_xlsx_write_batch(b, out, &o, &sum, &msg)
-                 : jx_xlsx_write(st, run_id, out, &o, &sum, &msg);
+    jx_err e = jx_xlsx_write(run, out, &o, &sum, &msg);
     double secs = now() - t0;
     if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
     if (e) {
@@ -100,7 +98,7 @@ int cli_export_xlsx(jx_store *st, int64_t run_id, jx_batch *b, const jx_ruleset 
     if (rs && !sum.rules_matched)
         cli_error("warning: rule set %s is not the one run %lld was scored with (SHA-256 differs): "
                   "得分率 written as values, not formulas",
-                  jx_ruleset_name(rs), (long long)run_id);
+                  jx_ruleset_name(rs), (long long)jx_run_about(run)->id);
     fprintf(report,
             "wrote %s: %lld workbook%s, %lld sheets, %lld subjects, %lld cells in %.2f s "
             "(%lld ratios as formulas, %lld as values)\n",
@@ -210,16 +208,14 @@ int cmd_export(int argc, char **argv, cli_ctx *ctx)
     rc = EXIT_ERR;
     jx_store *st = cli_open_store(ctx->db_path);
     if (!st) goto done;
-    jx_run_info info;
-    if ((!run_id && jx_run_latest(st, &run_id)) || jx_run_get(st, run_id, &info)) {
-        cli_error("export: %s", jx_store_errmsg(st));
-    } else {
-        jx_ruleset *rs = run_rules(rules, info.rules);
+    jx_run *run = cli_open_run(st, run_id, "export");
+    if (run) {
+        jx_ruleset *rs = run_rules(rules, jx_run_about(run)->rules);
         if (!rules || rs)
-            rc = cli_export_xlsx(st, run_id, NULL, rs, out, split, depts, ndepts, blank,
-                                 (int)threads, stdout);
+            rc = cli_export_xlsx(run, rs, out, split, depts, ndepts, blank, (int)threads, stdout);
         jx_ruleset_free(rs);
     }
+    jx_run_close(run);
     jx_store_close(st);
 done:
     free(depts);

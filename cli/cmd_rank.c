@@ -156,12 +156,15 @@ int cli_ranking_open(int argc, char **argv, cli_ctx *ctx, const char *cmd, const
     }
     cli_analysis_setup();
     if (!(*st = cli_open_store(ctx->db_path))) return EXIT_ERR;
-    if ((!*run_id && jx_run_latest(*st, run_id)) || jx_run_get(*st, *run_id, info) ||
-        jx_ranking_load(*st, *run_id, &sel, r)) {
-        cli_error("%s: %s", cmd, jx_store_errmsg(*st));
-        jx_ranking_free(*r);
+    jx_run *run = cli_open_run(*st, *run_id, cmd);
+    if (run && jx_ranking_load(run, &sel, r)) cli_error("%s: %s", cmd, jx_run_errmsg(run));
+    if (run) {
+        *info = *jx_run_about(run);
+        *run_id = info->id;
+    }
+    jx_run_close(run);
+    if (!*r) {
         jx_store_close(*st);
-        *r = NULL;
         *st = NULL;
         return EXIT_ERR;
     }

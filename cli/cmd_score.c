@@ -72,7 +72,9 @@ int cmd_score(int argc, char **argv, cli_ctx *ctx)
         rc = EXIT_ERR;
     } else {
         jx_run_filter f = {.indicators = fmt == FMT_JSON};
-        rc = cli_print_run(st, sum.run_id, &f, fmt);
+        jx_run *run = cli_open_run(st, sum.run_id, "score");
+        rc = run ? cli_print_run(run, &f, fmt) : EXIT_ERR;
+        jx_run_close(run);
     }
     jx_store_close(st);
     jx_ruleset_free(rs);

@@ -70,11 +70,9 @@ int cmd_show(int argc, char **argv, cli_ctx *ctx)
     f.ndepts = (size_t)(argc - optind);
     jx_store *st = cli_open_store(ctx->db_path);
     if (!st) return EXIT_ERR;
-    int rc = EXIT_ERR;
-    if (!run_id && jx_run_latest(st, &run_id))
-        cli_error("show: %s", jx_store_errmsg(st));
-    else
-        rc = cli_print_run(st, run_id, &f, fmt);
+    jx_run *run = cli_open_run(st, run_id, "show");
+    int rc = run ? cli_print_run(run, &f, fmt) : EXIT_ERR;
+    jx_run_close(run);
     jx_store_close(st);
     return rc;
 }

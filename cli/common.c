@@ -62,6 +62,13 @@ jx_store *cli_open_store(const char *path)
     return st;
 }
 
+jx_run *cli_open_run(jx_store *st, int64_t run_id, const char *cmd)
+{
+    jx_run *run = NULL;
+    if (jx_run_open(st, run_id, &run)) cli_error("%s: %s", cmd, jx_store_errmsg(st));
+    return run;
+}
+
 void cli_progress(void *ctx, int64_t n)
 {
     const char *what = ctx ? ctx : "rows";
@@ -280,15 +287,9 @@ static int print_subject(const jx_run_subject *s, void *ctx)
     return 0;
 }
 
-/* A run's listing from a store (st, run_id) or a batch (b). */
-static int print_run(jx_store *st, int64_t run_id, jx_batch *b, const jx_run_filter *filter,
-                     cli_format fmt)
+int cli_print_run(jx_run *run, const jx_run_filter *filter, cli_format fmt)
 {
-    jx_run_info info;
-    if (b ? jx_batch_info(b, &info) : jx_run_get(st, run_id, &info)) {
-        cli_error("%s", b ? jx_batch_errmsg(b) : jx_store_errmsg(st));
-        return EXIT_ERR;
-    }
+    const jx_run_info info = *jx_run_about(run);
     print_ctx p = {.fmt = fmt, .indicators = filter && filter->indicators, .first = true};
     static const char *const hdr[] = {"部门编码", "部门名称", "项目",       "年度",
                                       "总分",     "等级",     "预算执行率", "标记"};
@@ -304,8 +305,7 @@ static int print_run(jx_store *st, int64_t run_id, jx_batch *b, const jx_run_fil
         json_str(stdout, info.rules_sha256);
         fputs(",\"departments\":[", stdout);
     }
-    jx_err e = b ? jx_batch_foreach(b, filter, print_subject, &p)
-                 : jx_run_foreach(st, run_id, filter, print_subject, &p);
+    jx_err e = jx_run_foreach(run, filter, print_subject, &p);
     if (fmt == FMT_JSON) fputs("\n]}\n", stdout);
     if (p.table) {
         table_print(p.table, stdout, fmt);
@@ -315,18 +315,8 @@ static int print_run(jx_store *st, int64_t run_id, jx_batch *b, const jx_run_fil
                    info.rules, info.rules_sha256, (long long)info.subjects);
     }
     if (e) {
-        cli_error("%s", b ? jx_batch_errmsg(b) : jx_store_errmsg(st));
+        cli_error("%s", jx_run_errmsg(run));
         return EXIT_ERR;
     }
     return EXIT_OK;
-}
-
-int cli_print_run(jx_store *st, int64_t run_id, const jx_run_filter *filter, cli_format fmt)
-{
-    return print_run(st, run_id, NULL, filter, fmt);
-}
-
-int cli_print_batch(jx_batch *b, const jx_run_filter *filter, cli_format fmt)
-{
-    return print_run(NULL, 0, b, filter, fmt);
 }

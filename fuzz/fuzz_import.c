@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "run_util.h"
 #include "jixiao/batch.h"
 #include "jixiao/import.h"
 #include "jixiao/run.h"
@@ -199,8 +200,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (e == JX_OK) {
             CHECK(sum.subjects == sum_b.subjects && sum.indicators == sum_b.indicators);
             const jx_run_filter all = {.indicators = true};
-            CHECK(jx_run_foreach(st, sum.run_id, &all, check_subject, &ts) == JX_OK);
-            CHECK(jx_batch_foreach(b, &all, print_subject, &tb) == JX_OK);
+            CHECK(stored_foreach(st, sum.run_id, &all, check_subject, &ts) == JX_OK);
+            CHECK(batch_foreach(b, &all, print_subject, &tb) == JX_OK);
             CHECK((!ts.s && !tb.s) || (ts.s && tb.s && !strcmp(ts.s, tb.s)));
         } else {
             CHECK(e == JX_ERR_FORMAT || e == JX_ERR_NOTFOUND);

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "run_util.h"
 #include "jixiao/batch.h"
 #include "jixiao/import.h"
 #include "jixiao/run.h"
@@ -140,8 +141,8 @@ static void run_both(const step *steps, size_t n, const jx_run_filter *filter, t
     } else {
         assert_int_equal(sb.subjects, ss.subjects);
         assert_int_equal(sb.indicators, ss.indicators);
-        assert_int_equal(jx_batch_foreach(b, filter, print_subject, bt), JX_OK);
-        assert_int_equal(jx_run_foreach(st, ss.run_id, filter, print_subject, st_text), JX_OK);
+        assert_int_equal(batch_foreach(b, filter, print_subject, bt), JX_OK);
+        assert_int_equal(stored_foreach(st, ss.run_id, filter, print_subject, st_text), JX_OK);
     }
     jx_ruleset_free(rs);
     jx_store_close(st);
@@ -352,9 +353,9 @@ static void empty_and_rescored(void **state)
     assert_int_equal(jx_batch_new(&b), JX_OK);
     jx_ruleset *rs = rules();
     jx_run_info info;
-    assert_int_equal(jx_batch_info(b, &info), JX_ERR_NOTFOUND);
+    assert_int_equal(batch_info(b, &info), JX_ERR_NOTFOUND);
     text t = {0};
-    assert_int_equal(jx_batch_foreach(b, NULL, print_subject, &t), JX_ERR_NOTFOUND);
+    assert_int_equal(batch_foreach(b, NULL, print_subject, &t), JX_ERR_NOTFOUND);
     assert_int_equal(jx_batch_score(b, rs, NULL, NULL), JX_ERR_NOTFOUND);
     assert_string_equal(jx_batch_errmsg(b), "no targets to score: import targets first");
     assert_int_equal(jx_batch_import_file(b, JX_IMPORT_TARGETS, DAZHU_T, NULL, NULL), JX_OK);
@@ -362,7 +363,7 @@ static void empty_and_rescored(void **state)
     assert_int_equal(jx_batch_score(b, rs, NULL, &sum), JX_OK);
     assert_int_equal(sum.run_id, 1);
     assert_int_equal(sum.subjects, 1);
-    assert_int_equal(jx_batch_info(b, &info), JX_OK);
+    assert_int_equal(batch_info(b, &info), JX_OK);
     assert_string_equal(info.rules, "mof-2020");
     assert_int_equal(info.subjects, 1);
     assert_int_equal(
@@ -370,7 +371,7 @@ static void empty_and_rescored(void **state)
         JX_OK);
     assert_int_equal(jx_batch_score(b, rs, NULL, &sum), JX_OK);
     assert_int_equal(sum.subjects, 2);
-    assert_int_equal(jx_batch_foreach(b, NULL, print_subject, &t), JX_OK);
+    assert_int_equal(batch_foreach(b, NULL, print_subject, &t), JX_OK);
     assert_non_null(strstr(t.s, "大竹县司法局"));
     assert_non_null(strstr(t.s, "如皋市司法局"));
     free(t.s);

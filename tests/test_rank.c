@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fixture_store.h"
+#include "run_util.h"
 #include "jixiao/import.h"
 #include "jixiao/rank.h"
 #include "jixiao/run.h"
@@ -96,7 +97,7 @@ static void test_run_ranking(void **state)
     int64_t run;
     assert_int_equal(jx_run_latest(st, &run), JX_OK);
     jx_ranking *r = NULL;
-    assert_int_equal(jx_ranking_load(st, run, NULL, &r), JX_OK);
+    assert_int_equal(stored_ranking(st, run, NULL, &r), JX_OK);
     assert_int_equal(jx_ranking_count(r), 6);
     struct {
         const char *name, *project;
@@ -126,19 +127,19 @@ static void test_run_ranking(void **state)
 
     /* only projects; only 2024 departments */
     jx_selection p = {.kind = JX_SEL_PROJECTS};
-    assert_int_equal(jx_ranking_load(st, run, &p, &r), JX_OK);
+    assert_int_equal(stored_ranking(st, run, &p, &r), JX_OK);
     assert_int_equal(jx_ranking_count(r), 1);
     assert_string_equal(jx_ranking_at(r, 0)->project, "司法专项");
     jx_ranking_free(r);
     jx_selection d = {.kind = JX_SEL_DEPARTMENTS, .year = 2024};
-    assert_int_equal(jx_ranking_load(st, run, &d, &r), JX_OK);
+    assert_int_equal(stored_ranking(st, run, &d, &r), JX_OK);
     assert_int_equal(jx_ranking_count(r), 2);
     assert_string_equal(jx_ranking_at(r, 0)->code, "135");
     assert_string_equal(jx_ranking_at(r, 1)->code, "135001");
     jx_ranking_free(r);
 
     /* no such run */
-    assert_int_equal(jx_ranking_load(st, 999, NULL, &r), JX_ERR_NOTFOUND);
+    assert_int_equal(stored_ranking(st, 999, NULL, &r), JX_ERR_NOTFOUND);
     assert_null(r);
     jx_ranking_free(NULL);
     jx_store_close(st);
@@ -154,7 +155,7 @@ static void test_run_ranking_daying(void **state)
     assert_int_equal(jx_run_latest(st, &run), JX_OK);
     jx_ranking *r = NULL;
     jx_selection d = {.kind = JX_SEL_DEPARTMENTS, .year = 2021};
-    assert_int_equal(jx_ranking_load(st, run, &d, &r), JX_OK);
+    assert_int_equal(stored_ranking(st, run, &d, &r), JX_OK);
     assert_int_equal(jx_ranking_count(r), 3);
     assert_string_equal(jx_ranking_at(r, 1)->name, "如皋市司法局");
     assert_int_equal(jx_ranking_at(r, 1)->rank, 2);

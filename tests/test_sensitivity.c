@@ -23,6 +23,7 @@
 #include "jixiao/sensitivity.h"
 #include "jixiao/whatif.h"
 #include "analyse/sensitivity_int.h"
+#include "keep/keep_int.h"
 #include "keep/store_int.h"
 
 static const char *const dirs[] = {JX_RULES_DIR};
@@ -112,18 +113,16 @@ static double full_total(const full_ctx *c, const jx_indicator *ind, size_t n, c
     return res.total;
 }
 
-static jx_err full_subject(jx_store *st, st_subject *s, void *ctx)
+static jx_err full_subject(void *ctx, kp_subject *s)
 {
-    (void)st;
     full_ctx *c = ctx;
     c->total[c->n] = full_total(c, s->ind, s->n, &s->budget, &c->grade[c->n]);
     c->n++;
     return JX_OK;
 }
 
-static jx_err model_subject(jx_store *st, st_subject *s, void *ctx)
+static jx_err model_subject(void *ctx, kp_subject *s)
 {
-    (void)st;
     jx_errmsg msg;
     jx_err e = sens_model_add(ctx, s->id, s->code, s->name, s->project, s->year, s->ind, s->n,
                               &s->budget, &msg);
@@ -143,8 +142,8 @@ static void check_model(jx_sens_mode mode)
     sens_model m;
     jx_errmsg msg;
     assert_int_equal(sens_model_init(&m, (const jx_ruleset *const *)rules, 3, mode, &msg), JX_OK);
-    st_visit v = {.on_subject = model_subject, .ctx = &m};
-    assert_int_equal(st_visit_subjects(st, &v), JX_OK);
+    kp_visit v = {.on_subject = model_subject, .ctx = &m};
+    assert_int_equal(kp_visit_subjects(kp_store(st), &v), JX_OK);
     jx_indicator extra[8];
     jx_budget eb;
     size_t ne = extra_subject(extra, &eb);
@@ -167,8 +166,8 @@ static void check_model(jx_sens_mode mode)
         for (size_t t = 0; t < sizeof W / sizeof *W; t++) {
             sens_model_totals(&m, r, W[t], model);
             full_ctx c = {.m = &m, .r = r, .w = W[t], .total = full, .grade = grade};
-            st_visit fv = {.on_subject = full_subject, .ctx = &c};
-            assert_int_equal(st_visit_subjects(st, &fv), JX_OK);
+            kp_visit fv = {.on_subject = full_subject, .ctx = &c};
+            assert_int_equal(kp_visit_subjects(kp_store(st), &fv), JX_OK);
             full[c.n] = full_total(&c, extra, ne, &eb, &grade[c.n]);
             c.n++;
             assert_int_equal(c.n, m.n);

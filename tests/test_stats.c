@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fixture_store.h"
+#include "run_util.h"
 #include "jixiao/import.h"
 #include "jixiao/run.h"
 #include "jixiao/stats.h"
@@ -154,7 +155,7 @@ static void test_demo_report(void **state)
     int64_t run;
     assert_int_equal(jx_run_latest(st, &run), JX_OK);
     jx_ranking *r = NULL;
-    assert_int_equal(jx_ranking_load(st, run, NULL, &r), JX_OK);
+    assert_int_equal(stored_ranking(st, run, NULL, &r), JX_OK);
     jx_stats_report s;
     assert_int_equal(jx_stats_of_ranking(r, &s), JX_OK);
     assert_int_equal(s.d.n, 6);
@@ -197,7 +198,7 @@ static void test_demo_report(void **state)
 
     /* one subject (the project): quartiles are its total, sd and correlations undefined */
     jx_selection p = {.kind = JX_SEL_PROJECTS};
-    assert_int_equal(jx_ranking_load(st, run, &p, &r), JX_OK);
+    assert_int_equal(stored_ranking(st, run, &p, &r), JX_OK);
     assert_int_equal(jx_stats_of_ranking(r, &s), JX_OK);
     assert_int_equal(s.d.n, 1);
     near(s.d.q1, 89.1969135802, 1e-9);

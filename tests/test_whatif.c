@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "run_util.h"
 #include "jixiao/import.h"
 #include "jixiao/run.h"
 #include "jixiao/whatif.h"
@@ -137,7 +138,7 @@ static void test_set_actual(void **state)
     assert_int_equal(jx_run_score(st, mof, NULL, &sum), JX_OK);
     jx_ranking *rk = NULL;
     jx_selection sel = {.year = 2024, .kind = JX_SEL_DEPARTMENTS};
-    assert_int_equal(jx_ranking_load(st, sum.run_id, &sel, &rk), JX_OK);
+    assert_int_equal(stored_ranking(st, sum.run_id, &sel, &rk), JX_OK);
     near(jx_ranking_at(rk, 0)->total, 96.8979257091);
     jx_ranking_free(rk);
 

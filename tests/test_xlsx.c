@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "run_util.h"
 #include "jixiao/import.h"
 #include "jixiao/run.h"
 #include "jixiao/xlsx.h"
@@ -190,7 +191,7 @@ static void test_shifeng(void **state)
     jx_xlsx_opts o = {.rules = rs};
     jx_xlsx_summary sum;
     jx_errmsg msg;
-    if (jx_xlsx_write(st, run, path, &o, &sum, &msg)) fail_msg("%s", msg.text);
+    if (stored_xlsx(st, run, path, &o, &sum, &msg)) fail_msg("%s", msg.text);
     assert_true(sum.rules_matched);
     assert_int_equal(sum.subjects, 2);
     assert_int_equal(sum.sheets, 3);
@@ -329,7 +330,7 @@ static void test_kinds(void **state)
     jx_xlsx_opts o = {.rules = rs};
     jx_xlsx_summary sum;
     jx_errmsg msg;
-    if (jx_xlsx_write(st, run, path, &o, &sum, &msg)) fail_msg("%s", msg.text);
+    if (stored_xlsx(st, run, path, &o, &sum, &msg)) fail_msg("%s", msg.text);
     /* 9 scored; 长效机制 (已基本建立: free text, read by band words) is the one constant */
     assert_int_equal(sum.formulas, 8);
     assert_int_equal(sum.constants, 1);
@@ -376,7 +377,7 @@ static void test_kinds(void **state)
     /* another rule set than the run's: ratios as values, and it says so */
     rs = load("mof-2020");
     o.rules = rs;
-    if (jx_xlsx_write(st, run, path, &o, &sum, &msg)) fail_msg("%s", msg.text);
+    if (stored_xlsx(st, run, path, &o, &sum, &msg)) fail_msg("%s", msg.text);
     assert_false(sum.rules_matched);
     assert_int_equal(sum.formulas, 0);
     assert_int_equal(sum.constants, 9);
@@ -403,7 +404,7 @@ static void test_blank(void **state)
                       .ndepts = 1};
     jx_xlsx_summary sum;
     jx_errmsg msg;
-    if (jx_xlsx_write(st, run, path, &o, &sum, &msg)) fail_msg("%s", msg.text);
+    if (stored_xlsx(st, run, path, &o, &sum, &msg)) fail_msg("%s", msg.text);
     char *s = part(path, "xl/worksheets/sheet2.xml");
     /* the targets stay, the actuals and reasons are empty cells, the ratios are formulas giving 0
      */
@@ -434,7 +435,7 @@ static void test_split(void **state)
     jx_xlsx_opts o = {.rules = rs, .split_dir = dir, .threads = 2};
     jx_xlsx_summary sum;
     jx_errmsg msg;
-    if (jx_xlsx_write(st, run, NULL, &o, &sum, &msg)) fail_msg("%s", msg.text);
+    if (stored_xlsx(st, run, NULL, &o, &sum, &msg)) fail_msg("%s", msg.text);
     /* five departments (石峰 has its project beside it) + 汇总 */
     assert_int_equal(sum.workbooks, 6);
     assert_int_equal(sum.subjects, 6);
@@ -481,19 +482,19 @@ static void test_errors(void **state)
     jx_errmsg msg;
     char path[512];
     snprintf(path, sizeof path, "%s/no/such/dir/x.xlsx", tmpdir);
-    assert_int_equal(jx_xlsx_write(st, run, path, NULL, &sum, &msg), JX_ERR_IO);
+    assert_int_equal(stored_xlsx(st, run, path, NULL, &sum, &msg), JX_ERR_IO);
     has(msg.text, "cannot write ");
     has(msg.text, "No such file or directory");
     assert_int_equal(sum.cells, 0);
     snprintf(path, sizeof path, "%s/x.xlsx", tmpdir);
-    assert_int_equal(jx_xlsx_write(st, run + 99, path, NULL, &sum, &msg), JX_ERR_NOTFOUND);
+    assert_int_equal(stored_xlsx(st, run + 99, path, NULL, &sum, &msg), JX_ERR_NOTFOUND);
     jx_xlsx_opts o = {.depts = (const char *const[]){"没有这个部门"}, .ndepts = 1};
-    assert_int_equal(jx_xlsx_write(st, run, path, &o, &sum, &msg), JX_ERR_NOTFOUND);
+    assert_int_equal(stored_xlsx(st, run, path, &o, &sum, &msg), JX_ERR_NOTFOUND);
     has(msg.text, "no subject");
     assert_int_equal(access(path, F_OK), -1);
-    assert_int_equal(jx_xlsx_write(NULL, run, path, NULL, &sum, &msg), JX_ERR_INVALID);
+    assert_int_equal(stored_xlsx(NULL, run, path, NULL, &sum, &msg), JX_ERR_INVALID);
     /* /dev/null is written through, never replaced by a file */
-    assert_int_equal(jx_xlsx_write(st, run, "/dev/null", NULL, &sum, &msg), JX_OK);
+    assert_int_equal(stored_xlsx(st, run, "/dev/null", NULL, &sum, &msg), JX_OK);
     struct stat sb;
     assert_int_equal(stat("/dev/null", &sb), 0);
     assert_true(S_ISCHR(sb.st_mode));

@@ -20,6 +20,7 @@
 #include <xlsxwriter.h>
 #include <zip.h>
 
+#include "run_util.h"
 #include "jixiao/csv.h"
 #include "jixiao/import.h"
 #include "jixiao/ruleset.h"
@@ -946,7 +947,7 @@ static void import_and_score(const char *dir, bool as_xlsx, totals *out)
     jx_run_summary sum;
     assert_int_equal(jx_run_score(st, rs, NULL, &sum), JX_OK);
     memset(out, 0, sizeof *out);
-    assert_int_equal(jx_run_foreach(st, sum.run_id, NULL, collect, out), JX_OK);
+    assert_int_equal(stored_foreach(st, sum.run_id, NULL, collect, out), JX_OK);
     qsort(out->line, out->n, sizeof out->line[0], cmp_line);
     jx_ruleset_free(rs);
     jx_store_close(st);

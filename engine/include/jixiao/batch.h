@@ -13,9 +13,9 @@
  * nothing need not pay it.
  *
  * Use: jx_batch_new(), jx_batch_import_file() for each file (targets first),
- * jx_batch_score(), then jx_batch_foreach() to read the result, which looks
- * exactly like a stored run's (jx_run_foreach()). Not thread-safe; one batch
- * per thread.
+ * jx_batch_score(), then jx_batch_run() to read the result as a jx_run, exactly
+ * like a stored run (run.h): the same foreach, the same workbook writer, the
+ * same rankings. Not thread-safe; one batch per thread.
  */
 #ifndef JIXIAO_BATCH_H
 #define JIXIAO_BATCH_H
@@ -59,7 +59,7 @@ JX_API jx_err jx_batch_import_file(jx_batch *b, jx_import_kind kind, const char 
  *
  * The result replaces any earlier one of this batch. It is numbered run 1 (out->run_id)
  * and, like a stored run, is kept only when every subject could be scored. The batch keeps
- * each subject's totals, not every indicator's score: jx_batch_foreach() computes those again
+ * each subject's totals, not every indicator's score: jx_run_foreach() computes those again
  * (the same bits), so @p rs must stay alive while the result is read.
  * @return ::JX_OK; ::JX_ERR_NOTFOUND when the batch holds no targets; ::JX_ERR_FORMAT
  *         when some subjects cannot be scored (each reported through opts->on_error);
@@ -69,18 +69,16 @@ JX_API jx_err jx_batch_score(jx_batch *b, const jx_ruleset *rs, const jx_run_opt
                              jx_run_summary *out);
 
 /**
- * @brief The scored result's details, as jx_run_get() gives a stored run's
- * (id 1, created_at the time of scoring, the rule set's name and SHA-256).
- * @return ::JX_OK or ::JX_ERR_NOTFOUND when the batch has not been scored.
+ * @brief The scored result as a jx_run (run.h): details as jx_run_open() gives a stored run's
+ * (id 1, created_at the time of scoring, the rule set's name and SHA-256), subjects in the order
+ * the targets files first named them, with the same fields as a stored run's.
+ *
+ * @param out  receives the run (owned by the caller: jx_run_close()). It reads the batch, which
+ *             must outlive it, and the rule set it was scored with, which must stay alive too.
+ *             A file imported into the batch afterwards makes its foreach fail: score again.
+ * @return ::JX_OK; ::JX_ERR_NOTFOUND when the batch has not been scored; ::JX_ERR_NOMEM.
  */
-JX_API jx_err jx_batch_info(const jx_batch *b, jx_run_info *out);
-
-/**
- * @brief Visit the scored subjects in the order a store would give (the order in which the
- * targets files first named them), with the same fields as jx_run_foreach().
- * @return ::JX_OK, ::JX_ERR_NOTFOUND (not scored), ::JX_ERR_NOMEM, ::JX_ERR_INVALID.
- */
-JX_API jx_err jx_batch_foreach(jx_batch *b, const jx_run_filter *filter, jx_run_cb cb, void *ctx);
+JX_API jx_err jx_batch_run(jx_batch *b, jx_run **out);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "jixiao/error.h"
+#include "jixiao/run.h"
 #include "jixiao/store.h"
 
 #ifdef __cplusplus
@@ -83,14 +84,13 @@ typedef struct jx_ranked {
 typedef struct jx_ranking jx_ranking;
 
 /**
- * @brief Read a stored run's subjects and rank them.
+ * @brief Read a run's subjects (a stored run or a batch's, run.h) and rank them.
+ * @param run  the run
  * @param sel  which subjects (NULL: all)
  * @param out  receives the ranking (caller frees with jx_ranking_free()); NULL on failure
- * @return ::JX_OK, ::JX_ERR_NOTFOUND (no such run), ::JX_ERR_DB, ::JX_ERR_NOMEM;
- *         jx_store_errmsg() says more.
+ * @return ::JX_OK, ::JX_ERR_DB, ::JX_ERR_NOMEM; jx_run_errmsg() says more.
  */
-JX_API jx_err jx_ranking_load(jx_store *st, int64_t run_id, const jx_selection *sel,
-                              jx_ranking **out);
+JX_API jx_err jx_ranking_load(jx_run *run, const jx_selection *sel, jx_ranking **out);
 
 /** @brief Number of subjects in the ranking. */
 JX_API size_t jx_ranking_count(const jx_ranking *r);

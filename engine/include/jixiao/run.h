@@ -51,7 +51,7 @@ typedef struct jx_run_summary {
 JX_API jx_err jx_run_score(jx_store *st, const jx_ruleset *rs, const jx_run_opts *opts,
                            jx_run_summary *out);
 
-/** A stored run. Plain value; strings are copies. */
+/** A run's details. Plain value; strings are copies. */
 typedef struct jx_run_info {
     int64_t id;
     char created_at[32];   /**< UTC, ISO 8601 */
@@ -105,11 +105,40 @@ typedef struct jx_run_filter {
 typedef int (*jx_run_cb)(const jx_run_subject *s, void *ctx);
 
 /**
- * @brief Visit the subjects of a run in store order.
- * @return ::JX_OK, ::JX_ERR_NOTFOUND (no such run), ::JX_ERR_DB, ::JX_ERR_NOMEM.
+ * A scored result, read back: a run stored in a store (jx_run_open()) or the evaluation of a
+ * batch in memory (jx_batch_run(), batch.h). Both give the same subjects with the same fields,
+ * so everything that reads a scored result (listings, workbooks, rankings) takes a jx_run and
+ * works on either. Opaque; close with jx_run_close(). Not thread-safe: one thread at a time.
  */
-JX_API jx_err jx_run_foreach(jx_store *st, int64_t run_id, const jx_run_filter *filter,
-                             jx_run_cb cb, void *ctx);
+typedef struct jx_run jx_run;
+
+/**
+ * @brief Open a stored run for reading.
+ * @param st      the store; must outlive the run
+ * @param run_id  the run; 0 for the newest
+ * @param out     receives the run (owned by the caller: jx_run_close()); NULL on failure
+ * @return ::JX_OK; ::JX_ERR_NOTFOUND (no such run, or none yet); ::JX_ERR_DB; ::JX_ERR_NOMEM;
+ *         ::JX_ERR_INVALID. jx_store_errmsg() says why.
+ */
+JX_API jx_err jx_run_open(jx_store *st, int64_t run_id, jx_run **out);
+
+/** @brief Free a run handle (not the run it reads). NULL is a no-op. */
+JX_API void jx_run_close(jx_run *r);
+
+/** @brief The run's details (id, time, rule set, label, counts). Owned by the run; never NULL for
+ * a run, NULL for NULL. */
+JX_API const jx_run_info *jx_run_about(const jx_run *r);
+
+/** @brief The last failure's message (owned by the run; valid until its next call). */
+JX_API const char *jx_run_errmsg(const jx_run *r);
+
+/**
+ * @brief Visit the subjects of a run in store order (a batch: the order in which the targets
+ * files first named them), with their indicators when the filter asks.
+ * @return ::JX_OK, ::JX_ERR_DB, ::JX_ERR_NOMEM, ::JX_ERR_INVALID (a batch changed after it was
+ *         scored); jx_run_errmsg() says why.
+ */
+JX_API jx_err jx_run_foreach(jx_run *r, const jx_run_filter *filter, jx_run_cb cb, void *ctx);
 
 #ifdef __cplusplus
 }

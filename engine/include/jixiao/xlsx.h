@@ -1,6 +1,6 @@
 /**
  * @file xlsx.h
- * @brief Writing the 自评表 workbook (.xlsx) of a stored scoring run (or a scored batch).
+ * @brief Writing the 自评表 workbook (.xlsx) of a run: stored, or a batch's evaluation.
  *
  * The "write" stage: a stored run (run.h) becomes the workbook a department
  * signs and a finance bureau reads. A 汇总 (summary) sheet comes first (rank,
@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jixiao/batch.h"
+#include "jixiao/run.h"
 #include "jixiao/error.h"
 #include "jixiao/ruleset.h"
 #include "jixiao/store.h"
@@ -66,7 +66,8 @@ typedef struct jx_xlsx_summary {
 } jx_xlsx_summary;
 
 /**
- * @brief Write the 自评表 workbook(s) of a stored run.
+ * @brief Write the 自评表 workbook(s) of a run: a stored run (jx_run_open()) or a batch's
+ * evaluation (jx_batch_run()); the cells are the same either way.
  *
  * Each file is written under a temporary name beside it and renamed into place
  * when complete, so an existing file is replaced only by a whole workbook.
@@ -75,27 +76,18 @@ typedef struct jx_xlsx_summary {
  * (case-insensitively) within their workbook. Text is always written as text:
  * a name such as `=cmd` never becomes a formula.
  *
- * @param st      the store (used from the calling thread only)
- * @param run_id  the run (jx_run_latest() for the newest)
+ * @param run     the run (read from the calling thread only)
  * @param path    the workbook (or, with split_dir, the 汇总 workbook; may then be NULL)
  * @param opts    options; NULL for the defaults
  * @param out     optional; what was written (zeroed on failure)
  * @param msg     optional; on failure the reason, e.g. `cannot write out/x.xlsx: Permission denied`
- * @return ::JX_OK; ::JX_ERR_NOTFOUND (no such run, or no subject matches the filter);
+ * @return ::JX_OK; ::JX_ERR_NOTFOUND (no subject matches the filter);
  *         ::JX_ERR_IO (a file or directory cannot be written); ::JX_ERR_XLSX (libxlsxwriter
  *         failed); ::JX_ERR_DB; ::JX_ERR_NOMEM; ::JX_ERR_INVALID (NULL arguments).
  *         On failure no partial file is left under a final name.
  */
-JX_API jx_err jx_xlsx_write(jx_store *st, int64_t run_id, const char *path,
-                            const jx_xlsx_opts *opts, jx_xlsx_summary *out, jx_errmsg *msg);
-
-/**
- * @brief Write the 自评表 workbook(s) of a scored batch (batch.h), exactly as jx_xlsx_write()
- * writes a stored run (the batch's result is run 1). Same options, results and errors;
- * ::JX_ERR_NOTFOUND also when the batch has not been scored.
- */
-JX_API jx_err jx_xlsx_write_batch(jx_batch *b, const char *path, const jx_xlsx_opts *opts,
-                                  jx_xlsx_summary *out, jx_errmsg *msg);
+JX_API jx_err jx_xlsx_write(jx_run *run, const char *path, const jx_xlsx_opts *opts,
+                            jx_xlsx_summary *out, jx_errmsg *msg);
 
 /**
  * @brief The sheet name Excel would accept for @p name, like snprintf: characters `[]:*?/\`

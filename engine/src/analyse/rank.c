@@ -11,7 +11,7 @@
 
 #include "analyse/analysis_int.h"
 #include "jixiao/run.h"
-#include "keep/store_int.h"
+#include "keep/run_int.h"
 #include "util/util_int.h"
 
 bool jx_selection_has(const jx_selection *sel, const char *project, int year)
@@ -164,18 +164,18 @@ static int cmp_display(const void *a, const void *b)
     return c;
 }
 
-jx_err jx_ranking_load(jx_store *st, int64_t run_id, const jx_selection *sel, jx_ranking **out)
+jx_err jx_ranking_load(jx_run *run, const jx_selection *sel, jx_ranking **out)
 {
     if (!out) return JX_ERR_INVALID;
     *out = NULL;
-    if (!st) return JX_ERR_INVALID;
+    if (!run) return JX_ERR_INVALID;
     jx_ranking *r = calloc(1, sizeof *r);
-    if (!r) return st_fail(st, JX_ERR_NOMEM, "out of memory");
-    r->run_id = run_id;
+    if (!r) return run_fail(run, JX_ERR_NOMEM, "out of memory");
+    int64_t run_id = r->run_id = run->id;
     load_ctx c = {.r = r, .sel = sel};
     jx_run_filter f = {.year = sel ? sel->year : 0};
-    jx_err e = jx_run_foreach(st, run_id, &f, load_subject, &c);
-    if (!e && c.nomem) e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+    jx_err e = jx_run_foreach(run, &f, load_subject, &c);
+    if (!e && c.nomem) e = run_fail(run, JX_ERR_NOMEM, "out of memory");
     double *total = NULL;
     int64_t *key = NULL;
     size_t *group = NULL, *rank = NULL, *size = NULL;
@@ -186,7 +186,7 @@ jx_err jx_ranking_load(jx_store *st, int64_t run_id, const jx_selection *sel, jx
         rank = malloc(r->n * sizeof *rank);
         size = calloc(r->n, sizeof *size);
         if (!total || !key || !group || !rank || !size)
-            e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+            e = run_fail(run, JX_ERR_NOMEM, "out of memory");
     }
     if (!e && r->n) {
         size_t ng = 0;
@@ -195,9 +195,9 @@ jx_err jx_ranking_load(jx_store *st, int64_t run_id, const jx_selection *sel, jx
             key[i] = an_group_key(r->row[i].project, r->row[i].year);
         }
         if (!an_groups(key, r->n, group, &ng))
-            e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+            e = run_fail(run, JX_ERR_NOMEM, "out of memory");
         else if ((e = jx_rank_competition(total, group, r->n, rank, NULL)))
-            e = st_fail(st, e, "run %lld holds a total that is not a number", (long long)run_id);
+            e = run_fail(run, e, "run %lld holds a total that is not a number", (long long)run_id);
     }
     if (!e && r->n) {
         for (size_t i = 0; i < r->n; i++)

@@ -33,6 +33,7 @@
 #include "jixiao/whatif.h"
 #include "model/ruleset_int.h"
 #include "analyse/sensitivity_int.h"
+#include "keep/keep_int.h"
 #include "keep/store_int.h"
 
 #define SENS_BLOCK 32                /* samples per random stream and per transposed write */
@@ -620,6 +621,7 @@ double sens_first_order(const double *x, size_t stride, const double *y, size_t 
 }
 
 typedef struct model_ctx {
+    jx_store *st; /* messages */
     sens_model *m;
     const jx_selection *sel;
     char first_error[1024];
@@ -631,9 +633,10 @@ static void model_row_error(void *ctx, const char *message)
     if (!c->first_error[0]) jx_fmt_trunc(c->first_error, sizeof c->first_error, "%s", message);
 }
 
-static jx_err model_subject(jx_store *st, st_subject *s, void *ctx)
+static jx_err model_subject(void *ctx, kp_subject *s)
 {
     model_ctx *c = ctx;
+    jx_store *st = c->st;
     if (!jx_selection_has(c->sel, s->project, s->year)) return JX_OK;
     if (s->errors)
         return st_fail(st, JX_ERR_PARSE, "%s%s", c->first_error,
@@ -723,9 +726,9 @@ jx_err jx_sensitivity_run(jx_store *st, const jx_sens_opts *o, jx_sensitivity **
     double *ntotal = NULL, *sorted = NULL;
     ordkey *ok = NULL;
 
-    model_ctx mc = {.m = &m, .sel = &o->sel};
-    st_visit v = {.on_subject = model_subject, .on_error = model_row_error, .ctx = &mc};
-    if ((e = st_visit_subjects(st, &v))) goto done;
+    model_ctx mc = {.st = st, .m = &m, .sel = &o->sel};
+    kp_visit v = {.on_subject = model_subject, .on_error = model_row_error, .ctx = &mc};
+    if ((e = kp_visit_subjects(kp_store(st), &v))) goto done;
     if (!m.n) {
         e = st_fail(st, JX_ERR_NOTFOUND, "no subject matches the selection");
         goto done;

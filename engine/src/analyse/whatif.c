@@ -2,7 +2,7 @@
  * whatif.c - what-if scenarios: the current data scored twice in memory
  * (baseline, scenario), ranked, compared; saved scenarios in the store.
  *
- * One pass over the current data (st_visit_subjects): each selected subject
+ * One pass over the current data (kp_visit_subjects): each selected subject
  * is aggregated under the baseline rule set, then its replaced actuals are
  * put in (the visitor's buffers are scratch) and it is aggregated again under
  * the scenario rule set. Nothing is written to the store except by
@@ -19,6 +19,7 @@
 #include "jixiao/stats.h"
 #include "jixiao/value.h"
 #include "model/ruleset_int.h"
+#include "keep/keep_int.h"
 #include "keep/store_int.h"
 #include "util/util_int.h"
 
@@ -108,6 +109,7 @@ struct jx_whatif {
 };
 
 typedef struct wi_ctx {
+    jx_store *st; /* messages */
     const jx_ruleset *base, *scen;
     const jx_scenario *sc;
     const jx_selection *sel;
@@ -132,9 +134,10 @@ static const char *keep(jx_whatif *w, const char *s)
     return jx_arena_strndup(&w->arena, s, strlen(s));
 }
 
-static jx_err wi_subject(jx_store *st, st_subject *s, void *ctx)
+static jx_err wi_subject(void *ctx, kp_subject *s)
 {
     wi_ctx *c = ctx;
+    jx_store *st = c->st;
     if (!jx_selection_has(c->sel, s->project, s->year)) return JX_OK;
     if (s->errors)
         return st_fail(st, JX_ERR_PARSE, "%s%s", c->first_error,
@@ -286,7 +289,7 @@ jx_err jx_whatif_run(jx_store *st, const jx_ruleset *base, const jx_ruleset *sce
     if (!st || !base) return JX_ERR_INVALID;
     if (sc && ((sc->nweights && (!sc->weight_level1 || !sc->weight)) || (sc->nsets && !sc->sets)))
         return st_fail(st, JX_ERR_INVALID, "jx_whatif_run: scenario arrays missing");
-    wi_ctx c = {.base = base, .sc = sc, .sel = sel};
+    wi_ctx c = {.st = st, .base = base, .sc = sc, .sel = sel};
     jx_ruleset *scen = NULL;
     jx_err e = JX_OK;
     size_t nsets = sc ? sc->nsets : 0, nweights = sc ? sc->nweights : 0;
@@ -318,8 +321,8 @@ jx_err jx_whatif_run(jx_store *st, const jx_ruleset *base, const jx_ruleset *sce
             goto done;
         }
     }
-    st_visit v = {.on_subject = wi_subject, .on_error = wi_row_error, .ctx = &c};
-    if ((e = st_visit_subjects(st, &v))) goto done;
+    kp_visit v = {.on_subject = wi_subject, .on_error = wi_row_error, .ctx = &c};
+    if ((e = kp_visit_subjects(kp_store(st), &v))) goto done;
     for (size_t k = 0; k < nsets; k++) {
         const jx_whatif_set *set = &sc->sets[k];
         const char *p = set->project ? set->project : "";

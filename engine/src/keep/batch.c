@@ -3,8 +3,9 @@
  * budget rows held in arrays, scored subject by subject, read back like a
  * stored run.
  *
- * import.c reads and checks the files (jx_batch_import_file is there, beside
- * jx_import_file) and writes through batch_int.h. What a store keeps as rows
+ * It is one of the two back-ends of keep_int.h: import.c reads and checks the
+ * files and writes through its operations, scoring.c scores it subject by
+ * subject, and its result is read back as a jx_run. What a store keeps as rows
  * with a replaced_by column is kept here as each subject's current state:
  *
  *   subjects  in the order the targets files first named them (a store's id order)
@@ -27,7 +28,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "keep/batch_int.h"
+#include "keep/keep_int.h"
 #include "keep/run_int.h"
 #include "util/util_int.h"
 #include "model/vcache_int.h"
@@ -41,7 +42,7 @@ typedef struct bsubj {
     int year;
     int64_t head, tail; /* current targets (index into tg, -1: none) */
     int64_t acts;       /* newest actual (index into act, -1: none) */
-    uint64_t gen;       /* the commit that last replaced its targets */
+    uint64_t gen;       /* reserve_retired() has counted it (== jx_batch.seen_gen) */
     jx_budget budget;   /* present == false: no budget row */
 } bsubj;
 
@@ -90,9 +91,6 @@ typedef struct bres {
     char grade[16];
 } bres;
 
-/* Grow array p (capacity cap) to hold at least want elements (jx_grow). */
-#define ARR_RESERVE(p, cap, want) jx_grow((void **)&(p), &(cap), (want), sizeof *(p))
-
 struct jx_batch {
     char errmsg[JX_ERRMSG_MAX];
     jx_arena arena;
@@ -104,9 +102,11 @@ struct jx_batch {
     bactual *act;
     size_t nact, capact;
     /* the file being read */
+    kp_file *file;
     size_t subj_mark, tg_mark;
-    uint64_t gen;
-    undo_actual *ua; /* actuals this file replaced */
+    uint64_t gen;      /* files committed; b->gen + 1 marks the actuals of the file being read */
+    uint64_t seen_gen; /* reserve_retired()'s mark */
+    undo_actual *ua;   /* actuals this file replaced */
     size_t nua, capua;
     pend_budget *pb;
     size_t npb, cappb;
@@ -117,9 +117,8 @@ struct jx_batch {
     jx_run_info info;
     bres *res;
     size_t nres, capres;
-    const jx_ruleset
-        *rs; /* scored under: the scores are computed again when read (jx_batch_foreach) */
-    jx_indicator *ind; /* a subject's indicators and scores, reused */
+    const jx_ruleset *rs; /* scored under: the scores are computed again when read */
+    jx_indicator *ind;    /* a subject's indicators and scores, reused */
     jx_score *sc;
     size_t capind, capsc;
     jx_vcache vc;
@@ -169,14 +168,14 @@ const char *jx_batch_errmsg(const jx_batch *b)
     return b ? b->errmsg : "no batch";
 }
 
-jx_vcache *batch_vcache(jx_batch *b)
+static char *errbuf(void *h)
 {
-    return &b->vc;
+    return ((jx_batch *)h)->errmsg;
 }
 
-char *batch_errbuf(jx_batch *b)
+static jx_vcache *vcache(void *h)
 {
-    return b->errmsg;
+    return &((jx_batch *)h)->vc;
 }
 
 static const char *keep(jx_batch *b, const char *s)
@@ -184,22 +183,30 @@ static const char *keep(jx_batch *b, const char *s)
     return jx_arena_strndup(&b->arena, s, strlen(s));
 }
 
-/* ---- written by import.c ---- */
-
-int64_t batch_subject(jx_batch *b, const char *code, const char *name, const char *project,
-                      int year, bool create, const char **stored)
+static jx_err nomem(jx_batch *b)
 {
+    return bfail(b, JX_ERR_NOMEM, "out of memory");
+}
+
+/* ---- an import: written by import.c through kp_ops ---- */
+
+static jx_err subject(void *h, const char *code, const char *name, const char *project, int year,
+                      bool create, int64_t *sid, const char **code_out)
+{
+    jx_batch *b = h;
+    *sid = 0;
+    *code_out = "";
     char key[1024];
     size_t klen = jx_subject_key(key, sizeof key, year, name, project);
-    if (!klen) return -1; /* import.c refuses such long names before asking */
-    *stored = "";
+    if (!klen) return bfail(b, JX_ERR_INVALID, "部门名称 and 项目名称 are too long");
     int64_t *hit = jx_map_get(&b->subj_by_key, key, klen);
     if (hit) {
-        *stored = b->subj[*hit - 1].code;
-        return *hit;
+        *sid = *hit;
+        *code_out = b->subj[*hit - 1].code;
+        return JX_OK;
     }
-    if (!create) return 0;
-    if (!ARR_RESERVE(b->subj, b->capsubj, b->nsubj + 1)) return -1;
+    if (!create) return JX_OK;
+    if (!JX_GROW(b->subj, b->capsubj, b->nsubj + 1)) return nomem(b);
     bsubj *s = &b->subj[b->nsubj];
     *s = (bsubj){
         .code = keep(b, code),
@@ -210,19 +217,24 @@ int64_t batch_subject(jx_batch *b, const char *code, const char *name, const cha
         .tail = -1,
         .acts = -1,
     };
+    if (!s->code || !s->name || !s->project) return nomem(b);
     int is_new;
     int64_t *slot = jx_map_put(&b->subj_by_key, key, klen, &is_new);
-    if (!slot || !s->code || !s->name || !s->project) return -1;
+    if (!slot) return nomem(b);
     *slot = (int64_t)++b->nsubj;
-    *stored = s->code; /* created with the code given, as a store inserts it */
-    return *slot;
+    *sid = *slot;
+    *code_out = s->code; /* created with the code given, as a store inserts it */
+    return JX_OK;
 }
 
-bool batch_set_code(jx_batch *b, int64_t sid, const char *code)
+static jx_err set_code(void *h, int64_t sid, const char *code)
 {
-    if (!ARR_RESERVE(b->pc, b->cappc, b->npc + 1)) return false;
+    jx_batch *b = h;
+    if (!JX_GROW(b->pc, b->cappc, b->npc + 1)) return nomem(b);
     b->pc[b->npc] = (pend_code){.subj = sid - 1, .code = keep(b, code)};
-    return b->pc[b->npc++].code != NULL;
+    if (!b->pc[b->npc].code) return nomem(b);
+    b->npc++;
+    return JX_OK;
 }
 
 /* s kept: the previous row's copy when it is the same text (一级/二级 names, operators and
@@ -234,42 +246,60 @@ static const char *keep_like(jx_batch *b, const char *s, const char *prev)
     return keep(b, s);
 }
 
-bool batch_add_target(jx_batch *b, int64_t sid, const char *l1, const char *l2, const char *l3,
-                      const char *op, const char *target, const char *unit, bool has_weight,
-                      double weight, const char *note, jx_kind kind, int32_t vidx)
+static jx_err target(void *h, const kp_target *kt)
 {
-    if (!ARR_RESERVE(b->tg, b->captg, b->ntg + 1)) return false;
+    jx_batch *b = h;
+    if (!JX_GROW(b->tg, b->captg, b->ntg + 1)) return nomem(b);
     btarget *t = &b->tg[b->ntg];
     const btarget *p = b->ntg ? &b->tg[b->ntg - 1] : &(btarget){0};
-    *t = (btarget){.subj = sid - 1,
+    *t = (btarget){.subj = kt->sid - 1,
                    .next = -1,
-                   .l1 = keep_like(b, l1, p->l1),
-                   .l2 = keep_like(b, l2, p->l2),
-                   .l3 = keep_like(b, l3, NULL),
-                   .op = keep_like(b, op, p->op),
-                   .target = keep_like(b, target, p->target),
-                   .unit = keep_like(b, unit, p->unit),
-                   .note = keep_like(b, note, p->note),
-                   .has_weight = has_weight,
-                   .weight = weight,
-                   .kind = kind,
-                   .vidx = vidx,
+                   .l1 = keep_like(b, kt->l1, p->l1),
+                   .l2 = keep_like(b, kt->l2, p->l2),
+                   .l3 = keep_like(b, kt->l3, NULL),
+                   .op = keep_like(b, kt->op, p->op),
+                   .target = keep_like(b, kt->target, p->target),
+                   .unit = keep_like(b, kt->unit, p->unit),
+                   .note = keep_like(b, kt->note, p->note),
+                   .has_weight = kt->has_weight,
+                   .weight = kt->weight,
+                   .kind = kt->kind,
+                   .vidx = kt->vidx,
                    .aidx = -1};
-    if (!t->l1 || !t->l2 || !t->l3 || !t->op || !t->target || !t->unit || !t->note) return false;
+    if (!t->l1 || !t->l2 || !t->l3 || !t->op || !t->target || !t->unit || !t->note) return nomem(b);
     b->ntg++;
-    return true;
+    return JX_OK;
 }
 
-bool batch_add_actual(jx_batch *b, int64_t target, const char *actual, const char *reason,
-                      int32_t aidx)
+static jx_err targets_of(void *h, int64_t sid, bool (*fn)(void *ctx, const kp_current *c),
+                         void *ctx, bool *has_actuals)
 {
+    jx_batch *b = h;
+    *has_actuals = false; /* a batch replaces actuals in place: nothing to look up */
+    for (int64_t i = b->subj[sid - 1].head; i >= 0; i = b->tg[i].next) {
+        const btarget *t = &b->tg[i];
+        kp_current c = {.ref = i,
+                        .l1 = t->l1,
+                        .l2 = t->l2,
+                        .l3 = t->l3,
+                        .kind = t->kind,
+                        .kind_known = true,
+                        .stable = true};
+        if (!fn(ctx, &c)) return nomem(b);
+    }
+    return JX_OK;
+}
+
+static jx_err actual(void *h, const kp_actual *ka)
+{
+    jx_batch *b = h;
     /* written at once (a pending list cost 32 bytes an actual); the file's generation marks it */
-    const char *a = keep(b, actual), *r = keep_like(b, reason, NULL);
-    if (!a || !r) return false;
-    btarget *t = &b->tg[target];
+    const char *a = keep(b, ka->actual), *r = keep_like(b, ka->reason, NULL);
+    if (!a || !r) return nomem(b);
+    btarget *t = &b->tg[ka->ref];
     if (t->actual) {
-        if (!ARR_RESERVE(b->ua, b->capua, b->nua + 1)) return false;
-        b->ua[b->nua++] = (undo_actual){.target = target,
+        if (!JX_GROW(b->ua, b->capua, b->nua + 1)) return nomem(b);
+        b->ua[b->nua++] = (undo_actual){.target = ka->ref,
                                         .actual = t->actual,
                                         .reason = t->reason,
                                         .aidx = t->aidx,
@@ -277,39 +307,36 @@ bool batch_add_actual(jx_batch *b, int64_t target, const char *actual, const cha
     }
     t->actual = a;
     t->reason = r;
-    t->aidx = aidx;
+    t->aidx = ka->aidx;
     t->agen = (uint32_t)(b->gen + 1);
-    return true;
+    return JX_OK;
 }
 
-bool batch_add_budget(jx_batch *b, int64_t sid, bool has_initial, double initial, double budget,
-                      double spent)
+static jx_err budget(void *h, const kp_budget *kb)
 {
-    if (!ARR_RESERVE(b->pb, b->cappb, b->npb + 1)) return false;
-    b->pb[b->npb++] = (pend_budget){.subj = sid - 1,
+    jx_batch *b = h;
+    if (!JX_GROW(b->pb, b->cappb, b->npb + 1)) return nomem(b);
+    b->pb[b->npb++] = (pend_budget){.subj = kb->sid - 1,
                                     .budget = {.present = true,
-                                               .initial = has_initial ? initial : 0,
-                                               .budget = budget,
-                                               .spent = spent}};
-    return true;
+                                               .initial = kb->has_initial ? kb->initial : 0,
+                                               .budget = kb->budget,
+                                               .spent = kb->spent}};
+    return JX_OK;
 }
 
-bool batch_targets_of(const jx_batch *b, int64_t sid, bool (*fn)(void *ctx, const batch_tgt *t),
-                      void *ctx)
-{
-    for (int64_t i = b->subj[sid - 1].head; i >= 0; i = b->tg[i].next) {
-        const btarget *t = &b->tg[i];
-        batch_tgt bt = {.ref = i, .l1 = t->l1, .l2 = t->l2, .l3 = t->l3, .kind = t->kind};
-        if (!fn(ctx, &bt)) return false;
-    }
-    return true;
-}
-
-void batch_begin(jx_batch *b)
+static void mark(jx_batch *b)
 {
     b->subj_mark = b->nsubj;
     b->tg_mark = b->ntg;
     b->nua = b->npb = b->npc = 0;
+}
+
+static jx_err begin(void *h, kp_file *f)
+{
+    jx_batch *b = h;
+    mark(b);
+    b->file = f;
+    return JX_OK;
 }
 
 /* The subject's newest actual under these names, or -1. */
@@ -322,44 +349,66 @@ static int64_t actual_named(const jx_batch *b, const bsubj *s, const btarget *t)
     return -1;
 }
 
-int64_t batch_commit(jx_batch *b)
+/* s's current targets are replaced: their actuals move to its list (room made beforehand), where
+ * a target imported again under the same names finds its actual. */
+static void retire_targets(jx_batch *b, bsubj *s, int64_t *replaced)
 {
+    for (int64_t k = s->head; k >= 0; k = b->tg[k].next) {
+        ++*replaced;
+        const btarget *o = &b->tg[k];
+        if (!o->actual) continue;
+        b->act[b->nact] = (bactual){.l1 = o->l1,
+                                    .l2 = o->l2,
+                                    .l3 = o->l3,
+                                    .actual = o->actual,
+                                    .reason = o->reason,
+                                    .aidx = o->aidx,
+                                    .next = s->acts};
+        s->acts = (int64_t)b->nact++;
+    }
+    s->head = s->tail = -1;
+}
+
+/* Room for every actual this file's targets retire, so that the commit cannot fail half-way. */
+static bool reserve_retired(jx_batch *b)
+{
+    uint64_t seen = ++b->seen_gen; /* marks the subjects counted */
+    size_t need = 0;
+    for (size_t i = b->tg_mark; i < b->ntg; i++) {
+        bsubj *s = &b->subj[b->tg[i].subj];
+        if (s->gen == seen) continue;
+        s->gen = seen;
+        for (int64_t k = s->head; k >= 0; k = b->tg[k].next)
+            need += b->tg[k].actual != NULL;
+    }
+    return JX_GROW(b->act, b->capact, b->nact + need);
+}
+
+static jx_err commit(void *h)
+{
+    jx_batch *b = h;
+    if (!reserve_retired(b)) return nomem(b);
     int64_t replaced = 0;
     b->scored = false; /* the result no longer describes the batch */
-    uint64_t gen = ++b->gen;
-    /* targets: the file's rows become their subjects' current ones */
+    b->gen++;
+    /* targets: the file's rows become their subjects' current ones; a subject's first row of
+     * the file (its current targets are older than the file) retires them */
     for (size_t i = b->tg_mark; i < b->ntg; i++) {
         btarget *t = &b->tg[i];
         bsubj *s = &b->subj[t->subj];
-        if (s->gen != gen) { /* its current targets are replaced: keep their actuals by name */
-            s->gen = gen;
-            for (int64_t k = s->head; k >= 0; k = b->tg[k].next) {
-                replaced++;
-                const btarget *o = &b->tg[k];
-                if (o->actual && ARR_RESERVE(b->act, b->capact, b->nact + 1)) {
-                    b->act[b->nact] = (bactual){.l1 = o->l1,
-                                                .l2 = o->l2,
-                                                .l3 = o->l3,
-                                                .actual = o->actual,
-                                                .reason = o->reason,
-                                                .aidx = o->aidx,
-                                                .next = s->acts};
-                    s->acts = (int64_t)b->nact++;
-                }
-            }
-            s->head = s->tail = -1;
-        }
+        if (s->head < (int64_t)b->tg_mark) retire_targets(b, s, &replaced);
         if (s->tail >= 0)
             b->tg[s->tail].next = (int64_t)i;
         else
             s->head = (int64_t)i;
         s->tail = (int64_t)i;
-        if (s->acts >=
-            0) { /* a store joins actuals by name: the new target keeps the current one */
+        if (s->acts >= 0) { /* a store joins actuals by name: the new target keeps the current */
             int64_t a = actual_named(b, s, t);
-            if (a >= 0)
-                t->actual = b->act[a].actual, t->reason = b->act[a].reason,
+            if (a >= 0) {
+                t->actual = b->act[a].actual;
+                t->reason = b->act[a].reason;
                 t->aidx = b->act[a].aidx;
+            }
         }
     }
     replaced += (int64_t)b->nua; /* actuals are written as they come, each replaced one undoable */
@@ -370,12 +419,15 @@ int64_t batch_commit(jx_batch *b)
     }
     for (size_t i = 0; i < b->npc; i++)
         b->subj[b->pc[i].subj].code = b->pc[i].code;
-    batch_begin(b);
-    return replaced;
+    mark(b);
+    if (b->file) b->file->replaced += replaced;
+    b->file = NULL;
+    return JX_OK;
 }
 
-void batch_rollback(jx_batch *b)
+static void rollback(void *h)
 {
+    jx_batch *b = h;
     b->ntg = b->tg_mark;
     /* actuals this file wrote: cleared, then the ones it replaced put back */
     uint32_t gen = (uint32_t)(b->gen + 1);
@@ -392,8 +444,7 @@ void batch_rollback(jx_batch *b)
         t->aidx = b->ua[i].aidx;
         t->agen = b->ua[i].agen;
     }
-    if (b->nsubj >
-        b->subj_mark) { /* the map cannot delete: build it again from the subjects kept */
+    if (b->nsubj > b->subj_mark) { /* the map cannot delete: build it again from those kept */
         b->nsubj = b->subj_mark;
         jx_map_free(&b->subj_by_key);
         for (size_t i = 0; i < b->nsubj; i++) {
@@ -405,10 +456,11 @@ void batch_rollback(jx_batch *b)
             if (slot) *slot = (int64_t)i + 1;
         }
     }
-    batch_begin(b);
+    mark(b);
+    b->file = NULL;
 }
 
-/* ---- scoring ---- */
+/* ---- the current data, subject by subject ---- */
 
 /* t's target and actual values, from the vcache entries kept at import, else parsed (again) */
 static jx_err target_value(jx_batch *b, const btarget *t, jx_value *v, jx_errmsg *msg)
@@ -448,121 +500,201 @@ static bool indicator(jx_batch *b, const bsubj *s, const btarget *t, jx_indicato
 }
 
 /* s's current targets as indicators in b->ind (with room in b->sc for their scores); *n: how
- * many; *bad: how many did not parse, each reported through opts (import checked them: cannot
- * happen). false when out of memory. */
-static bool subject_indicators(jx_batch *b, const bsubj *s, const jx_run_opts *opts,
-                               const char *label, size_t *n, size_t *bad)
+ * many; each that does not parse (import checked them: cannot happen) is counted in ks->errors
+ * and reported through v (when given). false when out of memory. */
+static bool subject_indicators(jx_batch *b, const bsubj *s, const kp_visit *v, kp_subject *ks,
+                               size_t *n)
 {
-    *n = *bad = 0;
+    *n = 0;
     for (int64_t k = s->head; k >= 0; k = b->tg[k].next)
         ++*n;
-    if (!ARR_RESERVE(b->ind, b->capind, *n) || !ARR_RESERVE(b->sc, b->capsc, *n)) return false;
+    if (!JX_GROW(b->ind, b->capind, *n) || !JX_GROW(b->sc, b->capsc, *n)) return false;
     size_t i = 0;
     for (int64_t k = s->head; k >= 0; k = b->tg[k].next, i++) {
         jx_errmsg msg;
-        if (!indicator(b, s, &b->tg[k], &b->ind[i], &msg))
-            run_error(opts, bad, "%s: %s: %s", label, b->tg[k].l3, msg.text);
+        if (indicator(b, s, &b->tg[k], &b->ind[i], &msg)) continue;
+        ks->errors++;
+        if (!v || !v->on_error) continue;
+        char m[1024];
+        jx_fmt_trunc(m, sizeof m, "%s: %s: %s", ks->label, b->tg[k].l3, msg.text);
+        v->on_error(v->ctx, m);
     }
     return true;
 }
 
-jx_err jx_batch_score(jx_batch *b, const jx_ruleset *rs, const jx_run_opts *opts,
-                      jx_run_summary *out)
+static jx_err visit(void *h, const kp_visit *v)
 {
-    jx_run_summary local;
-    jx_run_summary *sum = out ? out : &local;
-    memset(sum, 0, sizeof *sum);
-    if (!b || !rs) return JX_ERR_INVALID;
-    b->scored = false;
-    b->nres = 0;
-    b->rs = rs;
-    jx_err e = JX_OK;
+    jx_batch *b = h;
+    bool any = false;
     for (size_t i = 0; i < b->nsubj; i++) {
         const bsubj *s = &b->subj[i];
         if (s->head < 0) continue;
+        any = true;
         char label[256];
-        jx_fmt_trunc(label, sizeof label, "%s%s%s %d", s->name, *s->project ? " / " : "",
-                     s->project, s->year);
-        size_t n, bad;
-        if (!subject_indicators(b, s, opts, label, &n, &bad) ||
-            !ARR_RESERVE(b->res, b->capres, b->nres + 1)) {
-            e = bfail(b, JX_ERR_NOMEM, "out of memory");
-            break;
-        }
-        sum->errors += bad;
-        jx_result r;
-        jx_errmsg msg;
-        if (bad) continue;
-        if (jx_aggregate(rs, b->ind, n, &s->budget, b->sc, &r, &msg)) {
-            run_error(opts, &sum->errors, "%s: %s", label, msg.text);
-            continue;
-        }
-        bres *o = &b->res[b->nres++];
-        *o = (bres){.subj = (int64_t)i,
-                    .n = n,
-                    .total = r.total,
-                    .weight_sum = r.weight_sum,
-                    .points_sum = r.points_sum,
-                    .ind_weight = r.ind_weight,
-                    .ind_points = r.ind_points,
-                    .flags = r.flags,
-                    .budget_scored = r.budget_scored,
-                    .nscored = r.nscored,
-                    .nna = r.nna};
-        if (r.budget_scored) { /* a store keeps these only when the budget was scored */
-            o->budget_rate = r.budget_rate;
-            o->budget_weight = r.budget_weight;
-            o->budget_points = r.budget_points;
-        }
-        jx_fmt_trunc(o->grade, sizeof o->grade, "%s", r.grade ? r.grade : "");
-        sum->subjects++;
-        sum->indicators += (int64_t)n;
-        if (opts && opts->on_progress && sum->subjects % 1000 == 0)
-            opts->on_progress(opts->ctx, sum->subjects);
+        kp_label(label, sizeof label, s->name, s->project, s->year);
+        kp_subject ks = {.id = (int64_t)i + 1,
+                         .code = s->code,
+                         .name = s->name,
+                         .project = s->project,
+                         .year = s->year,
+                         .label = label,
+                         .budget = s->budget};
+        if (!subject_indicators(b, s, v, &ks, &ks.n)) return nomem(b);
+        ks.ind = b->ind;
+        jx_err e = v->on_subject(v->ctx, &ks);
+        if (e) return e;
     }
-    if (e) return e;
-    if (!sum->subjects && !sum->errors)
-        return bfail(b, JX_ERR_NOTFOUND, "no targets to score: import targets first");
-    if (sum->errors) {
-        sum->subjects = sum->indicators = 0;
-        return bfail(b, JX_ERR_FORMAT, "%zu subject%s could not be scored; no run stored",
-                     sum->errors, sum->errors == 1 ? "" : "s");
+    return any ? JX_OK : bfail(b, JX_ERR_NOTFOUND, "no targets to score: import targets first");
+}
+
+/* ---- a scoring run: each subject's totals kept, its indicators scored again when read ---- */
+
+static jx_err run_begin(void *h, const jx_ruleset *rs, const char *label)
+{
+    jx_batch *b = h;
+    b->scored = false;
+    b->nres = 0;
+    b->rs = rs;
+    memset(&b->info, 0, sizeof b->info);
+    jx_fmt_trunc(b->info.label, sizeof b->info.label, "%s", label ? label : "");
+    return JX_OK;
+}
+
+static jx_err run_subject(void *h, const kp_subject *s, const jx_result *r, const jx_score *sc)
+{
+    (void)sc; /* computed again when read: the same bits (batch_foreach) */
+    jx_batch *b = h;
+    if (!JX_GROW(b->res, b->capres, b->nres + 1)) return nomem(b);
+    bres *o = &b->res[b->nres++];
+    *o = (bres){.subj = s->id - 1,
+                .n = s->n,
+                .total = r->total,
+                .weight_sum = r->weight_sum,
+                .points_sum = r->points_sum,
+                .ind_weight = r->ind_weight,
+                .ind_points = r->ind_points,
+                .flags = r->flags,
+                .budget_scored = r->budget_scored,
+                .nscored = r->nscored,
+                .nna = r->nna};
+    if (r->budget_scored) { /* a store keeps these only when the budget was scored */
+        o->budget_rate = r->budget_rate;
+        o->budget_weight = r->budget_weight;
+        o->budget_points = r->budget_points;
     }
+    jx_fmt_trunc(o->grade, sizeof o->grade, "%s", r->grade ? r->grade : "");
+    return JX_OK;
+}
+
+static jx_err run_finish(void *h, const jx_run_summary *sum, int64_t *run_id)
+{
+    jx_batch *b = h;
     jx_run_info *info = &b->info;
-    memset(info, 0, sizeof *info);
-    info->id = sum->run_id = 1;
+    info->id = *run_id = 1; /* a fresh database's first run would be run 1 too */
     time_t now = time(NULL);
     struct tm tm;
     if (gmtime_r(&now, &tm))
         strftime(info->created_at, sizeof info->created_at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    jx_fmt_trunc(info->rules, sizeof info->rules, "%s", jx_ruleset_name(rs));
-    jx_fmt_trunc(info->rules_sha256, sizeof info->rules_sha256, "%s", jx_ruleset_sha256(rs));
-    jx_fmt_trunc(info->label, sizeof info->label, "%s", opts && opts->label ? opts->label : "");
+    jx_fmt_trunc(info->rules, sizeof info->rules, "%s", jx_ruleset_name(b->rs));
+    jx_fmt_trunc(info->rules_sha256, sizeof info->rules_sha256, "%s", jx_ruleset_sha256(b->rs));
     info->subjects = sum->subjects;
     info->indicators = sum->indicators;
     b->scored = true;
     return JX_OK;
 }
 
-jx_err jx_batch_info(const jx_batch *b, jx_run_info *out)
+static void run_abort(void *h)
 {
-    if (!b || !out) return JX_ERR_INVALID;
-    if (!b->scored) {
-        memset(out, 0, sizeof *out);
-        return JX_ERR_NOTFOUND;
+    jx_batch *b = h;
+    b->scored = false;
+    b->nres = 0;
+}
+
+static const kp_ops batch_ops = {
+    .keeps_log = false,
+    .errbuf = errbuf,
+    .vcache = vcache,
+    .begin = begin,
+    .subject = subject,
+    .set_code = set_code,
+    .target = target,
+    .targets_of = targets_of,
+    .actual = actual,
+    .budget = budget,
+    .commit = commit,
+    .rollback = rollback,
+    .visit = visit,
+    .run_begin = run_begin,
+    .run_subject = run_subject,
+    .run_finish = run_finish,
+    .run_abort = run_abort,
+};
+
+kp_backend kp_batch(jx_batch *b)
+{
+    return (kp_backend){.ops = &batch_ops, .h = b};
+}
+
+jx_err jx_batch_score(jx_batch *b, const jx_ruleset *rs, const jx_run_opts *opts,
+                      jx_run_summary *out)
+{
+    if (!b) {
+        if (out) memset(out, 0, sizeof *out);
+        return JX_ERR_INVALID;
     }
-    *out = b->info;
+    return kp_score(kp_batch(b), rs, opts, out);
+}
+
+/* ---- the result read back as a jx_run ---- */
+
+/* One subject's indicators, scored again, into ind[] (the batch's scratch arrays hold the
+ * values and scores). */
+static jx_err rescore(jx_batch *b, const bsubj *s, const bres *o, jx_run_indicator **ind,
+                      size_t *cap, size_t *n)
+{
+    kp_subject ks = {.label = ""};
+    jx_result r;
+    if (!subject_indicators(b, s, NULL, &ks, n) || !JX_GROW(*ind, *cap, *n)) return nomem(b);
+    /* the same indicators under the same rule set give the same bits: keeping 56 bytes per
+     * indicator was a tenth of a big evaluation's memory */
+    if (ks.errors || *n != o->n || jx_aggregate(b->rs, b->ind, *n, &s->budget, b->sc, &r, NULL))
+        return bfail(b, JX_ERR_INVALID, "the batch changed after it was scored: score it again");
+    size_t i = 0;
+    for (int64_t k = s->head; k >= 0; k = b->tg[k].next, i++) {
+        const btarget *t = &b->tg[k];
+        jx_run_indicator *ri = &(*ind)[i];
+        *ri = (jx_run_indicator){.level1 = t->l1,
+                                 .level2 = t->l2,
+                                 .level3 = t->l3,
+                                 .op = t->op,
+                                 .target = t->target,
+                                 .unit = t->unit,
+                                 .note = t->note,
+                                 .actual = t->actual,
+                                 .reason = t->actual ? t->reason : "",
+                                 .weight_given = t->has_weight,
+                                 .score = b->sc[i]};
+        /* as a stored indicator is explained: from its parsed values only */
+        jx_indicator x = {.level1 = t->l1,
+                          .level2 = t->l2,
+                          .level3 = t->l3,
+                          .year = s->year,
+                          .target = b->ind[i].target,
+                          .actual = b->ind[i].actual,
+                          .has_actual = b->ind[i].has_actual};
+        jx_score_explain(&ri->score, &x, ri->explain, sizeof ri->explain);
+    }
     return JX_OK;
 }
 
-jx_err jx_batch_foreach(jx_batch *b, const jx_run_filter *filter, jx_run_cb cb, void *ctx)
+static jx_err batch_foreach(jx_run *run, const jx_run_filter *filter, jx_run_cb cb, void *ctx)
 {
-    if (!b || !cb) return JX_ERR_INVALID;
-    if (!b->scored) return bfail(b, JX_ERR_NOTFOUND, "nothing scored yet");
+    jx_batch *b = run->h;
+    jx_err e = JX_OK;
+    if (!b->scored) e = bfail(b, JX_ERR_NOTFOUND, "nothing scored yet");
     jx_run_indicator *ind = NULL;
     size_t cap = 0;
-    jx_err e = JX_OK;
-    for (size_t i = 0; i < b->nres; i++) {
+    for (size_t i = 0; !e && i < b->nres; i++) {
         const bres *o = &b->res[i];
         const bsubj *s = &b->subj[o->subj];
         if (!run_wanted(filter, s->code, s->name, s->project, s->year)) continue;
@@ -590,49 +722,28 @@ jx_err jx_batch_foreach(jx_batch *b, const jx_run_filter *filter, jx_run_cb cb, 
             rs.spent = s->budget.spent;
         }
         if (filter && filter->indicators) {
-            /* the scores again: the same indicators under the same rule set give the same bits,
-             * and keeping 56 bytes per indicator was a tenth of a big evaluation's memory */
-            size_t n, bad;
-            jx_result r;
-            if (!subject_indicators(b, s, NULL, NULL, &n, &bad) || !ARR_RESERVE(ind, cap, n)) {
-                e = bfail(b, JX_ERR_NOMEM, "out of memory");
-                break;
-            }
-            if (bad || n != o->n || jx_aggregate(b->rs, b->ind, n, &s->budget, b->sc, &r, NULL)) {
-                e = bfail(b, JX_ERR_INVALID,
-                          "the batch changed after it was scored: score it again");
-                break;
-            }
-            n = 0;
-            for (int64_t k = s->head; k >= 0; k = b->tg[k].next, n++) {
-                const btarget *t = &b->tg[k];
-                jx_run_indicator *ri = &ind[n];
-                *ri = (jx_run_indicator){.level1 = t->l1,
-                                         .level2 = t->l2,
-                                         .level3 = t->l3,
-                                         .op = t->op,
-                                         .target = t->target,
-                                         .unit = t->unit,
-                                         .note = t->note,
-                                         .actual = t->actual,
-                                         .reason = t->actual ? t->reason : "",
-                                         .weight_given = t->has_weight,
-                                         .score = b->sc[n]};
-                /* as jx_run_foreach explains a stored indicator: from its parsed values only */
-                jx_indicator x = {.level1 = t->l1,
-                                  .level2 = t->l2,
-                                  .level3 = t->l3,
-                                  .year = s->year,
-                                  .target = b->ind[n].target,
-                                  .actual = b->ind[n].actual,
-                                  .has_actual = b->ind[n].has_actual};
-                jx_score_explain(&ri->score, &x, ri->explain, sizeof ri->explain);
-            }
-            rs.n = n;
+            if ((e = rescore(b, s, o, &ind, &cap, &rs.n))) break;
             rs.ind = ind;
         }
         if (cb(&rs, ctx)) break;
     }
     free(ind);
+    if (e) jx_fmt_trunc(run->errmsg, sizeof run->errmsg, "%s", b->errmsg);
     return e;
+}
+
+jx_err jx_batch_run(jx_batch *b, jx_run **out)
+{
+    if (!out) return JX_ERR_INVALID;
+    *out = NULL;
+    if (!b) return JX_ERR_INVALID;
+    if (!b->scored) return bfail(b, JX_ERR_NOTFOUND, "the batch has not been scored");
+    jx_run *r = calloc(1, sizeof *r);
+    if (!r) return nomem(b);
+    r->foreach = batch_foreach;
+    r->h = b;
+    r->id = b->info.id;
+    r->info = b->info;
+    *out = r;
+    return JX_OK;
 }

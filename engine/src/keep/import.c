@@ -1,11 +1,13 @@
 /*
- * import.c - CSV/TSV files into the store, one transaction per file.
+ * import.c - a CSV/TSV file or a workbook into a store or a batch, all or nothing.
  *
  * Every row is checked (keys, years, numbers, value strings, duplicates, that
  * an actual matches a target) and every error is reported through the
  * caller's callback as FILE:LINE: column NAME: "text" problem. Rows are
- * written as they are read; any error rolls the whole file back, so the
- * database is either unchanged or holds the whole file.
+ * written as they are read, through the back-end interface (keep_int.h): this
+ * file does not know whether a store or a batch keeps them. Any error rolls
+ * the whole file back, so the data is either unchanged or holds the whole
+ * file; a failed write (a full disk, no memory) stops the import at once.
  */
 #include "jixiao/import.h"
 
@@ -18,10 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keep/batch_int.h"
+#include "keep/keep_int.h"
 #include "jixiao/csv.h"
 #include "jixiao/value.h"
-#include "keep/store_int.h"
 #include "read/table_int.h"
 #include "util/util_int.h"
 #include "model/vcache_int.h"
@@ -76,8 +77,8 @@ static const int need_budget[] = {C_NAME, C_YEAR, C_BUDGET, C_SPENT, -1};
 
 /* One subject seen in this file. */
 typedef struct subj {
-    int64_t id; /* subjects.id (a batch's index + 1); 0 when it does not exist (actuals, budget) */
-    int seq;    /* next target seq */
+    int64_t id;     /* the back-end's subject id; 0 when it does not exist (actuals, budget) */
+    int seq;        /* next target seq */
     const char *l1; /* fill-down of merged 一级/二级 cells */
     const char *l2;
     bool replaced;    /* its old targets were marked replaced */
@@ -98,7 +99,7 @@ typedef struct subj {
 /* An indicator of a subject: a target row of this file (targets: duplicate detection) or a
  * current target (actuals: matching). Found through its subject's table (subj.tab). */
 typedef struct tgt {
-    int64_t ref;  /* a batch's target (batch_add_actual) */
+    int64_t ref;  /* the back-end's handle of a current target (kp_actual.ref) */
     int64_t line; /* targets: where it was read */
     uint32_t h3;  /* hash of l3 */
     const char *l1, *l2, *l3;
@@ -107,8 +108,8 @@ typedef struct tgt {
 } tgt;
 
 typedef struct imp {
-    jx_store *st; /* the store written to, or NULL when reading into ... */
-    jx_batch *b;  /* ... a batch (batch_int.h) */
+    kp_backend be; /* where the rows go */
+    kp_file file;  /* the file as the back-end sees it */
     jx_import_kind kind;
     const char *name;
     const jx_import_opts *o;
@@ -116,7 +117,7 @@ typedef struct imp {
     int col[C__COUNT];
     size_t errors, max_errors;
     bool writing; /* false after the first error: keep checking, stop writing */
-    int64_t import_id;
+    jx_err fatal; /* a write failed (or memory ran out): the import stops at once */
     jx_arena arena;
     jx_map subj_by_key; /* key → index + 1 into subj[] */
     char last_key[256]; /* the key of the last subject found (get_subject), and its index */
@@ -132,7 +133,7 @@ typedef struct imp {
     jx_table *tab;    /* the file's rows: CSV or a workbook */
     jx_map colmap;    /* column name (ASCII lower-cased) → column + 1, built on first use */
     jx_vcache own_vc; /* value strings parsed so far in this file ... */
-    jx_vcache *vc;    /* ... or, into a batch, in the whole batch (batch_vcache) */
+    jx_vcache *vc;    /* ... or the back-end's memo, shared (kp_ops.vcache) */
 } imp;
 
 static void report(imp *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -150,16 +151,33 @@ static void report(imp *m, const char *fmt, ...)
     m->o->on_error(m->o->ctx, buf);
 }
 
-/* Record a failure of the whole file in the store's or the batch's message. */
+/* Record a failure of the whole file in the back-end's message. */
 static jx_err fail(imp *m, jx_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static jx_err fail(imp *m, jx_err e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    jx_vfmt_trunc(m->st ? m->st->errmsg : batch_errbuf(m->b), JX_ERRMSG_MAX, fmt, ap);
+    jx_vfmt_trunc(m->be.ops->errbuf(m->be.h), JX_ERRMSG_MAX, fmt, ap);
     va_end(ap);
     return e;
+}
+
+static const char *at(imp *m, int c);
+
+/* A write failed (its message is in the back-end's buffer) or memory ran out: the import stops
+ * at once, and its one message says where and why. Returns false, for `return stop(m, e)`. */
+static bool stop(imp *m, jx_err e)
+{
+    if (m->fatal) return false;
+    m->fatal = e;
+    m->errors++;
+    m->writing = false;
+    char why[JX_ERRMSG_MAX];
+    jx_fmt_trunc(why, sizeof why, "%s",
+                 e == JX_ERR_NOMEM ? "out of memory" : m->be.ops->errbuf(m->be.h));
+    fail(m, e, "%s: %s; nothing imported", m->line ? at(m, -1) : m->name, why);
+    return false;
 }
 
 /* A quoted excerpt of user text for messages, cut at a character boundary. */
@@ -421,72 +439,17 @@ static void remember_subject(imp *m, const char *key, size_t klen, size_t index)
 
 static const char *keep(imp *m, const char *s);
 
-/* s's id in the store or the batch (0: none), created when asked; *stored: its code ("" when
- * none). false on a database or memory error (reported). */
+/* s's id (0: none), created when asked; *stored: its code ("" when none), kept. false when a
+ * write failed or memory ran out (the import stops). */
 static bool find_subject(imp *m, subj *s, const char *code, const char *name, const char *project,
                          int year, bool create, const char **stored)
 {
     *stored = "";
-    if (m->b) {
-        s->id = batch_subject(m->b, code, name, project, year, create, stored);
-        if (s->id >= 0) return true;
-        s->id = 0;
-        report(m, "%s: out of memory", m->name);
-        return false;
-    }
-    sqlite3_stmt *q = st_stmt(m->st, S_SUBJECT_FIND);
-    if (!q) goto dberr;
-    st_bind_text(q, 1, name);
-    st_bind_text(q, 2, project);
-    sqlite3_bind_int(q, 3, year);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        s->id = sqlite3_column_int64(q, 0);
-        const char *c = (const char *)sqlite3_column_text(q, 1);
-        if (c && *c && !(*stored = keep(m, c))) {
-            sqlite3_reset(q);
-            report(m, "%s: out of memory", m->name);
-            return false;
-        }
-    } else if (rc != SQLITE_DONE) {
-        goto dberr;
-    }
-    sqlite3_reset(q);
-    if (rc == SQLITE_DONE && create) {
-        sqlite3_stmt *ins = st_stmt(m->st, S_SUBJECT_INSERT);
-        if (!ins) goto dberr;
-        st_bind_text(ins, 1, code);
-        st_bind_text(ins, 2, name);
-        st_bind_text(ins, 3, project);
-        sqlite3_bind_int(ins, 4, year);
-        if (sqlite3_step(ins) != SQLITE_DONE) goto dberr;
-        s->id = sqlite3_last_insert_rowid(m->st->db);
-        *stored = code;
-    }
+    const char *c = "";
+    jx_err e = m->be.ops->subject(m->be.h, code, name, project, year, create, &s->id, &c);
+    if (e) return stop(m, e);
+    if (*c && !(*stored = keep(m, c))) return stop(m, JX_ERR_NOMEM);
     return true;
-dberr:
-    st_dberr(m->st, "subjects");
-    report(m, "%s: %s", at(m, -1), m->st->errmsg);
-    return false;
-}
-
-/* Give subject s the code the file names (it had none). false on an error (reported). */
-static bool set_code(imp *m, const subj *s, const char *code)
-{
-    if (m->b) {
-        if (batch_set_code(m->b, s->id, code)) return true;
-        report(m, "%s: out of memory", m->name);
-        return false;
-    }
-    sqlite3_stmt *u = st_stmt(m->st, S_SUBJECT_SETCODE);
-    if (u) {
-        sqlite3_bind_int64(u, 1, s->id);
-        st_bind_text(u, 2, code);
-        if (sqlite3_step(u) == SQLITE_DONE) return true;
-    }
-    st_dberr(m->st, "subjects");
-    report(m, "%s: %s", at(m, -1), m->st->errmsg);
-    return false;
 }
 
 static subj *get_subject(imp *m, bool create)
@@ -511,25 +474,14 @@ static subj *get_subject(imp *m, bool create)
     }
     /* rows come subject by subject: most rows name the subject of the row before */
     if (m->last_klen == klen && !memcmp(m->last_key, key, klen)) return &m->subj[m->last_subj];
+    /* room first: a slot put in the map must never be left pointing at no subject */
+    if (!JX_GROW(m->subj, m->capsubj, m->nsubj + 1)) return stop(m, JX_ERR_NOMEM), NULL;
     int is_new;
     int64_t *slot = jx_map_put(&m->subj_by_key, key, (size_t)klen, &is_new);
-    if (!slot) {
-        report(m, "%s: out of memory", m->name);
-        return NULL;
-    }
+    if (!slot) return stop(m, JX_ERR_NOMEM), NULL;
     if (!is_new) {
         remember_subject(m, key, klen, (size_t)*slot - 1);
         return &m->subj[*slot - 1];
-    }
-    if (m->nsubj == m->capsubj) {
-        size_t cap = m->capsubj ? m->capsubj * 2 : 64;
-        subj *p = realloc(m->subj, cap * sizeof *p);
-        if (!p) {
-            report(m, "%s: out of memory", m->name);
-            return NULL;
-        }
-        m->subj = p;
-        m->capsubj = cap;
     }
     subj *s = &m->subj[m->nsubj];
     memset(s, 0, sizeof *s);
@@ -543,8 +495,9 @@ static subj *get_subject(imp *m, bool create)
         char ex[100];
         report(m, "%s: column %s: \"%s\" differs from %s stored for %s", at(m, C_CODE),
                col_names[C_CODE][0], excerpt(ex, sizeof ex, code), stored, s->label);
-    } else if (*code && !*stored && create && s->id && !set_code(m, s, code)) {
-        return NULL;
+    } else if (*code && !*stored && create && s->id) {
+        jx_err e = m->be.ops->set_code(m->be.h, s->id, code);
+        if (e) return stop(m, e), NULL;
     }
     if (s->id) m->res->subjects++;
     return s;
@@ -661,7 +614,7 @@ static void target_row(imp *m)
     if (*m->f[C_L1]) l1 = s->l1 = s->l1 && !strcmp(s->l1, l1) ? s->l1 : keep(m, l1);
     if (*m->f[C_L2]) l2 = s->l2 = s->l2 && !strcmp(s->l2, l2) ? s->l2 : keep(m, l2);
     if (!l1 || (*m->f[C_L2] && !l2)) {
-        report(m, "%s: out of memory", m->name);
+        stop(m, JX_ERR_NOMEM);
         return;
     }
     if (!l2) l2 = "";
@@ -714,7 +667,7 @@ static void target_row(imp *m)
         t->l3 = keep(m, l3);
     }
     if (!t || !t->l3 || !add_tgt(m, s)) {
-        report(m, "%s: out of memory", m->name);
+        stop(m, JX_ERR_NOMEM);
         return;
     }
     s->nok++;
@@ -726,111 +679,67 @@ static void target_row(imp *m)
         s->wsum += w;
     }
     if (!m->writing) return;
-    if (m->b) {
-        if (!batch_add_target(m->b, s->id, l1, l2, l3, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT],
-                              has_w, w, m->f[C_NOTE], v.kind, vidx))
-            report(m, "%s: out of memory", m->name);
-        else
-            m->res->rows++;
+    kp_target kt = {.sid = s->id,
+                    .first = !s->replaced,
+                    .line = m->line,
+                    .seq = s->seq++,
+                    .l1 = l1,
+                    .l2 = l2,
+                    .l3 = l3,
+                    .op = m->f[C_OP],
+                    .target = m->f[C_TARGET],
+                    .unit = m->f[C_UNIT],
+                    .note = m->f[C_NOTE],
+                    .has_weight = has_w,
+                    .weight = w,
+                    .kind = v.kind,
+                    .vidx = vidx};
+    if ((e = m->be.ops->target(m->be.h, &kt))) {
+        stop(m, e);
         return;
     }
-    if (!s->replaced) {
-        sqlite3_stmt *r = st_stmt(m->st, S_TARGETS_REPLACE);
-        if (!r) goto dberr;
-        sqlite3_bind_int64(r, 1, s->id);
-        sqlite3_bind_int64(r, 2, m->import_id);
-        if (sqlite3_step(r) != SQLITE_DONE) goto dberr;
-        m->res->replaced += sqlite3_changes(m->st->db);
-        s->replaced = true;
-    }
-    sqlite3_stmt *q = st_stmt(m->st, S_TARGET_INSERT);
-    if (!q) goto dberr;
-    sqlite3_bind_int64(q, 1, s->id);
-    sqlite3_bind_int64(q, 2, m->import_id);
-    sqlite3_bind_int64(q, 3, m->line);
-    sqlite3_bind_int(q, 4, s->seq++);
-    st_bind_text(q, 5, l1);
-    st_bind_text(q, 6, l2);
-    st_bind_text(q, 7, l3);
-    st_bind_text(q, 8, m->f[C_OP]);
-    st_bind_text(q, 9, m->f[C_TARGET]);
-    st_bind_text(q, 10, m->f[C_UNIT]);
-    if (has_w)
-        sqlite3_bind_double(q, 11, w);
-    else
-        sqlite3_bind_null(q, 11);
-    st_bind_text(q, 12, m->f[C_NOTE]);
-    if (sqlite3_step(q) != SQLITE_DONE) goto dberr;
-    m->res->rows++;
-    return;
-dberr:
-    st_dberr(m->st, "targets");
-    report(m, "%s: %s", at(m, -1), m->st->errmsg);
+    s->replaced = true;
+    m->file.rows++;
 }
 
 /* ---- actuals ---- */
-
-/* Add a loaded current target (the last of m->tg) to s's table, with the kind of its value. */
-static bool key_tgt(imp *m, subj *s, tgt *t, const char *op, const char *target, const char *unit)
-{
-    jx_value tv;
-    t->kind = jx_vcache_cells(m->vc, op, target, unit, &tv, NULL)
-                  ? JX_KIND_NA
-                  : tv.kind; /* fails: cannot happen, checked on import */
-    return add_tgt(m, s);
-}
 
 typedef struct load_ctx {
     imp *m;
     subj *s;
 } load_ctx;
 
-static bool load_batch_tgt(void *ctx, const batch_tgt *bt)
+/* One current target into m->tg and its subject's table. */
+static bool load_tgt(void *ctx, const kp_current *c)
 {
-    load_ctx *c = ctx;
-    tgt *t = new_tgt(c->m);
+    load_ctx *lc = ctx;
+    imp *m = lc->m;
+    tgt *t = new_tgt(m);
     if (!t) return false;
-    t->ref = bt->ref;
-    t->l1 = bt->l1; /* the batch keeps its strings until it is freed */
-    t->l2 = bt->l2;
-    t->l3 = bt->l3;
-    t->kind = bt->kind;
-    return add_tgt(c->m, c->s);
+    t->ref = c->ref;
+    if (c->stable) { /* a batch keeps its strings until it is freed */
+        t->l1 = c->l1, t->l2 = c->l2, t->l3 = c->l3;
+    } else {
+        t->l1 = keep(m, c->l1), t->l2 = keep(m, c->l2), t->l3 = keep(m, c->l3);
+        if (!t->l1 || !t->l2 || !t->l3) return false;
+    }
+    jx_value tv;
+    if (c->kind_known)
+        t->kind = c->kind;
+    else /* a failure cannot happen: the target was checked when it was imported */
+        t->kind =
+            jx_vcache_cells(m->vc, c->op, c->target, c->unit, &tv, NULL) ? JX_KIND_NA : tv.kind;
+    return add_tgt(m, lc->s);
 }
 
-/* Load a subject's current targets into m->tg and its table, from the batch or the store. */
+/* Load a subject's current targets into m->tg and its table. false when a read failed or
+ * memory ran out (the import stops). */
 static bool load_targets(imp *m, subj *s)
 {
     s->loaded = true;
-    if (m->b) return batch_targets_of(m->b, s->id, load_batch_tgt, &(load_ctx){.m = m, .s = s});
-    sqlite3_stmt *q = st_stmt(m->st, S_TARGETS_OF);
-    if (!q) return false;
-    sqlite3_bind_int64(q, 1, s->id);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        tgt *t = new_tgt(m);
-        if (!t) return false;
-        t->l1 = keep(m, (const char *)sqlite3_column_text(q, 0));
-        t->l2 = keep(m, (const char *)sqlite3_column_text(q, 1));
-        t->l3 = keep(m, (const char *)sqlite3_column_text(q, 2));
-        if (!t->l1 || !t->l2 || !t->l3) return false;
-        if (!key_tgt(m, s, t, (const char *)sqlite3_column_text(q, 3),
-                     (const char *)sqlite3_column_text(q, 4),
-                     (const char *)sqlite3_column_text(q, 5)))
-            return false;
-    }
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE) return false;
-    /* Without current actuals there is nothing to mark replaced: the per-row UPDATE (which
-     * builds a temporary table each time, the partial index being on the updated column)
-     * is skipped. A repeat within this file is refused before it would be written. */
-    q = st_stmt(m->st, S_ACTUALS_ANY);
-    if (!q) return false;
-    sqlite3_bind_int64(q, 1, s->id);
-    rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    s->has_actuals = rc == SQLITE_ROW;
-    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+    jx_err e = m->be.ops->targets_of(m->be.h, s->id, load_tgt, &(load_ctx){.m = m, .s = s},
+                                     &s->has_actuals);
+    return e ? stop(m, e) : true;
 }
 
 /* Can this actual be scored against this target at all? (units are checked when scoring) */
@@ -867,15 +776,7 @@ static void actual_row(imp *m)
         report(m, "%s: no targets for %s: import its targets first", at(m, C_NAME), s->label);
         return;
     }
-    if (!s->loaded && !load_targets(m, s)) {
-        if (m->b) {
-            report(m, "%s: out of memory", m->name);
-            return;
-        }
-        st_dberr(m->st, "targets");
-        report(m, "%s: %s", at(m, -1), m->st->errmsg);
-        return;
-    }
+    if (!s->loaded && !load_targets(m, s)) return;
     const char *l3 = m->f[C_L3];
     char ex[100];
     if (!*l3) {
@@ -918,40 +819,22 @@ static void actual_row(imp *m)
     }
     t->matched = true;
     if (!m->writing) return;
-    if (m->b) {
-        if (!batch_add_actual(m->b, t->ref, m->f[C_ACTUAL], m->f[C_REASON], aidx))
-            report(m, "%s: out of memory", m->name);
-        else
-            m->res->rows++;
+    kp_actual ka = {.sid = s->id,
+                    .ref = t->ref,
+                    .line = m->line,
+                    .has_actuals = s->has_actuals,
+                    .l1 = t->l1,
+                    .l2 = t->l2,
+                    .l3 = t->l3,
+                    .actual = m->f[C_ACTUAL],
+                    .reason = m->f[C_REASON],
+                    .aidx = aidx};
+    jx_err e = m->be.ops->actual(m->be.h, &ka);
+    if (e) {
+        stop(m, e);
         return;
     }
-    if (s->has_actuals) {
-        sqlite3_stmt *r = st_stmt(m->st, S_ACTUAL_REPLACE);
-        if (!r) goto dberr;
-        sqlite3_bind_int64(r, 1, s->id);
-        st_bind_text(r, 2, t->l1);
-        st_bind_text(r, 3, t->l2);
-        st_bind_text(r, 4, t->l3);
-        sqlite3_bind_int64(r, 5, m->import_id);
-        if (sqlite3_step(r) != SQLITE_DONE) goto dberr;
-        m->res->replaced += sqlite3_changes(m->st->db);
-    }
-    sqlite3_stmt *q = st_stmt(m->st, S_ACTUAL_INSERT);
-    if (!q) goto dberr;
-    sqlite3_bind_int64(q, 1, s->id);
-    sqlite3_bind_int64(q, 2, m->import_id);
-    sqlite3_bind_int64(q, 3, m->line);
-    st_bind_text(q, 4, t->l1);
-    st_bind_text(q, 5, t->l2);
-    st_bind_text(q, 6, t->l3);
-    st_bind_text(q, 7, m->f[C_ACTUAL]);
-    st_bind_text(q, 8, m->f[C_REASON]);
-    if (sqlite3_step(q) != SQLITE_DONE) goto dberr;
-    m->res->rows++;
-    return;
-dberr:
-    st_dberr(m->st, "actuals");
-    report(m, "%s: %s", at(m, -1), m->st->errmsg);
+    m->file.rows++;
 }
 
 /* ---- budget ---- */
@@ -984,36 +867,18 @@ static void budget_row(imp *m)
     }
     s->budget_seen = true;
     if (!m->writing) return;
-    if (m->b) {
-        if (!batch_add_budget(m->b, s->id, has_initial, initial, budget, spent))
-            report(m, "%s: out of memory", m->name);
-        else
-            m->res->rows++;
+    kp_budget kb = {.sid = s->id,
+                    .line = m->line,
+                    .has_initial = has_initial,
+                    .initial = initial,
+                    .budget = budget,
+                    .spent = spent};
+    jx_err e = m->be.ops->budget(m->be.h, &kb);
+    if (e) {
+        stop(m, e);
         return;
     }
-    sqlite3_stmt *r = st_stmt(m->st, S_BUDGET_REPLACE);
-    if (!r) goto dberr;
-    sqlite3_bind_int64(r, 1, s->id);
-    sqlite3_bind_int64(r, 2, m->import_id);
-    if (sqlite3_step(r) != SQLITE_DONE) goto dberr;
-    m->res->replaced += sqlite3_changes(m->st->db);
-    sqlite3_stmt *q = st_stmt(m->st, S_BUDGET_INSERT);
-    if (!q) goto dberr;
-    sqlite3_bind_int64(q, 1, s->id);
-    sqlite3_bind_int64(q, 2, m->import_id);
-    sqlite3_bind_int64(q, 3, m->line);
-    if (has_initial)
-        sqlite3_bind_double(q, 4, initial);
-    else
-        sqlite3_bind_null(q, 4);
-    sqlite3_bind_double(q, 5, budget);
-    sqlite3_bind_double(q, 6, spent);
-    if (sqlite3_step(q) != SQLITE_DONE) goto dberr;
-    m->res->rows++;
-    return;
-dberr:
-    st_dberr(m->st, "budgets");
-    report(m, "%s: %s", at(m, -1), m->st->errmsg);
+    m->file.rows++;
 }
 
 /* ---- the file ---- */
@@ -1065,65 +930,78 @@ jx_err jx_import_kind_parse(const char *s, jx_import_kind *kind)
     return JX_OK;
 }
 
-/* Start writing: the store's transaction and its import log row, or a batch's pending file. */
-static jx_err begin(imp *m)
+/* The checks that need a subject's every row: weights on all or none, something to score. */
+static void check_subjects(imp *m)
 {
-    if (m->b) {
-        batch_begin(m->b);
-        return JX_OK;
+    for (size_t i = 0; i < m->nsubj; i++) {
+        const subj *s = &m->subj[i];
+        if (s->weighted_line && s->unweighted_line)
+            report(m,
+                   "%s: column %s: %s gives weights on some indicators only (line %lld has one, "
+                   "line %lld has none): give all or none",
+                   jx_table_place(m->tab, s->unweighted_line, m->col[C_WEIGHT]),
+                   col_names[C_WEIGHT][0], s->label, (long long)s->weighted_line,
+                   (long long)s->unweighted_line);
+        else if (s->nrows && s->nok == s->nrows && !s->nscored) /* nothing to divide by */
+            report(m, "%s: %s: every indicator is n/a (无, 不适用, —, /): nothing to score",
+                   jx_table_place(m->tab, s->first_line, m->col[C_TARGET]), s->label);
+        else if (s->nrows && s->nok == s->nrows && s->weighted_line && s->wsum <= 0)
+            report(m, "%s: column %s: the weights of %s add up to 0: nothing to score",
+                   jx_table_place(m->tab, s->weighted_line, m->col[C_WEIGHT]),
+                   col_names[C_WEIGHT][0], s->label);
     }
-    jx_store *st = m->st;
-    jx_err e = st_begin_bulk(st);
-    if (e) {
-        if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY) /* the busy timeout ran out */
-            st_fail(st, e,
-                    "%s: nothing imported: another process kept the database locked for longer "
-                    "than the "
-                    "busy timeout; try again",
-                    m->name);
-        return e;
-    }
-    sqlite3_stmt *q = st_stmt(st, S_IMPORT_INSERT);
-    if (!q) return JX_ERR_DB;
-    st_bind_text(q, 1, jx_import_kind_str(m->kind));
-    st_bind_text(q, 2, m->name);
-    st_bind_text(q, 3, m->res->sha256);
-    st_bind_text(q, 4, m->res->encoding);
-    if (sqlite3_step(q) != SQLITE_DONE) return st_dberr(st, "imports");
-    m->import_id = sqlite3_last_insert_rowid(st->db);
-    return JX_OK;
 }
 
-/* Finish writing a file that had no error: the import log row and COMMIT, or the batch's commit. */
-static jx_err finish(imp *m)
-{
-    if (m->b) {
-        m->res->replaced += batch_commit(m->b);
-        return JX_OK;
-    }
-    jx_store *st = m->st;
-    sqlite3_stmt *q = st_stmt(st, S_IMPORT_FINISH);
-    if (!q) return JX_ERR_DB;
-    sqlite3_bind_int64(q, 1, m->import_id);
-    sqlite3_bind_int64(q, 2, m->res->rows);
-    sqlite3_bind_int64(q, 3, m->res->replaced);
-    if (sqlite3_step(q) != SQLITE_DONE) return st_dberr(st, "imports");
-    sqlite3_reset(q);
-    jx_err e = st_commit(st);
-    if (!e) m->res->import_id = m->import_id;
-    return e;
-}
-
-/* Read, check and write one file (m: its store or batch, kind, options and result set). */
-static jx_err import_file(imp *m, const char *path)
+/* The data rows after the header: each checked and written, until the end of the file or a
+ * failed write. *nrows: the rows that were not blank. */
+static jx_err read_rows(imp *m, int64_t *nrows)
 {
     const jx_import_opts *opts = m->o;
     jx_import_kind kind = m->kind;
+    jx_table_row row;
+    bool eof = false;
+    *nrows = 0;
+    while (!m->fatal) {
+        jx_err e = jx_table_next(m->tab, &row, &eof);
+        if (e) return fail(m, e, "%s", jx_table_errmsg(m->tab));
+        if (eof) break;
+        if (row.header) { /* a workbook's next table (another sheet): its own columns */
+            if ((e = read_header(m, &row))) return e;
+            continue;
+        }
+        m->line = row.line;
+        if (!take_fields(m, &row)) return stop(m, JX_ERR_NOMEM), m->fatal;
+        bool blank = true;
+        for (int c = 0; c < C__COUNT && blank; c++)
+            blank = !*m->f[c];
+        if (blank) continue; /* Excel writes ",,,,," for empty rows */
+        /* a form's totals and notes rows (合计, 总分, 自评等级) name no indicator, give no value */
+        if (kind != JX_IMPORT_BUDGET && !*m->f[C_L3] &&
+            !*m->f[kind == JX_IMPORT_TARGETS ? C_TARGET : C_ACTUAL])
+            continue;
+        ++*nrows;
+        if (kind == JX_IMPORT_TARGETS)
+            target_row(m);
+        else if (kind == JX_IMPORT_ACTUALS)
+            actual_row(m);
+        else
+            budget_row(m);
+        if (opts && opts->on_progress && (*nrows & 0xFFFF) == 0)
+            opts->on_progress(opts->ctx, *nrows);
+    }
+    return m->fatal;
+}
+
+/* Read, check and write one file (m: its back-end, kind, options and result set). */
+static jx_err import_file(imp *m, const char *path)
+{
+    const jx_import_opts *opts = m->o;
     jx_import_result *res = m->res;
     jx_errmsg msg;
     jx_err e;
-    /* the import log names the file's bytes; a batch keeps no log */
-    if (m->st && (e = file_sha256(path, res->sha256, &msg))) return fail(m, e, "%s", msg.text);
+    bool begun = false;
+    if (m->be.ops->keeps_log && (e = file_sha256(path, res->sha256, &msg)))
+        return fail(m, e, "%s", msg.text);
     jx_table_opts to = {.name = opts ? opts->display_name : NULL,
                         .sheet = opts ? opts->sheet : NULL,
                         .header = header_rank,
@@ -1142,62 +1020,13 @@ static jx_err import_file(imp *m, const char *path)
     }
     if ((e = read_header(m, &row))) goto done;
     jx_fmt_trunc(res->encoding, sizeof res->encoding, "%s", jx_table_format(m->tab));
-    if ((e = begin(m))) goto done;
-
-    int64_t nrows = 0;
-    for (;;) {
-        e = jx_table_next(m->tab, &row, &eof);
-        if (e) {
-            fail(m, e, "%s", jx_table_errmsg(m->tab));
-            goto done;
-        }
-        if (eof) break;
-        if (row.header) { /* a workbook's next table (another sheet): its own columns */
-            if ((e = read_header(m, &row))) goto done;
-            continue;
-        }
-        m->line = row.line;
-        if (!take_fields(m, &row)) {
-            e = fail(m, JX_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        bool blank = true;
-        for (int c = 0; c < C__COUNT && blank; c++)
-            blank = !*m->f[c];
-        if (blank) continue; /* Excel writes ",,,,," for empty rows */
-        /* a form's totals and notes rows (合计, 总分, 自评等级) name no indicator and give no value
-         */
-        if (kind != JX_IMPORT_BUDGET && !*m->f[C_L3] &&
-            !*m->f[kind == JX_IMPORT_TARGETS ? C_TARGET : C_ACTUAL])
-            continue;
-        nrows++;
-        if (kind == JX_IMPORT_TARGETS)
-            target_row(m);
-        else if (kind == JX_IMPORT_ACTUALS)
-            actual_row(m);
-        else
-            budget_row(m);
-        if (opts && opts->on_progress && (nrows & 0xFFFF) == 0) opts->on_progress(opts->ctx, nrows);
-    }
-    for (size_t i = 0; kind == JX_IMPORT_TARGETS && i < m->nsubj; i++) {
-        const subj *s = &m->subj[i];
-        if (s->weighted_line && s->unweighted_line)
-            report(m,
-                   "%s: column %s: %s gives weights on some indicators only (line %lld has one, "
-                   "line %lld "
-                   "has none): give all or none",
-                   jx_table_place(m->tab, s->unweighted_line, m->col[C_WEIGHT]),
-                   col_names[C_WEIGHT][0], s->label, (long long)s->weighted_line,
-                   (long long)s->unweighted_line);
-        else if (s->nrows && s->nok == s->nrows &&
-                 !s->nscored) /* nothing to divide by: refuse, not 0 points */
-            report(m, "%s: %s: every indicator is n/a (无, 不适用, —, /): nothing to score",
-                   jx_table_place(m->tab, s->first_line, m->col[C_TARGET]), s->label);
-        else if (s->nrows && s->nok == s->nrows && s->weighted_line && s->wsum <= 0)
-            report(m, "%s: column %s: the weights of %s add up to 0: nothing to score",
-                   jx_table_place(m->tab, s->weighted_line, m->col[C_WEIGHT]),
-                   col_names[C_WEIGHT][0], s->label);
-    }
+    m->file = (kp_file){
+        .kind = m->kind, .name = m->name, .sha256 = res->sha256, .encoding = res->encoding};
+    if ((e = m->be.ops->begin(m->be.h, &m->file))) goto done;
+    begun = true;
+    int64_t nrows;
+    if ((e = read_rows(m, &nrows))) goto done;
+    if (m->kind == JX_IMPORT_TARGETS) check_subjects(m);
     if (nrows == 0 && m->errors == 0) {
         e = fail(m, JX_ERR_FORMAT, "%s: no data rows under the header", m->name);
         goto done;
@@ -1207,14 +1036,18 @@ static jx_err import_file(imp *m, const char *path)
                  m->errors == 1 ? "" : "s");
         goto done;
     }
-    e = finish(m);
+    if ((e = m->be.ops->commit(m->be.h))) {
+        fail(m, e, "%s: %s; nothing imported", m->name, m->be.ops->errbuf(m->be.h));
+        goto done;
+    }
+    begun = false;
+    res->rows = m->file.rows;
+    res->replaced = m->file.replaced;
+    res->import_id = m->file.import_id;
 done:
     res->errors = m->errors;
     if (e) {
-        if (m->b)
-            batch_rollback(m->b);
-        else
-            st_rollback(m->st);
+        if (begun) m->be.ops->rollback(m->be.h);
         res->rows = res->replaced = res->subjects = 0;
     }
     jx_table_close(m->tab);
@@ -1230,29 +1063,29 @@ done:
     return e;
 }
 
-/* Import into the store st or, when st is NULL, the batch b. */
-static jx_err import_into(jx_store *st, jx_batch *b, jx_import_kind kind, const char *path,
-                          const jx_import_opts *opts, jx_import_result *res)
+jx_err kp_import(kp_backend be, jx_import_kind kind, const char *path, const jx_import_opts *opts,
+                 jx_import_result *res)
 {
     jx_import_result local;
     if (!res) res = &local;
     memset(res, 0, sizeof *res);
-    if ((!st && !b) || !path) return JX_ERR_INVALID;
-    imp m = {.st = st, .b = b, .kind = kind, .o = opts, .res = res, .writing = true};
+    if (!be.h || !path) return JX_ERR_INVALID;
+    imp m = {.be = be, .kind = kind, .o = opts, .res = res, .writing = true};
     m.name = opts && opts->display_name ? opts->display_name : path;
     m.max_errors = opts && opts->max_errors ? opts->max_errors : 1000;
-    m.vc = b ? batch_vcache(b) : &m.own_vc;
+    m.vc = be.ops->vcache(be.h);
+    if (!m.vc) m.vc = &m.own_vc;
     return import_file(&m, path);
 }
 
 jx_err jx_import_file(jx_store *st, jx_import_kind kind, const char *path,
                       const jx_import_opts *opts, jx_import_result *res)
 {
-    return import_into(st, NULL, kind, path, opts, res);
+    return st ? kp_import(kp_store(st), kind, path, opts, res) : JX_ERR_INVALID;
 }
 
 jx_err jx_batch_import_file(jx_batch *b, jx_import_kind kind, const char *path,
                             const jx_import_opts *opts, jx_import_result *res)
 {
-    return import_into(NULL, b, kind, path, opts, res);
+    return b ? kp_import(kp_batch(b), kind, path, opts, res) : JX_ERR_INVALID;
 }

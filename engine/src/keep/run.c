@@ -1,12 +1,6 @@
 /*
- * run.c - score the store subject by subject and record the run; read runs back.
- *
- * One pass over the current targets joined with their current actuals, in
- * subject order (st_visit_subjects(), also used by the what-if and sensitivity
- * analyses to rescore in memory): each subject's rows are collected (strings
- * in an arena that is reset per subject, so memory stays flat) and handed to a
- * callback before the next subject is read. A run aggregates and writes each
- * subject in that callback; the whole run is one transaction.
+ * run.c - scoring runs of the store: score and record (the one loop is scoring.c), and read a
+ * stored run back as a jx_run (run_int.h), the type every reader of a scored result takes.
  */
 #include "jixiao/run.h"
 
@@ -15,49 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keep/keep_int.h"
 #include "keep/run_int.h"
 #include "keep/store_int.h"
 #include "util/util_int.h"
-#include "model/vcache_int.h"
 
-/* Per-subject buffers, grown as needed and reused. */
+/* A subject's indicators as read back, grown as needed and reused from one subject to the
+ * next (strings in the arena). */
 typedef struct buf {
     jx_indicator *ind;
-    jx_score *sc;
-    int64_t *target_id, *actual_id;
     jx_run_indicator *out;
-    size_t n, cap;
+    size_t n, cap_i, cap_o;
     jx_arena arena;
     jx_vcache vc; /* value strings parsed so far, across subjects */
 } buf;
 
-static bool buf_reserve(buf *b, size_t n)
-{
-    if (n <= b->cap) return true;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < n)
-        cap *= 2;
-    jx_indicator *ind = realloc(b->ind, cap * sizeof *ind);
-    if (ind) b->ind = ind;
-    jx_score *sc = realloc(b->sc, cap * sizeof *sc);
-    if (sc) b->sc = sc;
-    int64_t *t = realloc(b->target_id, cap * sizeof *t);
-    if (t) b->target_id = t;
-    int64_t *a = realloc(b->actual_id, cap * sizeof *a);
-    if (a) b->actual_id = a;
-    jx_run_indicator *o = realloc(b->out, cap * sizeof *o);
-    if (o) b->out = o;
-    if (!ind || !sc || !t || !a || !o) return false;
-    b->cap = cap;
-    return true;
-}
-
 static void buf_free(buf *b)
 {
     free(b->ind);
-    free(b->sc);
-    free(b->target_id);
-    free(b->actual_id);
     free(b->out);
     jx_arena_free(&b->arena);
     jx_vcache_free(&b->vc);
@@ -75,292 +44,14 @@ static const char *dup(buf *b, sqlite3_stmt *s, int i)
     return jx_arena_strndup(&b->arena, t, strlen(t));
 }
 
-void run_error(const jx_run_opts *o, size_t *errors, const char *fmt, ...)
-{
-    (*errors)++;
-    if (!o || !o->on_error) return;
-    char m[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    jx_vfmt_trunc(m, sizeof m, fmt, ap);
-    va_end(ap);
-    o->on_error(o->ctx, m);
-}
-
-/* ---- the current data, subject by subject ---- */
-
-typedef struct visit_state {
-    const st_visit *v;
-    buf b;
-    st_subject s;
-    char label[256];
-} visit_state;
-
-static void visit_error(visit_state *vs, const char *level3, const char *text)
-{
-    vs->s.errors++;
-    if (!vs->v->on_error) return;
-    char m[1024];
-    jx_fmt_trunc(m, sizeof m, "%s: %s: %s", vs->label, level3, text);
-    vs->v->on_error(vs->v->ctx, m);
-}
-
-/* Read the collected subject's budget and hand it to the callback. */
-static jx_err visit_flush(jx_store *st, visit_state *vs)
-{
-    st_subject *s = &vs->s;
-    memset(&s->budget, 0, sizeof s->budget);
-    sqlite3_stmt *q = st_stmt(st, S_BUDGET_OF);
-    if (!q) return JX_ERR_DB;
-    sqlite3_bind_int64(q, 1, s->id);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        s->budget.present = true;
-        s->budget.initial = sqlite3_column_double(q, 0);
-        s->budget.budget = sqlite3_column_double(q, 1);
-        s->budget.spent = sqlite3_column_double(q, 2);
-    } else if (rc != SQLITE_DONE) {
-        return st_dberr(st, "budgets");
-    }
-    sqlite3_reset(q);
-    s->ind = vs->b.ind;
-    s->target_id = vs->b.target_id;
-    s->actual_id = vs->b.actual_id;
-    s->n = vs->b.n;
-    s->label = vs->label;
-    return vs->v->on_subject(st, s, vs->v->ctx);
-}
-
-jx_err st_visit_subjects(jx_store *st, const st_visit *v)
-{
-    if (!st || !v || !v->on_subject) return JX_ERR_INVALID;
-    visit_state vs = {.v = v};
-    jx_err e = JX_OK;
-    sqlite3_stmt *rows = st_stmt(st, S_SCORE_ROWS);
-    if (!rows) return JX_ERR_DB;
-    buf *b = &vs.b;
-    st_subject *s = &vs.s;
-    int rc;
-    while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
-        int64_t sid = sqlite3_column_int64(rows, 0);
-        if (sid != s->id) {
-            if (s->id && (e = visit_flush(st, &vs))) goto done;
-            b->n = 0;
-            jx_arena_free(&b->arena);
-            memset(s, 0, sizeof *s);
-            s->id = sid;
-            s->code = dup(b, rows, 1);
-            s->name = dup(b, rows, 2);
-            s->project = dup(b, rows, 3);
-            s->year = sqlite3_column_int(rows, 4);
-            if (!s->code || !s->name || !s->project) {
-                e = st_fail(st, JX_ERR_NOMEM, "out of memory");
-                goto done;
-            }
-            jx_fmt_trunc(vs.label, sizeof vs.label, "%s%s%s %d", s->name, *s->project ? " / " : "",
-                         s->project, s->year);
-        }
-        if (!buf_reserve(b, b->n + 1)) {
-            e = st_fail(st, JX_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        size_t i = b->n++;
-        jx_indicator *ind = &b->ind[i];
-        memset(ind, 0, sizeof *ind);
-        ind->year = s->year;
-        b->target_id[i] = sqlite3_column_int64(rows, 5);
-        ind->level1 = dup(b, rows, 6);
-        ind->level2 = dup(b, rows, 7);
-        ind->level3 = dup(b, rows, 8);
-        if (!ind->level1 || !ind->level2 || !ind->level3) {
-            e = st_fail(st, JX_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        b->actual_id[i] = 0;
-        jx_errmsg msg;
-        if (jx_vcache_cells(&b->vc, col(rows, 9), col(rows, 10), col(rows, 11), &ind->target,
-                            &msg)) {
-            visit_error(&vs, ind->level3, msg.text);
-            continue;
-        }
-        if (sqlite3_column_type(rows, 12) != SQLITE_NULL) {
-            ind->has_weight = true;
-            ind->weight = sqlite3_column_double(rows, 12);
-        }
-        b->actual_id[i] =
-            sqlite3_column_type(rows, 13) == SQLITE_NULL ? 0 : sqlite3_column_int64(rows, 13);
-        if (b->actual_id[i]) {
-            const char *a = col(rows, 14);
-            if (jx_vcache_text(&b->vc, a, strlen(a), &ind->actual, &msg)) {
-                visit_error(&vs, ind->level3, msg.text);
-                continue;
-            }
-            ind->has_actual = true;
-            ind->has_reason = *col(rows, 15) != '\0';
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        e = st_dberr(st, "targets");
-        goto done;
-    }
-    sqlite3_reset(rows); /* before the last callback: it may write */
-    if (s->id)
-        e = visit_flush(st, &vs);
-    else
-        e = st_fail(st, JX_ERR_NOTFOUND, "no targets to score: import targets first");
-done:
-    sqlite3_reset(rows);
-    buf_free(b);
-    return e;
-}
-
-/* ---- scoring runs ---- */
-
-typedef struct run_state {
-    const jx_ruleset *rs;
-    const jx_run_opts *opts;
-    jx_run_summary *sum;
-    int64_t run_id;
-    jx_score *sc; /* scores of the current subject, grown as needed */
-    size_t cap;
-} run_state;
-
-static void run_row_error(void *ctx, const char *message)
-{
-    run_state *r = ctx;
-    run_error(r->opts, &r->sum->errors, "%s", message);
-}
-
-/* Aggregate one subject and write its rows. */
-static jx_err run_subject(jx_store *st, st_subject *s, void *ctx)
-{
-    run_state *rs_ = ctx;
-    const jx_run_opts *o = rs_->opts;
-    jx_run_summary *sum = rs_->sum;
-    if (s->n > rs_->cap) {
-        size_t cap = rs_->cap ? rs_->cap : 64;
-        while (cap < s->n)
-            cap *= 2;
-        jx_score *sc = realloc(rs_->sc, cap * sizeof *sc);
-        if (!sc) return st_fail(st, JX_ERR_NOMEM, "out of memory");
-        rs_->sc = sc;
-        rs_->cap = cap;
-    }
-    jx_result r;
-    jx_errmsg msg;
-    if (jx_aggregate(rs_->rs, s->ind, s->n, &s->budget, rs_->sc, &r, &msg)) {
-        run_error(o, &sum->errors, "%s: %s", s->label, msg.text);
-        return JX_OK;
-    }
-    if (sum->errors) return JX_OK; /* the run will not be stored: skip the writes */
-    sqlite3_stmt *q = st_stmt(st, S_RUN_SUBJECT_INSERT);
-    if (!q) return JX_ERR_DB;
-    sqlite3_bind_int64(q, 1, rs_->run_id);
-    sqlite3_bind_int64(q, 2, s->id);
-    sqlite3_bind_double(q, 3, r.total);
-    st_bind_text(q, 4, r.grade);
-    sqlite3_bind_int64(q, 5, r.flags);
-    sqlite3_bind_double(q, 6, r.weight_sum);
-    sqlite3_bind_double(q, 7, r.points_sum);
-    sqlite3_bind_double(q, 8, r.ind_weight);
-    sqlite3_bind_double(q, 9, r.ind_points);
-    sqlite3_bind_int(q, 10, r.budget_scored);
-    if (s->budget.present) {
-        sqlite3_bind_double(q, 11, s->budget.initial);
-        sqlite3_bind_double(q, 12, s->budget.budget);
-        sqlite3_bind_double(q, 13, s->budget.spent);
-    }
-    if (r.budget_scored) {
-        sqlite3_bind_double(q, 14, r.budget_rate);
-        sqlite3_bind_double(q, 15, r.budget_weight);
-        sqlite3_bind_double(q, 16, r.budget_points);
-    }
-    sqlite3_bind_int64(q, 17, (sqlite3_int64)r.nscored);
-    sqlite3_bind_int64(q, 18, (sqlite3_int64)r.nna);
-    if (sqlite3_step(q) != SQLITE_DONE) return st_dberr(st, "run_subjects");
-    q = st_stmt(st, S_RUN_IND_INSERT);
-    if (!q) return JX_ERR_DB;
-    for (size_t i = 0; i < s->n; i++) {
-        const jx_score *sc = &rs_->sc[i];
-        sqlite3_reset(q);
-        sqlite3_bind_int64(q, 1, rs_->run_id);
-        sqlite3_bind_int64(q, 2, s->id);
-        sqlite3_bind_int64(q, 3, (sqlite3_int64)i);
-        sqlite3_bind_int64(q, 4, s->target_id[i]);
-        if (s->actual_id[i])
-            sqlite3_bind_int64(q, 5, s->actual_id[i]);
-        else
-            sqlite3_bind_null(q, 5);
-        sqlite3_bind_int(q, 6, sc->scored);
-        sqlite3_bind_int(q, 7, sc->method);
-        sqlite3_bind_double(q, 8, sc->weight);
-        sqlite3_bind_double(q, 9, sc->ratio);
-        sqlite3_bind_double(q, 10, sc->points);
-        sqlite3_bind_double(q, 11, sc->a);
-        sqlite3_bind_double(q, 12, sc->t);
-        sqlite3_bind_int(q, 13, sc->detail);
-        sqlite3_bind_int64(q, 14, sc->flags);
-        if (sqlite3_step(q) != SQLITE_DONE) return st_dberr(st, "run_indicators");
-    }
-    sum->subjects++;
-    sum->indicators += (int64_t)s->n;
-    if (o && o->on_progress && sum->subjects % 1000 == 0) o->on_progress(o->ctx, sum->subjects);
-    return JX_OK;
-}
-
 jx_err jx_run_score(jx_store *st, const jx_ruleset *rs, const jx_run_opts *opts,
                     jx_run_summary *out)
 {
-    jx_run_summary local;
-    jx_run_summary *sum = out ? out : &local;
-    memset(sum, 0, sizeof *sum);
-    if (!st || !rs) return JX_ERR_INVALID;
-    jx_err e = st_begin_bulk(st);
-    if (e) return e;
-    run_state r = {.rs = rs, .opts = opts, .sum = sum};
-    sqlite3_stmt *q = st_stmt(st, S_RUN_INSERT);
-    if (!q) {
-        e = JX_ERR_DB;
-        goto done;
+    if (!st) {
+        if (out) memset(out, 0, sizeof *out);
+        return JX_ERR_INVALID;
     }
-    st_bind_text(q, 1, jx_ruleset_name(rs));
-    st_bind_text(q, 2, jx_ruleset_sha256(rs));
-    st_bind_text(q, 3, jx_ruleset_source(rs));
-    st_bind_text(q, 4, opts && opts->label ? opts->label : "");
-    if (sqlite3_step(q) != SQLITE_DONE) {
-        e = st_dberr(st, "runs");
-        goto done;
-    }
-    r.run_id = sqlite3_last_insert_rowid(st->db);
-    st_visit v = {.on_subject = run_subject, .on_error = run_row_error, .ctx = &r};
-    if ((e = st_visit_subjects(st, &v))) goto done;
-    if (sum->errors) {
-        e = st_fail(st, JX_ERR_FORMAT, "%zu subject%s could not be scored; no run stored",
-                    sum->errors, sum->errors == 1 ? "" : "s");
-        goto done;
-    }
-    q = st_stmt(st, S_RUN_FINISH);
-    if (!q) {
-        e = JX_ERR_DB;
-        goto done;
-    }
-    sqlite3_bind_int64(q, 1, r.run_id);
-    sqlite3_bind_int64(q, 2, sum->subjects);
-    sqlite3_bind_int64(q, 3, sum->indicators);
-    if (sqlite3_step(q) != SQLITE_DONE) {
-        e = st_dberr(st, "runs");
-        goto done;
-    }
-    sqlite3_reset(q);
-    e = st_commit(st);
-    if (!e) sum->run_id = r.run_id;
-done:
-    if (e) {
-        st_rollback(st);
-        sum->run_id = 0;
-    }
-    free(r.sc);
-    return e;
+    return kp_score(kp_store(st), rs, opts, out);
 }
 
 jx_err jx_run_latest(jx_store *st, int64_t *run_id)
@@ -423,7 +114,8 @@ static jx_err read_indicators(jx_store *st, int64_t run_id, int64_t sid, buf *b)
     sqlite3_bind_int64(q, 2, sid);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (!buf_reserve(b, b->n + 1)) return st_fail(st, JX_ERR_NOMEM, "out of memory");
+        if (!JX_GROW(b->ind, b->cap_i, b->n + 1) || !JX_GROW(b->out, b->cap_o, b->n + 1))
+            return st_fail(st, JX_ERR_NOMEM, "out of memory");
         jx_run_indicator *o = &b->out[b->n];
         jx_indicator *ind = &b->ind[b->n];
         b->n++;
@@ -468,15 +160,18 @@ static jx_err read_indicators(jx_store *st, int64_t run_id, int64_t sid, buf *b)
     return rc == SQLITE_DONE ? JX_OK : st_dberr(st, "run_indicators");
 }
 
-jx_err jx_run_foreach(jx_store *st, int64_t run_id, const jx_run_filter *filter, jx_run_cb cb,
-                      void *ctx)
+/* A stored run's foreach: its subjects in store order, each read with its indicators when the
+ * filter asks. */
+static jx_err store_foreach(jx_run *run, const jx_run_filter *filter, jx_run_cb cb, void *ctx)
 {
-    if (!st || !cb) return JX_ERR_INVALID;
-    jx_run_info info;
-    jx_err e = jx_run_get(st, run_id, &info);
-    if (e) return e;
+    jx_store *st = run->h;
+    int64_t run_id = run->id;
+    jx_err e = JX_OK;
     sqlite3_stmt *q = st_stmt(st, S_RUN_SUBJECTS); /* stays open while S_RUN_INDICATORS reads */
-    if (!q) return JX_ERR_DB;
+    if (!q) {
+        jx_fmt_trunc(run->errmsg, sizeof run->errmsg, "%s", st->errmsg);
+        return JX_ERR_DB;
+    }
     sqlite3_bind_int64(q, 1, run_id);
     buf b = {0};
     int rc;
@@ -515,5 +210,57 @@ jx_err jx_run_foreach(jx_store *st, int64_t run_id, const jx_run_filter *filter,
     if (!e && rc != SQLITE_ROW && rc != SQLITE_DONE) e = st_dberr(st, "run_subjects");
     sqlite3_reset(q);
     buf_free(&b);
+    if (e) jx_fmt_trunc(run->errmsg, sizeof run->errmsg, "%s", st->errmsg);
     return e;
+}
+
+jx_err jx_run_open(jx_store *st, int64_t run_id, jx_run **out)
+{
+    if (!out) return JX_ERR_INVALID;
+    *out = NULL;
+    if (!st) return JX_ERR_INVALID;
+    jx_err e;
+    if (!run_id && (e = jx_run_latest(st, &run_id))) return e;
+    jx_run *r = calloc(1, sizeof *r);
+    if (!r) return st_fail(st, JX_ERR_NOMEM, "out of memory");
+    if ((e = jx_run_get(st, run_id, &r->info))) {
+        free(r);
+        return e;
+    }
+    r->foreach = store_foreach;
+    r->h = st;
+    r->id = run_id;
+    *out = r;
+    return JX_OK;
+}
+
+jx_err run_fail(jx_run *r, jx_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    jx_vfmt_trunc(r->errmsg, sizeof r->errmsg, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+void jx_run_close(jx_run *r)
+{
+    free(r);
+}
+
+const jx_run_info *jx_run_about(const jx_run *r)
+{
+    return r ? &r->info : NULL;
+}
+
+const char *jx_run_errmsg(const jx_run *r)
+{
+    return r ? r->errmsg : "no run";
+}
+
+jx_err jx_run_foreach(jx_run *r, const jx_run_filter *filter, jx_run_cb cb, void *ctx)
+{
+    if (!r || !cb) return JX_ERR_INVALID;
+    r->errmsg[0] = '\0';
+    return r->foreach (r, filter, cb, ctx);
 }

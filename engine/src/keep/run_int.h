@@ -1,6 +1,10 @@
 /*
- * run_int.h - what run.c shares with batch.c (internal): the error report of a run and the
- * subject filter of jx_run_foreach(), so a batch and a store report and select alike.
+ * run_int.h - the inside of jx_run, a scored result read back (internal).
+ *
+ * A jx_run is a stored run (run.c) or a batch's evaluation (batch.c): each back-end fills in
+ * the run's details and supplies its foreach; everything that reads a scored result (the CLI's
+ * listings, the workbook writer, the analyses) goes through jx_run_foreach() and never knows
+ * which one it reads.
  */
 #ifndef JX_RUN_INT_H
 #define JX_RUN_INT_H
@@ -9,9 +13,17 @@
 
 #include "jixiao/run.h"
 
-/* Count an error of a run and pass its message to o->on_error (when set). */
-void run_error(const jx_run_opts *o, size_t *errors, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+struct jx_run {
+    /* Visit the subjects (jx_run_foreach's contract); on failure set r->errmsg. */
+    jx_err (*foreach)(jx_run *r, const jx_run_filter *f, jx_run_cb cb, void *ctx);
+    void *h; /* the store or the batch it reads */
+    int64_t id;
+    jx_run_info info;
+    char errmsg[JX_ERRMSG_MAX];
+};
+
+/* Record a failure in the run's message; returns e. */
+jx_err run_fail(jx_run *r, jx_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Does the filter (NULL: everything) take this subject? */
 bool run_wanted(const jx_run_filter *f, const char *code, const char *name, const char *project,

@@ -287,6 +287,13 @@ jx_err st_begin_bulk(jx_store *st)
 
 jx_err st_commit(jx_store *st)
 {
+    /* SQLite rolls a transaction back by itself after some errors (a full disk, I/O errors):
+     * then there is nothing to commit, and what ran since ran in autocommit mode */
+    if (st->in_tx && sqlite3_get_autocommit(st->db)) {
+        st->in_tx = false;
+        end_bulk(st);
+        return st_fail(st, JX_ERR_DB, "the transaction was rolled back by SQLite after an error");
+    }
     jx_err e = exec(st, "COMMIT");
     if (e) {
         st_rollback(st);
@@ -397,6 +404,7 @@ void jx_store_close(jx_store *st)
     for (int i = 0; i < S__COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     sqlite3_close(st->db);
+    free(st->code);
     free(st);
 }
 

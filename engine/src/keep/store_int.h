@@ -57,6 +57,11 @@ struct jx_store {
     bool in_tx;
     bool bulk; /* foreign keys are off until this transaction ends (st_begin_bulk) */
     bool busy; /* the last failed statement met a lock (SQLITE_BUSY) */
+    /* the store as a back-end (store_keep.c): the file being imported, or the run recorded */
+    struct kp_file *file;
+    int64_t import_id, run_id;
+    char *code; /* the code of the subject found last (kp_ops.subject) */
+    size_t capcode;
 };
 
 /* The statement, prepared on first use, reset and unbound; NULL on failure (errmsg set). */
@@ -83,36 +88,5 @@ void st_rollback(jx_store *st);
 /* Bind helpers: text with length -1 and SQLITE_STATIC (the caller keeps it alive until the step).
  */
 int st_bind_text(sqlite3_stmt *s, int i, const char *text);
-
-/* ---- the current data, subject by subject (run.c) ----
- * Used by jx_run_score() and by the in-memory rescoring of what-if and
- * sensitivity analyses: every subject that has current targets, with its
- * indicators parsed and its budget figures, in subject order. Buffers are
- * reused from one subject to the next, so memory stays flat. */
-typedef struct st_subject {
-    int64_t id;
-    const char *code, *name, *project; /* project "" = 部门整体 */
-    int year;
-    const char *label;        /* "NAME / PROJECT YEAR" for messages */
-    jx_indicator *ind;        /* n indicators; the callback may modify them (scratch) */
-    const int64_t *target_id; /* n target row ids */
-    const int64_t *actual_id; /* n actual row ids, 0 when none */
-    size_t n;
-    jx_budget budget; /* present == false when there is no budget row */
-    size_t errors;    /* rows that did not parse (each reported through on_error) */
-} st_subject;
-
-typedef struct st_visit {
-    /* Called for each subject; a non-OK return stops the visit and is returned. */
-    jx_err (*on_subject)(jx_store *st, st_subject *s, void *ctx);
-    /* Called for each row whose target or actual does not parse. May be NULL. */
-    void (*on_error)(void *ctx, const char *message);
-    void *ctx;
-} st_visit;
-
-/* Visit every subject that has current targets. Strings and arrays of *s are valid during the
- * callback only. Returns JX_OK, the callback's error, JX_ERR_NOTFOUND when there are no targets
- * (message set), JX_ERR_DB or JX_ERR_NOMEM. */
-jx_err st_visit_subjects(jx_store *st, const st_visit *v);
 
 #endif

@@ -257,7 +257,7 @@ static const char *attr(const char **atts, const char *lname)
 static bool buf_add(char **b, size_t *len, size_t *cap, const char *s, size_t n, size_t max)
 {
     if (*len + n > max) return false;
-    if (!jx_grow((void **)b, cap, *len + n + 1, 1)) return false;
+    if (!JX_GROW(*b, *cap, *len + n + 1)) return false;
     memcpy(*b + *len, s, n);
     *len += n;
     (*b)[*len] = '\0';
@@ -551,7 +551,7 @@ static void rels_start(xctx *x, const char *el, const char **atts)
         wfail(x->wb, JX_ERR_LIMIT, "%s: %s: more than 100,000 relationships", x->wb->name, x->part);
         return;
     }
-    if (!jx_grow((void **)&x->rels, &x->caprels, x->nrels + 1, sizeof *x->rels)) goto nomem;
+    if (!JX_GROW(x->rels, x->caprels, x->nrels + 1)) goto nomem;
     struct rel *r = &x->rels[x->nrels];
     r->id = strdup(id), r->type = strdup(type), r->target = strdup(target);
     x->nrels++;
@@ -633,7 +633,7 @@ static void wb_start(xctx *x, const char *el, const char **atts)
             wfail(x->wb, JX_ERR_LIMIT, "%s: more than 65,536 sheets", x->wb->name);
             return;
         }
-        if (!jx_grow((void **)&w->s, &w->caps, w->ns + 1, sizeof *w->s)) goto nomem;
+        if (!JX_GROW(w->s, w->caps, w->ns + 1)) goto nomem;
         wbsheet_raw *s = &w->s[w->ns++];
         s->name = strdup(name), s->rid = strdup(rid);
         s->hidden = state && strcmp(state, "visible");
@@ -655,7 +655,7 @@ static void styles_start(xctx *x, const char *el, const char **atts)
         const char *code = attr(atts, "formatCode");
         if (!parse_u32(attr(atts, "numFmtId"), &id) || !code) return;
         if (x->ncodes >= 65536) return;
-        if (!jx_grow((void **)&x->codes, &x->capcodes, x->ncodes + 1, sizeof *x->codes)) goto nomem;
+        if (!JX_GROW(x->codes, x->capcodes, x->ncodes + 1)) goto nomem;
         x->codes[x->ncodes].id = id;
         x->codes[x->ncodes].code = strdup(code);
         if (!x->codes[x->ncodes++].code) goto nomem;
@@ -668,7 +668,7 @@ static void styles_start(xctx *x, const char *el, const char **atts)
                   x->part);
             return;
         }
-        if (!jx_grow((void **)&x->xfids, &x->capxfids, x->nxfids + 1, sizeof *x->xfids)) goto nomem;
+        if (!JX_GROW(x->xfids, x->capxfids, x->nxfids + 1)) goto nomem;
         x->xfids[x->nxfids++] = id;
     }
     return;
@@ -718,7 +718,7 @@ static void sst_end(xctx *x, const char *el)
                   size_text(lim, sizeof lim, wb->lim.text_max));
             return;
         }
-        if (!jx_grow((void **)&wb->sst_off, &wb->sst_offcap, wb->nsst + 2, sizeof *wb->sst_off) ||
+        if (!JX_GROW(wb->sst_off, wb->sst_offcap, wb->nsst + 2) ||
             !buf_add(&wb->sst_text, &wb->sst_len, &wb->sst_cap, x->txt ? x->txt : "", n,
                      SIZE_MAX)) {
             wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
@@ -1156,7 +1156,7 @@ static void mg_start(xctx *x, const char *el, const char **atts)
               sheet_where(wb, where, sizeof where));
         return;
     }
-    if (!jx_grow((void **)&x->mg, &x->capmg, x->nmg + 1, sizeof *x->mg)) {
+    if (!JX_GROW(x->mg, x->capmg, x->nmg + 1)) {
         wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
         return;
     }
@@ -1285,7 +1285,7 @@ static jx_err read_merges(jx_wb *wb, const char *partname)
 static bool row_set(jx_wb *wb, uint32_t col, const char *s, size_t n)
 {
     if (!n) return true;
-    if (!jx_grow((void **)&wb->cr, &wb->capcr, wb->ncr + 1, sizeof *wb->cr)) return false;
+    if (!JX_GROW(wb->cr, wb->capcr, wb->ncr + 1)) return false;
     wb->cr[wb->ncr++] = (cellrec){.col = col, .off = wb->rblen, .len = n};
     /* each cell is NUL-terminated in rb, so it can be handed out as it is */
     return buf_add(&wb->rb, &wb->rblen, &wb->rbcap, s, n, JX_WB_ROW_MAX) &&
@@ -1296,7 +1296,7 @@ static bool row_set(jx_wb *wb, uint32_t col, const char *s, size_t n)
 static bool fields_room(jx_wb *wb, size_t n)
 {
     size_t old = wb->capf;
-    if (!jx_grow((void **)&wb->fields, &wb->capf, n, sizeof *wb->fields)) return false;
+    if (!JX_GROW(wb->fields, wb->capf, n)) return false;
     for (size_t i = old; i < wb->capf; i++)
         wb->fields[i] = (jx_csv_field){"", 0};
     return true;
@@ -1325,7 +1325,7 @@ static void cell_done(jx_wb *wb)
         return;
     }
     size_t oldcap = wb->capstamp;
-    if (!jx_grow((void **)&wb->stamp, &wb->capstamp, (size_t)wb->ccol + 1, sizeof *wb->stamp)) {
+    if (!JX_GROW(wb->stamp, wb->capstamp, (size_t)wb->ccol + 1)) {
         wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
         return;
     }
@@ -1439,7 +1439,7 @@ static void row_done(jx_wb *wb)
     wb->nact = k;
     /* merges that start at or before this row join the active list */
     while (wb->mg_next < wb->nmg && wb->mg[wb->mg_next].r1 <= r) {
-        if (!jx_grow((void **)&wb->act, &wb->capact, wb->nact + 1, sizeof *wb->act)) goto nomem;
+        if (!JX_GROW(wb->act, wb->capact, wb->nact + 1)) goto nomem;
         merge *m = &wb->mg[wb->mg_next];
         if (m->r1 == r) { /* its top-left value: this row's cell */
             const cellrec *c = NULL;
@@ -1466,9 +1466,7 @@ static void row_done(jx_wb *wb)
         const merge *m = &wb->mg[wb->act[i]];
         if (m->r1 < r && m->val && *m->val && m->c1 >= width) width = m->c1 + 1;
     }
-    if (!fields_room(wb, width) ||
-        !jx_grow((void **)&wb->set, &wb->capset, wb->ncr + wb->nact, sizeof *wb->set))
-        goto nomem;
+    if (!fields_room(wb, width) || !JX_GROW(wb->set, wb->capset, wb->ncr + wb->nact)) goto nomem;
     bool sorted = true;
     for (size_t i = 0; i < wb->ncr; i++) {
         const cellrec *c = &wb->cr[i];

@@ -243,15 +243,20 @@ size_t jx_subject_key(char *buf, size_t cap, int year, const char *name, const c
     return len;
 }
 
-bool jx_grow(void **p, size_t *cap, size_t need, size_t elem)
+bool jx_grow_(void *pp, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap) return true;
     size_t nc = *cap ? *cap : 16;
-    while (nc < need)
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2) return false;
         nc *= 2;
-    void *q = realloc(*p, nc * elem);
+    }
+    if (elem && nc > SIZE_MAX / elem) return false;
+    void *p;
+    memcpy(&p, pp, sizeof p); /* the caller's pointer, whatever its type (JX_GROW) */
+    void *q = realloc(p, nc * elem);
     if (!q) return false;
-    *p = q;
+    memcpy(pp, &q, sizeof q);
     *cap = nc;
     return true;
 }

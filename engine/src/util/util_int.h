@@ -57,9 +57,11 @@ int64_t *jx_map_get(const jx_map *m, const char *key, size_t klen);
 int64_t *jx_map_put(jx_map *m, const char *key, size_t klen, int *is_new);
 void jx_map_free(jx_map *m);
 
-/* Make room for need elements of size elem in the realloc'd array *p of capacity *cap (doubled
- * as needed, from 16); false when out of memory (the array is unchanged). */
-bool jx_grow(void **p, size_t *cap, size_t need, size_t elem);
+/* Make room for need elements in the realloc'd array p (any element type) of capacity cap (a
+ * size_t): doubled as needed, from 16. false when out of memory or when the size would overflow;
+ * the array and cap are then unchanged. The one growth helper of the engine. */
+#define JX_GROW(p, cap, need) jx_grow_(&(p), &(cap), (need), sizeof *(p))
+bool jx_grow_(void *pp, size_t *cap, size_t need, size_t elem); /* JX_GROW's worker */
 
 /* The map key of a subject: "YEAR\x1fNAME\x1fPROJECT" into buf; its length, or 0 when it does
  * not fit in cap (NUL included). Built by hand: the importer builds one for every row. */

@@ -168,9 +168,7 @@ typedef struct xdept {
 } xdept;
 
 typedef struct xctx {
-    jx_store *st; /* the run is read from the store ... */
-    int64_t run_id;
-    jx_batch *b; /* ... or from a scored batch */
+    jx_run *run; /* a stored run or a batch's: read through jx_run_foreach */
     jx_run_info info;
     const jx_xlsx_opts *opts;
     const jx_ruleset *rs; /* NULL unless the run's */
@@ -185,12 +183,11 @@ typedef struct xctx {
     int year; /* the common year, 0 when they differ */
 } xctx;
 
-/* The run's subjects, from the store or the batch; on failure msg says why. */
+/* The run's subjects; on failure msg says why. */
 static jx_err run_foreach(xctx *x, const jx_run_filter *f, jx_run_cb cb, void *ctx, jx_errmsg *msg)
 {
-    jx_err e =
-        x->b ? jx_batch_foreach(x->b, f, cb, ctx) : jx_run_foreach(x->st, x->run_id, f, cb, ctx);
-    if (e) jx_msg(msg, e, "%s", x->b ? jx_batch_errmsg(x->b) : jx_store_errmsg(x->st));
+    jx_err e = jx_run_foreach(x->run, f, cb, ctx);
+    if (e) jx_msg(msg, e, "%s", jx_run_errmsg(x->run));
     return e;
 }
 
@@ -564,7 +561,7 @@ static int one_cb(const jx_run_subject *s, void *ctx)
     xctx *x = o->x;
     if (o->k >= x->nsubs || s->n != x->subs[o->k].nrows) {
         x->err = jx_msg(o->msg, JX_ERR_DB, "run %lld changed while it was being written",
-                        (long long)x->run_id);
+                        (long long)x->info.id);
         return 1;
     }
     lxw_worksheet *ws = workbook_add_worksheet(o->w->wb, x->subs[o->k].sheet);
@@ -882,7 +879,7 @@ static jx_err write_split(xctx *x, const char *path, jx_xlsx_summary *sum, jx_er
             e = jx_msg(msg, x->err, "out of memory");
         else if (!e && x->err)
             e = jx_msg(msg, x->err, "run %lld changed while it was being written",
-                       (long long)x->run_id);
+                       (long long)x->info.id);
     }
     pthread_mutex_lock(&pl.mu);
     pl.closed = true;
@@ -915,18 +912,23 @@ static jx_err write_split(xctx *x, const char *path, jx_xlsx_summary *sum, jx_er
 
 /* ---- entry ---- */
 
-/* Write the run (st, run_id) or the scored batch b (one of them given, and a path or split_dir). */
-static jx_err write_run(jx_store *st, int64_t run_id, jx_batch *b, const char *path,
-                        const jx_xlsx_opts *opts, jx_xlsx_summary *sum, jx_errmsg *msg)
+static const jx_xlsx_opts default_opts;
+
+jx_err jx_xlsx_write(jx_run *run, const char *path, const jx_xlsx_opts *opts, jx_xlsx_summary *out,
+                     jx_errmsg *msg)
 {
-    xctx x = {.st = st, .run_id = run_id, .b = b, .opts = opts, .split = opts->split_dir != NULL};
-    jx_err e = b ? jx_batch_info(b, &x.info) : jx_run_get(st, run_id, &x.info);
-    if (e) return jx_msg(msg, e, "%s", b ? "the batch has not been scored" : jx_store_errmsg(st));
-    x.run_id = x.info.id;
+    jx_xlsx_summary local;
+    jx_xlsx_summary *sum = out ? out : &local;
+    memset(sum, 0, sizeof *sum);
+    if (!opts) opts = &default_opts;
+    if (!run || (!path && !opts->split_dir))
+        return jx_msg(msg, JX_ERR_INVALID, "jx_xlsx_write: no run or no path");
+    xctx x = {.run = run, .opts = opts, .split = opts->split_dir != NULL};
+    x.info = *jx_run_about(run);
     if (opts->rules && !strcmp(jx_ruleset_sha256(opts->rules), x.info.rules_sha256))
         x.rs = opts->rules;
     jx_run_filter filt = {.depts = opts->depts, .ndepts = opts->ndepts};
-    e = run_foreach(&x, &filt, pass1_cb, &x, msg);
+    jx_err e = run_foreach(&x, &filt, pass1_cb, &x, msg);
     if (!e && x.err)
         e = jx_msg(msg, x.err, "out of memory");
     else if (!e && !x.nsubs)
@@ -944,30 +946,4 @@ static jx_err write_run(jx_store *st, int64_t run_id, jx_batch *b, const char *p
     jx_map_free(&x.files);
     jx_arena_free(&x.arena);
     return e;
-}
-
-static const jx_xlsx_opts default_opts;
-
-jx_err jx_xlsx_write(jx_store *st, int64_t run_id, const char *path, const jx_xlsx_opts *opts,
-                     jx_xlsx_summary *out, jx_errmsg *msg)
-{
-    jx_xlsx_summary local;
-    if (!out) out = &local;
-    memset(out, 0, sizeof *out);
-    if (!opts) opts = &default_opts;
-    if (!st || (!path && !opts->split_dir))
-        return jx_msg(msg, JX_ERR_INVALID, "jx_xlsx_write: no store or no path");
-    return write_run(st, run_id, NULL, path, opts, out, msg);
-}
-
-jx_err jx_xlsx_write_batch(jx_batch *b, const char *path, const jx_xlsx_opts *opts,
-                           jx_xlsx_summary *out, jx_errmsg *msg)
-{
-    jx_xlsx_summary local;
-    if (!out) out = &local;
-    memset(out, 0, sizeof *out);
-    if (!opts) opts = &default_opts;
-    if (!b || (!path && !opts->split_dir))
-        return jx_msg(msg, JX_ERR_INVALID, "jx_xlsx_write_batch: no batch or no path");
-    return write_run(NULL, 0, b, path, opts, out, msg);
 }

@@ -1,0 +1,113 @@
+/*
+ * scoring.c - the one scoring loop: every subject of the current data, scored and totalled
+ * (jx_aggregate) and recorded as a run, whichever back-end keeps the data (keep_int.h).
+ *
+ * A run is kept only when every subject could be scored: a subject whose rows do not parse or
+ * whose weights do not add up is reported through opts->on_error, and the run is abandoned
+ * (nothing recorded) once all subjects have been looked at, so every problem is reported in
+ * one go.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keep/keep_int.h"
+#include "util/util_int.h"
+
+jx_err kp_fail(kp_backend be, jx_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    jx_vfmt_trunc(be.ops->errbuf(be.h), JX_ERRMSG_MAX, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+void kp_label(char *buf, size_t cap, const char *name, const char *project, int year)
+{
+    jx_fmt_trunc(buf, cap, "%s%s%s %d", name, *project ? " / " : "", project, year);
+}
+
+jx_err kp_visit_subjects(kp_backend be, const kp_visit *v)
+{
+    if (!be.h || !v || !v->on_subject) return JX_ERR_INVALID;
+    return be.ops->visit(be.h, v);
+}
+
+typedef struct loop {
+    kp_backend be;
+    const jx_ruleset *rs;
+    const jx_run_opts *opts;
+    jx_run_summary *sum;
+    jx_score *sc; /* scores of the current subject, grown as needed */
+    size_t cap;
+} loop;
+
+/* Count an error of the run and pass its message on. */
+static void run_error(loop *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void run_error(loop *l, const char *fmt, ...)
+{
+    l->sum->errors++;
+    const jx_run_opts *o = l->opts;
+    if (!o || !o->on_error) return;
+    char m[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    jx_vfmt_trunc(m, sizeof m, fmt, ap);
+    va_end(ap);
+    o->on_error(o->ctx, m);
+}
+
+static void row_error(void *ctx, const char *message)
+{
+    run_error(ctx, "%s", message);
+}
+
+/* Score one subject and record it. */
+static jx_err score_subject(void *ctx, kp_subject *s)
+{
+    loop *l = ctx;
+    jx_run_summary *sum = l->sum;
+    if (s->errors) return JX_OK; /* its rows that did not parse were reported */
+    if (!JX_GROW(l->sc, l->cap, s->n)) return kp_fail(l->be, JX_ERR_NOMEM, "out of memory");
+    jx_result r;
+    jx_errmsg msg;
+    if (jx_aggregate(l->rs, s->ind, s->n, &s->budget, l->sc, &r, &msg)) {
+        run_error(l, "%s: %s", s->label, msg.text);
+        return JX_OK;
+    }
+    if (sum->errors) return JX_OK; /* the run will not be kept: skip the writes */
+    jx_err e = l->be.ops->run_subject(l->be.h, s, &r, l->sc);
+    if (e) return e;
+    sum->subjects++;
+    sum->indicators += (int64_t)s->n;
+    const jx_run_opts *o = l->opts;
+    if (o && o->on_progress && sum->subjects % 1000 == 0) o->on_progress(o->ctx, sum->subjects);
+    return JX_OK;
+}
+
+jx_err kp_score(kp_backend be, const jx_ruleset *rs, const jx_run_opts *opts, jx_run_summary *out)
+{
+    jx_run_summary local;
+    jx_run_summary *sum = out ? out : &local;
+    memset(sum, 0, sizeof *sum);
+    if (!be.h || !rs) return JX_ERR_INVALID;
+    jx_err e = be.ops->run_begin(be.h, rs, opts ? opts->label : NULL);
+    if (e) return e;
+    loop l = {.be = be, .rs = rs, .opts = opts, .sum = sum};
+    kp_visit v = {.on_subject = score_subject, .on_error = row_error, .ctx = &l};
+    e = be.ops->visit(be.h, &v);
+    if (!e && sum->errors)
+        e = kp_fail(be, JX_ERR_FORMAT, "%zu subject%s could not be scored; no run stored",
+                    sum->errors, sum->errors == 1 ? "" : "s");
+    if (!e) e = be.ops->run_finish(be.h, sum, &sum->run_id);
+    if (e) {
+        be.ops->run_abort(be.h);
+        sum->run_id = 0;
+        sum->subjects = sum->indicators = 0;
+    }
+    free(l.sc);
+    return e;
+}
