@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jixiao/version.h"
 
 static const cli_cmd commands[] = {
     {"evaluate", cmd_evaluate, "the main job: import targets, actuals and budget, score, print"},
@@ -72,7 +73,7 @@ int main(int argc, char **argv)
             usage(stdout);
             return fflush(stdout) ? EXIT_ERR : EXIT_OK;
         } else if (!strcmp(a, "--version")) {
-            printf("jixiao %s\n", JX_VERSION);
+            printf("jixiao %s\n", jx_version());
             return fflush(stdout) ? EXIT_ERR : EXIT_OK;
         } else if (!strcmp(a, "--db")) {
             if (i + 1 >= argc) {

@@ -49,10 +49,10 @@ typedef struct kp_target {
 
 /* A current target of a subject, as targets_of() gives it for matching actuals. */
 typedef struct kp_current {
-    int64_t ref;                     /* the back-end's handle, for kp_actual.ref */
-    const char *l1, *l2, *l3;        /* valid during the callback, or longer when stable */
-    const char *op, *target, *unit;  /* its cells, when !kind_known: the importer parses them */
-    jx_kind kind;                    /* of its value, when kind_known */
+    int64_t ref;                    /* the back-end's handle, for kp_actual.ref */
+    const char *l1, *l2, *l3;       /* valid during the callback, or longer when stable */
+    const char *op, *target, *unit; /* its cells, when !kind_known: the importer parses them */
+    jx_kind kind;                   /* of its value, when kind_known */
     bool kind_known;
     bool stable; /* the strings outlive the file (a batch's): no copy needed */
 } kp_current;

@@ -123,7 +123,7 @@ static jx_err set_code(void *h, int64_t sid, const char *code)
 static jx_err target(void *h, const kp_target *t)
 {
     jx_store *st = h;
-        jx_err e;
+    jx_err e;
     if (t->first) { /* the subject's current targets are replaced by this file's */
         sqlite3_stmt *r = st_stmt(st, S_TARGETS_REPLACE);
         if (r) {
@@ -193,7 +193,7 @@ static jx_err targets_of(void *h, int64_t sid, bool (*fn)(void *ctx, const kp_cu
 static jx_err actual(void *h, const kp_actual *a)
 {
     jx_store *st = h;
-        jx_err e;
+    jx_err e;
     if (a->has_actuals) {
         sqlite3_stmt *r = st_stmt(st, S_ACTUAL_REPLACE);
         if (r) {
@@ -223,7 +223,7 @@ static jx_err actual(void *h, const kp_actual *a)
 static jx_err budget(void *h, const kp_budget *b)
 {
     jx_store *st = h;
-        sqlite3_stmt *r = st_stmt(st, S_BUDGET_REPLACE);
+    sqlite3_stmt *r = st_stmt(st, S_BUDGET_REPLACE);
     if (r) {
         sqlite3_bind_int64(r, 1, b->sid);
         sqlite3_bind_int64(r, 2, st->import_id);
@@ -249,7 +249,7 @@ static jx_err budget(void *h, const kp_budget *b)
 static jx_err commit(void *h)
 {
     jx_store *st = h;
-        sqlite3_stmt *q = st_stmt(st, S_IMPORT_FINISH);
+    sqlite3_stmt *q = st_stmt(st, S_IMPORT_FINISH);
     if (q) {
         sqlite3_bind_int64(q, 1, st->import_id);
         sqlite3_bind_int64(q, 2, st->file->rows);
@@ -381,8 +381,8 @@ static bool visit_row(visit_state *vs, sqlite3_stmt *rows)
         ind->has_weight = true;
         ind->weight = sqlite3_column_double(rows, 12);
     }
-    b->actual_id[i] = sqlite3_column_type(rows, 13) == SQLITE_NULL ? 0
-                                                                    : sqlite3_column_int64(rows, 13);
+    b->actual_id[i] =
+        sqlite3_column_type(rows, 13) == SQLITE_NULL ? 0 : sqlite3_column_int64(rows, 13);
     if (b->actual_id[i]) {
         const char *a = col(rows, 14);
         if (jx_vcache_text(&b->vc, a, strlen(a), &ind->actual, &msg)) {
@@ -455,8 +455,7 @@ static jx_err run_begin(void *h, const jx_ruleset *rs, const char *label)
     return JX_OK;
 }
 
-static jx_err run_subject_row(jx_store *st, int64_t run_id, const kp_subject *s,
-                              const jx_result *r)
+static jx_err run_subject_row(jx_store *st, int64_t run_id, const kp_subject *s, const jx_result *r)
 {
     sqlite3_stmt *q = st_stmt(st, S_RUN_SUBJECT_INSERT);
     if (!q) return JX_ERR_DB;
