@@ -74,9 +74,23 @@ static int print_subject(const jx_run_subject *s, void *ctx)
         r->flags, r->weight_sum, r->points_sum, r->ind_weight, r->ind_points, r->budget_scored,
         r->budget_rate, r->budget_weight, r->budget_points, r->nscored, r->nna, s->budget_initial,
         s->budget, s->spent);
+    if (s->n) { /* the details read with the indicators */
+        const jx_money *m[] = {&s->fund_fiscal, &s->fund_carryover, &s->fund_other, &s->spend_basic,
+                               &s->spend_project};
+        add(t, " notes|%s|%s|%s|%s\n", s->admin_dept ? s->admin_dept : "(null)",
+            s->implementer ? s->implementer : "(null)", s->goal ? s->goal : "(null)",
+            s->goal_result ? s->goal_result : "(null)");
+        for (int k = 0; k < 5; k++)
+            if (m[k]->has)
+                add(t, " money %d|%.17g|%.17g|%.17g\n", k, m[k]->initial, m[k]->budget,
+                    m[k]->spent);
+        if (s->has_claimed_budget) add(t, " claimed budget|%.17g\n", s->claimed_budget);
+        if (s->has_claimed_total) add(t, " claimed total|%.17g\n", s->claimed_total);
+    }
     for (size_t i = 0; i < s->n; i++) {
         const jx_run_indicator *in = &s->ind[i];
         const jx_score *c = &in->score;
+        if (in->has_claim) add(t, "  claimed|%.17g\n", in->claimed);
         add(t, "  %s|%s|%s|%s|%s|%s|%s|%s|%s|%d|%d|%d|%.17g|%.17g|%.17g|%.17g|%.17g|%d|%u|%s\n",
             in->level1, in->level2, in->level3, in->op, in->target, in->unit, in->note,
             in->actual ? in->actual : "(null)", in->reason, in->weight_given, c->scored,
@@ -320,6 +334,40 @@ static void failed_actuals_put_back(void **state)
     free(y.s);
 }
 
+/* 主管部门, 实施单位, 年度总体目标 and its 实际完成情况, the money rows under 年度资金总额 and the
+ * department's own scores (自评得分, 自评总分): read back the same from a batch and a store, and
+ * replaced by a later budget file that has the total row only */
+#define DETAILS(f) JX_TESTS_DIR "/data/details/" f
+static void details_match(void **state)
+{
+    (void)state;
+    step s[] = {{JX_IMPORT_TARGETS, DETAILS("targets.csv"), JX_OK},
+                {JX_IMPORT_ACTUALS, DETAILS("actuals.csv"), JX_OK},
+                {JX_IMPORT_BUDGET, DETAILS("budget.csv"), JX_OK},
+                {JX_IMPORT_BUDGET, DETAILS("budget-bad.csv"), JX_ERR_FORMAT},
+                {JX_IMPORT_ACTUALS, DETAILS("actuals-bad.csv"), JX_ERR_FORMAT}};
+    jx_run_filter f = {.indicators = true};
+    text x = {0};
+    check_same(s, sizeof s / sizeof *s, &f, &x);
+    assert_non_null(strstr(x.s, " notes|219-测试县人民政府|901-测试县水利局|"
+                                "完成3座小型水库维修，保障汛期安全|完成3座水库维修，汛期无险情\n"));
+    assert_non_null(strstr(x.s, " money 0|80|100|96\n money 1|20|20|18\n money 2|0|0|0\n"));
+    assert_non_null(strstr(x.s, " claimed budget|10\n claimed total|100\n"));
+    assert_non_null(strstr(x.s, "  claimed|30\n  产出指标|数量指标|维修水库数量|"));
+    /* 执行率 114 / 120 = 0.95: the total row is what is scored */
+    assert_non_null(strstr(x.s, "|0.94999999999999996|10|9.5|"));
+    free(x.s);
+    step again[] = {{JX_IMPORT_TARGETS, DETAILS("targets.csv"), JX_OK},
+                    {JX_IMPORT_ACTUALS, DETAILS("actuals.csv"), JX_OK},
+                    {JX_IMPORT_BUDGET, DETAILS("budget.csv"), JX_OK},
+                    {JX_IMPORT_BUDGET, DETAILS("budget-total-only.csv"), JX_OK}};
+    check_same(again, 4, &f, &x);
+    assert_null(strstr(x.s, " money "));
+    assert_null(strstr(x.s, " claimed budget"));
+    assert_non_null(strstr(x.s, "|1|10|10|")); /* 120 / 120 */
+    free(x.s);
+}
+
 /* the filters of jx_run_foreach select the same subjects */
 static void filters_match(void **state)
 {
@@ -408,7 +456,7 @@ int main(void)
         cmocka_unit_test(fixtures_match_the_store),   cmocka_unit_test(targets_again_keep_actuals),
         cmocka_unit_test(indicator_dropped_and_back), cmocka_unit_test(failed_files_change_nothing),
         cmocka_unit_test(failed_actuals_put_back),    cmocka_unit_test(filters_match),
-        cmocka_unit_test(empty_and_rescored),
+        cmocka_unit_test(empty_and_rescored),         cmocka_unit_test(details_match),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -388,11 +388,17 @@ static void test_migration(void **state)
     jx_store *st = NULL;
     assert_int_equal(jx_store_open(path, &st, NULL), JX_OK);
     import_demo(st);
-    assert_int_equal(count_rows(st, "PRAGMA user_version"), 2);
-    /* turn it back into what jixiao 1 wrote */
+    assert_int_equal(count_rows(st, "PRAGMA user_version"), JX_SCHEMA_VERSION);
+    /* turn it back into what jixiao 1 wrote (version 3's additions, then version 2's, undone) */
     assert_int_equal(
         sqlite3_exec(st->db,
-                     "DROP TABLE scenario_items; DROP TABLE scenarios; PRAGMA user_version = 1",
+                     "DROP TABLE subject_notes; ALTER TABLE budgets DROP COLUMN source; "
+                     "ALTER TABLE budgets DROP COLUMN claimed; "
+                     "ALTER TABLE budgets DROP COLUMN claimed_total; "
+                     "ALTER TABLE actuals DROP COLUMN claimed; "
+                     "ALTER TABLE run_subjects DROP COLUMN budget_import; "
+                     "DROP TABLE scenario_items; DROP TABLE scenarios; "
+                     "PRAGMA user_version = 1",
                      NULL, NULL, NULL),
         SQLITE_OK);
     jx_store_close(st);
@@ -400,6 +406,11 @@ static void test_migration(void **state)
     assert_int_equal(count_rows(st, "PRAGMA user_version"), JX_SCHEMA_VERSION);
     assert_int_equal(count_rows(st, "SELECT count(*) FROM targets"), 78);
     assert_int_equal(count_rows(st, "SELECT count(*) FROM scenarios"), 0);
+    /* the budget rows it had are the 年度资金总额 rows, without claims */
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM budgets WHERE source = '' AND claimed "
+                                    "IS NULL AND claimed_total IS NULL"),
+                     count_rows(st, "SELECT count(*) FROM budgets"));
+    assert_true(count_rows(st, "SELECT count(*) FROM budgets") > 0);
     jx_scenario sc = {0};
     assert_int_equal(jx_scenario_save(st, "after-migration", &sc, NULL), JX_OK);
     jx_store_close(st);

@@ -77,7 +77,15 @@ typedef struct jx_run_indicator {
     bool weight_given;                    /**< the weight came from the table (else defaulted) */
     jx_score score;                       /**< as stored */
     char explain[256];                    /**< jx_score_explain() of it */
+    bool has_claim;                       /**< the department gave its own points (自评得分) */
+    double claimed;                       /**< 自评得分 as written, when has_claim */
 } jx_run_indicator;
+
+/** Money of one row of the form's 项目资金 / 部门 money block (万元); has == false: not given. */
+typedef struct jx_money {
+    bool has;
+    double initial, budget, spent; /**< 年初预算数, 全年预算数, 全年执行数 */
+} jx_money;
 
 /** One subject of a stored run. Valid during the callback only. */
 typedef struct jx_run_subject {
@@ -90,6 +98,19 @@ typedef struct jx_run_subject {
     double spent;          /**< 全年执行数 */
     size_t n;              /**< indicators in ind[] (0 unless requested) */
     const jx_run_indicator *ind;
+    /* read with the indicators (jx_run_filter.indicators); else NULL and not given: */
+    const char *admin_dept;  /**< 主管部门 (NULL: not given) */
+    const char *implementer; /**< 实施单位 */
+    const char *goal;        /**< 年度总体目标: 预期目标 */
+    const char *goal_result; /**< 年度总体目标: 实际完成情况 */
+    /** 其中：本年财政拨款 / 上年结转资金 / 其他资金 (其他资金 also sums 财政专户管理资金, 单位资金)
+     */
+    jx_money fund_fiscal, fund_carryover, fund_other;
+    jx_money spend_basic, spend_project; /**< 部门整体: 基本支出 / 项目支出 */
+    bool has_claimed_budget;             /**< the department scored its 预算执行率 line */
+    double claimed_budget;               /**< its 自评得分 for that line */
+    bool has_claimed_total;              /**< the department gave its 自评总分 */
+    double claimed_total;                /**< 自评总分 as written */
 } jx_run_subject;
 
 /** Which subjects jx_run_foreach() visits. Zero-initialised: all, without indicators. */

@@ -37,9 +37,19 @@
  * strings than an import (jx_value is ~400 bytes: at most 26 MiB). */
 #define BATCH_VCACHE_MAX 65536
 
+/* A subject's 资金来源 rows and the department's own scores on its budget (when any given). */
+typedef struct bfunds {
+    run_money money;
+    int nrows; /* the rows under the total it holds */
+    bool has_claim, has_claim_total;
+    double claim, claim_total;
+} bfunds;
+
 typedef struct bsubj {
     const char *code, *name, *project;
     int year;
+    const char *note[4]; /* 主管部门, 实施单位, 年度总体目标, 实际完成情况 (NULL: none) */
+    int32_t funds;      /* its entry in jx_batch.funds, -1: none */
     int64_t head, tail; /* current targets (index into tg, -1: none) */
     int64_t acts;       /* newest actual (index into act, -1: none) */
     uint64_t gen;       /* reserve_retired() has counted it (== jx_batch.seen_gen) */
@@ -51,15 +61,19 @@ typedef struct btarget {
     const char *l1, *l2, *l3, *op, *target, *unit, *note;
     const char *actual, *reason; /* NULL: no actual */
     double weight;
+    double claim;       /* 自评得分 of the actual, when has_claim */
     int32_t vidx, aidx; /* the parsed target and actual in the batch's vcache; -1: parse again */
     uint32_t agen;      /* the file (b->gen + 1 while it is read) that set the actual */
     jx_kind kind;       /* of the target */
     bool has_weight;
+    bool has_claim;
 } btarget;
 
 typedef struct bactual {
     const char *l1, *l2, *l3, *actual, *reason;
     int32_t aidx;
+    bool has_claim;
+    double claim;
     int64_t next;
 } bactual;
 
@@ -69,11 +83,18 @@ typedef struct undo_actual {
     const char *actual, *reason;
     int32_t aidx;
     uint32_t agen;
+    bool has_claim;
+    double claim;
 } undo_actual;
 typedef struct pend_budget {
     int64_t subj;
-    jx_budget budget;
+    kp_budget row; /* its source is one of import.c's static names */
 } pend_budget;
+typedef struct pend_note {
+    int64_t subj;
+    int field; /* index into bsubj.note */
+    const char *value;
+} pend_note;
 typedef struct pend_code {
     int64_t subj;
     const char *code;
@@ -112,6 +133,10 @@ struct jx_batch {
     size_t npb, cappb;
     pend_code *pc;
     size_t npc, cappc;
+    pend_note *pn;
+    size_t npn, cappn;
+    bfunds *funds; /* the subjects' rows under their totals, and their claims */
+    size_t nfunds, capfunds;
     /* the scored result */
     bool scored;
     jx_run_info info;
@@ -157,6 +182,8 @@ void jx_batch_free(jx_batch *b)
     free(b->ua);
     free(b->pb);
     free(b->pc);
+    free(b->pn);
+    free(b->funds);
     free(b->res);
     free(b->ind);
     free(b->sc);
@@ -216,6 +243,7 @@ static jx_err subject(void *h, const char *code, const char *name, const char *p
         .head = -1,
         .tail = -1,
         .acts = -1,
+        .funds = -1,
     };
     if (!s->code || !s->name || !s->project) return nomem(b);
     int is_new;
@@ -303,11 +331,15 @@ static jx_err actual(void *h, const kp_actual *ka)
                                         .actual = t->actual,
                                         .reason = t->reason,
                                         .aidx = t->aidx,
-                                        .agen = t->agen};
+                                        .agen = t->agen,
+                                        .has_claim = t->has_claim,
+                                        .claim = t->claim};
     }
     t->actual = a;
     t->reason = r;
     t->aidx = ka->aidx;
+    t->has_claim = ka->has_claim;
+    t->claim = ka->claim;
     t->agen = (uint32_t)(b->gen + 1);
     return JX_OK;
 }
@@ -316,19 +348,65 @@ static jx_err budget(void *h, const kp_budget *kb)
 {
     jx_batch *b = h;
     if (!JX_GROW(b->pb, b->cappb, b->npb + 1)) return nomem(b);
-    b->pb[b->npb++] = (pend_budget){.subj = kb->sid - 1,
-                                    .budget = {.present = true,
-                                               .initial = kb->has_initial ? kb->initial : 0,
-                                               .budget = kb->budget,
-                                               .spent = kb->spent}};
+    b->pb[b->npb++] = (pend_budget){.subj = kb->sid - 1, .row = *kb};
     return JX_OK;
+}
+
+static jx_err note(void *h, int64_t sid, const char *field, const char *value)
+{
+    jx_batch *b = h;
+    static const char *const fields[4] = {"admin_dept", "implementer", "goal", "goal_result"};
+    int f = 0;
+    while (f < 3 && strcmp(fields[f], field))
+        f++;
+    if (!JX_GROW(b->pn, b->cappn, b->npn + 1)) return nomem(b);
+    b->pn[b->npn] = (pend_note){.subj = sid - 1, .field = f, .value = keep(b, value)};
+    if (!b->pn[b->npn].value) return nomem(b);
+    b->npn++;
+    return JX_OK;
+}
+
+/* A budget row of the committed file onto its subject: its first row of the file replaces what
+ * the subject had. Room for a funds entry per pending row was made (commit), so this cannot
+ * fail. */
+static void apply_budget(jx_batch *b, const pend_budget *p, int64_t *replaced)
+{
+    bsubj *s = &b->subj[p->subj];
+    const kp_budget *r = &p->row;
+    if (r->first) { /* as a store marks every current row of the subject replaced */
+        *replaced += s->budget.present + (s->funds >= 0 ? b->funds[s->funds].nrows : 0);
+        s->budget = (jx_budget){0};
+        s->funds = -1;
+    }
+    bool total = !*r->source;
+    if (s->funds < 0 && (!total || r->has_claim || r->has_claim_total)) {
+        s->funds = (int32_t)b->nfunds;
+        b->funds[b->nfunds++] = (bfunds){0};
+    }
+    if (total) {
+        s->budget = (jx_budget){.present = true,
+                                .initial = r->has_initial ? r->initial : 0,
+                                .budget = r->budget,
+                                .spent = r->spent};
+        if (s->funds < 0) return;
+        bfunds *f = &b->funds[s->funds];
+        f->has_claim = r->has_claim;
+        f->claim = r->claim;
+        f->has_claim_total = r->has_claim_total;
+        f->claim_total = r->claim_total;
+        return;
+    }
+    bfunds *f = &b->funds[s->funds];
+    jx_money m = {.initial = r->initial, .budget = r->budget, .spent = r->spent};
+    run_add_money(&f->money, r->source, &m);
+    f->nrows++;
 }
 
 static void mark(jx_batch *b)
 {
     b->subj_mark = b->nsubj;
     b->tg_mark = b->ntg;
-    b->nua = b->npb = b->npc = 0;
+    b->nua = b->npb = b->npc = b->npn = 0;
 }
 
 static jx_err begin(void *h, kp_file *f)
@@ -363,6 +441,8 @@ static void retire_targets(jx_batch *b, bsubj *s, int64_t *replaced)
                                     .actual = o->actual,
                                     .reason = o->reason,
                                     .aidx = o->aidx,
+                                    .has_claim = o->has_claim,
+                                    .claim = o->claim,
                                     .next = s->acts};
         s->acts = (int64_t)b->nact++;
     }
@@ -387,7 +467,7 @@ static bool reserve_retired(jx_batch *b)
 static jx_err commit(void *h)
 {
     jx_batch *b = h;
-    if (!reserve_retired(b)) return nomem(b);
+    if (!reserve_retired(b) || !JX_GROW(b->funds, b->capfunds, b->nfunds + b->npb)) return nomem(b);
     int64_t replaced = 0;
     b->scored = false; /* the result no longer describes the batch */
     b->gen++;
@@ -408,17 +488,21 @@ static jx_err commit(void *h)
                 t->actual = b->act[a].actual;
                 t->reason = b->act[a].reason;
                 t->aidx = b->act[a].aidx;
+                t->has_claim = b->act[a].has_claim;
+                t->claim = b->act[a].claim;
             }
         }
     }
     replaced += (int64_t)b->nua; /* actuals are written as they come, each replaced one undoable */
-    for (size_t i = 0; i < b->npb; i++) {
-        bsubj *s = &b->subj[b->pb[i].subj];
-        if (s->budget.present) replaced++;
-        s->budget = b->pb[i].budget;
-    }
+    for (size_t i = 0; i < b->npb; i++)
+        apply_budget(b, &b->pb[i], &replaced);
     for (size_t i = 0; i < b->npc; i++)
         b->subj[b->pc[i].subj].code = b->pc[i].code;
+    for (size_t i = 0; i < b->npn; i++) {
+        const char **note = &b->subj[b->pn[i].subj].note[b->pn[i].field];
+        replaced += *note != NULL;
+        *note = b->pn[i].value;
+    }
     mark(b);
     if (b->file) b->file->replaced += replaced;
     b->file = NULL;
@@ -436,6 +520,7 @@ static void rollback(void *h)
             b->tg[i].actual = b->tg[i].reason = NULL;
             b->tg[i].aidx = -1;
             b->tg[i].agen = 0;
+            b->tg[i].has_claim = false;
         }
     for (size_t i = b->nua; i-- > 0;) {
         btarget *t = &b->tg[b->ua[i].target];
@@ -443,6 +528,8 @@ static void rollback(void *h)
         t->reason = b->ua[i].reason;
         t->aidx = b->ua[i].aidx;
         t->agen = b->ua[i].agen;
+        t->has_claim = b->ua[i].has_claim;
+        t->claim = b->ua[i].claim;
     }
     if (b->nsubj > b->subj_mark) { /* the map cannot delete: build it again from those kept */
         b->nsubj = b->subj_mark;
@@ -621,6 +708,7 @@ static const kp_ops batch_ops = {
     .targets_of = targets_of,
     .actual = actual,
     .budget = budget,
+    .note = note,
     .commit = commit,
     .rollback = rollback,
     .visit = visit,
@@ -673,7 +761,9 @@ static jx_err rescore(jx_batch *b, const bsubj *s, const bres *o, jx_run_indicat
                                  .actual = t->actual,
                                  .reason = t->actual ? t->reason : "",
                                  .weight_given = t->has_weight,
-                                 .score = b->sc[i]};
+                                 .score = b->sc[i],
+                                 .has_claim = t->actual && t->has_claim,
+                                 .claimed = t->claim};
         /* as a stored indicator is explained: from its parsed values only */
         jx_indicator x = {.level1 = t->l1,
                           .level2 = t->l2,
@@ -685,6 +775,22 @@ static jx_err rescore(jx_batch *b, const bsubj *s, const bres *o, jx_run_indicat
         jx_score_explain(&ri->score, &x, ri->explain, sizeof ri->explain);
     }
     return JX_OK;
+}
+
+/* The notes, money rows and claims of a subject, as a stored run gives them with its indicators. */
+static void subject_details(const jx_batch *b, const bsubj *s, jx_run_subject *rs)
+{
+    rs->admin_dept = s->note[0];
+    rs->implementer = s->note[1];
+    rs->goal = s->note[2];
+    rs->goal_result = s->note[3];
+    if (s->funds < 0) return;
+    const bfunds *f = &b->funds[s->funds];
+    run_set_money(rs, &f->money);
+    rs->has_claimed_budget = f->has_claim;
+    rs->claimed_budget = f->claim;
+    rs->has_claimed_total = f->has_claim_total;
+    rs->claimed_total = f->claim_total;
 }
 
 static jx_err batch_foreach(jx_run *run, const jx_run_filter *filter, jx_run_cb cb, void *ctx)
@@ -724,6 +830,7 @@ static jx_err batch_foreach(jx_run *run, const jx_run_filter *filter, jx_run_cb 
         if (filter && filter->indicators) {
             if ((e = rescore(b, s, o, &ind, &cap, &rs.n))) break;
             rs.ind = ind;
+            subject_details(b, s, &rs);
         }
         if (cb(&rs, ctx)) break;
     }

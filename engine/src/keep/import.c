@@ -45,6 +45,13 @@ enum col {
     C_INITIAL,
     C_BUDGET,
     C_SPENT,
+    C_ADMIN,       /* 主管部门 (targets) */
+    C_IMPL,        /* 实施单位 (targets) */
+    C_GOAL,        /* 年度总体目标 (targets) */
+    C_GOAL_RESULT, /* its 实际完成情况 (actuals) */
+    C_SOURCE,      /* 资金来源 of a budget row: the 年度资金总额 row or one under it */
+    C_CLAIM, /* 自评得分: the department's own points (actuals; budget: the 执行率 line) */
+    C_CLAIM_TOTAL, /* 自评总分 (budget) */
     C__COUNT
 };
 
@@ -68,7 +75,42 @@ static const char *const col_names[C__COUNT][8] = {
     [C_INITIAL] = {"年初预算数", "budget_initial", "initial"},
     [C_BUDGET] = {"全年预算数", "budget"},
     [C_SPENT] = {"全年执行数", "spent", "执行数"},
+    [C_ADMIN] = {"主管部门", "admin_dept", "主管部门及代码", "主管单位"},
+    [C_IMPL] = {"实施单位", "implementer", "项目实施单位"},
+    [C_GOAL] = {"年度总体目标", "goal", "预期目标", "总体目标", "年度目标"},
+    [C_GOAL_RESULT] = {"实际完成情况", "goal_result", "总体目标完成情况", "年度总体目标完成情况"},
+    [C_SOURCE] = {"资金来源", "source", "资金类别", "资金项目"},
+    [C_CLAIM] = {"自评得分", "claimed", "单位自评得分", "自评分"},
+    [C_CLAIM_TOTAL] = {"自评总分", "claimed_total"},
 };
+
+/* The texts a subject carries besides its rows (kp_ops.note): field name and column. */
+enum { N_ADMIN, N_IMPL, N_GOAL, N_GOAL_RESULT, N__COUNT };
+static const struct {
+    const char *field;
+    int col;
+} notes[N__COUNT] = {
+    [N_ADMIN] = {"admin_dept", C_ADMIN},
+    [N_IMPL] = {"implementer", C_IMPL},
+    [N_GOAL] = {"goal", C_GOAL},
+    [N_GOAL_RESULT] = {"goal_result", C_GOAL_RESULT},
+};
+
+/* The rows under a budget's 年度资金总额 (资金来源), as stored; "" is the total row itself. */
+static const struct {
+    const char *name;     /* stored */
+    const char *alias[4]; /* also accepted (after a leading 其中：) */
+} sources[] = {
+    {"", {"年度资金总额", "资金总额", "合计", "总额"}},
+    {"本年财政拨款", {"财政拨款", "财政资金", "本年财政资金"}},
+    {"上年结转资金", {"上年结转", "结转资金"}},
+    {"其他资金", {"其他"}},
+    {"财政专户管理资金", {NULL}},
+    {"单位资金", {NULL}},
+    {"基本支出", {NULL}},
+    {"项目支出", {NULL}},
+};
+#define NSOURCES (sizeof sources / sizeof *sources)
 
 /* Columns each kind needs; the others it reads when present. */
 static const int need_targets[] = {C_NAME, C_YEAR, C_L1, C_L2, C_L3, C_TARGET, -1};
@@ -81,10 +123,12 @@ typedef struct subj {
     int seq;        /* next target seq */
     const char *l1; /* fill-down of merged 一级/二级 cells */
     const char *l2;
-    bool replaced;    /* its old targets were marked replaced */
-    bool loaded;      /* its targets were loaded (actuals) */
-    bool has_actuals; /* it had current actuals before this import (set when loaded) */
-    bool budget_seen;
+    bool replaced;              /* its old targets were marked replaced */
+    bool loaded;                /* its targets were loaded (actuals) */
+    bool has_actuals;           /* it had current actuals before this import (set when loaded) */
+    uint32_t budget_seen;       /* the 资金来源 rows read (bit i: sources[i]) */
+    const char *note[N__COUNT]; /* the notes this file gave, and where */
+    int64_t note_line[N__COUNT];
     int64_t weighted_line;   /* first scored row with a weight (targets) */
     int64_t unweighted_line; /* first scored row without one */
     int64_t first_line;      /* first indicator row (targets) */
@@ -427,6 +471,18 @@ static bool parse_year(const char *s, int *year)
     return true;
 }
 
+/* A department's own points (自评得分, 自评总分) in column c: *has false when the cell is empty;
+ * false when it is not a number >= 0 (reported). */
+static bool parse_claim(imp *m, int c, bool *has, double *v)
+{
+    *has = *m->f[c] != '\0';
+    *v = 0;
+    if (!*has) return true;
+    if (parse_amount(m->f[c], false, v) && *v >= 0) return true;
+    col_err(m, c, "is not a number of points >= 0");
+    return false;
+}
+
 /* ---- subjects ---- */
 
 static void remember_subject(imp *m, const char *key, size_t klen, size_t index)
@@ -590,12 +646,73 @@ static tgt *find_tgt(imp *m, const subj *s, const char *l1, const char *l2, cons
     return hit;
 }
 
+/* ---- the notes of a subject ---- */
+
+/* Does a file of this kind give note n? (主管部门, 实施单位, 年度总体目标: targets; 实际完成情况:
+ * actuals.) */
+static bool note_for(jx_import_kind kind, int n)
+{
+    return kind == JX_IMPORT_TARGETS ? n != N_GOAL_RESULT
+                                     : kind == JX_IMPORT_ACTUALS && n == N_GOAL_RESULT;
+}
+
+/* Does the current row give a note? */
+static bool row_has_note(const imp *m)
+{
+    for (int n = 0; n < N__COUNT; n++)
+        if (note_for(m->kind, n) && *m->f[notes[n].col]) return true;
+    return false;
+}
+
+/* The notes this row gives its subject: the first value of each in the file is written; another
+ * value later in the file is an error. */
+static void notes_row(imp *m, subj *s)
+{
+    for (int n = 0; n < N__COUNT; n++) {
+        int c = notes[n].col;
+        const char *v = m->f[c];
+        if (!*v || !note_for(m->kind, n)) continue;
+        if (s->note[n]) {
+            char ex[100];
+            if (strcmp(s->note[n], v))
+                report(m, "%s: column %s: \"%s\" differs from line %lld for %s", at(m, c),
+                       col_names[c][0], excerpt(ex, sizeof ex, v), (long long)s->note_line[n],
+                       s->label);
+            continue;
+        }
+        if (!(s->note[n] = keep(m, v))) {
+            stop(m, JX_ERR_NOMEM);
+            return;
+        }
+        s->note_line[n] = m->line;
+        if (!m->writing) continue;
+        jx_err e = m->be.ops->note(m->be.h, s->id, notes[n].field, v);
+        if (e) {
+            stop(m, e);
+            return;
+        }
+    }
+}
+
+/* A row with notes only (a form's 年度总体目标 row, above or below its indicators). */
+static void note_row(imp *m)
+{
+    subj *s = get_subject(m, m->kind == JX_IMPORT_TARGETS);
+    if (!s) return;
+    if (!s->id) {
+        report(m, "%s: no targets for %s: import its targets first", at(m, C_NAME), s->label);
+        return;
+    }
+    notes_row(m, s);
+}
+
 /* ---- targets ---- */
 
 static void target_row(imp *m)
 {
     subj *s = get_subject(m, true);
     if (!s) return;
+    notes_row(m, s);
     /* merged 一级/二级 cells come out of Excel as blanks under the first row: fill down */
     const char *l1 = *m->f[C_L1] ? m->f[C_L1] : s->l1;
     const char *l2 = *m->f[C_L2] ? m->f[C_L2] : s->l2;
@@ -777,6 +894,7 @@ static void actual_row(imp *m)
         return;
     }
     if (!s->loaded && !load_targets(m, s)) return;
+    notes_row(m, s);
     const char *l3 = m->f[C_L3];
     char ex[100];
     if (!*l3) {
@@ -799,7 +917,16 @@ static void actual_row(imp *m)
                excerpt(ex, sizeof ex, l3), s->label);
         return;
     }
-    if (!*m->f[C_ACTUAL]) return; /* not reported (yet): scored as missing_actual */
+    bool has_claim;
+    double claim;
+    if (!parse_claim(m, C_CLAIM, &has_claim, &claim)) return;
+    if (!*m->f[C_ACTUAL]) { /* not reported (yet): scored as missing_actual */
+        if (has_claim)
+            report(m, "%s: column %s: points are claimed for \"%s\", whose %s is empty",
+                   at(m, C_CLAIM), col_names[C_CLAIM][0], excerpt(ex, sizeof ex, l3),
+                   col_names[C_ACTUAL][0]);
+        return;
+    }
     jx_value a;
     jx_errmsg msg;
     if (jx_vcache_text(m->vc, m->f[C_ACTUAL], strlen(m->f[C_ACTUAL]), &a, &msg)) {
@@ -828,7 +955,9 @@ static void actual_row(imp *m)
                     .l3 = t->l3,
                     .actual = m->f[C_ACTUAL],
                     .reason = m->f[C_REASON],
-                    .aidx = aidx};
+                    .aidx = aidx,
+                    .has_claim = has_claim,
+                    .claim = claim};
     jx_err e = m->be.ops->actual(m->be.h, &ka);
     if (e) {
         stop(m, e);
@@ -839,6 +968,45 @@ static void actual_row(imp *m)
 
 /* ---- budget ---- */
 
+/* The 资金来源 of the current budget row: its index in sources[], or -1 (reported). */
+static int budget_source(imp *m)
+{
+    const char *v = m->f[C_SOURCE];
+    if (!strncmp(v, "其中：", strlen("其中：")))
+        v += strlen("其中：");
+    else if (!strncmp(v, "其中:", strlen("其中:")))
+        v += strlen("其中:");
+    for (size_t i = 0; i < NSOURCES; i++) {
+        if (!strcmp(v, sources[i].name)) return (int)i;
+        for (int k = 0; k < 4 && sources[i].alias[k]; k++)
+            if (!strcmp(v, sources[i].alias[k])) return (int)i;
+    }
+    col_err(m, C_SOURCE,
+            "is not a 资金来源 (年度资金总额, 本年财政拨款, 上年结转资金, 其他资金, "
+            "财政专户管理资金, 单位资金, 基本支出 or 项目支出)");
+    return -1;
+}
+
+/* The three amounts of a budget row; false when one is not an amount (reported). */
+static bool budget_amounts(imp *m, kp_budget *kb)
+{
+    kb->has_initial = *m->f[C_INITIAL] != '\0';
+    if (kb->has_initial &&
+        (!parse_amount(m->f[C_INITIAL], false, &kb->initial) || kb->initial < 0)) {
+        col_err(m, C_INITIAL, "is not an amount >= 0 (万元)");
+        return false;
+    }
+    if (!parse_amount(m->f[C_BUDGET], false, &kb->budget) || kb->budget < 0) {
+        col_err(m, C_BUDGET, "is not an amount >= 0 (万元)");
+        return false;
+    }
+    if (!parse_amount(m->f[C_SPENT], false, &kb->spent) || kb->spent < 0) {
+        col_err(m, C_SPENT, "is not an amount >= 0 (万元)");
+        return false;
+    }
+    return true;
+}
+
 static void budget_row(imp *m)
 {
     subj *s = get_subject(m, false);
@@ -847,32 +1015,29 @@ static void budget_row(imp *m)
         report(m, "%s: no targets for %s: import its targets first", at(m, C_NAME), s->label);
         return;
     }
-    double initial = 0, budget = 0, spent = 0;
-    bool has_initial = *m->f[C_INITIAL] != '\0';
-    if (has_initial && (!parse_amount(m->f[C_INITIAL], false, &initial) || initial < 0)) {
-        col_err(m, C_INITIAL, "is not an amount >= 0 (万元)");
+    int src = budget_source(m);
+    kp_budget kb = {.sid = s->id, .line = m->line};
+    if (src < 0 || !budget_amounts(m, &kb) || !parse_claim(m, C_CLAIM, &kb.has_claim, &kb.claim) ||
+        !parse_claim(m, C_CLAIM_TOTAL, &kb.has_claim_total, &kb.claim_total))
+        return;
+    if (src && (kb.has_claim || kb.has_claim_total)) {
+        report(m, "%s: %s and %s belong on the 年度资金总额 row of %s, not on %s",
+               at(m, kb.has_claim ? C_CLAIM : C_CLAIM_TOTAL), col_names[C_CLAIM][0],
+               col_names[C_CLAIM_TOTAL][0], s->label, sources[src].name);
         return;
     }
-    if (!parse_amount(m->f[C_BUDGET], false, &budget) || budget < 0) {
-        col_err(m, C_BUDGET, "is not an amount >= 0 (万元)");
+    if (s->budget_seen & (1u << src)) {
+        if (!src)
+            report(m, "%s: %s has a second budget row in this file", at(m, -1), s->label);
+        else
+            report(m, "%s: %s has a second %s row in this file", at(m, C_SOURCE), s->label,
+                   sources[src].name);
         return;
     }
-    if (!parse_amount(m->f[C_SPENT], false, &spent) || spent < 0) {
-        col_err(m, C_SPENT, "is not an amount >= 0 (万元)");
-        return;
-    }
-    if (s->budget_seen) {
-        report(m, "%s: %s has a second budget row in this file", at(m, -1), s->label);
-        return;
-    }
-    s->budget_seen = true;
+    kb.first = !s->budget_seen;
+    kb.source = sources[src].name;
+    s->budget_seen |= 1u << src;
     if (!m->writing) return;
-    kp_budget kb = {.sid = s->id,
-                    .line = m->line,
-                    .has_initial = has_initial,
-                    .initial = initial,
-                    .budget = budget,
-                    .spent = spent};
     jx_err e = m->be.ops->budget(m->be.h, &kb);
     if (e) {
         stop(m, e);
@@ -930,12 +1095,25 @@ jx_err jx_import_kind_parse(const char *s, jx_import_kind *kind)
     return JX_OK;
 }
 
-/* The checks that need a subject's every row: weights on all or none, something to score. */
+/* The checks that need a subject's every row: weights on all or none, something to score (a
+ * targets file); a 年度资金总额 row above the rows under it (a budget file). */
 static void check_subjects(imp *m)
 {
     for (size_t i = 0; i < m->nsubj; i++) {
         const subj *s = &m->subj[i];
-        if (s->weighted_line && s->unweighted_line)
+        if (m->kind == JX_IMPORT_BUDGET) {
+            if (s->budget_seen && !(s->budget_seen & 1u))
+                report(m,
+                       "%s: %s: the budget rows have no 年度资金总额 row (资金来源 empty or "
+                       "年度资金总额): its 全年预算数 and 全年执行数 are what 执行率 is scored on",
+                       m->name, s->label);
+            continue;
+        }
+        if (m->kind != JX_IMPORT_TARGETS) continue;
+        if (!s->nrows && (s->note[N_ADMIN] || s->note[N_IMPL] || s->note[N_GOAL]))
+            report(m, "%s: %s: 年度总体目标 or 主管部门 given, but no indicator", m->name,
+                   s->label);
+        else if (s->weighted_line && s->unweighted_line)
             report(m,
                    "%s: column %s: %s gives weights on some indicators only (line %lld has one, "
                    "line %lld has none): give all or none",
@@ -977,8 +1155,10 @@ static jx_err read_rows(imp *m, int64_t *nrows)
         if (blank) continue; /* Excel writes ",,,,," for empty rows */
         /* a form's totals and notes rows (合计, 总分, 自评等级) name no indicator, give no value */
         if (kind != JX_IMPORT_BUDGET && !*m->f[C_L3] &&
-            !*m->f[kind == JX_IMPORT_TARGETS ? C_TARGET : C_ACTUAL])
+            !*m->f[kind == JX_IMPORT_TARGETS ? C_TARGET : C_ACTUAL]) {
+            if (row_has_note(m)) note_row(m);
             continue;
+        }
         ++*nrows;
         if (kind == JX_IMPORT_TARGETS)
             target_row(m);
@@ -1026,7 +1206,7 @@ static jx_err import_file(imp *m, const char *path)
     begun = true;
     int64_t nrows;
     if ((e = read_rows(m, &nrows))) goto done;
-    if (m->kind == JX_IMPORT_TARGETS) check_subjects(m);
+    check_subjects(m);
     if (nrows == 0 && m->errors == 0) {
         e = fail(m, JX_ERR_FORMAT, "%s: no data rows under the header", m->name);
         goto done;

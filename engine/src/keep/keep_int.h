@@ -63,13 +63,20 @@ typedef struct kp_actual {
     bool has_actuals; /* the subject had current actuals before this file (targets_of) */
     const char *l1, *l2, *l3, *actual, *reason;
     int32_t aidx; /* the parsed actual's entry in the shared memo, -1: none */
+    bool has_claim;
+    double claim; /* 自评得分: the department's own points for it */
 } kp_actual;
 
-/* A budget row to write; it replaces the subject's current one. */
+/* A budget row to write: the 年度资金总额 row (source "") or one under it. The subject's first
+ * row in a file replaces all its current ones. */
 typedef struct kp_budget {
     int64_t sid, line;
+    bool first;
+    const char *source; /* "", 本年财政拨款, 上年结转资金, 其他资金, ..., 基本支出, 项目支出 */
     bool has_initial;
     double initial, budget, spent;
+    bool has_claim, has_claim_total; /* the total row only */
+    double claim, claim_total;       /* 自评得分 of the 执行率 line, 自评总分 */
 } kp_budget;
 
 /* One subject of the current data, as visit() hands it to the scoring loop and the analyses.
@@ -83,8 +90,9 @@ typedef struct kp_subject {
     const int64_t *target_id; /* n target row ids (a store's), or NULL */
     const int64_t *actual_id; /* n actual row ids, 0 when none (a store's), or NULL */
     size_t n;
-    jx_budget budget; /* present == false when there is no budget row */
-    size_t errors;    /* rows whose values did not parse (each reported through on_error) */
+    jx_budget budget;   /* present == false when there is no budget row */
+    int64_t budget_ref; /* the import that wrote its budget rows (a store's), 0: none */
+    size_t errors;      /* rows whose values did not parse (each reported through on_error) */
 } kp_subject;
 
 typedef struct kp_visit {
@@ -117,6 +125,9 @@ typedef struct kp_ops {
                          void *ctx, bool *has_actuals);
     jx_err (*actual)(void *h, const kp_actual *a);
     jx_err (*budget)(void *h, const kp_budget *b);
+    /* A subject's 主管部门, 实施单位, 年度总体目标 or 实际完成情况 (field: admin_dept, implementer,
+     * goal, goal_result); it replaces the current one. */
+    jx_err (*note)(void *h, int64_t sid, const char *field, const char *value);
     jx_err (*commit)(void *h);
     void (*rollback)(void *h);
 

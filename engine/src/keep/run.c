@@ -145,6 +145,10 @@ static jx_err read_indicators(jx_store *st, int64_t run_id, int64_t sid, buf *b)
             .flags = (unsigned)sqlite3_column_int64(q, 17),
         };
         o->weight_given = sqlite3_column_int(q, 18);
+        if (sqlite3_column_type(q, 20) != SQLITE_NULL) {
+            o->has_claim = true;
+            o->claimed = sqlite3_column_double(q, 20);
+        }
         /* the explanation needs the parsed values (units, grade words) */
         ind->level1 = o->level1;
         ind->level2 = o->level2;
@@ -158,6 +162,73 @@ static jx_err read_indicators(jx_store *st, int64_t run_id, int64_t sid, buf *b)
     }
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? JX_OK : st_dberr(st, "run_indicators");
+}
+
+void run_add_money(run_money *m, const char *source, const jx_money *row)
+{
+    jx_money *to = NULL;
+    if (!strcmp(source, "本年财政拨款"))
+        to = &m->fiscal;
+    else if (!strcmp(source, "上年结转资金"))
+        to = &m->carryover;
+    else if (!strcmp(source, "基本支出"))
+        to = &m->basic;
+    else if (!strcmp(source, "项目支出"))
+        to = &m->project;
+    else if (*source) /* 其他资金, 财政专户管理资金, 单位资金 */
+        to = &m->other;
+    if (!to) return;
+    to->initial += row->initial;
+    to->budget += row->budget;
+    to->spent += row->spent;
+    to->has = true;
+}
+
+void run_set_money(jx_run_subject *s, const run_money *m)
+{
+    s->fund_fiscal = m->fiscal;
+    s->fund_carryover = m->carryover;
+    s->fund_other = m->other;
+    s->spend_basic = m->basic;
+    s->spend_project = m->project;
+}
+
+/* A subject's notes (current) and the money rows and claims of the budget its run scored. */
+static jx_err read_details(jx_store *st, int64_t budget_import, jx_run_subject *s, buf *b)
+{
+    const char **slot[] = {&s->admin_dept, &s->implementer, &s->goal, &s->goal_result};
+    static const char *const field[] = {"admin_dept", "implementer", "goal", "goal_result"};
+    sqlite3_stmt *q = st_stmt(st, S_NOTES_OF);
+    if (!q) return JX_ERR_DB;
+    sqlite3_bind_int64(q, 1, s->subject_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        for (int i = 0; i < 4; i++)
+            if (!strcmp(col(q, 0), field[i]) && !(*slot[i] = dup(b, q, 1))) {
+                sqlite3_reset(q);
+                return st_fail(st, JX_ERR_NOMEM, "out of memory");
+            }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE) return st_dberr(st, "subject_notes");
+    if (!budget_import) return JX_OK;
+    if (!(q = st_stmt(st, S_MONEY_OF))) return JX_ERR_DB;
+    sqlite3_bind_int64(q, 1, s->subject_id);
+    sqlite3_bind_int64(q, 2, budget_import);
+    run_money money = {0};
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        jx_money m = {.initial = sqlite3_column_double(q, 1),
+                      .budget = sqlite3_column_double(q, 2),
+                      .spent = sqlite3_column_double(q, 3)};
+        run_add_money(&money, col(q, 0), &m);
+        if (*col(q, 0)) continue;
+        if ((s->has_claimed_budget = sqlite3_column_type(q, 4) != SQLITE_NULL))
+            s->claimed_budget = sqlite3_column_double(q, 4);
+        if ((s->has_claimed_total = sqlite3_column_type(q, 5) != SQLITE_NULL))
+            s->claimed_total = sqlite3_column_double(q, 5);
+    }
+    sqlite3_reset(q);
+    run_set_money(s, &money);
+    return rc == SQLITE_DONE ? JX_OK : st_dberr(st, "budgets");
 }
 
 /* A stored run's foreach: its subjects in store order, each read with its indicators when the
@@ -201,7 +272,9 @@ static jx_err store_foreach(jx_run *run, const jx_run_filter *filter, jx_run_cb 
         r->nscored = (size_t)sqlite3_column_int64(q, 19);
         r->nna = (size_t)sqlite3_column_int64(q, 20);
         if (filter && filter->indicators) {
-            if ((e = read_indicators(st, run_id, s.subject_id, &b))) break;
+            if ((e = read_indicators(st, run_id, s.subject_id, &b)) ||
+                (e = read_details(st, sqlite3_column_int64(q, 21), &s, &b)))
+                break;
             s.n = b.n;
             s.ind = b.out;
         }

@@ -25,6 +25,17 @@ struct jx_run {
 /* Record a failure in the run's message; returns e. */
 jx_err run_fail(jx_run *r, jx_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* The rows under a subject's 年度资金总额, by use. */
+typedef struct run_money {
+    jx_money fiscal, carryover, other, basic, project;
+} run_money;
+
+/* Add a money row (资金来源 source as stored; "" the total, ignored) to m. */
+void run_add_money(run_money *m, const char *source, const jx_money *row);
+
+/* Copy m into the subject's fund_* and spend_* fields. */
+void run_set_money(jx_run_subject *s, const run_money *m);
+
 /* Does the filter (NULL: everything) take this subject? */
 bool run_wanted(const jx_run_filter *f, const char *code, const char *name, const char *project,
                 int year);

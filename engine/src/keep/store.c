@@ -14,6 +14,12 @@
  * Version 2 adds:
  *   scenarios      saved what-if scenarios: name, baseline and scenario rule-set names, selection
  *   scenario_items their level-1 weights and replaced actuals, in order
+ * Version 3 adds the 自评表's other fields and the departments' own scores:
+ *   subject_notes  主管部门, 实施单位, 年度总体目标 (预期目标) and its 实际完成情况, per subject
+ *   budgets.source '' for the 年度资金总额 row; 本年财政拨款, 上年结转资金, 其他资金, 基本支出,
+ *                  项目支出 for the rows under it
+ *   actuals.claimed, budgets.claimed, budgets.claimed_total   自评得分 and 自评总分 as written
+ *   run_subjects.budget_import   the import whose budget rows the run scored
  */
 #include "keep/store_int.h"
 
@@ -45,12 +51,22 @@ static const char *const sql_text[S__COUNT] = {
         "UPDATE actuals SET replaced_by = ?5 WHERE subject_id = ?1 AND level3 = ?4 AND level1 = ?2 "
         "AND level2 = ?3 AND replaced_by IS NULL",
     [S_ACTUAL_INSERT] =
-        "INSERT INTO actuals(subject_id, import_id, line, level1, level2, level3, actual, reason) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO actuals(subject_id, import_id, line, level1, level2, level3, actual, reason, "
+        "claimed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [S_BUDGET_REPLACE] =
         "UPDATE budgets SET replaced_by = ?2 WHERE subject_id = ?1 AND replaced_by IS NULL",
-    [S_BUDGET_INSERT] = "INSERT INTO budgets(subject_id, import_id, line, initial, budget, spent) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_BUDGET_INSERT] = "INSERT INTO budgets(subject_id, import_id, line, initial, budget, spent, "
+                        "source, claimed, claimed_total) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_NOTE_REPLACE] =
+        "UPDATE subject_notes SET replaced_by = ?3 WHERE subject_id = ?1 AND field = ?2 "
+        "AND replaced_by IS NULL",
+    [S_NOTE_INSERT] = "INSERT INTO subject_notes(subject_id, import_id, field, value) "
+                      "VALUES (?1, ?2, ?3, ?4)",
+    [S_NOTES_OF] = "SELECT field, value FROM subject_notes WHERE subject_id = ?1 "
+                   "AND replaced_by IS NULL",
+    [S_MONEY_OF] = "SELECT source, initial, budget, spent, claimed, claimed_total FROM budgets "
+                   "WHERE subject_id = ?1 AND import_id = ?2 ORDER BY id",
     [S_HISTORY] = "SELECT id, kind, file, sha256, encoding, imported_at, rows, replaced FROM "
                   "imports ORDER BY id",
     [S_RUN_INSERT] =
@@ -60,8 +76,8 @@ static const char *const sql_text[S__COUNT] = {
                              "weight_sum, points_sum, ind_weight, "
                              "ind_points, budget_scored, budget_initial, budget, spent, "
                              "budget_rate, budget_weight, budget_points, "
-                             "nscored, nna) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                             "?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                             "nscored, nna, budget_import) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                             "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     [S_RUN_IND_INSERT] =
         "INSERT INTO run_indicators(run_id, subject_id, seq, target_id, actual_id, scored, method, "
         "weight, ratio, points, a, t, detail, flags) "
@@ -76,8 +92,8 @@ static const char *const sql_text[S__COUNT] = {
         "t.level3 "
         "AND a.level1 = t.level1 AND a.level2 = t.level2 AND a.replaced_by IS NULL "
         "ORDER BY s.id, t.seq",
-    [S_BUDGET_OF] =
-        "SELECT initial, budget, spent FROM budgets WHERE subject_id = ?1 AND replaced_by IS NULL",
+    [S_BUDGET_OF] = "SELECT initial, budget, spent, import_id FROM budgets WHERE subject_id = ?1 "
+                    "AND replaced_by IS NULL AND source = ''",
     [S_RUN_INFO] = "SELECT id, created_at, rules, rules_sha256, subjects, indicators, label FROM "
                    "runs WHERE id = ?1",
     [S_RUN_LATEST] = "SELECT max(id) FROM runs",
@@ -85,13 +101,15 @@ static const char *const sql_text[S__COUNT] = {
                        "r.flags, r.weight_sum, "
                        "r.points_sum, r.ind_weight, r.ind_points, r.budget_scored, "
                        "r.budget_initial, r.budget, r.spent, "
-                       "r.budget_rate, r.budget_weight, r.budget_points, r.nscored, r.nna "
+                       "r.budget_rate, r.budget_weight, r.budget_points, r.nscored, r.nna, "
+                       "r.budget_import "
                        "FROM run_subjects r JOIN subjects s ON s.id = r.subject_id WHERE r.run_id "
                        "= ?1 ORDER BY r.subject_id",
     [S_RUN_INDICATORS] =
         "SELECT t.level1, t.level2, t.level3, t.op, t.target, t.unit, t.note, a.actual, a.reason, "
         "i.scored, i.method, "
-        "i.weight, i.ratio, i.points, i.a, i.t, i.detail, i.flags, t.weight IS NOT NULL, s.year "
+        "i.weight, i.ratio, i.points, i.a, i.t, i.detail, i.flags, t.weight IS NOT NULL, s.year, "
+        "a.claimed "
         "FROM run_indicators i JOIN targets t ON t.id = i.target_id JOIN subjects s ON s.id = "
         "i.subject_id "
         "LEFT JOIN actuals a ON a.id = i.actual_id "
@@ -206,6 +224,20 @@ static const char *const schema[] = {
     "  level1 TEXT, weight REAL,\n"
     "  dept TEXT, project TEXT, level3 TEXT, value TEXT,\n"
     "  PRIMARY KEY (scenario_id, seq)) WITHOUT ROWID;\n",
+    /* 2 → 3: the 自评表's other fields and the departments' own scores (自评得分) */
+    "CREATE TABLE subject_notes(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  subject_id INTEGER NOT NULL REFERENCES subjects(id),\n"
+    "  import_id INTEGER NOT NULL REFERENCES imports(id),\n"
+    "  field TEXT NOT NULL CHECK (field IN ('admin_dept', 'implementer', 'goal', 'goal_result')),\n"
+    "  value TEXT NOT NULL,\n"
+    "  replaced_by INTEGER REFERENCES imports(id));\n"
+    "CREATE INDEX subject_notes_current ON subject_notes(subject_id) WHERE replaced_by IS NULL;\n"
+    "ALTER TABLE budgets ADD COLUMN source TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE budgets ADD COLUMN claimed REAL;\n"
+    "ALTER TABLE budgets ADD COLUMN claimed_total REAL;\n"
+    "ALTER TABLE actuals ADD COLUMN claimed REAL;\n"
+    "ALTER TABLE run_subjects ADD COLUMN budget_import INTEGER;\n",
 };
 _Static_assert(sizeof schema / sizeof *schema == JX_SCHEMA_VERSION,
                "one migration per schema version");

@@ -216,6 +216,7 @@ static jx_err actual(void *h, const kp_actual *a)
         st_bind_text(q, 6, a->l3);
         st_bind_text(q, 7, a->actual);
         st_bind_text(q, 8, a->reason);
+        if (a->has_claim) sqlite3_bind_double(q, 9, a->claim);
     }
     return step_done(st, q, "actuals");
 }
@@ -223,14 +224,16 @@ static jx_err actual(void *h, const kp_actual *a)
 static jx_err budget(void *h, const kp_budget *b)
 {
     jx_store *st = h;
-    sqlite3_stmt *r = st_stmt(st, S_BUDGET_REPLACE);
-    if (r) {
-        sqlite3_bind_int64(r, 1, b->sid);
-        sqlite3_bind_int64(r, 2, st->import_id);
+    if (b->first) { /* the subject's current rows (its total and the rows under it) */
+        sqlite3_stmt *r = st_stmt(st, S_BUDGET_REPLACE);
+        if (r) {
+            sqlite3_bind_int64(r, 1, b->sid);
+            sqlite3_bind_int64(r, 2, st->import_id);
+        }
+        jx_err e = step_done(st, r, "budgets");
+        if (e) return e;
+        st->file->replaced += sqlite3_changes(st->db);
     }
-    jx_err e = step_done(st, r, "budgets");
-    if (e) return e;
-    st->file->replaced += sqlite3_changes(st->db);
     sqlite3_stmt *q = st_stmt(st, S_BUDGET_INSERT);
     if (q) {
         sqlite3_bind_int64(q, 1, b->sid);
@@ -242,8 +245,33 @@ static jx_err budget(void *h, const kp_budget *b)
             sqlite3_bind_null(q, 4);
         sqlite3_bind_double(q, 5, b->budget);
         sqlite3_bind_double(q, 6, b->spent);
+        st_bind_text(q, 7, b->source);
+        if (b->has_claim) sqlite3_bind_double(q, 8, b->claim);
+        if (b->has_claim_total) sqlite3_bind_double(q, 9, b->claim_total);
     }
     return step_done(st, q, "budgets");
+}
+
+static jx_err note(void *h, int64_t sid, const char *field, const char *value)
+{
+    jx_store *st = h;
+    sqlite3_stmt *r = st_stmt(st, S_NOTE_REPLACE);
+    if (r) {
+        sqlite3_bind_int64(r, 1, sid);
+        st_bind_text(r, 2, field);
+        sqlite3_bind_int64(r, 3, st->import_id);
+    }
+    jx_err e = step_done(st, r, "subject_notes");
+    if (e) return e;
+    st->file->replaced += sqlite3_changes(st->db);
+    sqlite3_stmt *q = st_stmt(st, S_NOTE_INSERT);
+    if (q) {
+        sqlite3_bind_int64(q, 1, sid);
+        sqlite3_bind_int64(q, 2, st->import_id);
+        st_bind_text(q, 3, field);
+        st_bind_text(q, 4, value);
+    }
+    return step_done(st, q, "subject_notes");
 }
 
 static jx_err commit(void *h)
@@ -325,6 +353,7 @@ static jx_err visit_flush(visit_state *vs)
         s->budget.initial = sqlite3_column_double(q, 0);
         s->budget.budget = sqlite3_column_double(q, 1);
         s->budget.spent = sqlite3_column_double(q, 2);
+        s->budget_ref = sqlite3_column_int64(q, 3);
     } else if (rc != SQLITE_DONE) {
         return st_dberr(st, "budgets");
     }
@@ -481,6 +510,7 @@ static jx_err run_subject_row(jx_store *st, int64_t run_id, const kp_subject *s,
     }
     sqlite3_bind_int64(q, 17, (sqlite3_int64)r->nscored);
     sqlite3_bind_int64(q, 18, (sqlite3_int64)r->nna);
+    if (s->budget_ref) sqlite3_bind_int64(q, 19, s->budget_ref);
     return step_done(st, q, "run_subjects");
 }
 
@@ -550,6 +580,7 @@ static const kp_ops store_ops = {
     .targets_of = targets_of,
     .actual = actual,
     .budget = budget,
+    .note = note,
     .commit = commit,
     .rollback = rollback,
     .visit = visit,
