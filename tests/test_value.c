@@ -597,6 +597,45 @@ static void test_cells_rules(void **state)
         check_cells(&cells_rules[i]);
 }
 
+/* ---- jx_value_parse_cells_at: which cell is at fault, so import can name its column ---- */
+static void test_cells_at(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *op, *value, *unit;
+        jx_err err;
+        jx_cell bad;
+    } cases[] = {
+        {"≥", "95", "%", JX_OK, JX_CELL_VALUE},
+        {"═", "100", "%", JX_OK, JX_CELL_VALUE}, /* a look-alike is no fault (issue 16) */
+        {"大概", "95", "%", JX_ERR_PARSE, JX_CELL_OP},
+        {"定性", "95", "", JX_ERR_CONFLICT, JX_CELL_OP},
+        {"=", "≥95", "", JX_ERR_CONFLICT, JX_CELL_OP},
+        {"≥", "95%满意", "", JX_ERR_PARSE, JX_CELL_VALUE},
+        {"≥", "95%", "件", JX_ERR_CONFLICT, JX_CELL_UNIT},
+        {"", "1", "一二三四五六七八九十一二三四五六七八九十", JX_ERR_PARSE, JX_CELL_UNIT},
+        {"", "1", "\xff", JX_ERR_PARSE, JX_CELL_UNIT},
+        {"\xff", "1", "", JX_ERR_PARSE, JX_CELL_OP},
+        {"", "\xff", "", JX_ERR_PARSE, JX_CELL_VALUE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        jx_value v;
+        jx_cell bad = (jx_cell)99;
+        jx_err e =
+            jx_value_parse_cells_at(cases[i].op, cases[i].value, cases[i].unit, &v, NULL, &bad);
+        if (e != cases[i].err || bad != cases[i].bad)
+            fail_msg("[%s|%s|%s]: err %d cell %d, want %d %d", cases[i].op, cases[i].value,
+                     cases[i].unit, e, bad, cases[i].err, cases[i].bad);
+        /* the plain form gives the same result */
+        jx_value w;
+        assert_int_equal(jx_value_parse_cells(cases[i].op, cases[i].value, cases[i].unit, &w, NULL),
+                         e);
+        n_cases++;
+    }
+    jx_value v;
+    assert_int_equal(jx_value_parse_cells_at("≥", "1", "", &v, NULL, NULL), JX_OK);
+}
+
 /* ---- malformed input: the lead's error list; messages quote the text ---- */
 static const err_case errors[] = {
     /* two conflicting operators */
@@ -892,12 +931,12 @@ static void test_summary(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed000),       cmocka_unit_test(test_seed003),
-        cmocka_unit_test(test_seed001_cells), cmocka_unit_test(test_cells_rules),
-        cmocka_unit_test(test_rules),         cmocka_unit_test(test_real_forms),
-        cmocka_unit_test(test_errors),        cmocka_unit_test(test_fields_and_api),
-        cmocka_unit_test(test_op_parse),      cmocka_unit_test(test_output),
-        cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_seed000),        cmocka_unit_test(test_seed003),
+        cmocka_unit_test(test_seed001_cells),  cmocka_unit_test(test_cells_rules),
+        cmocka_unit_test(test_rules),          cmocka_unit_test(test_real_forms),
+        cmocka_unit_test(test_cells_at),       cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_fields_and_api), cmocka_unit_test(test_op_parse),
+        cmocka_unit_test(test_output),         cmocka_unit_test(test_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1197,17 +1197,29 @@ jx_err jx_op_parse(const char *text, jx_op *op, bool *qualitative)
 jx_err jx_value_parse_cells(const char *op_text, const char *value_text, const char *unit_text,
                             jx_value *out, jx_errmsg *msg)
 {
+    return jx_value_parse_cells_at(op_text, value_text, unit_text, out, msg, NULL);
+}
+
+jx_err jx_value_parse_cells_at(const char *op_text, const char *value_text, const char *unit_text,
+                               jx_value *out, jx_errmsg *msg, jx_cell *bad)
+{
+    jx_cell dummy;
+    if (!bad) bad = &dummy;
+    *bad = JX_CELL_VALUE;
     if (!out) return jx_msg(msg, JX_ERR_INVALID, "jx_value_parse_cells: out is NULL");
     memset(out, 0, sizeof *out);
     jx_op col_op;
     bool qual;
-    if (jx_op_parse(op_text, &col_op, &qual))
+    if (jx_op_parse(op_text, &col_op, &qual)) {
+        *bad = JX_CELL_OP;
         return jx_msg(msg, JX_ERR_PARSE,
                       "operator column \"%.*s\" is not an operator (≥ = ≤ 定性 ...)",
                       qlen(op_text, strlen(op_text)), op_text);
+    }
 
     /* the unit column, normalised as a unit written in the text would be */
     norm ut;
+    *bad = JX_CELL_UNIT;
     jx_err err = normalise(unit_text, unit_text ? strlen(unit_text) : 0, &ut, msg);
     if (err) return err;
     char col_unit[JX_UNIT_MAX];
@@ -1216,11 +1228,13 @@ jx_err jx_value_parse_cells(const char *op_text, const char *value_text, const c
                       qlen(ut.s, ut.n), ut.s, JX_UNIT_MAX - 1);
     unit_norm(ut.s, ut.n, col_unit, sizeof col_unit);
 
+    *bad = JX_CELL_VALUE;
     const char *vt = value_text ? value_text : "";
     err = jx_value_parse(vt, strlen(vt), out, msg);
     if (err) return err;
     if (out->kind != JX_KIND_NUMBER) return JX_OK; /* op and unit columns say nothing about words */
 
+    *bad = JX_CELL_OP;
     if (qual) {
         err = jx_msg(
             msg, JX_ERR_CONFLICT,
@@ -1240,6 +1254,7 @@ jx_err jx_value_parse_cells(const char *op_text, const char *value_text, const c
             goto fail;
         }
     }
+    *bad = JX_CELL_UNIT;
     if (col_unit[0]) {
         if (!out->unit[0]) {
             memcpy(out->unit, col_unit, sizeof col_unit);
@@ -1250,6 +1265,7 @@ jx_err jx_value_parse_cells(const char *op_text, const char *value_text, const c
             goto fail;
         }
     }
+    *bad = JX_CELL_VALUE;
     return JX_OK;
 fail:
     memset(out, 0, sizeof *out);
