@@ -205,45 +205,95 @@ static void test_cases(void **state)
         jx_ruleset_free(rs[k]);
 }
 
+/* True when s holds an ASCII letter: explanations are Chinese, numbers and signs only. */
+static bool has_ascii_letter(const char *s)
+{
+    for (; *s; s++)
+        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')) return true;
+    return false;
+}
+
 static void test_explain(void **state)
 {
     (void)state;
-    jx_ruleset *rs = load("mof-2020");
+    jx_ruleset *rs[3] = {load("mof-2020"), load("daying-2022"), load("yueyang-2021")};
     struct {
-        const char *target, *actual;
+        int rules; /* 0 mof-2020, 1 daying-2022, 2 yueyang-2021 */
+        const char *l3, *target, *actual;
         double w;
         const char *want;
     } ex[] = {
-        /* the issue's example: 186/200 = 0.93 × 2.78 = 2.58 (weight 2.7778 = 50/18 shown to 4
-           decimals) */
-        {"≥200", "186", 50.0 / 18, "186/200 = 0.93 × 2.7778 = 2.5833"},
-        {"≥95%", "98%", 3, "met: 98% >= 95% → 1 × 3 = 3"},
+        /* issue 17's example (shifeng: 完成法律援助案件 360, weight 50/9) */
+        {0, "x", "360", "372", 50.0 / 9, "372 ≥ 360，达标 → 1 × 5.5556 = 5.5556"},
+        /* 186/200 = 0.93 of 50/18 = 2.7778 → 2.5833 */
+        {0, "x", "≥200", "186", 50.0 / 18, "186/200 = 0.93 × 2.7778 = 2.5833"},
+        {0, "x", "≥95%", "98%", 3, "98% ≥ 95%，达标 → 1 × 3 = 3"},
+        /* 18 > 12 × 1.3 = 15.6: flagged, points kept */
+        {0, "x", "≥12场次", "18场次", 4,
+         "18场次 ≥ 12场次，达标 → 1 × 4 = 4，超出目标较多（保留得分）"},
+        /* ... zeroed by 大英县 */
+        {1, "x", "≥12场次", "18场次", 4, "超出目标超过阈值，按规则不得分：0 × 4 = 0"},
         /* the implicit operator shown is the rule set's: a bare zero is <= */
-        {"0", "0", 2, "met: 0 <= 0 → 1 × 2 = 2"},
-        {"≤0.2%", "0.25%", 4, "0.2/0.25 = 0.8 × 4 = 3.2"},
-        {"优良差", "良", 5, "良/优 = 0.8/1 = 0.8 × 5 = 4"},
-        {"健全", "基本健全", 6, "部分达成 = 0.7 × 6 = 4.2"},
-        {"每季度", "3次", 4, "3/4 a year = 0.75 × 4 = 3"},
-        {"无直接经济效益", "无", 0, "n/a: left out"},
+        {0, "x", "0", "0", 2, "0 ≤ 0，达标 → 1 × 2 = 2"},
+        {0, "x", "0", "2", 2, "未达标，按规则不得分：0 × 2 = 0"},
+        {0, "x", "≤0.2%", "0.25%", 4, "0.2/0.25 = 0.8 × 4 = 3.2"},
+        {0, "x", "=324个", "330个", 5, "1 − |330 − 324|/324 = 0.9815 × 5 = 4.9074"},
+        {0, "x", "优良差", "良", 5, "良/优 = 0.8/1 = 0.8 × 5 = 4"},
+        {0, "x", "健全", "基本健全", 6, "部分达成 = 0.7 × 6 = 4.2"},
+        {0, "x", "公开", "平台双公开", 10, "达成 = 1 × 10 = 10（无达成程度用语，按达成计）"},
+        {0, "x", "合规", "95%", 10, "完成率 0.95 × 10 = 9.5"},
+        {0, "x", "每季度", "3次", 4, "每年3次/每年4次 = 0.75 × 4 = 3"},
+        {0, "x", "每季度", "4次", 4, "每年4次 ≥ 每年4次，达标 → 1 × 4 = 4"},
+        /* deadlines: a date without a year takes the record's (2021) */
+        {0, "x", "年底前", "2021年11月30日", 2, "2021-11-30 ≤ 2021-12-31，按期完成 → 1 × 2 = 2"},
+        {0, "x", "2020年12月31日前", "2021年1月15日", 10, "逾期完成：0.6 × 10 = 6"},
+        {0, "x", "2020年12月31日前", "基本完成", 10, "部分完成，按逾期计：0.6 × 10 = 6"},
+        {0, "x", "≧15场次", NULL, 4, "未填报实际完成值：0 × 4 = 0"},
+        {0, "x", "无直接经济效益", "无", 0, "不适用，不计分"},
+        /* 岳阳's overrides: tiers and a per-point deduction (103%: 0.5 × 3 = 1.5 off 10) */
+        {2, "重点支出安排率", "≥90%", "85%", 10, "85% → 达到分档：0.8 × 10 = 8"},
+        {2, "重点支出安排率", "≥90%", "50%", 10, "50% → 低于各档：0 × 10 = 0"},
+        {2, "在职人员控制率", "≤100%", "103%", 10, "103%：10 − 扣分 = 8.5（得分率 0.85）"},
     };
     for (size_t k = 0; k < sizeof ex / sizeof *ex; k++) {
-        jx_indicator i = ind("x", ex[k].target, ex[k].actual, ex[k].w, true);
+        jx_indicator i = ind(ex[k].l3, ex[k].target, ex[k].actual, ex[k].w, true);
         jx_score s;
-        assert_int_equal(jx_score_indicator(rs, &i, &s, NULL), JX_OK);
-        char buf[200];
+        assert_int_equal(jx_score_indicator(rs[ex[k].rules], &i, &s, NULL), JX_OK);
+        char buf[256];
         size_t n = jx_score_explain(&s, &i, buf, sizeof buf);
         assert_int_equal(n, strlen(buf));
-        assert_string_equal(buf, ex[k].want);
+        if (strcmp(buf, ex[k].want))
+            fail_msg("case %zu: got \"%s\", want \"%s\"", k, buf, ex[k].want);
+        if (has_ascii_letter(buf)) fail_msg("case %zu: English in \"%s\"", k, buf);
     }
-    /* truncation is safe and reports the full length */
-    jx_indicator i = ind("x", "≥200", "186", 5, true);
+    /* overshoot deducted (an invented rule set: beyond +30%, 1% of the weight a point):
+     * 15 against ≥10 is 50% over, 20 points beyond → 1 − 0.01 × 20 = 0.8 */
+    const char *ini = "[ruleset]\nextends = mof-2020\nname = t\n[overshoot]\naction = deduct\n"
+                      "deduct = 0.01\n";
+    jx_ruleset *d = NULL;
+    assert_int_equal(jx_ruleset_parse(ini, strlen(ini), "t.ini", dirs, 1, &d, NULL), JX_OK);
+    jx_indicator i = ind("x", "≥10", "15", 10, true);
     jx_score s;
-    assert_int_equal(jx_score_indicator(rs, &i, &s, NULL), JX_OK);
+    assert_int_equal(jx_score_indicator(d, &i, &s, NULL), JX_OK);
+    char buf[256];
+    jx_score_explain(&s, &i, buf, sizeof buf);
+    assert_string_equal(buf, "超出目标较多 15/10，扣减为 0.8 × 10 = 8");
+    jx_ruleset_free(d);
+    /* truncation is safe and reports the full length */
+    i = ind("x", "≥200", "186", 5, true);
+    assert_int_equal(jx_score_indicator(rs[0], &i, &s, NULL), JX_OK);
     char small[8];
     size_t n = jx_score_explain(&s, &i, small, sizeof small);
     assert_true(n > sizeof small);
     assert_int_equal(strlen(small), sizeof small - 1);
-    jx_ruleset_free(rs);
+    /* ... and cuts Chinese at a character boundary: 未填 (6 bytes) of 未填报… in 8 bytes */
+    i = ind("x", "≧15场次", NULL, 4, true);
+    assert_int_equal(jx_score_indicator(rs[0], &i, &s, NULL), JX_OK);
+    n = jx_score_explain(&s, &i, small, sizeof small);
+    assert_int_equal(n, strlen("未填报实际完成值：0 × 4 = 0"));
+    assert_string_equal(small, "未填");
+    for (int k = 0; k < 3; k++)
+        jx_ruleset_free(rs[k]);
 }
 
 static void test_flags_names(void **state)

@@ -513,6 +513,56 @@ static const char *num(char *buf, size_t cap, double x)
     return buf;
 }
 
+/* The sign a clerk writes for an operator (≥, not >=). */
+static const char *op_sign(jx_op op)
+{
+    switch (op) {
+    case JX_OP_GT:
+        return ">";
+    case JX_OP_LE:
+        return "≤";
+    case JX_OP_LT:
+        return "<";
+    case JX_OP_EQ:
+        return "=";
+    default:
+        return "≥";
+    }
+}
+
+/* A deadline's date with the record's year when it names none: 2021-12-31 (--12-31 unknown). */
+static const char *date_str(char *buf, size_t cap, const jx_value *v, int year)
+{
+    int y = v->year ? v->year : year;
+    if (y)
+        snprintf(buf, cap, "%04d-%02d-%02d", y, v->month, v->day);
+    else
+        snprintf(buf, cap, "--%02d-%02d", v->month, v->day);
+    return buf;
+}
+
+/* "met" (达标) for each kind of target: the comparison that was met. */
+static int explain_met(const jx_score *s, const jx_indicator *ind, char *b, size_t cap,
+                       const char *a, const char *t, const char *w, const char *p)
+{
+    jx_kind k = ind ? ind->target.kind : JX_KIND_NA;
+    if (k == JX_KIND_NUMBER) {
+        const char *u = ind->target.unit;
+        return snprintf(b, cap, "%s%s %s %s%s，达标 → 1 × %s = %s%s", a, u,
+                        op_sign((jx_op)s->detail), t, u, w, p,
+                        s->flags & JX_FLAG_OVERSHOOT ? "，超出目标较多（保留得分）" : "");
+    }
+    if (k == JX_KIND_FREQUENCY)
+        return snprintf(b, cap, "每年%s次 ≥ 每年%s次，达标 → 1 × %s = %s", a, t, w, p);
+    if (k == JX_KIND_DEADLINE && ind->has_actual && ind->actual.kind == JX_KIND_DEADLINE) {
+        char ad[24], td[24];
+        return snprintf(b, cap, "%s ≤ %s，按期完成 → 1 × %s = %s",
+                        date_str(ad, sizeof ad, &ind->actual, ind->year),
+                        date_str(td, sizeof td, &ind->target, ind->year), w, p);
+    }
+    return snprintf(b, cap, "达标 → 1 × %s = %s", w, p);
+}
+
 size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, size_t cap)
 {
     char a[32], t[32], r[32], w[32], p[32];
@@ -522,27 +572,17 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
     num(w, sizeof w, s->weight);
     num(p, sizeof p, s->points);
     const char *unit = ind && ind->target.kind == JX_KIND_NUMBER ? ind->target.unit : "";
-    /* for number targets detail holds the operator applied (see score_number) */
-    const char *op = ind && ind->target.kind == JX_KIND_NUMBER && s->method != JX_M_TIERS
-                         ? jx_op_str((jx_op)s->detail)
-                         : "";
     int n = 0;
     char *b = cap ? buf : NULL;
     switch (s->method) {
     case JX_M_NA:
-        n = snprintf(b, cap, "n/a: left out");
+        n = snprintf(b, cap, "不适用，不计分");
         break;
     case JX_M_MISSING:
-        n = snprintf(b, cap, "no actual: 0 × %s = 0", w);
+        n = snprintf(b, cap, "未填报实际完成值：0 × %s = 0", w);
         break;
     case JX_M_MET:
-        if (ind && ind->target.kind == JX_KIND_NUMBER)
-            n = snprintf(b, cap, "met: %s%s %s %s%s → 1 × %s = %s%s", a, unit, op[0] ? op : ">=", t,
-                         unit, w, p, s->flags & JX_FLAG_OVERSHOOT ? " (overshoot kept)" : "");
-        else if (ind && ind->target.kind == JX_KIND_FREQUENCY)
-            n = snprintf(b, cap, "met: %s ≥ %s a year → 1 × %s = %s", a, t, w, p);
-        else
-            n = snprintf(b, cap, "met → 1 × %s = %s", w, p);
+        n = explain_met(s, ind, b, cap, a, t, w, p);
         break;
     case JX_M_RATIO_UP:
         n = snprintf(b, cap, "%s/%s = %s × %s = %s", a, t, r, w, p);
@@ -554,16 +594,17 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
         n = snprintf(b, cap, "1 − |%s − %s|/%s = %s × %s = %s", a, t, t, r, w, p);
         break;
     case JX_M_ZERO:
-        n = snprintf(b, cap, "%s: 0 × %s = 0",
-                     s->flags & JX_FLAG_OVERSHOOT ? "overshoot beyond threshold"
-                                                  : "missed, scored 0 by rule",
+        n = snprintf(b, cap, "%s：0 × %s = 0",
+                     s->flags & JX_FLAG_OVERSHOOT ? "超出目标超过阈值，按规则不得分"
+                                                  : "未达标，按规则不得分",
                      w);
         break;
     case JX_M_FREQUENCY:
-        n = snprintf(b, cap, "%s/%s a year = %s × %s = %s", a, t, r, w, p);
+        n = snprintf(b, cap, "每年%s次/每年%s次 = %s × %s = %s", a, t, r, w, p);
         break;
     case JX_M_LATE:
-        n = snprintf(b, cap, "late: %s × %s = %s", r, w, p);
+        n = snprintf(b, cap, "%s：%s × %s = %s",
+                     s->detail == RS_BAND_PARTIAL ? "部分完成，按逾期计" : "逾期完成", r, w, p);
         break;
     case JX_M_GRADE:
         n = snprintf(b, cap, "%s/%s = %s/%s = %s × %s = %s", ind ? ind->actual.grade : "?",
@@ -573,20 +614,28 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
     case JX_M_BAND:
         if (s->detail >= 0 && s->detail < RS_BAND__COUNT)
             n = snprintf(b, cap, "%s = %s × %s = %s%s", rs_band_names[s->detail], r, w, p,
-                         s->flags & JX_FLAG_UNCLEAR_ACTUAL ? " (no band word: read as 达成)" : "");
+                         s->flags & JX_FLAG_UNCLEAR_ACTUAL ? "（无达成程度用语，按达成计）" : "");
         else
-            n = snprintf(b, cap, "rate %s × %s = %s", r, w, p);
+            n = snprintf(b, cap, "完成率 %s × %s = %s", r, w, p);
         break;
     case JX_M_TIERS:
-        n = snprintf(b, cap, "%s%s → %s: %s × %s = %s", a, unit,
-                     s->detail >= 0 ? "tier reached" : "below every tier", r, w, p);
+        n = snprintf(b, cap, "%s%s → %s：%s × %s = %s", a, unit,
+                     s->detail >= 0 ? "达到分档" : "低于各档", r, w, p);
         break;
     case JX_M_DEDUCT:
-        n = snprintf(b, cap, "%s%s: %s − deduction = %s (ratio %s)", a, unit, w, p, r);
+        n = snprintf(b, cap, "%s%s：%s − 扣分 = %s（得分率 %s）", a, unit, w, p, r);
         break;
     case JX_M_OVERSHOOT:
-        n = snprintf(b, cap, "overshoot %s/%s: reduced to %s × %s = %s", a, t, r, w, p);
+        n = snprintf(b, cap, "超出目标较多 %s/%s，扣减为 %s × %s = %s", a, t, r, w, p);
         break;
     }
-    return n < 0 ? 0 : (size_t)n;
+    if (n < 0) return 0;
+    if (cap && (size_t)n >= cap) { /* cut: keep whole characters only */
+        size_t k = 0, d;
+        uint32_t cp;
+        while (k < cap - 1 && (d = jx_utf8_decode(buf + k, cap - 1 - k, &cp)) > 0)
+            k += d;
+        buf[k] = '\0';
+    }
+    return (size_t)n;
 }
