@@ -76,6 +76,17 @@ static void test_mof2020(void **state)
     assert_true(rs->band[RS_BAND_PARTIAL].value == 0.7);
     assert_true(rs->band[RS_BAND_PARTIAL].lo == 0.6 && rs->band[RS_BAND_PARTIAL].hi == 0.8);
     assert_int_equal(rs->novr, 0);
+    /* direction from the names: cost 二级指标, bad-event 三级指标 */
+    assert_int_equal(rs->ndir_l2, 2);
+    assert_int_equal(rs->ndir_l3, 7);
+    assert_true(rs_lower_is_better(rs, "成本指标", "任何"));
+    assert_true(rs_lower_is_better(rs, "生态环境成本指标", NULL));
+    assert_true(rs_lower_is_better(rs, "产出成本", ""));
+    assert_true(rs_lower_is_better(rs, "生态效益指标", "森林火灾受害率"));
+    assert_true(rs_lower_is_better(rs, NULL, "安全生产事故率"));
+    assert_false(rs_lower_is_better(rs, "数量指标", "投诉处理率"));
+    assert_false(rs_lower_is_better(rs, "成本控制", "事故率下降幅度"));
+    assert_false(rs_lower_is_better(rs, NULL, NULL));
     jx_ruleset_free(rs);
     jx_ruleset_free(NULL); /* harmless */
 }
@@ -110,6 +121,8 @@ static void test_variants(void **state)
     assert_int_equal(o->method, RS_M_BINARY);
     assert_null(rs_find_override(yy, "在职人员控制率2"));
     assert_null(rs_find_override(mof, "在职人员控制率"));
+    /* the local variants inherit the national [direction] through extends */
+    assert_true(rs_lower_is_better(dy, "成本指标", "x") && rs_lower_is_better(yy, "成本指标", "x"));
     jx_ruleset_free(mof);
     jx_ruleset_free(dy);
     jx_ruleset_free(yy);
@@ -177,6 +190,11 @@ static void test_errors(void **state)
         {"[ruleset]\nextends = mof-2020\nname = x\n[override 在职人员控制率]\nmethod = "
          "deduct\nper_unit = 0.5\n",
          JX_ERR_RULES, "needs limit and per_unit > 0"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[direction]\nlevel1 = *成本\n", JX_ERR_RULES,
+         "bad.ini:5: [direction] level1: unknown key (level2, level3)"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[direction]\nlevel3 = "
+         "*一二三四五六七八九十一二三四五六七八九十\n",
+         JX_ERR_RULES, "bad.ini:5: [direction] level3: at most 32 patterns of at most 31 bytes"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         jx_ruleset *rs = (jx_ruleset *)&rs; /* must be reset to NULL */

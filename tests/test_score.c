@@ -205,6 +205,121 @@ static void test_cases(void **state)
         jx_ruleset_free(rs[k]);
 }
 
+/* ---- issue 16: what real departments write, worked by hand. Each case gives the 二级指标 too
+ * (direction is inferred from the names) and the exact explanation. ---- */
+typedef struct form_case {
+    const char *l2, *l3, *target, *actual;
+    int year;
+    double weight;
+    double ratio;
+    jx_method method;
+    unsigned flags;
+    const char *explain;
+} form_case;
+
+#define INF JX_FLAG_INFERRED_DIRECTION
+
+static const form_case forms[] = {
+    /* a cost: 20万元 unsigned under 成本指标 is ≤ 20万元; 22万元 → 20/22 = 0.909091 of 10 */
+    {"成本指标", "项目成本", "20万元", "22万元", 2023, 10, 20.0 / 22, JX_M_RATIO_DOWN, INF,
+     "20/22 = 0.9091 × 10 = 9.0909（未写方向，按指标名称推定为≤）"},
+    {"经济成本指标", "人均补助", "1200元", "1000元", 2023, 10, 1, JX_M_MET, INF,
+     "1000元 ≤ 1200元，达标 → 1 × 10 = 10（未写方向，按指标名称推定为≤）"},
+    /* a written operator is kept: 石峰's 产出成本 `≥30万元` stays ≥ (30 = 30: met either way) */
+    {"产出成本", "不超过预算", "≥30万元", "30万元", 2021, 10, 1, JX_M_MET, 0,
+     "30万元 ≥ 30万元，达标 → 1 × 10 = 10"},
+    {"产出成本", "不超过预算", "≥30万元", "27万元", 2021, 10, 0.9, JX_M_RATIO_UP, 0,
+     "27/30 = 0.9 × 10 = 9"},
+    /* bad events: 森林火灾受害率 0.9‰ with 0.5‰ → ≤, met; 1.2‰ → 0.9/1.2 = 0.75 */
+    {"生态效益指标", "森林火灾受害率", "0.9‰", "0.5‰", 2023, 10, 1, JX_M_MET, INF,
+     "0.5‰ ≤ 0.9‰，达标 → 1 × 10 = 10（未写方向，按指标名称推定为≤）"},
+    {"生态效益指标", "森林火灾受害率", "0.9‰", "1.2‰", 2023, 10, 0.75, JX_M_RATIO_DOWN, INF,
+     "0.9/1.2 = 0.75 × 10 = 7.5（未写方向，按指标名称推定为≤）"},
+    {"社会效益指标", "安全事故发生率", "1%", "0.5%", 2023, 5, 1, JX_M_MET, INF,
+     "0.5% ≤ 1%，达标 → 1 × 5 = 5（未写方向，按指标名称推定为≤）"},
+    {"服务对象满意度指标", "群众投诉率", "5%", "4%", 2023, 5, 1, JX_M_MET, INF,
+     "4% ≤ 5%，达标 → 1 × 5 = 5（未写方向，按指标名称推定为≤）"},
+    /* a bare zero is the rule set's implicit_zero (≤) already: nothing inferred */
+    {"成本指标", "超预算支出", "0", "0", 2023, 5, 1, JX_M_MET, 0, "0 ≤ 0，达标 → 1 × 5 = 5"},
+    /* ... and a name that says nothing keeps the implicit ≥: 投诉处理率 is no 投诉率 */
+    {"质量指标", "投诉处理率", "95%", "96%", 2023, 5, 1, JX_M_MET, 0,
+     "96% ≥ 95%，达标 → 1 × 5 = 5"},
+    /* 1次/月 is 12 a year: 10次 → 10/12 = 0.833333 of 12 = 10 */
+    {"数量指标", "巡查频次", "1次/月", "10次", 2023, 12, 10.0 / 12, JX_M_FREQUENCY, 0,
+     "每年10次/每年12次 = 0.8333 × 12 = 10"},
+    {"数量指标", "培训次数", "2次/年", "2次", 2023, 4, 1, JX_M_MET, 0,
+     "每年2次 ≥ 每年2次，达标 → 1 × 4 = 4"},
+    /* ═100% is =100%: 100% is met */
+    {"质量指标", "资金到位率", "═100%", "100%", 2023, 5, 1, JX_M_MET, 0,
+     "100% = 100%，达标 → 1 × 5 = 5"},
+    /* a period is met by its end: 2023年12月 (2023-12-31) ≤ 2023-12-31 */
+    {"时效指标", "项目完成时间", "2023年1月-12月", "2023年12月", 2023, 5, 1, JX_M_MET, 0,
+     "2023-12-31 ≤ 2023-12-31，按期完成 → 1 × 5 = 5"},
+    {"时效指标", "项目完成时间", "2023年1月-12月", "2024年1月", 2023, 5, 0.6, JX_M_LATE, 0,
+     "逾期完成：0.6 × 5 = 3"},
+    /* 12月底到位 has no year: the record's (2022) */
+    {"时效指标", "资金到位时间", "12月底到位", "2022年12月20日", 2022, 5, 1, JX_M_MET, 0,
+     "2022-12-20 ≤ 2022-12-31，按期完成 → 1 × 5 = 5"},
+    {"时效指标", "资金到位时间", "12月底到位", "2023年1月5日", 2022, 5, 0.6, JX_M_LATE, 0,
+     "逾期完成：0.6 × 5 = 3"},
+    /* 95%（含）以上 with 94% → 94/95 */
+    {"质量指标", "验收合格率", "95%（含）以上", "94%", 2023, 5, 94.0 / 95, JX_M_RATIO_UP, 0,
+     "94/95 = 0.9895 × 5 = 4.9474"},
+};
+
+static void test_real_forms(void **state)
+{
+    (void)state;
+    jx_ruleset *rs = load("mof-2020");
+    for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
+        const form_case *c = &forms[k];
+        jx_indicator i = ind(c->l3, c->target, c->actual, c->weight, true);
+        i.level2 = c->l2;
+        i.year = c->year;
+        jx_score s;
+        jx_errmsg msg = {{0}};
+        if (jx_score_indicator(rs, &i, &s, &msg))
+            fail_msg("case %zu (%s / %s): %s", k, c->target, c->actual, msg.text);
+        if (fabs(s.ratio - c->ratio) > 1e-9 || s.method != c->method || s.flags != c->flags)
+            fail_msg("case %zu (%s %s / %s): ratio %.6f method %d flags %#x, want %.6f %d %#x", k,
+                     c->l3, c->target, c->actual, s.ratio, s.method, s.flags, c->ratio, c->method,
+                     c->flags);
+        assert_true(fabs(s.points - c->ratio * c->weight) < 1e-9);
+        char buf[256];
+        jx_score_explain(&s, &i, buf, sizeof buf);
+        if (strcmp(buf, c->explain))
+            fail_msg("case %zu: explain \"%s\", want \"%s\"", k, buf, c->explain);
+    }
+    jx_ruleset_free(rs);
+}
+
+/* A rule set may switch the inference off (an empty list replaces the parent's) or narrow it. */
+static void test_direction_rules(void **state)
+{
+    (void)state;
+    const char *off = "[ruleset]\nextends = mof-2020\nname = t\n[direction]\nlevel2 =\nlevel3 =\n";
+    jx_ruleset *rs = NULL;
+    assert_int_equal(jx_ruleset_parse(off, strlen(off), "t.ini", dirs, 1, &rs, NULL), JX_OK);
+    jx_indicator i = ind("项目成本", "20万元", "22万元", 10, true);
+    i.level2 = "成本指标";
+    jx_score s;
+    assert_int_equal(jx_score_indicator(rs, &i, &s, NULL), JX_OK);
+    assert_int_equal(s.method, JX_M_MET); /* read as ≥ 20万元: met, nothing flagged */
+    assert_int_equal(s.flags, 0);
+    jx_ruleset_free(rs);
+    /* level-3 patterns only: the cost under 成本指标 is ≥ again, 事故率 still ≤ */
+    const char *l3 = "[ruleset]\nextends = mof-2020\nname = t\n[direction]\nlevel2 =\n";
+    assert_int_equal(jx_ruleset_parse(l3, strlen(l3), "t.ini", dirs, 1, &rs, NULL), JX_OK);
+    assert_int_equal(jx_score_indicator(rs, &i, &s, NULL), JX_OK);
+    assert_int_equal(s.flags, 0);
+    i = ind("交通事故率", "2%", "3%", 10, true);
+    assert_int_equal(jx_score_indicator(rs, &i, &s, NULL), JX_OK);
+    assert_int_equal(s.method, JX_M_RATIO_DOWN);
+    assert_true(fabs(s.ratio - 2.0 / 3) < 1e-12);
+    assert_int_equal(s.flags, JX_FLAG_INFERRED_DIRECTION);
+    jx_ruleset_free(rs);
+}
+
 /* True when s holds an ASCII letter: explanations are Chinese, numbers and signs only. */
 static bool has_ascii_letter(const char *s)
 {
@@ -303,6 +418,10 @@ static void test_flags_names(void **state)
     assert_string_equal(jx_flag_name(JX_FLAG_BUDGET_MISMATCH), "budget_mismatch");
     assert_string_equal(jx_flag_name(1u << 30), "");
     assert_string_equal(jx_flag_label(JX_FLAG_MISSING_REASON), "未填写偏差原因");
+    assert_string_equal(jx_flag_name(JX_FLAG_INFERRED_DIRECTION), "inferred_direction");
+    for (int f = 0; f < JX_FLAG_COUNT; f++) /* every bit has a name and a Chinese label */
+        assert_true(*jx_flag_name(1u << f) && *jx_flag_label(1u << f));
+    assert_string_equal(jx_flag_name(1u << JX_FLAG_COUNT), "");
     char buf[128];
     size_t n = jx_flags_str(JX_FLAG_OVERSHOOT | JX_FLAG_RESCALED | JX_FLAG_MISSING_ACTUAL, buf,
                             sizeof buf);
@@ -324,10 +443,9 @@ static void test_null_args(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),
-        cmocka_unit_test(test_explain),
-        cmocka_unit_test(test_flags_names),
-        cmocka_unit_test(test_null_args),
+        cmocka_unit_test(test_cases),       cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_real_forms),  cmocka_unit_test(test_direction_rules),
+        cmocka_unit_test(test_flags_names), cmocka_unit_test(test_null_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

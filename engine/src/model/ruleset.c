@@ -87,7 +87,7 @@ static bool set_name(char *dst, size_t cap, const char *src)
 }
 
 /* Split a list value on spaces, commas (ASCII or full-width) and 、 into words. */
-static int split_words(const char *s, char words[][32], int cap, bool *too_long)
+static int split_words(const char *s, char words[][RS_WORD_MAX], int cap, bool *too_long)
 {
     int n = 0;
     *too_long = false;
@@ -104,7 +104,7 @@ static int split_words(const char *s, char words[][32], int cap, bool *too_long)
                strncmp(s, "、", 3))
             s++;
         size_t len = (size_t)(s - b);
-        if (n >= cap || len >= 32) {
+        if (n >= cap || len >= RS_WORD_MAX) {
             *too_long = true;
             return n;
         }
@@ -362,6 +362,22 @@ static int h_band_words(rs_ctx *c, const char *k, const char *v)
     return 1;
 }
 
+/* [direction] level2 = *成本 *成本指标; level3 = *受害率 …: fnmatch patterns, a list replaces the
+ * parent's. */
+static int h_direction(rs_ctx *c, const char *k, const char *v)
+{
+    jx_ruleset *rs = c->rs;
+    bool l2 = !strcmp(k, "level2");
+    if (!l2 && strcmp(k, "level3")) return fail(c, "direction", k, "unknown key (level2, level3)");
+    bool too_long;
+    int n = split_words(v, l2 ? rs->dir_l2 : rs->dir_l3, RS_MAX_PATTERNS, &too_long);
+    if (too_long)
+        return fail(c, "direction", k, "at most %d patterns of at most %d bytes", RS_MAX_PATTERNS,
+                    RS_WORD_MAX - 1);
+    *(l2 ? &rs->ndir_l2 : &rs->ndir_l3) = n;
+    return 1;
+}
+
 static int h_total_grades(rs_ctx *c, const char *k, const char *v)
 {
     jx_ruleset *rs = c->rs;
@@ -513,6 +529,7 @@ static int handler(void *user, const char *section, const char *key, const char 
     if (!strcmp(section, "bands")) return h_bands(c, key, value);
     if (!strcmp(section, "band_words")) return h_band_words(c, key, value);
     if (!strcmp(section, "total_grades")) return h_total_grades(c, key, value);
+    if (!strcmp(section, "direction")) return h_direction(c, key, value);
     if (!strncmp(section, "override", 8)) return h_override(c, section, key, value);
     if (!*section) return fail(c, "", key, "key outside any section");
     return fail(c, section, key, "unknown section");
@@ -869,6 +886,19 @@ const rs_override *rs_find_override(const jx_ruleset *rs, const char *level3)
             return o;
     }
     return NULL;
+}
+
+static bool any_match(const char pats[][RS_WORD_MAX], int n, const char *name)
+{
+    if (!name || !*name) return false;
+    for (int i = 0; i < n; i++)
+        if (fnmatch(pats[i], name, 0) == 0) return true;
+    return false;
+}
+
+bool rs_lower_is_better(const jx_ruleset *rs, const char *level2, const char *level3)
+{
+    return any_match(rs->dir_l2, rs->ndir_l2, level2) || any_match(rs->dir_l3, rs->ndir_l3, level3);
 }
 
 jx_err jx_ruleset_with_level1(const jx_ruleset *rs, const char *const *names, const double *weights,

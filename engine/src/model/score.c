@@ -27,6 +27,7 @@ static const struct {
     {"all_full_marks", "全部指标满分"},
     {"missing_actual", "未填报实际完成值"},
     {"unclear_actual", "完成情况表述不明确，按达成计"},
+    {"inferred_direction", "指标值未写方向，按指标名称推定为越低越好（≤）"},
 };
 
 static int flag_index(unsigned flag)
@@ -100,10 +101,23 @@ bool jx_unit_factor(const jx_ruleset *rs, const char *tu, const char *au, double
     return false;
 }
 
-static jx_op effective_op(const jx_ruleset *rs, const jx_value *t)
+jx_op jx_target_op(const jx_ruleset *rs, const jx_value *t, const char *level2, const char *level3,
+                   bool *inferred)
 {
+    if (inferred) *inferred = false;
     if (!t->implicit) return t->op;
-    return t->num == 0 ? rs->implicit_zero_op : rs->implicit_op;
+    if (t->num == 0) return rs->implicit_zero_op; /* a bare zero: the rule set's reading */
+    jx_op op = rs->implicit_op;
+    if (op != JX_OP_LE && op != JX_OP_LT && rs_lower_is_better(rs, level2, level3)) {
+        if (inferred) *inferred = true;
+        op = JX_OP_LE;
+    }
+    return op;
+}
+
+static jx_op effective_op(const jx_ruleset *rs, const jx_indicator *ind, bool *inferred)
+{
+    return jx_target_op(rs, &ind->target, ind->level2, ind->level3, inferred);
 }
 
 bool jx_op_met(jx_op op, double a, double t, double tol)
@@ -228,7 +242,9 @@ static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_sco
                       t->unit);
     }
     double tv = t->num;
-    jx_op op = effective_op(rs, t);
+    bool inferred;
+    jx_op op = effective_op(rs, ind, &inferred);
+    if (inferred) s->flags |= JX_FLAG_INFERRED_DIRECTION;
     s->a = av;
     s->t = tv;
     s->detail = (int)op; /* the operator applied (the rule set's, when the target's was implicit) */
@@ -464,8 +480,8 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
         return JX_OK;
     }
     out->scored = true;
-    bool zero_le = t->kind == JX_KIND_NUMBER && t->num == 0 &&
-                   (effective_op(rs, t) == JX_OP_LE || effective_op(rs, t) == JX_OP_LT);
+    jx_op top = t->kind == JX_KIND_NUMBER ? effective_op(rs, ind, NULL) : JX_OP_NONE;
+    bool zero_le = t->kind == JX_KIND_NUMBER && t->num == 0 && (top == JX_OP_LE || top == JX_OP_LT);
     if (!ind->has_actual || (a->kind == JX_KIND_NA && !(zero_le && !a->placeholder))) {
         out->method = JX_M_MISSING;
         out->flags |= JX_FLAG_MISSING_ACTUAL;
@@ -539,6 +555,15 @@ static const char *date_str(char *buf, size_t cap, const jx_value *v, int year)
     else
         snprintf(buf, cap, "--%02d-%02d", v->month, v->day);
     return buf;
+}
+
+/* Append s to an explanation of length n so far, like snprintf. */
+static int append(char *b, size_t cap, int n, const char *s)
+{
+    if (n < 0) return n;
+    bool room = b && (size_t)n < cap;
+    int k = snprintf(room ? b + n : NULL, room ? cap - (size_t)n : 0, "%s", s);
+    return k < 0 ? k : n + k;
 }
 
 /* "met" (达标) for each kind of target: the comparison that was met. */
@@ -629,6 +654,8 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
         n = snprintf(b, cap, "超出目标较多 %s/%s，扣减为 %s × %s = %s", a, t, r, w, p);
         break;
     }
+    if (s->flags & JX_FLAG_INFERRED_DIRECTION)
+        n = append(b, cap, n, "（未写方向，按指标名称推定为≤）");
     if (n < 0) return 0;
     if (cap && (size_t)n >= cap) { /* cut: keep whole characters only */
         size_t k = 0, d;
