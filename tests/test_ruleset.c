@@ -87,6 +87,8 @@ static void test_mof2020(void **state)
     assert_false(rs_lower_is_better(rs, "数量指标", "投诉处理率"));
     assert_false(rs_lower_is_better(rs, "成本控制", "事故率下降幅度"));
     assert_false(rs_lower_is_better(rs, NULL, NULL));
+    /* statements of completion on number targets: full marks */
+    assert_true(rs->stmt_scored && rs->stmt_ratio == 1);
     jx_ruleset_free(rs);
     jx_ruleset_free(NULL); /* harmless */
 }
@@ -190,6 +192,10 @@ static void test_errors(void **state)
         {"[ruleset]\nextends = mof-2020\nname = x\n[override 在职人员控制率]\nmethod = "
          "deduct\nper_unit = 0.5\n",
          JX_ERR_RULES, "needs limit and per_unit > 0"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[statements]\nratio = 2\n", JX_ERR_RULES,
+         "bad.ini:5: [statements] ratio: \"2\" is not a ratio in [0, 1] or none"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[statements]\nwords = 完成\n", JX_ERR_RULES,
+         "bad.ini:5: [statements] words: unknown key (ratio)"},
         {"[ruleset]\nextends = mof-2020\nname = x\n[direction]\nlevel1 = *成本\n", JX_ERR_RULES,
          "bad.ini:5: [direction] level1: unknown key (level2, level3)"},
         {"[ruleset]\nextends = mof-2020\nname = x\n[direction]\nlevel3 = "

@@ -262,6 +262,22 @@ static const form_case forms[] = {
      "2022-12-20 ≤ 2022-12-31，按期完成 → 1 × 5 = 5"},
     {"时效指标", "资金到位时间", "12月底到位", "2023年1月5日", 2022, 5, 0.6, JX_M_LATE, 0,
      "逾期完成：0.6 × 5 = 3"},
+    /* an actual written with an operator is read as its number, and flagged: ≥90% against
+     * ≥85% → 90 ≥ 85, full; ≤98% against 100% → 98/100 */
+    {"质量指标", "验收合格率", "≥85%", "≥90%", 2023, 5, 1, JX_M_MET, JX_FLAG_ACTUAL_OPERATOR,
+     "90% ≥ 85%，达标 → 1 × 5 = 5（实际完成值所带“≥”不计）"},
+    {"质量指标", "资金使用率", "100%", "≤98%", 2023, 5, 0.98, JX_M_RATIO_UP,
+     JX_FLAG_ACTUAL_OPERATOR, "98/100 = 0.98 × 5 = 4.9（实际完成值所带“≤”不计）"},
+    /* a statement where a number was wanted: mof-2020 gives full marks, flagged */
+    {"数量指标", "开展培训", "≥12次", "完成", 2023, 12, 1, JX_M_STATEMENT, JX_FLAG_STATEMENT_ACTUAL,
+     "文字表述“完成”，未填数值，按规则计 1 × 12 = 12"},
+    {"数量指标", "开展培训", "≥12次", "达成预期指标", 2023, 12, 1, JX_M_STATEMENT,
+     JX_FLAG_STATEMENT_ACTUAL, "文字表述“达成预期指标”，未填数值，按规则计 1 × 12 = 12"},
+    {"数量指标", "巡查频次", "1次/月", "按期完成", 2023, 6, 1, JX_M_STATEMENT,
+     JX_FLAG_STATEMENT_ACTUAL, "文字表述“按期完成”，未填数值，按规则计 1 × 6 = 6"},
+    /* (a statement is scored without comparing: the direction plays no part, nothing inferred) */
+    {"成本指标", "项目成本", "20万元", "全部完成", 2023, 10, 1, JX_M_STATEMENT,
+     JX_FLAG_STATEMENT_ACTUAL, "文字表述“全部完成”，未填数值，按规则计 1 × 10 = 10"},
     /* 95%（含）以上 with 94% → 94/95 */
     {"质量指标", "验收合格率", "95%（含）以上", "94%", 2023, 5, 94.0 / 95, JX_M_RATIO_UP, 0,
      "94/95 = 0.9895 × 5 = 4.9474"},
@@ -290,6 +306,38 @@ static void test_real_forms(void **state)
         if (strcmp(buf, c->explain))
             fail_msg("case %zu: explain \"%s\", want \"%s\"", k, buf, c->explain);
     }
+    jx_ruleset_free(rs);
+}
+
+/* Statements the grammar does not list stay input errors; a rule set may refuse all of them. */
+static void test_statements(void **state)
+{
+    (void)state;
+    jx_ruleset *rs = load("mof-2020");
+    jx_score s;
+    jx_errmsg msg;
+    const char *not_statements[] = {"基本完成", "未完成", "见附件", "完成率高"};
+    for (size_t k = 0; k < sizeof not_statements / sizeof *not_statements; k++) {
+        jx_indicator i = ind("开展培训", "≥12次", not_statements[k], 12, true);
+        assert_int_equal(jx_score_indicator(rs, &i, &s, &msg), JX_ERR_PARSE);
+        assert_non_null(strstr(msg.text, "开展培训"));
+    }
+    jx_ruleset_free(rs);
+    /* ratio = none: a statement is an input error naming the rule set */
+    const char *ini = "[ruleset]\nextends = mof-2020\nname = strict\n[statements]\nratio = none\n";
+    assert_int_equal(jx_ruleset_parse(ini, strlen(ini), "s.ini", dirs, 1, &rs, NULL), JX_OK);
+    jx_indicator i = ind("开展培训", "≥12次", "已完成", 12, true);
+    assert_int_equal(jx_score_indicator(rs, &i, &s, &msg), JX_ERR_PARSE);
+    assert_non_null(strstr(msg.text, "开展培训: actual \"已完成\" states completion without a "
+                                     "number, and rule set strict does not score such statements"));
+    jx_ruleset_free(rs);
+    /* ratio = 0.6: scored 0.6 of 12 = 7.2, flagged, and missing_reason without a 偏差原因 */
+    ini = "[ruleset]\nextends = mof-2020\nname = part\n[statements]\nratio = 0.6\n";
+    assert_int_equal(jx_ruleset_parse(ini, strlen(ini), "p.ini", dirs, 1, &rs, NULL), JX_OK);
+    i = ind("开展培训", "≥12次", "已完成", 12, false);
+    assert_int_equal(jx_score_indicator(rs, &i, &s, &msg), JX_OK);
+    assert_true(fabs(s.points - 7.2) < 1e-12);
+    assert_int_equal(s.flags, JX_FLAG_STATEMENT_ACTUAL | JX_FLAG_MISSING_REASON);
     jx_ruleset_free(rs);
 }
 
@@ -419,6 +467,8 @@ static void test_flags_names(void **state)
     assert_string_equal(jx_flag_name(1u << 30), "");
     assert_string_equal(jx_flag_label(JX_FLAG_MISSING_REASON), "未填写偏差原因");
     assert_string_equal(jx_flag_name(JX_FLAG_INFERRED_DIRECTION), "inferred_direction");
+    assert_string_equal(jx_flag_name(JX_FLAG_STATEMENT_ACTUAL), "statement_actual");
+    assert_string_equal(jx_flag_name(JX_FLAG_ACTUAL_OPERATOR), "actual_operator");
     for (int f = 0; f < JX_FLAG_COUNT; f++) /* every bit has a name and a Chinese label */
         assert_true(*jx_flag_name(1u << f) && *jx_flag_label(1u << f));
     assert_string_equal(jx_flag_name(1u << JX_FLAG_COUNT), "");
@@ -443,9 +493,10 @@ static void test_null_args(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),       cmocka_unit_test(test_explain),
-        cmocka_unit_test(test_real_forms),  cmocka_unit_test(test_direction_rules),
-        cmocka_unit_test(test_flags_names), cmocka_unit_test(test_null_args),
+        cmocka_unit_test(test_cases),      cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_real_forms), cmocka_unit_test(test_direction_rules),
+        cmocka_unit_test(test_statements), cmocka_unit_test(test_flags_names),
+        cmocka_unit_test(test_null_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -597,6 +597,30 @@ static void test_cells_rules(void **state)
         check_cells(&cells_rules[i]);
 }
 
+/* ---- statements of completion: words, recognised on the whole text ---- */
+static void test_statements(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        bool statement;
+    } cases[] = {
+        {"完成", true},         {"已完成", true},     {"全部完成", true},  {"按期完成", true},
+        {"达成预期指标", true}, {" 已 完成。", true}, {"达标", true},      {"基本完成", false},
+        {"未完成", false},      {"完成率", false},    {"100%完成", false}, {"健全", false},
+        {"优", false},          {"", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        jx_value v;
+        assert_int_equal(jx_value_parse(cases[i].in, strlen(cases[i].in), &v, NULL), JX_OK);
+        if (jx_value_is_statement(&v) != cases[i].statement)
+            fail_msg("\"%s\": statement %d, want %d", cases[i].in, !cases[i].statement,
+                     cases[i].statement);
+        n_cases++;
+    }
+    assert_false(jx_value_is_statement(NULL));
+}
+
 /* ---- jx_value_parse_cells_at: which cell is at fault, so import can name its column ---- */
 static void test_cells_at(void **state)
 {
@@ -931,12 +955,13 @@ static void test_summary(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed000),        cmocka_unit_test(test_seed003),
-        cmocka_unit_test(test_seed001_cells),  cmocka_unit_test(test_cells_rules),
-        cmocka_unit_test(test_rules),          cmocka_unit_test(test_real_forms),
-        cmocka_unit_test(test_cells_at),       cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_fields_and_api), cmocka_unit_test(test_op_parse),
-        cmocka_unit_test(test_output),         cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_seed000),       cmocka_unit_test(test_seed003),
+        cmocka_unit_test(test_seed001_cells), cmocka_unit_test(test_cells_rules),
+        cmocka_unit_test(test_rules),         cmocka_unit_test(test_real_forms),
+        cmocka_unit_test(test_cells_at),      cmocka_unit_test(test_statements),
+        cmocka_unit_test(test_errors),        cmocka_unit_test(test_fields_and_api),
+        cmocka_unit_test(test_op_parse),      cmocka_unit_test(test_output),
+        cmocka_unit_test(test_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,15 +28,18 @@ typedef enum jx_flag {
     JX_FLAG_PLACEHOLDER_TARGET = 1u << 2, /**< target was a placeholder (`XX`, `**平米`) */
     JX_FLAG_RESCALED = 1u << 3,           /**< subject: scored weights do not add up to 100 */
     JX_FLAG_BUDGET_MISMATCH = 1u << 4, /**< subject: score rate exceeds 执行率 by > 5% of itself */
-    JX_FLAG_ALL_FULL_MARKS = 1u << 5,    /**< subject: every indicator at full marks (inflation?) */
-    JX_FLAG_MISSING_ACTUAL = 1u << 6,    /**< no actual reported: scored 0 */
-    JX_FLAG_UNCLEAR_ACTUAL = 1u << 7,    /**< actual word matched no band word: read as 达成 */
-    JX_FLAG_INFERRED_DIRECTION = 1u << 8 /**< an unsigned number target read as ≤ because its
-                                              name says lower is better (rule set [direction]) */
+    JX_FLAG_ALL_FULL_MARKS = 1u << 5, /**< subject: every indicator at full marks (inflation?) */
+    JX_FLAG_MISSING_ACTUAL = 1u << 6, /**< no actual reported: scored 0 */
+    JX_FLAG_UNCLEAR_ACTUAL = 1u << 7, /**< actual word matched no band word: read as 达成 */
+    JX_FLAG_INFERRED_DIRECTION = 1u << 8, /**< an unsigned number target read as ≤ because its
+                                               name says lower is better (rule set [direction]) */
+    JX_FLAG_STATEMENT_ACTUAL = 1u << 9, /**< a statement (`完成`) for a number: nothing measured */
+    JX_FLAG_ACTUAL_OPERATOR = 1u << 10  /**< an actual written with an operator (`≥90%`): read
+                                             as its number */
 } jx_flag;
 
 /** Number of defined flag bits. */
-#define JX_FLAG_COUNT 9
+#define JX_FLAG_COUNT 11
 
 /** @brief Name of one flag bit (`missing_reason`, ...), or "" for an unknown bit. Static. */
 JX_API const char *jx_flag_name(unsigned flag);
@@ -65,7 +68,8 @@ typedef enum jx_method {
     JX_M_BAND,       /**< band of a word actual (or its explicit rate) */
     JX_M_TIERS,      /**< override: tiered table */
     JX_M_DEDUCT,     /**< override: per-unit deduction */
-    JX_M_OVERSHOOT   /**< overshoot deduction applied */
+    JX_M_OVERSHOOT,  /**< overshoot deduction applied */
+    JX_M_STATEMENT   /**< a statement actual (`完成`) on a number target: the rule set's ratio */
 } jx_method;
 
 /** One indicator to score. Strings are borrowed for the duration of the call. */

@@ -127,6 +127,14 @@ JX_API jx_err jx_value_parse_cells_at(const char *op_text, const char *value_tex
                                       jx_cell *bad);
 
 /**
+ * @brief Is @p v a statement of completion with no number (`完成`, `已完成`, `全部完成`,
+ * `按期完成`, `达成预期指标`, …)? Departments write these as the actual of a number target;
+ * the rule set's `[statements]` decides what they score. The words are fixed by the grammar
+ * (docs/value-grammar.md) and matched on the whole normalised text.
+ */
+JX_API bool jx_value_is_statement(const jx_value *v);
+
+/**
  * @brief Parse an operator on its own (`≥`, `≧`, `>=`, `不低于`, `定性`, ...).
  * @param qualitative set to true for `定性` (then *op is ::JX_OP_NONE); may be NULL
  * @return ::JX_OK, or ::JX_ERR_PARSE when @p text is not an operator. Empty text gives

@@ -840,10 +840,12 @@ static const char *kind_mismatch(jx_kind target, const jx_value *a)
 {
     if (a->kind == JX_KIND_NA) return NULL;
     switch (target) {
-    case JX_KIND_NUMBER:
-        return a->kind == JX_KIND_NUMBER ? NULL : "is not a number, and the target is a number";
+    case JX_KIND_NUMBER: /* a statement (完成, 已完成) is scored by the rule set's [statements] */
+        return a->kind == JX_KIND_NUMBER || jx_value_is_statement(a)
+                   ? NULL
+                   : "is not a number, and the target is a number";
     case JX_KIND_FREQUENCY:
-        return a->kind == JX_KIND_NUMBER || a->kind == JX_KIND_FREQUENCY
+        return a->kind == JX_KIND_NUMBER || a->kind == JX_KIND_FREQUENCY || jx_value_is_statement(a)
                    ? NULL
                    : "is not a count, and the target is a frequency";
     case JX_KIND_DEADLINE:

@@ -378,6 +378,22 @@ static int h_direction(rs_ctx *c, const char *k, const char *v)
     return 1;
 }
 
+/* [statements] ratio = 1 | none: the ratio of a statement actual on a number target. */
+static int h_statements(rs_ctx *c, const char *k, const char *v)
+{
+    if (strcmp(k, "ratio")) return fail(c, "statements", k, "unknown key (ratio)");
+    double d;
+    if (!strcmp(v, "none")) {
+        c->rs->stmt_scored = false;
+        return 1;
+    }
+    if (!parse_num(v, &d) || d < 0 || d > 1)
+        return fail(c, "statements", k, "\"%s\" is not a ratio in [0, 1] or none", v);
+    c->rs->stmt_scored = true;
+    c->rs->stmt_ratio = d;
+    return 1;
+}
+
 static int h_total_grades(rs_ctx *c, const char *k, const char *v)
 {
     jx_ruleset *rs = c->rs;
@@ -530,6 +546,7 @@ static int handler(void *user, const char *section, const char *key, const char 
     if (!strcmp(section, "band_words")) return h_band_words(c, key, value);
     if (!strcmp(section, "total_grades")) return h_total_grades(c, key, value);
     if (!strcmp(section, "direction")) return h_direction(c, key, value);
+    if (!strcmp(section, "statements")) return h_statements(c, key, value);
     if (!strncmp(section, "override", 8)) return h_override(c, section, key, value);
     if (!*section) return fail(c, "", key, "key outside any section");
     return fail(c, section, key, "unknown section");

@@ -147,6 +147,10 @@ struct jx_ruleset {
     int ndir_l2;
     char dir_l3[RS_MAX_PATTERNS][RS_WORD_MAX];
     int ndir_l3;
+
+    /* [statements]: what a statement actual (完成, 已完成) on a number target scores */
+    bool stmt_scored; /* false: such an actual cannot be scored (an input error) */
+    double stmt_ratio;
 };
 
 /* The names of the attainment bands as written in rule files and actuals. */

@@ -28,6 +28,8 @@ static const struct {
     {"missing_actual", "未填报实际完成值"},
     {"unclear_actual", "完成情况表述不明确，按达成计"},
     {"inferred_direction", "指标值未写方向，按指标名称推定为越低越好（≤）"},
+    {"statement_actual", "实际完成值为文字表述，未填数值"},
+    {"actual_operator", "实际完成值带比较符号，按其数值计"},
 };
 
 static int flag_index(unsigned flag)
@@ -220,11 +222,31 @@ static void score_override(const rs_override *o, jx_op op, double a, double t, d
     }
 }
 
+/* A statement of completion (完成, 已完成) where a number was wanted: the rule set's ratio,
+ * flagged for the auditor (nothing was measured), or an input error when it gives none. */
+static jx_err score_statement(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s,
+                              jx_errmsg *msg)
+{
+    if (!rs->stmt_scored)
+        return jx_msg(msg, JX_ERR_PARSE,
+                      "%s: actual \"%s\" states completion without a number, and rule set %s "
+                      "does not score such statements ([statements] ratio)",
+                      ind->level3 ? ind->level3 : "indicator", ind->actual.text, rs->name);
+    s->method = JX_M_STATEMENT;
+    s->ratio = rs->stmt_ratio;
+    s->flags |= JX_FLAG_STATEMENT_ACTUAL;
+    return JX_OK;
+}
+
 static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s,
                            jx_errmsg *msg)
 {
     const jx_value *t = &ind->target, *a = &ind->actual;
     double av;
+    if (jx_value_is_statement(a)) {
+        s->t = t->num;
+        return score_statement(rs, ind, s, msg);
+    }
     if (a->kind == JX_KIND_NUMBER) {
         double f;
         if (!jx_unit_factor(rs, t->unit, a->unit, &f))
@@ -275,10 +297,15 @@ static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_sco
 }
 
 /* Count of an actual against a frequency target: 每季度 or `3次`. */
-static jx_err score_frequency(const jx_indicator *ind, jx_score *s, jx_errmsg *msg)
+static jx_err score_frequency(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s,
+                              jx_errmsg *msg)
 {
     const jx_value *a = &ind->actual;
     double n;
+    if (jx_value_is_statement(a)) {
+        s->t = ind->target.per_year;
+        return score_statement(rs, ind, s, msg);
+    }
     if (a->kind == JX_KIND_FREQUENCY)
         n = a->per_year;
     else if (a->kind == JX_KIND_NUMBER && (!a->unit[0] || strstr(a->unit, "次")))
@@ -494,7 +521,7 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
         e = score_number(rs, ind, out, msg);
         break;
     case JX_KIND_FREQUENCY:
-        e = score_frequency(ind, out, msg);
+        e = score_frequency(rs, ind, out, msg);
         break;
     case JX_KIND_DEADLINE:
         e = score_deadline(rs, ind, out, msg);
@@ -507,6 +534,8 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
         memset(out, 0, sizeof *out);
         return e;
     }
+    /* `≥90%` as an actual: read as its number (above), and flagged */
+    if (a->kind == JX_KIND_NUMBER && !a->implicit) out->flags |= JX_FLAG_ACTUAL_OPERATOR;
     out->points = out->weight * out->ratio;
     if (out->ratio < 1 - 1e-12 && !ind->has_reason) out->flags |= JX_FLAG_MISSING_REASON;
     return JX_OK;
@@ -653,9 +682,21 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
     case JX_M_OVERSHOOT:
         n = snprintf(b, cap, "超出目标较多 %s/%s，扣减为 %s × %s = %s", a, t, r, w, p);
         break;
+    case JX_M_STATEMENT: {
+        char q[64]; /* the statement, cut to keep the line short */
+        const char *txt = ind && ind->actual.kind == JX_KIND_WORD ? ind->actual.text : "";
+        jx_copy_clip(q, sizeof q, txt, strlen(txt));
+        n = snprintf(b, cap, "文字表述“%s”，未填数值，按规则计 %s × %s = %s", q, r, w, p);
+        break;
+    }
     }
     if (s->flags & JX_FLAG_INFERRED_DIRECTION)
         n = append(b, cap, n, "（未写方向，按指标名称推定为≤）");
+    if (s->flags & JX_FLAG_ACTUAL_OPERATOR && ind && ind->actual.kind == JX_KIND_NUMBER) {
+        char note[64];
+        snprintf(note, sizeof note, "（实际完成值所带“%s”不计）", op_sign(ind->actual.op));
+        n = append(b, cap, n, note);
+    }
     if (n < 0) return 0;
     if (cap && (size_t)n >= cap) { /* cut: keep whole characters only */
         size_t k = 0, d;

@@ -349,6 +349,27 @@ static bool is_placeholder(const char *s, size_t n)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Statements of completion: actuals that say "done" without a number.      */
+
+static const char *const statement_words[] = {
+    "完成",         "已完成",       "全部完成",     "已全部完成",   "全面完成",     "已全面完成",
+    "按期完成",     "已按期完成",   "按时完成",     "已按时完成",   "如期完成",     "已如期完成",
+    "圆满完成",     "顺利完成",     "完成目标",     "已完成目标",   "完成预期目标", "完成年度目标",
+    "完成年度任务", "达成预期指标", "达成预期目标", "达到预期指标", "达到预期目标", "达成预期",
+    "达到预期",     "达成目标",     "达到目标",     "已达成",       "已达到",       "达标",
+    "已达标",
+};
+
+bool jx_value_is_statement(const jx_value *v)
+{
+    if (!v || v->kind != JX_KIND_WORD || v->truncated) return false;
+    size_t n = strlen(v->text);
+    for (size_t i = 0; i < COUNT(statement_words); i++)
+        if (is_lit(v->text, n, statement_words[i])) return true;
+    return false;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Grades and scales.                                                       */
 
 typedef struct grade_word {
