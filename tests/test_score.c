@@ -309,6 +309,32 @@ static void test_real_forms(void **state)
     jx_ruleset_free(rs);
 }
 
+/* [rounding]: the points credited are rounded, the explanation says so; ratios are not */
+static void test_rounding_explained(void **state)
+{
+    (void)state;
+    const char *ini = "[ruleset]\nextends = mof-2020\nname = r\n[rounding]\ndecimals = 1\n";
+    jx_ruleset *rs = NULL;
+    assert_int_equal(jx_ruleset_parse(ini, strlen(ini), "r.ini", dirs, 1, &rs, NULL), JX_OK);
+    /* 20/22 × 10 = 9.0909 → 9.1 (a cost under 成本指标: ≤, inferred) */
+    jx_indicator i = ind("项目成本", "20万元", "22万元", 10, true);
+    i.level2 = "成本指标";
+    jx_score s;
+    assert_int_equal(jx_score_indicator(rs, &i, &s, NULL), JX_OK);
+    assert_true(fabs(s.points - 9.1) < 1e-12);
+    assert_true(fabs(s.ratio - 20.0 / 22) < 1e-12);
+    char buf[256];
+    jx_score_explain(&s, &i, buf, sizeof buf);
+    assert_string_equal(
+        buf, "20/22 = 0.9091 × 10 = 9.0909，按规则舍入为 9.1（未写方向，按指标名称推定为≤）");
+    /* a whole number needs no note: 1 × 5 = 5 */
+    i = ind("x", "≥95%", "98%", 5, true);
+    assert_int_equal(jx_score_indicator(rs, &i, &s, NULL), JX_OK);
+    jx_score_explain(&s, &i, buf, sizeof buf);
+    assert_string_equal(buf, "98% ≥ 95%，达标 → 1 × 5 = 5");
+    jx_ruleset_free(rs);
+}
+
 /* Statements the grammar does not list stay input errors; a rule set may refuse all of them. */
 static void test_statements(void **state)
 {
@@ -493,10 +519,10 @@ static void test_null_args(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),      cmocka_unit_test(test_explain),
-        cmocka_unit_test(test_real_forms), cmocka_unit_test(test_direction_rules),
-        cmocka_unit_test(test_statements), cmocka_unit_test(test_flags_names),
-        cmocka_unit_test(test_null_args),
+        cmocka_unit_test(test_cases),       cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_real_forms),  cmocka_unit_test(test_direction_rules),
+        cmocka_unit_test(test_statements),  cmocka_unit_test(test_rounding_explained),
+        cmocka_unit_test(test_flags_names), cmocka_unit_test(test_null_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

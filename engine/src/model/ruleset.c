@@ -9,6 +9,7 @@
 #include "model/ruleset_int.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fnmatch.h>
 #include <ini.h>
 #include <openssl/evp.h>
@@ -394,6 +395,44 @@ static int h_statements(rs_ctx *c, const char *k, const char *v)
     return 1;
 }
 
+/* [rounding] decimals = none | 0..4; mode = half_up | down */
+static int h_rounding(rs_ctx *c, const char *k, const char *v)
+{
+    jx_ruleset *rs = c->rs;
+    if (!strcmp(k, "decimals")) {
+        double d;
+        if (!strcmp(v, "none"))
+            rs->round_decimals = -1;
+        else if (parse_num(v, &d) && d >= 0 && d <= 4 && d == (int)d)
+            rs->round_decimals = (int)d;
+        else
+            return fail(c, "rounding", k, "\"%s\" is not none or 0 to 4", v);
+    } else if (!strcmp(k, "mode")) {
+        if (!strcmp(v, "half_up"))
+            rs->round_down = false;
+        else if (!strcmp(v, "down"))
+            rs->round_down = true;
+        else
+            return fail(c, "rounding", k, "\"%s\" is not half_up or down", v);
+    } else {
+        return fail(c, "rounding", k, "unknown key (decimals, mode)");
+    }
+    return 1;
+}
+
+double rs_round_points(const jx_ruleset *rs, double x)
+{
+    if (rs->round_decimals < 0 || !isfinite(x)) return x;
+    double f = 1;
+    for (int i = 0; i < rs->round_decimals; i++)
+        f *= 10;
+    /* points are >= 0; 1e-9 (in the last kept digit) absorbs binary noise: 4.35 × 10 is
+     * 43.4999…, 2.4000000000000004 is 2.4 */
+    double y = x * f;
+    y = rs->round_down ? floor(y + 1e-9) : floor(y + 0.5 + 1e-9);
+    return y / f;
+}
+
 static int h_total_grades(rs_ctx *c, const char *k, const char *v)
 {
     jx_ruleset *rs = c->rs;
@@ -547,6 +586,7 @@ static int handler(void *user, const char *section, const char *key, const char 
     if (!strcmp(section, "total_grades")) return h_total_grades(c, key, value);
     if (!strcmp(section, "direction")) return h_direction(c, key, value);
     if (!strcmp(section, "statements")) return h_statements(c, key, value);
+    if (!strcmp(section, "rounding")) return h_rounding(c, key, value);
     if (!strncmp(section, "override", 8)) return h_override(c, section, key, value);
     if (!*section) return fail(c, "", key, "key outside any section");
     return fail(c, section, key, "unknown section");
@@ -758,13 +798,21 @@ static jx_err finish(jx_ruleset *rs, jx_errmsg *msg)
     return JX_OK;
 }
 
+/* An empty rule set: zero, except what zero does not mean (points as computed). */
+static jx_ruleset *new_ruleset(void)
+{
+    jx_ruleset *rs = calloc(1, sizeof *rs);
+    if (rs) rs->round_decimals = -1;
+    return rs;
+}
+
 jx_err jx_ruleset_load(const char *name_or_path, const char *const *dirs, size_t ndirs,
                        jx_ruleset **out, jx_errmsg *msg)
 {
     if (!out) return jx_msg(msg, JX_ERR_INVALID, "jx_ruleset_load: out is NULL");
     *out = NULL;
     if (!name_or_path || !*name_or_path) return jx_msg(msg, JX_ERR_INVALID, "no rule set named");
-    jx_ruleset *rs = calloc(1, sizeof *rs);
+    jx_ruleset *rs = new_ruleset();
     if (!rs) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
     jx_err e = load_chain(rs, name_or_path, dirs, ndirs, 0, msg);
     if (!e) e = finish(rs, msg);
@@ -782,7 +830,7 @@ jx_err jx_ruleset_parse(const char *text, size_t len, const char *origin, const 
     if (!out || (!text && len))
         return jx_msg(msg, JX_ERR_INVALID, "jx_ruleset_parse: bad arguments");
     *out = NULL;
-    jx_ruleset *rs = calloc(1, sizeof *rs);
+    jx_ruleset *rs = new_ruleset();
     if (!rs) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
     snprintf(rs->origin, sizeof rs->origin, "%s", origin ? origin : "(memory)");
     jx_err e = parse_into(rs, text ? text : "", len, rs->origin, dirs, ndirs, 0, msg);

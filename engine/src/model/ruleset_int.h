@@ -151,6 +151,10 @@ struct jx_ruleset {
     /* [statements]: what a statement actual (完成, 已完成) on a number target scores */
     bool stmt_scored; /* false: such an actual cannot be scored (an input error) */
     double stmt_ratio;
+
+    /* [rounding]: the points each indicator (and the budget item) is credited with */
+    int round_decimals; /* -1: as computed; 0: whole points; 1: one decimal; ... */
+    bool round_down;    /* cut (去尾) instead of half-up (四舍五入) */
 };
 
 /* The names of the attainment bands as written in rule files and actuals. */
@@ -160,6 +164,8 @@ extern const char *const rs_band_names[RS_BAND__COUNT];
 const char *rs_canonical_unit(const jx_ruleset *rs, const char *unit);
 bool rs_grade_value(const jx_ruleset *rs, const char *word, double *value);
 const rs_override *rs_find_override(const jx_ruleset *rs, const char *level3);
+/* Points as the rule set credits them ([rounding]); x itself when it does not round. */
+double rs_round_points(const jx_ruleset *rs, double x);
 /* Does [direction] say the indicator's names mean "lower is better"? */
 bool rs_lower_is_better(const jx_ruleset *rs, const char *level2, const char *level3);
 int rs_level1_index(const jx_ruleset *rs, const char *canonical_name);

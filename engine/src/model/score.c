@@ -536,7 +536,7 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
     }
     /* `≥90%` as an actual: read as its number (above), and flagged */
     if (a->kind == JX_KIND_NUMBER && !a->implicit) out->flags |= JX_FLAG_ACTUAL_OPERATOR;
-    out->points = out->weight * out->ratio;
+    out->points = rs_round_points(rs, out->weight * out->ratio); /* [rounding] */
     if (out->ratio < 1 - 1e-12 && !ind->has_reason) out->flags |= JX_FLAG_MISSING_REASON;
     return JX_OK;
 }
@@ -624,7 +624,8 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
     num(t, sizeof t, s->t);
     num(r, sizeof r, s->ratio);
     num(w, sizeof w, s->weight);
-    num(p, sizeof p, s->points);
+    double raw = s->weight * s->ratio; /* the formula's points; s->points may be rounded */
+    num(p, sizeof p, raw);
     const char *unit = ind && ind->target.kind == JX_KIND_NUMBER ? ind->target.unit : "";
     int n = 0;
     char *b = cap ? buf : NULL;
@@ -689,6 +690,11 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
         n = snprintf(b, cap, "文字表述“%s”，未填数值，按规则计 %s × %s = %s", q, r, w, p);
         break;
     }
+    }
+    if (fabs(raw - s->points) > 1e-9) { /* [rounding]: the points credited */
+        char q[32], note[64];
+        snprintf(note, sizeof note, "，按规则舍入为 %s", num(q, sizeof q, s->points));
+        n = append(b, cap, n, note);
     }
     if (s->flags & JX_FLAG_INFERRED_DIRECTION)
         n = append(b, cap, n, "（未写方向，按指标名称推定为≤）");
