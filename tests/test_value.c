@@ -857,6 +857,10 @@ static void test_op_parse(void **state)
     assert_string_equal(jx_op_str(JX_OP_GE), ">=");
     assert_string_equal(jx_op_str(JX_OP_NONE), "");
     assert_string_equal(jx_op_str((jx_op)99), "");
+    assert_string_equal(jx_op_sign(JX_OP_GE), "≥");
+    assert_string_equal(jx_op_sign(JX_OP_LE), "≤");
+    assert_string_equal(jx_op_sign(JX_OP_EQ), "=");
+    assert_string_equal(jx_op_sign(JX_OP_NONE), "");
     assert_string_equal(jx_kind_str(JX_KIND_DEADLINE), "deadline");
     assert_string_equal(jx_kind_str((jx_kind)99), "na");
 }

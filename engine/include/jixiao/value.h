@@ -146,6 +146,10 @@ JX_API jx_err jx_op_parse(const char *text, jx_op *op, bool *qualitative);
  * NULL. */
 JX_API const char *jx_op_str(jx_op op);
 
+/** @brief The sign a clerk writes for an operator: "≥", ">", "≤", "<", "=", or "" for none.
+ * Static; never NULL. */
+JX_API const char *jx_op_sign(jx_op op);
+
 /** @brief Name of a kind: "na", "number", "grade", "word", "frequency", "deadline". Static; never
  * NULL. */
 JX_API const char *jx_kind_str(jx_kind kind);

@@ -558,23 +558,6 @@ static const char *num(char *buf, size_t cap, double x)
     return buf;
 }
 
-/* The sign a clerk writes for an operator (≥, not >=). */
-static const char *op_sign(jx_op op)
-{
-    switch (op) {
-    case JX_OP_GT:
-        return ">";
-    case JX_OP_LE:
-        return "≤";
-    case JX_OP_LT:
-        return "<";
-    case JX_OP_EQ:
-        return "=";
-    default:
-        return "≥";
-    }
-}
-
 /* A deadline's date with the record's year when it names none: 2021-12-31 (--12-31 unknown). */
 static const char *date_str(char *buf, size_t cap, const jx_value *v, int year)
 {
@@ -603,7 +586,7 @@ static int explain_met(const jx_score *s, const jx_indicator *ind, char *b, size
     if (k == JX_KIND_NUMBER) {
         const char *u = ind->target.unit;
         return snprintf(b, cap, "%s%s %s %s%s，达标 → 1 × %s = %s%s", a, u,
-                        op_sign((jx_op)s->detail), t, u, w, p,
+                        jx_op_sign((jx_op)s->detail), t, u, w, p,
                         s->flags & JX_FLAG_OVERSHOOT ? "，超出目标较多（保留得分）" : "");
     }
     if (k == JX_KIND_FREQUENCY)
@@ -700,7 +683,7 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
         n = append(b, cap, n, "（未写方向，按指标名称推定为≤）");
     if (s->flags & JX_FLAG_ACTUAL_OPERATOR && ind && ind->actual.kind == JX_KIND_NUMBER) {
         char note[64];
-        snprintf(note, sizeof note, "（实际完成值所带“%s”不计）", op_sign(ind->actual.op));
+        snprintf(note, sizeof note, "（实际完成值所带“%s”不计）", jx_op_sign(ind->actual.op));
         n = append(b, cap, n, note);
     }
     if (n < 0) return 0;

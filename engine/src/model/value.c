@@ -279,23 +279,22 @@ static size_t match_tail_noise(const char *s, size_t n)
     return 0;
 }
 
+/* Each operator as ASCII (`>=`, the JSON and text output) and as the sign clerks write (`≥`). */
+static const struct {
+    const char *ascii, *sign;
+} op_names[] = {
+    [JX_OP_NONE] = {"", ""},  [JX_OP_GE] = {">=", "≥"}, [JX_OP_GT] = {">", ">"},
+    [JX_OP_LE] = {"<=", "≤"}, [JX_OP_LT] = {"<", "<"},  [JX_OP_EQ] = {"=", "="},
+};
+
 const char *jx_op_str(jx_op op)
 {
-    switch (op) {
-    case JX_OP_GE:
-        return ">=";
-    case JX_OP_GT:
-        return ">";
-    case JX_OP_LE:
-        return "<=";
-    case JX_OP_LT:
-        return "<";
-    case JX_OP_EQ:
-        return "=";
-    case JX_OP_NONE:
-        break;
-    }
-    return "";
+    return (unsigned)op < COUNT(op_names) ? op_names[op].ascii : "";
+}
+
+const char *jx_op_sign(jx_op op)
+{
+    return (unsigned)op < COUNT(op_names) ? op_names[op].sign : "";
 }
 
 const char *jx_kind_str(jx_kind kind)
