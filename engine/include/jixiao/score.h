@@ -118,8 +118,10 @@ JX_API jx_err jx_score_indicator(const jx_ruleset *rs, const jx_indicator *ind, 
 /**
  * @brief A one-line account of how the points were found, like snprintf.
  *
- * Examples: `186/200 = 0.93 × 2.78 = 2.58`, `met: 98% ≥ 95% → 1 × 3 = 3`,
- * `良/优 = 0.8/1 = 0.8 × 5 = 4`, `部分达成 = 0.7 × 6 = 4.2`, `n/a: left out`.
+ * In Chinese, with operator signs (docs/scoring.md §2.6): `186/200 = 0.93 × 2.78 = 2.58`,
+ * `98% ≥ 95%，达标 → 1 × 3 = 3`, `良/优 = 0.8/1 = 0.8 × 5 = 4`, `部分达成 = 0.7 × 6 = 4.2`,
+ * `不适用，不计分`. A cut line keeps whole characters. Rounded points (rule set `[rounding]`)
+ * are noted: `…= 9.0909，按规则舍入为 9.1`.
  * @return the length needed (excluding NUL).
  */
 JX_API size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, size_t cap);
