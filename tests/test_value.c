@@ -533,6 +533,16 @@ static const cells_case cells_rules[] = {
      "{\"kind\":\"number\",\"op\":\"<\",\"value\":5,\"unit\":\"%\",\"implicit\":false}"},
     {"═", "═100%", "", JX_OK,
      "{\"kind\":\"number\",\"op\":\"=\",\"value\":100,\"unit\":\"%\",\"implicit\":false}"},
+    /* a count per period across the value and unit cells is a frequency, as in one cell */
+    {"", "4", "次/年", JX_OK, "{\"kind\":\"frequency\",\"per_year\":4}"},
+    {"≥", "1", "次/月", JX_OK, "{\"kind\":\"frequency\",\"per_year\":12}"},
+    {"", "2次", "次/季度", JX_OK, "{\"kind\":\"frequency\",\"per_year\":8}"},
+    {"≤", "1", "次/月", JX_OK,
+     "{\"kind\":\"number\",\"op\":\"<=\",\"value\":1,\"unit\":\"次/月\",\"implicit\":false}"},
+    {"", "0.5", "次/月", JX_OK,
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":0.5,\"unit\":\"次/月\",\"implicit\":true}"},
+    {"", "4", "件/年", JX_OK,
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":4,\"unit\":\"件/年\",\"implicit\":true}"},
     /* both given and agreeing, after normalisation */
     {"≥", "≥95%", "%", JX_OK,
      "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":false}"},

@@ -1214,6 +1214,25 @@ jx_err jx_op_parse(const char *text, jx_op *op, bool *qualitative)
     return JX_ERR_PARSE;
 }
 
+/* `4 | 次/年` (指标值 | 度量单位) is a frequency, as `4次/年` in one cell is: a whole count
+ * 1..1000, no unit or 次 in the value, and no operator other than "at least". */
+static bool cells_frequency(jx_value *v, jx_op col_op, const char *u, size_t un)
+{
+    size_t k = strlen("次/");
+    if (!has_prefix(u, un, "次/")) return false;
+    const period *p = match_period(u + k, un - k);
+    if (!p || strlen(p->text) != un - k) return false;
+    if (v->unit[0] && strcmp(v->unit, "次")) return false;
+    if ((!v->implicit && v->op != JX_OP_GE) || (col_op != JX_OP_NONE && col_op != JX_OP_GE))
+        return false;
+    if (v->num < 1 || v->num > 1000 || v->num != floor(v->num)) return false;
+    int times = (int)v->num;
+    memset(v, 0, sizeof *v);
+    v->kind = JX_KIND_FREQUENCY;
+    v->per_year = times * p->per_year;
+    return true;
+}
+
 jx_err jx_value_parse_cells(const char *op_text, const char *value_text, const char *unit_text,
                             jx_value *out, jx_errmsg *msg)
 {
@@ -1261,6 +1280,10 @@ jx_err jx_value_parse_cells_at(const char *op_text, const char *value_text, cons
             "\"%.*s\": the operator column says 定性 (qualitative) but the value is a number",
             qlen(vt, strlen(vt)), vt);
         goto fail;
+    }
+    if (cells_frequency(out, col_op, ut.s, ut.n)) {
+        *bad = JX_CELL_VALUE;
+        return JX_OK;
     }
     if (col_op != JX_OP_NONE) {
         if (out->implicit) {
