@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,12 +286,64 @@ static void test_imposed(void **state)
     jx_ruleset_free(base);
 }
 
+/*
+ * Rounding conventions ([rounding]): each indicator's points and the budget's are rounded as
+ * the department writes them in its 得分 column, and the total is the sum of those.
+ *   A 产出/数量 ≥300件, 281件, w 50: 281/300 × 50 = 46.8333  → half-up 1 dp 46.8,  whole 47, cut 1
+ * dp 46.8 B 产出/质量 ≥95%, 93%,   w 30: 93/95 × 30   = 29.3684  → 29.4, 29,       29.3 C 满意度
+ * ≥90%, 85%,   w 10: 85/90 × 10   = 9.4444   → 9.4,                9,        9.4 budget 100 万元,
+ * spent 98.76 → rate 0.9876 × 10 = 9.876 → 9.9,                10,       9.8 totals (Σ w =
+ * 100): 95.5, 95, 95.3; as computed 95.52261…
+ */
+static void test_rounding(void **state)
+{
+    (void)state;
+    jx_indicator inds[] = {
+        I("产出指标", "数量指标", "A", "≥300件", "281件", "50", true),
+        I("产出指标", "质量指标", "B", "≥95%", "93%", "30", true),
+        I("满意度指标", "满意度", "C", "≥90%", "85%", "10", true),
+    };
+    jx_budget b = {.present = true, .initial = 100, .budget = 100, .spent = 98.76};
+    static const struct {
+        const char *rounding;
+        double a, bpts, c, budget, total;
+    } cases[] = {
+        {"decimals = none\n", 281.0 / 300 * 50, 93.0 / 95 * 30, 85.0 / 90 * 10, 9.876,
+         281.0 / 300 * 50 + 93.0 / 95 * 30 + 85.0 / 90 * 10 + 9.876},
+        {"decimals = 1\n", 46.8, 29.4, 9.4, 9.9, 95.5},
+        {"decimals = 0\nmode = half_up\n", 47, 29, 9, 10, 95},
+        {"decimals = 1\nmode = down\n", 46.8, 29.3, 9.4, 9.8, 95.3},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char ini[256];
+        snprintf(ini, sizeof ini, "[ruleset]\nextends = mof-2020\nname = r\n[rounding]\n%s",
+                 cases[k].rounding);
+        jx_ruleset *rs = NULL;
+        jx_errmsg msg;
+        if (jx_ruleset_parse(ini, strlen(ini), "r.ini", dirs, 1, &rs, &msg))
+            fail_msg("%s", msg.text);
+        jx_score sc[3];
+        jx_result r;
+        assert_int_equal(jx_aggregate(rs, inds, 3, &b, sc, &r, NULL), JX_OK);
+        near(sc[0].points, cases[k].a);
+        near(sc[1].points, cases[k].bpts);
+        near(sc[2].points, cases[k].c);
+        near(r.budget_points, cases[k].budget);
+        near(r.total, cases[k].total);
+        near(r.ind_points, cases[k].a + cases[k].bpts + cases[k].c);
+        /* the ratio stays as computed: only the points credited are rounded */
+        near(sc[0].ratio, 281.0 / 300);
+        jx_ruleset_free(rs);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),      cmocka_unit_test(test_given),
         cmocka_unit_test(test_weight_errors), cmocka_unit_test(test_rescaled_and_empty),
         cmocka_unit_test(test_subject_flags), cmocka_unit_test(test_imposed),
+        cmocka_unit_test(test_rounding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

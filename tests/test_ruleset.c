@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,22 @@ static void test_mof2020(void **state)
     assert_true(rs->band[RS_BAND_PARTIAL].value == 0.7);
     assert_true(rs->band[RS_BAND_PARTIAL].lo == 0.6 && rs->band[RS_BAND_PARTIAL].hi == 0.8);
     assert_int_equal(rs->novr, 0);
+    /* direction from the names: cost 二级指标, bad-event 三级指标 */
+    assert_int_equal(rs->ndir_l2, 2);
+    assert_int_equal(rs->ndir_l3, 7);
+    assert_true(rs_lower_is_better(rs, "成本指标", "任何"));
+    assert_true(rs_lower_is_better(rs, "生态环境成本指标", NULL));
+    assert_true(rs_lower_is_better(rs, "产出成本", ""));
+    assert_true(rs_lower_is_better(rs, "生态效益指标", "森林火灾受害率"));
+    assert_true(rs_lower_is_better(rs, NULL, "安全生产事故率"));
+    assert_false(rs_lower_is_better(rs, "数量指标", "投诉处理率"));
+    assert_false(rs_lower_is_better(rs, "成本控制", "事故率下降幅度"));
+    assert_false(rs_lower_is_better(rs, NULL, NULL));
+    /* statements of completion on number targets: full marks */
+    assert_true(rs->stmt_scored && rs->stmt_ratio == 1);
+    /* points as computed */
+    assert_int_equal(rs->round_decimals, -1);
+    assert_true(rs_round_points(rs, 5.5556) == 5.5556);
     jx_ruleset_free(rs);
     jx_ruleset_free(NULL); /* harmless */
 }
@@ -110,6 +127,8 @@ static void test_variants(void **state)
     assert_int_equal(o->method, RS_M_BINARY);
     assert_null(rs_find_override(yy, "在职人员控制率2"));
     assert_null(rs_find_override(mof, "在职人员控制率"));
+    /* the local variants inherit the national [direction] through extends */
+    assert_true(rs_lower_is_better(dy, "成本指标", "x") && rs_lower_is_better(yy, "成本指标", "x"));
     jx_ruleset_free(mof);
     jx_ruleset_free(dy);
     jx_ruleset_free(yy);
@@ -177,6 +196,21 @@ static void test_errors(void **state)
         {"[ruleset]\nextends = mof-2020\nname = x\n[override 在职人员控制率]\nmethod = "
          "deduct\nper_unit = 0.5\n",
          JX_ERR_RULES, "needs limit and per_unit > 0"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[rounding]\ndecimals = 0.5\n", JX_ERR_RULES,
+         "bad.ini:5: [rounding] decimals: \"0.5\" is not none or 0 to 4"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[rounding]\nmode = bankers\n", JX_ERR_RULES,
+         "bad.ini:5: [rounding] mode: \"bankers\" is not half_up or down"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[rounding]\ndigits = 1\n", JX_ERR_RULES,
+         "bad.ini:5: [rounding] digits: unknown key (decimals, mode)"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[statements]\nratio = 2\n", JX_ERR_RULES,
+         "bad.ini:5: [statements] ratio: \"2\" is not a ratio in [0, 1] or none"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[statements]\nwords = 完成\n", JX_ERR_RULES,
+         "bad.ini:5: [statements] words: unknown key (ratio)"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[direction]\nlevel1 = *成本\n", JX_ERR_RULES,
+         "bad.ini:5: [direction] level1: unknown key (level2, level3)"},
+        {"[ruleset]\nextends = mof-2020\nname = x\n[direction]\nlevel3 = "
+         "*一二三四五六七八九十一二三四五六七八九十\n",
+         JX_ERR_RULES, "bad.ini:5: [direction] level3: at most 32 patterns of at most 31 bytes"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         jx_ruleset *rs = (jx_ruleset *)&rs; /* must be reset to NULL */
@@ -206,6 +240,39 @@ static void test_errors(void **state)
     /* NUL inside the text */
     assert_int_equal(jx_ruleset_parse("[ruleset]\0x", 11, "nul.ini", dirs, 1, &rs, &msg),
                      JX_ERR_RULES);
+}
+
+/* [rounding]: half-up and cut, to whole points and decimals; binary noise does not tip a digit */
+static void test_rounding(void **state)
+{
+    (void)state;
+    struct {
+        const char *text;
+        double in, want;
+    } c[] = {
+        {"decimals = 0", 5.5556, 6},
+        {"decimals = 0", 4.5, 5},
+        {"decimals = 0", 4.4999, 4},
+        {"decimals = 1", 5.5556, 5.6},
+        {"decimals = 1", 0.87 * 5, 4.4}, /* 4.35 in binary is 4.3499…: still half-up to 4.4 */
+        {"decimals = 1", 2.4000000000000004, 2.4},
+        {"decimals = 2", 9.0909, 9.09},
+        {"decimals = 0\nmode = down", 5.9999, 5},
+        {"decimals = 1\nmode = down", 5.5556, 5.5},
+        {"decimals = 1\nmode = down", 0.7 * 6, 4.2}, /* 4.199999… is 4.2, not cut to 4.1 */
+        {"decimals = none", 1.23456, 1.23456},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof *c; k++) {
+        char ini[200];
+        snprintf(ini, sizeof ini, "[ruleset]\nextends = mof-2020\nname = r\n[rounding]\n%s\n",
+                 c[k].text);
+        jx_ruleset *rs = NULL;
+        assert_int_equal(jx_ruleset_parse(ini, strlen(ini), "r.ini", dirs, 1, &rs, NULL), JX_OK);
+        double got = rs_round_points(rs, c[k].in);
+        if (fabs(got - c[k].want) > 1e-12)
+            fail_msg("case %zu (%s, %.17g): %.17g, want %g", k, c[k].text, c[k].in, got, c[k].want);
+        jx_ruleset_free(rs);
+    }
 }
 
 /* A child's [override X] replaces the parent's [override X] instead of being shadowed by it. */
@@ -254,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_mof2020),        cmocka_unit_test(test_variants),
         cmocka_unit_test(test_sha256_of_text), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_with_level1),    cmocka_unit_test(test_override_replaced),
+        cmocka_unit_test(test_rounding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -261,8 +261,11 @@ static const json_case rule_units[] = {
      "{\"kind\":\"number\",\"op\":\">=\",\"value\":10,\"unit\":\"‱\",\"implicit\":false}"},
     {"300案件数",
      "{\"kind\":\"number\",\"op\":\">=\",\"value\":300,\"unit\":\"案件数\",\"implicit\":true}"},
-    {"4次/年",
-     "{\"kind\":\"number\",\"op\":\">=\",\"value\":4,\"unit\":\"次/年\",\"implicit\":true}"},
+    /* a count per period is a frequency (issue 16), but not a fraction of times */
+    {"0.5次/月",
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":0.5,\"unit\":\"次/月\",\"implicit\":true}"},
+    {"4件/年",
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":4,\"unit\":\"件/年\",\"implicit\":true}"},
     {"500人次",
      "{\"kind\":\"number\",\"op\":\">=\",\"value\":500,\"unit\":\"人次\",\"implicit\":true}"},
     {"120km",
@@ -334,6 +337,65 @@ static const json_case rule_deadline[] = {
      "{\"kind\":\"number\",\"op\":\">=\",\"value\":2020.5,\"unit\":\"\",\"implicit\":true}"},
 };
 
+/* ---- issue 16: strings of real published 自评表 (schools, water bureaus, forestry, health
+ * centres) that were refused or misread; each reads as a person reads it ---- */
+static const json_case real_forms[] = {
+    /* look-alike operators: ═ (U+2550, box drawing) and the small forms are =, < and > */
+    {"═100%", "{\"kind\":\"number\",\"op\":\"=\",\"value\":100,\"unit\":\"%\",\"implicit\":false}"},
+    {"﹦100%",
+     "{\"kind\":\"number\",\"op\":\"=\",\"value\":100,\"unit\":\"%\",\"implicit\":false}"},
+    {"＝100%",
+     "{\"kind\":\"number\",\"op\":\"=\",\"value\":100,\"unit\":\"%\",\"implicit\":false}"},
+    {"≧95%", "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":false}"},
+    {"≦5%", "{\"kind\":\"number\",\"op\":\"<=\",\"value\":5,\"unit\":\"%\",\"implicit\":false}"},
+    {"≥=95%", "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":false}"},
+    {"≤=5%", "{\"kind\":\"number\",\"op\":\"<=\",\"value\":5,\"unit\":\"%\",\"implicit\":false}"},
+    {"＞90%", "{\"kind\":\"number\",\"op\":\">\",\"value\":90,\"unit\":\"%\",\"implicit\":false}"},
+    {"＜5%", "{\"kind\":\"number\",\"op\":\"<\",\"value\":5,\"unit\":\"%\",\"implicit\":false}"},
+    {"﹥90%", "{\"kind\":\"number\",\"op\":\">\",\"value\":90,\"unit\":\"%\",\"implicit\":false}"},
+    {"﹤5%", "{\"kind\":\"number\",\"op\":\"<\",\"value\":5,\"unit\":\"%\",\"implicit\":false}"},
+    /* words after the number that change nothing */
+    {"100%完成",
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":100,\"unit\":\"%\",\"implicit\":true}"},
+    {"95%（含）以上",
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":false}"},
+    {"95%以上（含）",
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":false}"},
+    {"≥3次(含本数)",
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":3,\"unit\":\"次\",\"implicit\":false}"},
+    {"十项完成", "{\"kind\":\"word\",\"text\":\"十项完成\"}"}, /* a sentence stays one */
+    /* periods: met by their end, a deadline on the last day */
+    {"2021年1月-12月", "{\"kind\":\"deadline\",\"date\":\"2021-12-31\"}"},
+    {"2020年1月--2020年11月", "{\"kind\":\"deadline\",\"date\":\"2020-11-30\"}"},
+    {"2022年1-12月", "{\"kind\":\"deadline\",\"date\":\"2022-12-31\"}"},
+    {"2023年1月-12月", "{\"kind\":\"deadline\",\"date\":\"2023-12-31\"}"},
+    {"2021年1月至12月", "{\"kind\":\"deadline\",\"date\":\"2021-12-31\"}"},
+    {"2021年1月—12月", "{\"kind\":\"deadline\",\"date\":\"2021-12-31\"}"},
+    {"2021年3月1日-11月15日", "{\"kind\":\"deadline\",\"date\":\"2021-11-15\"}"},
+    {"2024年1-2月底", "{\"kind\":\"deadline\",\"date\":\"2024-02-29\"}"},
+    {"2021.1-2021.12", "{\"kind\":\"deadline\",\"date\":\"2021-12-31\"}"},
+    {"2021.01-06", "{\"kind\":\"deadline\",\"date\":\"2021-06-30\"}"},
+    {"1-12月", "{\"kind\":\"deadline\",\"date\":\"--12-31\"}"},
+    {"2020年全年", "{\"kind\":\"deadline\",\"date\":\"2020-12-31\"}"},
+    {"全年", "{\"kind\":\"deadline\",\"date\":\"--12-31\"}"},
+    /* a month's end without a year: the record's year */
+    {"12月底到位", "{\"kind\":\"deadline\",\"date\":\"--12-31\"}"},
+    {"12月底前", "{\"kind\":\"deadline\",\"date\":\"--12-31\"}"},
+    {"6月底前到位", "{\"kind\":\"deadline\",\"date\":\"--06-30\"}"},
+    {"2021年9月底到位", "{\"kind\":\"deadline\",\"date\":\"2021-09-30\"}"},
+    /* N次/period: a frequency */
+    {"1次/月", "{\"kind\":\"frequency\",\"per_year\":12}"},
+    {"2次/年", "{\"kind\":\"frequency\",\"per_year\":2}"},
+    {"1次/季", "{\"kind\":\"frequency\",\"per_year\":4}"},
+    {"2次/季度", "{\"kind\":\"frequency\",\"per_year\":8}"},
+    {"4次/年", "{\"kind\":\"frequency\",\"per_year\":4}"},
+    {"≥12次/年", "{\"kind\":\"frequency\",\"per_year\":12}"},
+    {"一次/半年", "{\"kind\":\"frequency\",\"per_year\":2}"},
+    /* ... but a ceiling on a count per period is a number */
+    {"≤1次/月",
+     "{\"kind\":\"number\",\"op\":\"<=\",\"value\":1,\"unit\":\"次/月\",\"implicit\":false}"},
+};
+
 /* n/a and placeholders */
 static const json_case rule_na[] = {
     {"无", "{\"kind\":\"na\",\"placeholder\":false}"},
@@ -390,6 +452,12 @@ static void test_rules(void **state)
     RUN_JSON(rule_deadline);
     RUN_JSON(rule_na);
     RUN_JSON(rule_words);
+}
+
+static void test_real_forms(void **state)
+{
+    (void)state;
+    RUN_JSON(real_forms);
 }
 
 /* ---- seed 001 (大竹县司法局 2024): 绩效指标性质 | 绩效指标值 | 绩效度量单位, every row in order
@@ -450,6 +518,31 @@ static const cells_case cells_rules[] = {
      "{\"kind\":\"number\",\"op\":\">=\",\"value\":90,\"unit\":\"%\",\"implicit\":false}"},
     {"反向", "5", "%", JX_OK,
      "{\"kind\":\"number\",\"op\":\"<=\",\"value\":5,\"unit\":\"%\",\"implicit\":false}"},
+    /* look-alike operators in the 指标性质 column (issue 16) */
+    {"═", "100", "%", JX_OK,
+     "{\"kind\":\"number\",\"op\":\"=\",\"value\":100,\"unit\":\"%\",\"implicit\":false}"},
+    {"≥=", "95", "%", JX_OK,
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":false}"},
+    {"≧", "95", "%", JX_OK,
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":false}"},
+    {"≦", "5", "%", JX_OK,
+     "{\"kind\":\"number\",\"op\":\"<=\",\"value\":5,\"unit\":\"%\",\"implicit\":false}"},
+    {"＞", "90", "%", JX_OK,
+     "{\"kind\":\"number\",\"op\":\">\",\"value\":90,\"unit\":\"%\",\"implicit\":false}"},
+    {"＜", "5", "%", JX_OK,
+     "{\"kind\":\"number\",\"op\":\"<\",\"value\":5,\"unit\":\"%\",\"implicit\":false}"},
+    {"═", "═100%", "", JX_OK,
+     "{\"kind\":\"number\",\"op\":\"=\",\"value\":100,\"unit\":\"%\",\"implicit\":false}"},
+    /* a count per period across the value and unit cells is a frequency, as in one cell */
+    {"", "4", "次/年", JX_OK, "{\"kind\":\"frequency\",\"per_year\":4}"},
+    {"≥", "1", "次/月", JX_OK, "{\"kind\":\"frequency\",\"per_year\":12}"},
+    {"", "2次", "次/季度", JX_OK, "{\"kind\":\"frequency\",\"per_year\":8}"},
+    {"≤", "1", "次/月", JX_OK,
+     "{\"kind\":\"number\",\"op\":\"<=\",\"value\":1,\"unit\":\"次/月\",\"implicit\":false}"},
+    {"", "0.5", "次/月", JX_OK,
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":0.5,\"unit\":\"次/月\",\"implicit\":true}"},
+    {"", "4", "件/年", JX_OK,
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":4,\"unit\":\"件/年\",\"implicit\":true}"},
     /* both given and agreeing, after normalisation */
     {"≥", "≥95%", "%", JX_OK,
      "{\"kind\":\"number\",\"op\":\">=\",\"value\":95,\"unit\":\"%\",\"implicit\":false}"},
@@ -514,6 +607,69 @@ static void test_cells_rules(void **state)
         check_cells(&cells_rules[i]);
 }
 
+/* ---- statements of completion: words, recognised on the whole text ---- */
+static void test_statements(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        bool statement;
+    } cases[] = {
+        {"完成", true},         {"已完成", true},     {"全部完成", true},  {"按期完成", true},
+        {"达成预期指标", true}, {" 已 完成。", true}, {"达标", true},      {"基本完成", false},
+        {"未完成", false},      {"完成率", false},    {"100%完成", false}, {"健全", false},
+        {"优", false},          {"", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        jx_value v;
+        assert_int_equal(jx_value_parse(cases[i].in, strlen(cases[i].in), &v, NULL), JX_OK);
+        if (jx_value_is_statement(&v) != cases[i].statement)
+            fail_msg("\"%s\": statement %d, want %d", cases[i].in, !cases[i].statement,
+                     cases[i].statement);
+        n_cases++;
+    }
+    assert_false(jx_value_is_statement(NULL));
+}
+
+/* ---- jx_value_parse_cells_at: which cell is at fault, so import can name its column ---- */
+static void test_cells_at(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *op, *value, *unit;
+        jx_err err;
+        jx_cell bad;
+    } cases[] = {
+        {"≥", "95", "%", JX_OK, JX_CELL_VALUE},
+        {"═", "100", "%", JX_OK, JX_CELL_VALUE}, /* a look-alike is no fault (issue 16) */
+        {"大概", "95", "%", JX_ERR_PARSE, JX_CELL_OP},
+        {"定性", "95", "", JX_ERR_CONFLICT, JX_CELL_OP},
+        {"=", "≥95", "", JX_ERR_CONFLICT, JX_CELL_OP},
+        {"≥", "95%满意", "", JX_ERR_PARSE, JX_CELL_VALUE},
+        {"≥", "95%", "件", JX_ERR_CONFLICT, JX_CELL_UNIT},
+        {"", "1", "一二三四五六七八九十一二三四五六七八九十", JX_ERR_PARSE, JX_CELL_UNIT},
+        {"", "1", "\xff", JX_ERR_PARSE, JX_CELL_UNIT},
+        {"\xff", "1", "", JX_ERR_PARSE, JX_CELL_OP},
+        {"", "\xff", "", JX_ERR_PARSE, JX_CELL_VALUE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        jx_value v;
+        jx_cell bad = (jx_cell)99;
+        jx_err e =
+            jx_value_parse_cells_at(cases[i].op, cases[i].value, cases[i].unit, &v, NULL, &bad);
+        if (e != cases[i].err || bad != cases[i].bad)
+            fail_msg("[%s|%s|%s]: err %d cell %d, want %d %d", cases[i].op, cases[i].value,
+                     cases[i].unit, e, bad, cases[i].err, cases[i].bad);
+        /* the plain form gives the same result */
+        jx_value w;
+        assert_int_equal(jx_value_parse_cells(cases[i].op, cases[i].value, cases[i].unit, &w, NULL),
+                         e);
+        n_cases++;
+    }
+    jx_value v;
+    assert_int_equal(jx_value_parse_cells_at("≥", "1", "", &v, NULL, NULL), JX_OK);
+}
+
 /* ---- malformed input: the lead's error list; messages quote the text ---- */
 static const err_case errors[] = {
     /* two conflicting operators */
@@ -527,7 +683,14 @@ static const err_case errors[] = {
     {"1.2.3", 0, JX_ERR_PARSE, "unexpected text \".3\" after the number"},
     {"1e5", 0, JX_ERR_PARSE, "unexpected text \"e5\""},
     {"5-10", 0, JX_ERR_PARSE, "unexpected text \"-10\""},
-    {"2021年1月至12月", 0, JX_ERR_PARSE, "unexpected text"},
+    {"2021年1月至12", 0, JX_ERR_PARSE, "unexpected text"},
+    {"10-20", 0, JX_ERR_PARSE, "unexpected text \"-20\""},
+    {"1000.5-2000.5", 0, JX_ERR_PARSE, "unexpected text"}, /* no period: no plausible year */
+    {"100%完成率", 0, JX_ERR_PARSE, "unexpected text \"完成率\" after the unit"},
+    /* periods that are no period */
+    {"2021年12月-1月", 0, JX_ERR_PARSE, "\"2021年12月-1月\": the period ends before it starts"},
+    {"2021年1月-13月", 0, JX_ERR_PARSE, "invalid date (month 13)"},
+    {"2021年2月-2月30日", 0, JX_ERR_PARSE, "invalid date (2月30日"},
     {"12件/年每季度报送", 0, JX_ERR_PARSE, "unexpected text"},
     {"百分之95满意", 0, JX_ERR_PARSE, "unexpected text \"满意\""},
     {"≥一村一法律顾问", 0, JX_ERR_PARSE, "unexpected text"},
@@ -676,8 +839,19 @@ static void test_op_parse(void **state)
         {NULL, JX_OK, JX_OP_NONE, false},
         {"正向", JX_OK, JX_OP_GE, false},
         {"反向", JX_OK, JX_OP_LE, false},
+        /* look-alikes of real forms (issue 16) */
+        {"═", JX_OK, JX_OP_EQ, false},
+        {"＝", JX_OK, JX_OP_EQ, false},
+        {"≦", JX_OK, JX_OP_LE, false},
+        {"≥=", JX_OK, JX_OP_GE, false},
+        {"≤=", JX_OK, JX_OP_LE, false},
+        {"＞", JX_OK, JX_OP_GT, false},
+        {"＜", JX_OK, JX_OP_LT, false},
+        {"﹥", JX_OK, JX_OP_GT, false},
         {"≥95", JX_ERR_PARSE, JX_OP_NONE, false},
         {"大概", JX_ERR_PARSE, JX_OP_NONE, false},
+        {"完成", JX_ERR_PARSE, JX_OP_NONE, false},
+        {"(含)", JX_ERR_PARSE, JX_OP_NONE, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         jx_op op = JX_OP_LT;
@@ -693,6 +867,10 @@ static void test_op_parse(void **state)
     assert_string_equal(jx_op_str(JX_OP_GE), ">=");
     assert_string_equal(jx_op_str(JX_OP_NONE), "");
     assert_string_equal(jx_op_str((jx_op)99), "");
+    assert_string_equal(jx_op_sign(JX_OP_GE), "≥");
+    assert_string_equal(jx_op_sign(JX_OP_LE), "≤");
+    assert_string_equal(jx_op_sign(JX_OP_EQ), "=");
+    assert_string_equal(jx_op_sign(JX_OP_NONE), "");
     assert_string_equal(jx_kind_str(JX_KIND_DEADLINE), "deadline");
     assert_string_equal(jx_kind_str((jx_kind)99), "na");
 }
@@ -791,11 +969,13 @@ static void test_summary(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed000),        cmocka_unit_test(test_seed003),
-        cmocka_unit_test(test_seed001_cells),  cmocka_unit_test(test_cells_rules),
-        cmocka_unit_test(test_rules),          cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_fields_and_api), cmocka_unit_test(test_op_parse),
-        cmocka_unit_test(test_output),         cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_seed000),       cmocka_unit_test(test_seed003),
+        cmocka_unit_test(test_seed001_cells), cmocka_unit_test(test_cells_rules),
+        cmocka_unit_test(test_rules),         cmocka_unit_test(test_real_forms),
+        cmocka_unit_test(test_cells_at),      cmocka_unit_test(test_statements),
+        cmocka_unit_test(test_errors),        cmocka_unit_test(test_fields_and_api),
+        cmocka_unit_test(test_op_parse),      cmocka_unit_test(test_output),
+        cmocka_unit_test(test_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,11 +183,33 @@ static void test_limits(void **state)
     jx_vcache_free(&c);
 }
 
+/* the cell at fault comes through the cache: each failure is parsed again; a hit is no fault */
+static void test_cells_at(void **state)
+{
+    (void)state;
+    jx_vcache c = {0};
+    jx_value v;
+    jx_cell bad = JX_CELL_VALUE;
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(jx_vcache_cells_at(&c, "大概", "95", "%", &v, NULL, &bad), JX_ERR_PARSE);
+        assert_int_equal(bad, JX_CELL_OP);
+        assert_int_equal(jx_vcache_cells_at(&c, "", "95%", "件", &v, NULL, &bad), JX_ERR_CONFLICT);
+        assert_int_equal(bad, JX_CELL_UNIT);
+    }
+    assert_int_equal(jx_vcache_cells_at(&c, "═", "100", "%", &v, NULL, &bad), JX_OK);
+    bad = JX_CELL_OP;
+    assert_int_equal(jx_vcache_cells_at(&c, "═", "100", "%", &v, NULL, &bad), JX_OK); /* a hit */
+    assert_int_equal(bad, JX_CELL_VALUE);
+    assert_int_equal(v.op, JX_OP_EQ);
+    jx_vcache_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_as_parse),
         cmocka_unit_test(test_keys_distinct),
+        cmocka_unit_test(test_cells_at),
         cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,30 @@ expect_out '{"kind":"number","op":">=","value":15,"unit":"场次","implicit":fal
 {"kind":"na","placeholder":true}' "seed strings as JSON"
 [ -z "$ERR" ] && _ok || _fail "no stderr on success" "$ERR"
 
+# issue 16: strings of real published forms, each read as a person reads it
+run "$JIXIAO" value --json '═100%' '≥=95%' '95%（含）以上' '100%完成' '2021年1月-12月' \
+    '2020年1月--2020年11月' '2022年1-12月' '2020年全年' '12月底到位' '12月底前' '1次/月' '2次/年'
+expect_rc 0 "real-form strings parse"
+expect_out '{"kind":"number","op":"=","value":100,"unit":"%","implicit":false}
+{"kind":"number","op":">=","value":95,"unit":"%","implicit":false}
+{"kind":"number","op":">=","value":95,"unit":"%","implicit":false}
+{"kind":"number","op":">=","value":100,"unit":"%","implicit":true}
+{"kind":"deadline","date":"2021-12-31"}
+{"kind":"deadline","date":"2020-11-30"}
+{"kind":"deadline","date":"2022-12-31"}
+{"kind":"deadline","date":"2020-12-31"}
+{"kind":"deadline","date":"--12-31"}
+{"kind":"deadline","date":"--12-31"}
+{"kind":"frequency","per_year":12}
+{"kind":"frequency","per_year":2}' "real-form strings as JSON"
+# ... and the look-alike operators in the 指标性质 column
+run "$JIXIAO" value --json --op '═' --unit '%' 100
+expect_rc 0 "═ in the operator column"
+expect_out '{"kind":"number","op":"=","value":100,"unit":"%","implicit":false}'
+run "$JIXIAO" value --json --op '≥=' 95%
+expect_rc 0 "≥= in the operator column"
+expect_out '{"kind":"number","op":">=","value":95,"unit":"%","implicit":false}'
+
 # a value broken across a line by the PDF extraction
 run "$JIXIAO" value --json "万分之十以
 上"

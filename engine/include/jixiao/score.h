@@ -30,11 +30,16 @@ typedef enum jx_flag {
     JX_FLAG_BUDGET_MISMATCH = 1u << 4, /**< subject: score rate exceeds 执行率 by > 5% of itself */
     JX_FLAG_ALL_FULL_MARKS = 1u << 5, /**< subject: every indicator at full marks (inflation?) */
     JX_FLAG_MISSING_ACTUAL = 1u << 6, /**< no actual reported: scored 0 */
-    JX_FLAG_UNCLEAR_ACTUAL = 1u << 7  /**< actual word matched no band word: read as 达成 */
+    JX_FLAG_UNCLEAR_ACTUAL = 1u << 7, /**< actual word matched no band word: read as 达成 */
+    JX_FLAG_INFERRED_DIRECTION = 1u << 8, /**< an unsigned number target read as ≤ because its
+                                               name says lower is better (rule set [direction]) */
+    JX_FLAG_STATEMENT_ACTUAL = 1u << 9, /**< a statement (`完成`) for a number: nothing measured */
+    JX_FLAG_ACTUAL_OPERATOR = 1u << 10  /**< an actual written with an operator (`≥90%`): read
+                                             as its number */
 } jx_flag;
 
 /** Number of defined flag bits. */
-#define JX_FLAG_COUNT 8
+#define JX_FLAG_COUNT 11
 
 /** @brief Name of one flag bit (`missing_reason`, ...), or "" for an unknown bit. Static. */
 JX_API const char *jx_flag_name(unsigned flag);
@@ -63,7 +68,8 @@ typedef enum jx_method {
     JX_M_BAND,       /**< band of a word actual (or its explicit rate) */
     JX_M_TIERS,      /**< override: tiered table */
     JX_M_DEDUCT,     /**< override: per-unit deduction */
-    JX_M_OVERSHOOT   /**< overshoot deduction applied */
+    JX_M_OVERSHOOT,  /**< overshoot deduction applied */
+    JX_M_STATEMENT   /**< a statement actual (`完成`) on a number target: the rule set's ratio */
 } jx_method;
 
 /** One indicator to score. Strings are borrowed for the duration of the call. */
@@ -112,8 +118,10 @@ JX_API jx_err jx_score_indicator(const jx_ruleset *rs, const jx_indicator *ind, 
 /**
  * @brief A one-line account of how the points were found, like snprintf.
  *
- * Examples: `186/200 = 0.93 × 2.78 = 2.58`, `met: 98% ≥ 95% → 1 × 3 = 3`,
- * `良/优 = 0.8/1 = 0.8 × 5 = 4`, `部分达成 = 0.7 × 6 = 4.2`, `n/a: left out`.
+ * In Chinese, with operator signs (docs/scoring.md §2.6): `186/200 = 0.93 × 2.78 = 2.58`,
+ * `98% ≥ 95%，达标 → 1 × 3 = 3`, `良/优 = 0.8/1 = 0.8 × 5 = 4`, `部分达成 = 0.7 × 6 = 4.2`,
+ * `不适用，不计分`. A cut line keeps whole characters. Rounded points (rule set `[rounding]`)
+ * are noted: `…= 9.0909，按规则舍入为 9.1`.
  * @return the length needed (excluding NUL).
  */
 JX_API size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, size_t cap);

@@ -109,6 +109,31 @@ JX_API jx_err jx_value_parse(const char *text, size_t len, jx_value *out, jx_err
 JX_API jx_err jx_value_parse_cells(const char *op_text, const char *value_text,
                                    const char *unit_text, jx_value *out, jx_errmsg *msg);
 
+/** Which of the three cells 指标性质 | 指标值 | 度量单位 holds the fault. */
+typedef enum jx_cell {
+    JX_CELL_VALUE = 0, /**< 指标值: the text does not parse */
+    JX_CELL_OP,        /**< 指标性质: not an operator, or contradicts the value (`定性` with a
+                            number, `=` beside `≥95`) */
+    JX_CELL_UNIT       /**< 度量单位: too long, or contradicts the unit in the value */
+} jx_cell;
+
+/**
+ * @brief jx_value_parse_cells(), also saying which cell is at fault, so that a message can
+ * name its column (`targets.csv:5:8: column 指标性质`).
+ * @param bad  optional; on failure receives the cell at fault (::JX_CELL_VALUE on success)
+ */
+JX_API jx_err jx_value_parse_cells_at(const char *op_text, const char *value_text,
+                                      const char *unit_text, jx_value *out, jx_errmsg *msg,
+                                      jx_cell *bad);
+
+/**
+ * @brief Is @p v a statement of completion with no number (`完成`, `已完成`, `全部完成`,
+ * `按期完成`, `达成预期指标`, …)? Departments write these as the actual of a number target;
+ * the rule set's `[statements]` decides what they score. The words are fixed by the grammar
+ * (docs/value-grammar.md) and matched on the whole normalised text.
+ */
+JX_API bool jx_value_is_statement(const jx_value *v);
+
 /**
  * @brief Parse an operator on its own (`≥`, `≧`, `>=`, `不低于`, `定性`, ...).
  * @param qualitative set to true for `定性` (then *op is ::JX_OP_NONE); may be NULL
@@ -120,6 +145,10 @@ JX_API jx_err jx_op_parse(const char *text, jx_op *op, bool *qualitative);
 /** @brief ASCII spelling of an operator: ">=", ">", "<=", "<", "=", or "" for none. Static; never
  * NULL. */
 JX_API const char *jx_op_str(jx_op op);
+
+/** @brief The sign a clerk writes for an operator: "≥", ">", "≤", "<", "=", or "" for none.
+ * Static; never NULL. */
+JX_API const char *jx_op_sign(jx_op op);
 
 /** @brief Name of a kind: "na", "number", "grade", "word", "frequency", "deadline". Static; never
  * NULL. */

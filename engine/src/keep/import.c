@@ -739,11 +739,13 @@ static void target_row(imp *m)
 
     jx_value v;
     jx_errmsg msg;
-    jx_err e = jx_vcache_cells(m->vc, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], &v, &msg);
+    jx_cell bad;
+    jx_err e = jx_vcache_cells_at(m->vc, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT], &v, &msg, &bad);
     int32_t vidx =
         jx_vcache_last(m->vc); /* a batch keeps it: scoring need not hash the text again */
-    if (e) {
-        report(m, "%s: column %s: %s", at(m, C_TARGET), col_names[C_TARGET][0], msg.text);
+    if (e) {                   /* name the cell at fault: 指标性质, 指标值 or 度量单位 */
+        int c = bad == JX_CELL_OP ? C_OP : bad == JX_CELL_UNIT ? C_UNIT : C_TARGET;
+        report(m, "%s: column %s: %s", at(m, c), col_names[c][0], msg.text);
         return;
     }
     if (v.kind == JX_KIND_NUMBER &&
@@ -864,10 +866,12 @@ static const char *kind_mismatch(jx_kind target, const jx_value *a)
 {
     if (a->kind == JX_KIND_NA) return NULL;
     switch (target) {
-    case JX_KIND_NUMBER:
-        return a->kind == JX_KIND_NUMBER ? NULL : "is not a number, and the target is a number";
+    case JX_KIND_NUMBER: /* a statement (完成, 已完成) is scored by the rule set's [statements] */
+        return a->kind == JX_KIND_NUMBER || jx_value_is_statement(a)
+                   ? NULL
+                   : "is not a number, and the target is a number";
     case JX_KIND_FREQUENCY:
-        return a->kind == JX_KIND_NUMBER || a->kind == JX_KIND_FREQUENCY
+        return a->kind == JX_KIND_NUMBER || a->kind == JX_KIND_FREQUENCY || jx_value_is_statement(a)
                    ? NULL
                    : "is not a count, and the target is a frequency";
     case JX_KIND_DEADLINE:

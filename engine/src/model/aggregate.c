@@ -173,7 +173,7 @@ jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n,
         res->budget_rate = budget->spent / budget->budget;
         res->budget_weight = rs->budget_weight;
         double r = res->budget_rate < 0 ? 0 : res->budget_rate > 1 ? 1 : res->budget_rate;
-        res->budget_points = rs->budget_weight * r;
+        res->budget_points = rs_round_points(rs, rs->budget_weight * r); /* [rounding] */
         res->weight_sum += res->budget_weight;
         res->points_sum += res->budget_points;
     }

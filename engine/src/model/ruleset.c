@@ -9,6 +9,7 @@
 #include "model/ruleset_int.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fnmatch.h>
 #include <ini.h>
 #include <openssl/evp.h>
@@ -87,7 +88,7 @@ static bool set_name(char *dst, size_t cap, const char *src)
 }
 
 /* Split a list value on spaces, commas (ASCII or full-width) and 、 into words. */
-static int split_words(const char *s, char words[][32], int cap, bool *too_long)
+static int split_words(const char *s, char words[][RS_WORD_MAX], int cap, bool *too_long)
 {
     int n = 0;
     *too_long = false;
@@ -104,7 +105,7 @@ static int split_words(const char *s, char words[][32], int cap, bool *too_long)
                strncmp(s, "、", 3))
             s++;
         size_t len = (size_t)(s - b);
-        if (n >= cap || len >= 32) {
+        if (n >= cap || len >= RS_WORD_MAX) {
             *too_long = true;
             return n;
         }
@@ -362,6 +363,76 @@ static int h_band_words(rs_ctx *c, const char *k, const char *v)
     return 1;
 }
 
+/* [direction] level2 = *成本 *成本指标; level3 = *受害率 …: fnmatch patterns, a list replaces the
+ * parent's. */
+static int h_direction(rs_ctx *c, const char *k, const char *v)
+{
+    jx_ruleset *rs = c->rs;
+    bool l2 = !strcmp(k, "level2");
+    if (!l2 && strcmp(k, "level3")) return fail(c, "direction", k, "unknown key (level2, level3)");
+    bool too_long;
+    int n = split_words(v, l2 ? rs->dir_l2 : rs->dir_l3, RS_MAX_PATTERNS, &too_long);
+    if (too_long)
+        return fail(c, "direction", k, "at most %d patterns of at most %d bytes", RS_MAX_PATTERNS,
+                    RS_WORD_MAX - 1);
+    *(l2 ? &rs->ndir_l2 : &rs->ndir_l3) = n;
+    return 1;
+}
+
+/* [statements] ratio = 1 | none: the ratio of a statement actual on a number target. */
+static int h_statements(rs_ctx *c, const char *k, const char *v)
+{
+    if (strcmp(k, "ratio")) return fail(c, "statements", k, "unknown key (ratio)");
+    double d;
+    if (!strcmp(v, "none")) {
+        c->rs->stmt_scored = false;
+        return 1;
+    }
+    if (!parse_num(v, &d) || d < 0 || d > 1)
+        return fail(c, "statements", k, "\"%s\" is not a ratio in [0, 1] or none", v);
+    c->rs->stmt_scored = true;
+    c->rs->stmt_ratio = d;
+    return 1;
+}
+
+/* [rounding] decimals = none | 0..4; mode = half_up | down */
+static int h_rounding(rs_ctx *c, const char *k, const char *v)
+{
+    jx_ruleset *rs = c->rs;
+    if (!strcmp(k, "decimals")) {
+        double d;
+        if (!strcmp(v, "none"))
+            rs->round_decimals = -1;
+        else if (parse_num(v, &d) && d >= 0 && d <= 4 && d == (int)d)
+            rs->round_decimals = (int)d;
+        else
+            return fail(c, "rounding", k, "\"%s\" is not none or 0 to 4", v);
+    } else if (!strcmp(k, "mode")) {
+        if (!strcmp(v, "half_up"))
+            rs->round_down = false;
+        else if (!strcmp(v, "down"))
+            rs->round_down = true;
+        else
+            return fail(c, "rounding", k, "\"%s\" is not half_up or down", v);
+    } else {
+        return fail(c, "rounding", k, "unknown key (decimals, mode)");
+    }
+    return 1;
+}
+
+double rs_round_points(const jx_ruleset *rs, double x)
+{
+    if (rs->round_decimals < 0 || !isfinite(x)) return x;
+    double f = 1;
+    for (int i = 0; i < rs->round_decimals; i++)
+        f *= 10;
+    /* points are >= 0; 1e-9 (in the last kept digit) absorbs binary noise: 4.35 × 10 is
+     * 43.4999…, 2.4000000000000004 is 2.4 */
+    double y = x * f;
+    y = rs->round_down ? floor(y + 1e-9) : floor(y + 0.5 + 1e-9);
+    return y / f;
+}
+
 static int h_total_grades(rs_ctx *c, const char *k, const char *v)
 {
     jx_ruleset *rs = c->rs;
@@ -513,6 +584,9 @@ static int handler(void *user, const char *section, const char *key, const char 
     if (!strcmp(section, "bands")) return h_bands(c, key, value);
     if (!strcmp(section, "band_words")) return h_band_words(c, key, value);
     if (!strcmp(section, "total_grades")) return h_total_grades(c, key, value);
+    if (!strcmp(section, "direction")) return h_direction(c, key, value);
+    if (!strcmp(section, "statements")) return h_statements(c, key, value);
+    if (!strcmp(section, "rounding")) return h_rounding(c, key, value);
     if (!strncmp(section, "override", 8)) return h_override(c, section, key, value);
     if (!*section) return fail(c, "", key, "key outside any section");
     return fail(c, section, key, "unknown section");
@@ -724,13 +798,21 @@ static jx_err finish(jx_ruleset *rs, jx_errmsg *msg)
     return JX_OK;
 }
 
+/* An empty rule set: zero, except what zero does not mean (points as computed). */
+static jx_ruleset *new_ruleset(void)
+{
+    jx_ruleset *rs = calloc(1, sizeof *rs);
+    if (rs) rs->round_decimals = -1;
+    return rs;
+}
+
 jx_err jx_ruleset_load(const char *name_or_path, const char *const *dirs, size_t ndirs,
                        jx_ruleset **out, jx_errmsg *msg)
 {
     if (!out) return jx_msg(msg, JX_ERR_INVALID, "jx_ruleset_load: out is NULL");
     *out = NULL;
     if (!name_or_path || !*name_or_path) return jx_msg(msg, JX_ERR_INVALID, "no rule set named");
-    jx_ruleset *rs = calloc(1, sizeof *rs);
+    jx_ruleset *rs = new_ruleset();
     if (!rs) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
     jx_err e = load_chain(rs, name_or_path, dirs, ndirs, 0, msg);
     if (!e) e = finish(rs, msg);
@@ -748,7 +830,7 @@ jx_err jx_ruleset_parse(const char *text, size_t len, const char *origin, const 
     if (!out || (!text && len))
         return jx_msg(msg, JX_ERR_INVALID, "jx_ruleset_parse: bad arguments");
     *out = NULL;
-    jx_ruleset *rs = calloc(1, sizeof *rs);
+    jx_ruleset *rs = new_ruleset();
     if (!rs) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
     snprintf(rs->origin, sizeof rs->origin, "%s", origin ? origin : "(memory)");
     jx_err e = parse_into(rs, text ? text : "", len, rs->origin, dirs, ndirs, 0, msg);
@@ -869,6 +951,19 @@ const rs_override *rs_find_override(const jx_ruleset *rs, const char *level3)
             return o;
     }
     return NULL;
+}
+
+static bool any_match(const char pats[][RS_WORD_MAX], int n, const char *name)
+{
+    if (!name || !*name) return false;
+    for (int i = 0; i < n; i++)
+        if (fnmatch(pats[i], name, 0) == 0) return true;
+    return false;
+}
+
+bool rs_lower_is_better(const jx_ruleset *rs, const char *level2, const char *level3)
+{
+    return any_match(rs->dir_l2, rs->ndir_l2, level2) || any_match(rs->dir_l3, rs->ndir_l3, level3);
 }
 
 jx_err jx_ruleset_with_level1(const jx_ruleset *rs, const char *const *names, const double *weights,

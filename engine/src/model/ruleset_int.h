@@ -21,7 +21,9 @@
 #define RS_MAX_TOTAL_GRADES 8
 #define RS_MAX_OVERRIDES 64
 #define RS_MAX_TIERS 16
-#define RS_MAX_DEPTH 8 /* extends chain */
+#define RS_MAX_DEPTH 8     /* extends chain */
+#define RS_MAX_PATTERNS 32 /* [direction] patterns per level, [statements] words */
+#define RS_WORD_MAX 32     /* bytes of a list word (band words, patterns, statements) */
 
 typedef enum rs_le_formula { RS_LE_RATIO, RS_LE_DEVIATION } rs_le_formula;
 typedef enum rs_eq_formula { RS_EQ_DEVIATION, RS_EQ_BINARY } rs_eq_formula;
@@ -118,7 +120,7 @@ struct jx_ruleset {
     int ngrade_alias;
     struct {
         char name[RS_NAME_MAX];
-        char words[RS_MAX_SCALE_WORDS][32];
+        char words[RS_MAX_SCALE_WORDS][RS_WORD_MAX];
         int nwords;
     } scale[RS_MAX_SCALES];
     int nscale;
@@ -126,7 +128,7 @@ struct jx_ruleset {
     struct {
         double value;  /* ratio of a plain band word */
         double lo, hi; /* an explicit rate must lie in [lo, hi] (fractions) */
-        char words[RS_MAX_BAND_WORDS][32];
+        char words[RS_MAX_BAND_WORDS][RS_WORD_MAX];
         int nwords; /* actual prefixes (partial, failed) or words (met) mapping to the band */
     } band[RS_BAND__COUNT];
 
@@ -138,6 +140,21 @@ struct jx_ruleset {
 
     rs_override ovr[RS_MAX_OVERRIDES];
     int novr;
+
+    /* [direction]: fnmatch patterns of 二级指标 / 三级指标 names whose unsigned number targets
+     * are ceilings (lower is better: 成本指标, …受害率) */
+    char dir_l2[RS_MAX_PATTERNS][RS_WORD_MAX];
+    int ndir_l2;
+    char dir_l3[RS_MAX_PATTERNS][RS_WORD_MAX];
+    int ndir_l3;
+
+    /* [statements]: what a statement actual (完成, 已完成) on a number target scores */
+    bool stmt_scored; /* false: such an actual cannot be scored (an input error) */
+    double stmt_ratio;
+
+    /* [rounding]: the points each indicator (and the budget item) is credited with */
+    int round_decimals; /* -1: as computed; 0: whole points; 1: one decimal; ... */
+    bool round_down;    /* cut (去尾) instead of half-up (四舍五入) */
 };
 
 /* The names of the attainment bands as written in rule files and actuals. */
@@ -147,6 +164,10 @@ extern const char *const rs_band_names[RS_BAND__COUNT];
 const char *rs_canonical_unit(const jx_ruleset *rs, const char *unit);
 bool rs_grade_value(const jx_ruleset *rs, const char *word, double *value);
 const rs_override *rs_find_override(const jx_ruleset *rs, const char *level3);
+/* Points as the rule set credits them ([rounding]); x itself when it does not round. */
+double rs_round_points(const jx_ruleset *rs, double x);
+/* Does [direction] say the indicator's names mean "lower is better"? */
+bool rs_lower_is_better(const jx_ruleset *rs, const char *level2, const char *level3);
 int rs_level1_index(const jx_ruleset *rs, const char *canonical_name);
 
 #endif

@@ -27,6 +27,9 @@ static const struct {
     {"all_full_marks", "全部指标满分"},
     {"missing_actual", "未填报实际完成值"},
     {"unclear_actual", "完成情况表述不明确，按达成计"},
+    {"inferred_direction", "指标值未写方向，按指标名称推定为越低越好（≤）"},
+    {"statement_actual", "实际完成值为文字表述，未填数值"},
+    {"actual_operator", "实际完成值带比较符号，按其数值计"},
 };
 
 static int flag_index(unsigned flag)
@@ -100,10 +103,23 @@ bool jx_unit_factor(const jx_ruleset *rs, const char *tu, const char *au, double
     return false;
 }
 
-static jx_op effective_op(const jx_ruleset *rs, const jx_value *t)
+jx_op jx_target_op(const jx_ruleset *rs, const jx_value *t, const char *level2, const char *level3,
+                   bool *inferred)
 {
+    if (inferred) *inferred = false;
     if (!t->implicit) return t->op;
-    return t->num == 0 ? rs->implicit_zero_op : rs->implicit_op;
+    if (t->num == 0) return rs->implicit_zero_op; /* a bare zero: the rule set's reading */
+    jx_op op = rs->implicit_op;
+    if (op != JX_OP_LE && op != JX_OP_LT && rs_lower_is_better(rs, level2, level3)) {
+        if (inferred) *inferred = true;
+        op = JX_OP_LE;
+    }
+    return op;
+}
+
+static jx_op effective_op(const jx_ruleset *rs, const jx_indicator *ind, bool *inferred)
+{
+    return jx_target_op(rs, &ind->target, ind->level2, ind->level3, inferred);
 }
 
 bool jx_op_met(jx_op op, double a, double t, double tol)
@@ -206,11 +222,31 @@ static void score_override(const rs_override *o, jx_op op, double a, double t, d
     }
 }
 
+/* A statement of completion (完成, 已完成) where a number was wanted: the rule set's ratio,
+ * flagged for the auditor (nothing was measured), or an input error when it gives none. */
+static jx_err score_statement(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s,
+                              jx_errmsg *msg)
+{
+    if (!rs->stmt_scored)
+        return jx_msg(msg, JX_ERR_PARSE,
+                      "%s: actual \"%s\" states completion without a number, and rule set %s "
+                      "does not score such statements ([statements] ratio)",
+                      ind->level3 ? ind->level3 : "indicator", ind->actual.text, rs->name);
+    s->method = JX_M_STATEMENT;
+    s->ratio = rs->stmt_ratio;
+    s->flags |= JX_FLAG_STATEMENT_ACTUAL;
+    return JX_OK;
+}
+
 static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s,
                            jx_errmsg *msg)
 {
     const jx_value *t = &ind->target, *a = &ind->actual;
     double av;
+    if (jx_value_is_statement(a)) {
+        s->t = t->num;
+        return score_statement(rs, ind, s, msg);
+    }
     if (a->kind == JX_KIND_NUMBER) {
         double f;
         if (!jx_unit_factor(rs, t->unit, a->unit, &f))
@@ -228,7 +264,9 @@ static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_sco
                       t->unit);
     }
     double tv = t->num;
-    jx_op op = effective_op(rs, t);
+    bool inferred;
+    jx_op op = effective_op(rs, ind, &inferred);
+    if (inferred) s->flags |= JX_FLAG_INFERRED_DIRECTION;
     s->a = av;
     s->t = tv;
     s->detail = (int)op; /* the operator applied (the rule set's, when the target's was implicit) */
@@ -259,10 +297,15 @@ static jx_err score_number(const jx_ruleset *rs, const jx_indicator *ind, jx_sco
 }
 
 /* Count of an actual against a frequency target: 每季度 or `3次`. */
-static jx_err score_frequency(const jx_indicator *ind, jx_score *s, jx_errmsg *msg)
+static jx_err score_frequency(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s,
+                              jx_errmsg *msg)
 {
     const jx_value *a = &ind->actual;
     double n;
+    if (jx_value_is_statement(a)) {
+        s->t = ind->target.per_year;
+        return score_statement(rs, ind, s, msg);
+    }
     if (a->kind == JX_KIND_FREQUENCY)
         n = a->per_year;
     else if (a->kind == JX_KIND_NUMBER && (!a->unit[0] || strstr(a->unit, "次")))
@@ -464,8 +507,8 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
         return JX_OK;
     }
     out->scored = true;
-    bool zero_le = t->kind == JX_KIND_NUMBER && t->num == 0 &&
-                   (effective_op(rs, t) == JX_OP_LE || effective_op(rs, t) == JX_OP_LT);
+    jx_op top = t->kind == JX_KIND_NUMBER ? effective_op(rs, ind, NULL) : JX_OP_NONE;
+    bool zero_le = t->kind == JX_KIND_NUMBER && t->num == 0 && (top == JX_OP_LE || top == JX_OP_LT);
     if (!ind->has_actual || (a->kind == JX_KIND_NA && !(zero_le && !a->placeholder))) {
         out->method = JX_M_MISSING;
         out->flags |= JX_FLAG_MISSING_ACTUAL;
@@ -478,7 +521,7 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
         e = score_number(rs, ind, out, msg);
         break;
     case JX_KIND_FREQUENCY:
-        e = score_frequency(ind, out, msg);
+        e = score_frequency(rs, ind, out, msg);
         break;
     case JX_KIND_DEADLINE:
         e = score_deadline(rs, ind, out, msg);
@@ -491,7 +534,9 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
         memset(out, 0, sizeof *out);
         return e;
     }
-    out->points = out->weight * out->ratio;
+    /* `≥90%` as an actual: read as its number (above), and flagged */
+    if (a->kind == JX_KIND_NUMBER && !a->implicit) out->flags |= JX_FLAG_ACTUAL_OPERATOR;
+    out->points = rs_round_points(rs, out->weight * out->ratio); /* [rounding] */
     if (out->ratio < 1 - 1e-12 && !ind->has_reason) out->flags |= JX_FLAG_MISSING_REASON;
     return JX_OK;
 }
@@ -513,6 +558,48 @@ static const char *num(char *buf, size_t cap, double x)
     return buf;
 }
 
+/* A deadline's date with the record's year when it names none: 2021-12-31 (--12-31 unknown). */
+static const char *date_str(char *buf, size_t cap, const jx_value *v, int year)
+{
+    int y = v->year ? v->year : year;
+    if (y)
+        snprintf(buf, cap, "%04d-%02d-%02d", y, v->month, v->day);
+    else
+        snprintf(buf, cap, "--%02d-%02d", v->month, v->day);
+    return buf;
+}
+
+/* Append s to an explanation of length n so far, like snprintf. */
+static int append(char *b, size_t cap, int n, const char *s)
+{
+    if (n < 0) return n;
+    bool room = b && (size_t)n < cap;
+    int k = snprintf(room ? b + n : NULL, room ? cap - (size_t)n : 0, "%s", s);
+    return k < 0 ? k : n + k;
+}
+
+/* "met" (达标) for each kind of target: the comparison that was met. */
+static int explain_met(const jx_score *s, const jx_indicator *ind, char *b, size_t cap,
+                       const char *a, const char *t, const char *w, const char *p)
+{
+    jx_kind k = ind ? ind->target.kind : JX_KIND_NA;
+    if (k == JX_KIND_NUMBER) {
+        const char *u = ind->target.unit;
+        return snprintf(b, cap, "%s%s %s %s%s，达标 → 1 × %s = %s%s", a, u,
+                        jx_op_sign((jx_op)s->detail), t, u, w, p,
+                        s->flags & JX_FLAG_OVERSHOOT ? "，超出目标较多（保留得分）" : "");
+    }
+    if (k == JX_KIND_FREQUENCY)
+        return snprintf(b, cap, "每年%s次 ≥ 每年%s次，达标 → 1 × %s = %s", a, t, w, p);
+    if (k == JX_KIND_DEADLINE && ind->has_actual && ind->actual.kind == JX_KIND_DEADLINE) {
+        char ad[24], td[24];
+        return snprintf(b, cap, "%s ≤ %s，按期完成 → 1 × %s = %s",
+                        date_str(ad, sizeof ad, &ind->actual, ind->year),
+                        date_str(td, sizeof td, &ind->target, ind->year), w, p);
+    }
+    return snprintf(b, cap, "达标 → 1 × %s = %s", w, p);
+}
+
 size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, size_t cap)
 {
     char a[32], t[32], r[32], w[32], p[32];
@@ -520,29 +607,20 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
     num(t, sizeof t, s->t);
     num(r, sizeof r, s->ratio);
     num(w, sizeof w, s->weight);
-    num(p, sizeof p, s->points);
+    double raw = s->weight * s->ratio; /* the formula's points; s->points may be rounded */
+    num(p, sizeof p, raw);
     const char *unit = ind && ind->target.kind == JX_KIND_NUMBER ? ind->target.unit : "";
-    /* for number targets detail holds the operator applied (see score_number) */
-    const char *op = ind && ind->target.kind == JX_KIND_NUMBER && s->method != JX_M_TIERS
-                         ? jx_op_str((jx_op)s->detail)
-                         : "";
     int n = 0;
     char *b = cap ? buf : NULL;
     switch (s->method) {
     case JX_M_NA:
-        n = snprintf(b, cap, "n/a: left out");
+        n = snprintf(b, cap, "不适用，不计分");
         break;
     case JX_M_MISSING:
-        n = snprintf(b, cap, "no actual: 0 × %s = 0", w);
+        n = snprintf(b, cap, "未填报实际完成值：0 × %s = 0", w);
         break;
     case JX_M_MET:
-        if (ind && ind->target.kind == JX_KIND_NUMBER)
-            n = snprintf(b, cap, "met: %s%s %s %s%s → 1 × %s = %s%s", a, unit, op[0] ? op : ">=", t,
-                         unit, w, p, s->flags & JX_FLAG_OVERSHOOT ? " (overshoot kept)" : "");
-        else if (ind && ind->target.kind == JX_KIND_FREQUENCY)
-            n = snprintf(b, cap, "met: %s ≥ %s a year → 1 × %s = %s", a, t, w, p);
-        else
-            n = snprintf(b, cap, "met → 1 × %s = %s", w, p);
+        n = explain_met(s, ind, b, cap, a, t, w, p);
         break;
     case JX_M_RATIO_UP:
         n = snprintf(b, cap, "%s/%s = %s × %s = %s", a, t, r, w, p);
@@ -554,16 +632,17 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
         n = snprintf(b, cap, "1 − |%s − %s|/%s = %s × %s = %s", a, t, t, r, w, p);
         break;
     case JX_M_ZERO:
-        n = snprintf(b, cap, "%s: 0 × %s = 0",
-                     s->flags & JX_FLAG_OVERSHOOT ? "overshoot beyond threshold"
-                                                  : "missed, scored 0 by rule",
+        n = snprintf(b, cap, "%s：0 × %s = 0",
+                     s->flags & JX_FLAG_OVERSHOOT ? "超出目标超过阈值，按规则不得分"
+                                                  : "未达标，按规则不得分",
                      w);
         break;
     case JX_M_FREQUENCY:
-        n = snprintf(b, cap, "%s/%s a year = %s × %s = %s", a, t, r, w, p);
+        n = snprintf(b, cap, "每年%s次/每年%s次 = %s × %s = %s", a, t, r, w, p);
         break;
     case JX_M_LATE:
-        n = snprintf(b, cap, "late: %s × %s = %s", r, w, p);
+        n = snprintf(b, cap, "%s：%s × %s = %s",
+                     s->detail == RS_BAND_PARTIAL ? "部分完成，按逾期计" : "逾期完成", r, w, p);
         break;
     case JX_M_GRADE:
         n = snprintf(b, cap, "%s/%s = %s/%s = %s × %s = %s", ind ? ind->actual.grade : "?",
@@ -573,20 +652,47 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
     case JX_M_BAND:
         if (s->detail >= 0 && s->detail < RS_BAND__COUNT)
             n = snprintf(b, cap, "%s = %s × %s = %s%s", rs_band_names[s->detail], r, w, p,
-                         s->flags & JX_FLAG_UNCLEAR_ACTUAL ? " (no band word: read as 达成)" : "");
+                         s->flags & JX_FLAG_UNCLEAR_ACTUAL ? "（无达成程度用语，按达成计）" : "");
         else
-            n = snprintf(b, cap, "rate %s × %s = %s", r, w, p);
+            n = snprintf(b, cap, "完成率 %s × %s = %s", r, w, p);
         break;
     case JX_M_TIERS:
-        n = snprintf(b, cap, "%s%s → %s: %s × %s = %s", a, unit,
-                     s->detail >= 0 ? "tier reached" : "below every tier", r, w, p);
+        n = snprintf(b, cap, "%s%s → %s：%s × %s = %s", a, unit,
+                     s->detail >= 0 ? "达到分档" : "低于各档", r, w, p);
         break;
     case JX_M_DEDUCT:
-        n = snprintf(b, cap, "%s%s: %s − deduction = %s (ratio %s)", a, unit, w, p, r);
+        n = snprintf(b, cap, "%s%s：%s − 扣分 = %s（得分率 %s）", a, unit, w, p, r);
         break;
     case JX_M_OVERSHOOT:
-        n = snprintf(b, cap, "overshoot %s/%s: reduced to %s × %s = %s", a, t, r, w, p);
+        n = snprintf(b, cap, "超出目标较多 %s/%s，扣减为 %s × %s = %s", a, t, r, w, p);
+        break;
+    case JX_M_STATEMENT: {
+        char q[64]; /* the statement, cut to keep the line short */
+        const char *txt = ind && ind->actual.kind == JX_KIND_WORD ? ind->actual.text : "";
+        jx_copy_clip(q, sizeof q, txt, strlen(txt));
+        n = snprintf(b, cap, "文字表述“%s”，未填数值，按规则计 %s × %s = %s", q, r, w, p);
         break;
     }
-    return n < 0 ? 0 : (size_t)n;
+    }
+    if (fabs(raw - s->points) > 1e-9) { /* [rounding]: the points credited */
+        char q[32], note[64];
+        snprintf(note, sizeof note, "，按规则舍入为 %s", num(q, sizeof q, s->points));
+        n = append(b, cap, n, note);
+    }
+    if (s->flags & JX_FLAG_INFERRED_DIRECTION)
+        n = append(b, cap, n, "（未写方向，按指标名称推定为≤）");
+    if (s->flags & JX_FLAG_ACTUAL_OPERATOR && ind && ind->actual.kind == JX_KIND_NUMBER) {
+        char note[64];
+        snprintf(note, sizeof note, "（实际完成值所带“%s”不计）", jx_op_sign(ind->actual.op));
+        n = append(b, cap, n, note);
+    }
+    if (n < 0) return 0;
+    if (cap && (size_t)n >= cap) { /* cut: keep whole characters only */
+        size_t k = 0, d;
+        uint32_t cp;
+        while (k < cap - 1 && (d = jx_utf8_decode(buf + k, cap - 1 - k, &cp)) > 0)
+            k += d;
+        buf[k] = '\0';
+    }
+    return (size_t)n;
 }

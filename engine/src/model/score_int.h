@@ -15,6 +15,13 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
  * set's [units] aliases); false when the two are not comparable. An empty unit goes with any. */
 bool jx_unit_factor(const jx_ruleset *rs, const char *tu, const char *au, double *f);
 
+/* The operator a number target t of the indicator named level2 / level3 is scored under: the
+ * written one; for an implicit one the rule set's (implicit, implicit_zero), or <= when its
+ * [direction] says the names mean "lower is better" (then *inferred, which may be NULL, is set).
+ * The workbook's formulas must use the same. */
+jx_op jx_target_op(const jx_ruleset *rs, const jx_value *t, const char *level2, const char *level3,
+                   bool *inferred);
+
 /* Does a meet t under op (equality within tol, relative)? The check both the scorer and the
  * workbook's formulas (xlsx_formula.c) restate. */
 bool jx_op_met(jx_op op, double a, double t, double tol);

@@ -183,6 +183,12 @@ static jx_err normalise(const char *text, size_t len, norm *t, jx_errmsg *msg)
             one = '%';
             src = &one;
             w = 1;
+        } else if (cp == 0x2550 || cp == 0xFE66 || cp == 0xFE64 || cp == 0xFE65) {
+            /* look-alikes office software writes for an operator: ═ (box drawing) and the
+             * small forms ﹦ ﹤ ﹥ */
+            one = cp == 0xFE64 ? '<' : cp == 0xFE65 ? '>' : '=';
+            src = &one;
+            w = 1;
         }
         /* keep a contiguous prefix: once something did not fit, add nothing more */
         if (!t->overflow && t->n + w < NORM_MAX) {
@@ -215,18 +221,19 @@ typedef struct op_word {
 
 /* Operators written before the number. Longest match wins (大于等于 over 大于). */
 static const op_word lead_ops[] = {
-    {">=", JX_OP_GE, true},          {"≥", JX_OP_GE, true},         {"≧", JX_OP_GE, true},
-    {"⩾", JX_OP_GE, true},           {"≮", JX_OP_GE, true},         {"<=", JX_OP_LE, true},
-    {"≤", JX_OP_LE, true},           {"≦", JX_OP_LE, true},         {"⩽", JX_OP_LE, true},
-    {"≯", JX_OP_LE, true},           {">", JX_OP_GT, true},         {"<", JX_OP_LT, true},
-    {"=", JX_OP_EQ, true},           {"大于等于", JX_OP_GE, false}, {"大于或等于", JX_OP_GE, false},
-    {"不低于", JX_OP_GE, false},     {"不少于", JX_OP_GE, false},   {"不小于", JX_OP_GE, false},
-    {"至少", JX_OP_GE, false},       {"达到", JX_OP_GE, false},     {"小于等于", JX_OP_LE, false},
-    {"小于或等于", JX_OP_LE, false}, {"不高于", JX_OP_LE, false},   {"不超过", JX_OP_LE, false},
-    {"不多于", JX_OP_LE, false},     {"不大于", JX_OP_LE, false},   {"控制在", JX_OP_LE, false},
-    {"大于", JX_OP_GT, false},       {"高于", JX_OP_GT, false},     {"超过", JX_OP_GT, false},
-    {"小于", JX_OP_LT, false},       {"低于", JX_OP_LT, false},     {"少于", JX_OP_LT, false},
-    {"等于", JX_OP_EQ, false},
+    {">=", JX_OP_GE, true},          {"≥", JX_OP_GE, true},           {"≧", JX_OP_GE, true},
+    {"⩾", JX_OP_GE, true},           {"≮", JX_OP_GE, true},           {"<=", JX_OP_LE, true},
+    {"≤", JX_OP_LE, true},           {"≦", JX_OP_LE, true},           {"⩽", JX_OP_LE, true},
+    {"≯", JX_OP_LE, true},           {">", JX_OP_GT, true},           {"<", JX_OP_LT, true},
+    {"=", JX_OP_EQ, true},           {"≥=", JX_OP_GE, true},          {"≧=", JX_OP_GE, true},
+    {"≤=", JX_OP_LE, true},          {"≦=", JX_OP_LE, true},          {"大于等于", JX_OP_GE, false},
+    {"大于或等于", JX_OP_GE, false}, {"不低于", JX_OP_GE, false},     {"不少于", JX_OP_GE, false},
+    {"不小于", JX_OP_GE, false},     {"至少", JX_OP_GE, false},       {"达到", JX_OP_GE, false},
+    {"小于等于", JX_OP_LE, false},   {"小于或等于", JX_OP_LE, false}, {"不高于", JX_OP_LE, false},
+    {"不超过", JX_OP_LE, false},     {"不多于", JX_OP_LE, false},     {"不大于", JX_OP_LE, false},
+    {"控制在", JX_OP_LE, false},     {"大于", JX_OP_GT, false},       {"高于", JX_OP_GT, false},
+    {"超过", JX_OP_GT, false},       {"小于", JX_OP_LT, false},       {"低于", JX_OP_LT, false},
+    {"少于", JX_OP_LT, false},       {"等于", JX_OP_EQ, false},
 };
 
 /* Operators written after the number and unit. */
@@ -260,23 +267,34 @@ static const op_word *match_tail_op(const char *s, size_t n)
     return best;
 }
 
+/* Words written after a number that say nothing about the operator: `95%（含）以上` (the bound
+ * is included, as 以上 already says), `100%完成`. Stripped only from a committed number (ASCII
+ * digits or a symbol operator), so `十项完成` stays a sentence. */
+static const char *const tail_noise[] = {"(含)", "(含本数)", "完成"};
+
+static size_t match_tail_noise(const char *s, size_t n)
+{
+    for (size_t i = 0; i < COUNT(tail_noise); i++)
+        if (has_suffix(s, n, tail_noise[i])) return strlen(tail_noise[i]);
+    return 0;
+}
+
+/* Each operator as ASCII (`>=`, the JSON and text output) and as the sign clerks write (`≥`). */
+static const struct {
+    const char *ascii, *sign;
+} op_names[] = {
+    [JX_OP_NONE] = {"", ""},  [JX_OP_GE] = {">=", "≥"}, [JX_OP_GT] = {">", ">"},
+    [JX_OP_LE] = {"<=", "≤"}, [JX_OP_LT] = {"<", "<"},  [JX_OP_EQ] = {"=", "="},
+};
+
 const char *jx_op_str(jx_op op)
 {
-    switch (op) {
-    case JX_OP_GE:
-        return ">=";
-    case JX_OP_GT:
-        return ">";
-    case JX_OP_LE:
-        return "<=";
-    case JX_OP_LT:
-        return "<";
-    case JX_OP_EQ:
-        return "=";
-    case JX_OP_NONE:
-        break;
-    }
-    return "";
+    return (unsigned)op < COUNT(op_names) ? op_names[op].ascii : "";
+}
+
+const char *jx_op_sign(jx_op op)
+{
+    return (unsigned)op < COUNT(op_names) ? op_names[op].sign : "";
 }
 
 const char *jx_kind_str(jx_kind kind)
@@ -326,6 +344,27 @@ static bool is_placeholder(const char *s, size_t n)
         if (run >= 2) return true;
         i += k;
     }
+    return false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Statements of completion: actuals that say "done" without a number.      */
+
+static const char *const statement_words[] = {
+    "完成",         "已完成",       "全部完成",     "已全部完成",   "全面完成",     "已全面完成",
+    "按期完成",     "已按期完成",   "按时完成",     "已按时完成",   "如期完成",     "已如期完成",
+    "圆满完成",     "顺利完成",     "完成目标",     "已完成目标",   "完成预期目标", "完成年度目标",
+    "完成年度任务", "达成预期指标", "达成预期目标", "达到预期指标", "达到预期目标", "达成预期",
+    "达到预期",     "达成目标",     "达到目标",     "已达成",       "已达到",       "达标",
+    "已达标",
+};
+
+bool jx_value_is_statement(const jx_value *v)
+{
+    if (!v || v->kind != JX_KIND_WORD || v->truncated) return false;
+    size_t n = strlen(v->text);
+    for (size_t i = 0; i < COUNT(statement_words); i++)
+        if (is_lit(v->text, n, statement_words[i])) return true;
     return false;
 }
 
@@ -687,28 +726,62 @@ static const period periods[] = {
     {"月", 12},  {"周", 52},  {"日", 365}, {"天", 365},
 };
 
-static bool parse_frequency(const char *s, size_t n, jx_value *v)
+/* The longest period that starts s; NULL when none. */
+static const period *match_period(const char *s, size_t n)
 {
-    if (!has_prefix(s, n, "每") && !has_prefix(s, n, "按")) return false;
-    size_t i = strlen("每"); /* 每 and 按 are both 3 bytes */
     const period *best = NULL;
     for (size_t k = 0; k < COUNT(periods); k++)
-        if (has_prefix(s + i, n - i, periods[k].text) &&
+        if (has_prefix(s, n, periods[k].text) &&
             (!best || strlen(periods[k].text) > strlen(best->text)))
             best = &periods[k];
+    return best;
+}
+
+/* A count of times at the start of s: 1..1000, ASCII or a Chinese numeral, then `次`.
+ * Returns the bytes read (0: none). */
+static size_t read_times(const char *s, size_t n, int *times)
+{
+    num_read r = read_ascii_num(s, n);
+    if (r.len == 0 && !r.error) r = read_cn_num(s, n);
+    if (r.len == 0 || r.error || r.val < 1 || r.val > 1000 || r.val != floor(r.val)) return 0;
+    if (!has_prefix(s + r.len, n - r.len, "次")) return 0;
+    *times = (int)r.val;
+    return r.len + strlen("次");
+}
+
+/* `1次/月`, `≥2次/年`, `4次/季度`: a count per period, written as a rate. An operator before
+ * it may only say "at least" (a frequency is a level to reach). */
+static bool parse_count_per(const char *s, size_t n, jx_value *v)
+{
+    size_t i = 0;
+    const op_word *lead = match_lead_op(s, n);
+    if (lead) {
+        if (lead->op != JX_OP_GE) return false;
+        i = strlen(lead->text);
+    }
+    int times;
+    size_t k = read_times(s + i, n - i, &times);
+    if (!k) return false;
+    i += k;
+    if (!has_prefix(s + i, n - i, "/")) return false;
+    i++;
+    const period *p = match_period(s + i, n - i);
+    if (!p || strlen(p->text) != n - i) return false;
+    v->kind = JX_KIND_FREQUENCY;
+    v->per_year = times * p->per_year;
+    return true;
+}
+
+static bool parse_frequency(const char *s, size_t n, jx_value *v)
+{
+    if (!has_prefix(s, n, "每") && !has_prefix(s, n, "按")) return parse_count_per(s, n, v);
+    size_t i = strlen("每"); /* 每 and 按 are both 3 bytes */
+    const period *best = match_period(s + i, n - i);
     if (!best) return false;
     i += strlen(best->text);
     int times = 1;
-    if (i < n) {
-        /* `每月2次`, `每周一次`: a count per period */
-        num_read r = read_ascii_num(s + i, n - i);
-        if (r.len == 0) r = read_cn_num(s + i, n - i);
-        if (r.len == 0 || r.error || r.val < 1 || r.val > 1000 || r.val != floor(r.val))
-            return false;
-        i += r.len;
-        if (!is_lit(s + i, n - i, "次")) return false;
-        times = (int)r.val;
-    }
+    /* `每月2次`, `每周一次`: a count per period */
+    if (i < n && read_times(s + i, n - i, &times) != n - i) return false;
     v->kind = JX_KIND_FREQUENCY;
     v->per_year = times * best->per_year;
     return true;
@@ -744,10 +817,38 @@ static size_t read_int(const char *s, size_t n, size_t max, int *out)
 static bool deadline_suffix(const char *s, size_t n)
 {
     static const char *const sfx[] = {"",     "前",     "之前",     "以前",
-                                      "完成", "前完成", "之前完成", "以前完成"};
+                                      "完成", "前完成", "之前完成", "以前完成",
+                                      "到位", "前到位", "之前到位", "以前到位"};
     for (size_t i = 0; i < COUNT(sfx); i++)
         if (is_lit(s, n, sfx[i])) return true;
     return false;
+}
+
+/* Is month m, day *d of year y (0: any year) a date? With month_end, *d becomes the month's
+ * last day. False with the message set when not. */
+static bool check_date(const char *s, size_t n, int y, int m, int *d, bool month_end,
+                       jx_errmsg *msg)
+{
+    if (m < 1 || m > 12) {
+        jx_msg(msg, JX_ERR_PARSE, "\"%.*s\": invalid date (month %d)", qlen(s, n), s, m);
+        return false;
+    }
+    if (month_end) /* with no year, 2月底 is the 28th: the earlier, safe reading */
+        *d = (y == 0 && m == 2) ? 28 : days_in(y, m);
+    if (*d < 1 || *d > days_in(y, m)) {
+        jx_msg(msg, JX_ERR_PARSE, "\"%.*s\": invalid date (%d月%d日%s)", qlen(s, n), s, m, *d,
+               y ? " does not exist in that year" : " does not exist");
+        return false;
+    }
+    return true;
+}
+
+static void set_date(jx_value *v, int y, int m, int d)
+{
+    v->kind = JX_KIND_DEADLINE;
+    v->year = y;
+    v->month = m;
+    v->day = d;
 }
 
 /* 1: a deadline; 0: not one (try other kinds); -1: a date that does not exist. */
@@ -815,21 +916,90 @@ static int parse_deadline(const char *s, size_t n, jx_value *v, jx_errmsg *msg)
         return 0;
     }
     if (!deadline_suffix(s + i, n - i)) return 0;
-    if (m < 1 || m > 12) {
-        jx_msg(msg, JX_ERR_PARSE, "\"%.*s\": invalid date (month %d)", qlen(s, n), s, m);
+    if (!check_date(s, n, y, m, &d, month_end, msg)) return -1;
+    set_date(v, y, m, d);
+    return 1;
+}
+
+/* One end of a period: [YYYY年 | YYYY. | YYYY/] M [月 [D日 | D号] [底 | 末]]. */
+typedef struct dpoint {
+    int y, m, d;     /* y 0: no year; d 0: no day (the month's end for the period's end) */
+    bool month_word; /* 月 was written */
+    bool dotted;     /* YYYY.M or YYYY/M */
+} dpoint;
+
+static size_t read_point(const char *s, size_t n, dpoint *p)
+{
+    memset(p, 0, sizeof *p);
+    size_t i = 0, k;
+    int x;
+    if (read_int(s, n, 4, &x) == 4 && x >= 1000) {
+        if (has_prefix(s + 4, n - 4, "年"))
+            i = 4 + strlen("年");
+        else if (n > 4 && (s[4] == '.' || s[4] == '/') && x >= 1900 && x < 2200)
+            i = 5, p->dotted = true; /* a plausible year: 1000.5-2000.5 is no period */
+        else
+            return 0;
+        p->y = x;
+    }
+    if ((k = read_int(s + i, n - i, 2, &p->m)) == 0) return 0;
+    i += k;
+    if (!has_prefix(s + i, n - i, "月")) return i;
+    i += strlen("月");
+    p->month_word = true;
+    if ((k = read_int(s + i, n - i, 2, &x)) > 0 &&
+        (has_prefix(s + i + k, n - i - k, "日") || has_prefix(s + i + k, n - i - k, "号"))) {
+        p->d = x;
+        i += k + strlen("日");
+    } else if (has_prefix(s + i, n - i, "底") || has_prefix(s + i, n - i, "末")) {
+        i += strlen("底");
+    }
+    return i;
+}
+
+/* Separators of a period's two ends, longest first. */
+static const char *const period_seps[] = {"——", "--", "—", "–", "-", "~", "至", "到"};
+
+/* A period: `2021年1月-12月`, `2020年1月--2020年11月`, `2022年1-12月`, `2021.1-2021.12`,
+ * `2020年全年`, `全年`. The target is met by the period's end: a deadline on its last day.
+ * 1: a period; 0: not one; -1: a date that does not exist, or an end before the start. */
+static int parse_period(const char *s, size_t n, jx_value *v, jx_errmsg *msg)
+{
+    int y = 0;
+    size_t i = 0;
+    if (read_int(s, n, 4, &y) == 4 && y >= 1000 && has_prefix(s + 4, n - 4, "年全年"))
+        i = 4 + strlen("年全年");
+    else if (has_prefix(s, n, "全年"))
+        i = strlen("全年"), y = 0;
+    if (i) {
+        if (!deadline_suffix(s + i, n - i)) return 0;
+        set_date(v, y, 12, 31);
+        return 1;
+    }
+    dpoint a, b;
+    i = read_point(s, n, &a);
+    if (!i) return 0;
+    size_t k = 0;
+    for (size_t j = 0; j < COUNT(period_seps) && !k; j++)
+        if (has_prefix(s + i, n - i, period_seps[j])) k = strlen(period_seps[j]);
+    if (!k) return 0;
+    i += k;
+    if (!(k = read_point(s + i, n - i, &b))) return 0;
+    i += k;
+    /* it must read as months: 月 at the end (1-12月), or the dotted form with its year */
+    if (!deadline_suffix(s + i, n - i) || !(b.month_word || (a.dotted && (b.dotted || !b.y))))
+        return 0;
+    if (!a.y) a.y = b.y;
+    if (!b.y) b.y = a.y;
+    int ad = a.d ? a.d : 1, bd = b.d;
+    if (!check_date(s, n, a.y, a.m, &ad, false, msg) ||
+        !check_date(s, n, b.y, b.m, &bd, b.d == 0, msg))
+        return -1;
+    if ((long)a.y * 10000 + a.m * 100 + ad > (long)b.y * 10000 + b.m * 100 + bd) {
+        jx_msg(msg, JX_ERR_PARSE, "\"%.*s\": the period ends before it starts", qlen(s, n), s);
         return -1;
     }
-    if (month_end) /* with no year, 2月底 is the 28th: the earlier, safe reading */
-        d = (y == 0 && m == 2) ? 28 : days_in(y, m);
-    if (d < 1 || d > days_in(y, m)) {
-        jx_msg(msg, JX_ERR_PARSE, "\"%.*s\": invalid date (%d月%d日%s)", qlen(s, n), s, m, d,
-               y ? " does not exist in that year" : " does not exist");
-        return -1;
-    }
-    v->kind = JX_KIND_DEADLINE;
-    v->year = y;
-    v->month = m;
-    v->day = d;
+    set_date(v, b.y, b.m, bd);
     return 1;
 }
 
@@ -878,8 +1048,14 @@ static int parse_number(const char *s, size_t n, jx_value *v, jx_errmsg *msg)
      * Stripped from the end, so the one found first was written last. */
     size_t end = n;
     jx_op tail_last = JX_OP_NONE, tail_other = JX_OP_NONE;
-    const op_word *t;
-    while (end > i && (t = match_tail_op(s + i, end - i)) != NULL) {
+    while (end > i) {
+        const op_word *t = match_tail_op(s + i, end - i);
+        size_t noise = strict && !t ? match_tail_noise(s + i, end - i) : 0;
+        if (!t && !noise) break;
+        if (noise) {
+            end -= noise;
+            continue;
+        }
         if (tail_last == JX_OP_NONE)
             tail_last = t->op;
         else if (t->op != tail_last)
@@ -970,6 +1146,7 @@ static jx_err classify(const norm *t, jx_value *v, jx_errmsg *msg)
     }
     if (parse_grade(s, n, v) || parse_frequency(s, n, v)) return JX_OK;
     int rc = parse_deadline(s, n, v, msg);
+    if (rc == 0) rc = parse_period(s, n, v, msg);
     if (rc < 0) return JX_ERR_PARSE;
     if (rc > 0) return JX_OK;
     rc = parse_number(s, n, v, msg);
@@ -1037,20 +1214,51 @@ jx_err jx_op_parse(const char *text, jx_op *op, bool *qualitative)
     return JX_ERR_PARSE;
 }
 
+/* `4 | 次/年` (指标值 | 度量单位) is a frequency, as `4次/年` in one cell is: a whole count
+ * 1..1000, no unit or 次 in the value, and no operator other than "at least". */
+static bool cells_frequency(jx_value *v, jx_op col_op, const char *u, size_t un)
+{
+    size_t k = strlen("次/");
+    if (!has_prefix(u, un, "次/")) return false;
+    const period *p = match_period(u + k, un - k);
+    if (!p || strlen(p->text) != un - k) return false;
+    if (v->unit[0] && strcmp(v->unit, "次")) return false;
+    if ((!v->implicit && v->op != JX_OP_GE) || (col_op != JX_OP_NONE && col_op != JX_OP_GE))
+        return false;
+    if (v->num < 1 || v->num > 1000 || v->num != floor(v->num)) return false;
+    int times = (int)v->num;
+    memset(v, 0, sizeof *v);
+    v->kind = JX_KIND_FREQUENCY;
+    v->per_year = times * p->per_year;
+    return true;
+}
+
 jx_err jx_value_parse_cells(const char *op_text, const char *value_text, const char *unit_text,
                             jx_value *out, jx_errmsg *msg)
 {
+    return jx_value_parse_cells_at(op_text, value_text, unit_text, out, msg, NULL);
+}
+
+jx_err jx_value_parse_cells_at(const char *op_text, const char *value_text, const char *unit_text,
+                               jx_value *out, jx_errmsg *msg, jx_cell *bad)
+{
+    jx_cell dummy;
+    if (!bad) bad = &dummy;
+    *bad = JX_CELL_VALUE;
     if (!out) return jx_msg(msg, JX_ERR_INVALID, "jx_value_parse_cells: out is NULL");
     memset(out, 0, sizeof *out);
     jx_op col_op;
     bool qual;
-    if (jx_op_parse(op_text, &col_op, &qual))
+    if (jx_op_parse(op_text, &col_op, &qual)) {
+        *bad = JX_CELL_OP;
         return jx_msg(msg, JX_ERR_PARSE,
                       "operator column \"%.*s\" is not an operator (≥ = ≤ 定性 ...)",
                       qlen(op_text, strlen(op_text)), op_text);
+    }
 
     /* the unit column, normalised as a unit written in the text would be */
     norm ut;
+    *bad = JX_CELL_UNIT;
     jx_err err = normalise(unit_text, unit_text ? strlen(unit_text) : 0, &ut, msg);
     if (err) return err;
     char col_unit[JX_UNIT_MAX];
@@ -1059,17 +1267,23 @@ jx_err jx_value_parse_cells(const char *op_text, const char *value_text, const c
                       qlen(ut.s, ut.n), ut.s, JX_UNIT_MAX - 1);
     unit_norm(ut.s, ut.n, col_unit, sizeof col_unit);
 
+    *bad = JX_CELL_VALUE;
     const char *vt = value_text ? value_text : "";
     err = jx_value_parse(vt, strlen(vt), out, msg);
     if (err) return err;
     if (out->kind != JX_KIND_NUMBER) return JX_OK; /* op and unit columns say nothing about words */
 
+    *bad = JX_CELL_OP;
     if (qual) {
         err = jx_msg(
             msg, JX_ERR_CONFLICT,
             "\"%.*s\": the operator column says 定性 (qualitative) but the value is a number",
             qlen(vt, strlen(vt)), vt);
         goto fail;
+    }
+    if (cells_frequency(out, col_op, ut.s, ut.n)) {
+        *bad = JX_CELL_VALUE;
+        return JX_OK;
     }
     if (col_op != JX_OP_NONE) {
         if (out->implicit) {
@@ -1083,6 +1297,7 @@ jx_err jx_value_parse_cells(const char *op_text, const char *value_text, const c
             goto fail;
         }
     }
+    *bad = JX_CELL_UNIT;
     if (col_unit[0]) {
         if (!out->unit[0]) {
             memcpy(out->unit, col_unit, sizeof col_unit);
@@ -1093,6 +1308,7 @@ jx_err jx_value_parse_cells(const char *op_text, const char *value_text, const c
             goto fail;
         }
     }
+    *bad = JX_CELL_VALUE;
     return JX_OK;
 fail:
     memset(out, 0, sizeof *out);

@@ -56,6 +56,13 @@ static void remember(jx_vcache *c, const char *key, size_t klen, const jx_value 
 jx_err jx_vcache_cells(jx_vcache *c, const char *op, const char *value, const char *unit,
                        jx_value *out, jx_errmsg *msg)
 {
+    return jx_vcache_cells_at(c, op, value, unit, out, msg, NULL);
+}
+
+jx_err jx_vcache_cells_at(jx_vcache *c, const char *op, const char *value, const char *unit,
+                          jx_value *out, jx_errmsg *msg, jx_cell *bad)
+{
+    if (bad) *bad = JX_CELL_VALUE;
     char key[KEY_MAX];
     size_t klen = 0;
     if (op && value && unit && out) {
@@ -68,7 +75,7 @@ jx_err jx_vcache_cells(jx_vcache *c, const char *op, const char *value, const ch
         *out = *hit;
         return JX_OK;
     }
-    jx_err e = jx_value_parse_cells(op, value, unit, out, msg);
+    jx_err e = jx_value_parse_cells_at(op, value, unit, out, msg, bad);
     if (!e) remember(c, key, klen, out);
     return e;
 }

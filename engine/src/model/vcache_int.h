@@ -27,6 +27,9 @@ typedef struct jx_vcache {
 /* jx_value_parse_cells through the cache (same arguments, same results). */
 jx_err jx_vcache_cells(jx_vcache *c, const char *op, const char *value, const char *unit,
                        jx_value *out, jx_errmsg *msg);
+/* jx_value_parse_cells_at through the cache: *bad (may be NULL) names the cell at fault. */
+jx_err jx_vcache_cells_at(jx_vcache *c, const char *op, const char *value, const char *unit,
+                          jx_value *out, jx_errmsg *msg, jx_cell *bad);
 /* jx_value_parse through the cache. */
 jx_err jx_vcache_text(jx_vcache *c, const char *text, size_t len, jx_value *out, jx_errmsg *msg);
 void jx_vcache_free(jx_vcache *c);
