@@ -383,6 +383,17 @@ static const json_case real_forms[] = {
     {"12月底前", "{\"kind\":\"deadline\",\"date\":\"--12-31\"}"},
     {"6月底前到位", "{\"kind\":\"deadline\",\"date\":\"--06-30\"}"},
     {"2021年9月底到位", "{\"kind\":\"deadline\",\"date\":\"2021-09-30\"}"},
+    /* M月前: before the month begins, so by the end of the month before; M月完成: within it */
+    {"9月前", "{\"kind\":\"deadline\",\"date\":\"--08-31\"}"},
+    {"11月之前完成", "{\"kind\":\"deadline\",\"date\":\"--10-31\"}"},
+    {"3月以前", "{\"kind\":\"deadline\",\"date\":\"--02-29\"}"}, /* the month's last day */
+    {"9月完成", "{\"kind\":\"deadline\",\"date\":\"--09-30\"}"},
+    {"6月到位", "{\"kind\":\"deadline\",\"date\":\"--06-30\"}"},
+    /* 1月前 would be in the year before, which a year-less date cannot say; a bare month is a
+     * number of months (read as the month it names only against a deadline: test_score.c) */
+    {"1月前",
+     "{\"kind\":\"number\",\"op\":\">=\",\"value\":1,\"unit\":\"月前\",\"implicit\":true}"},
+    {"7月", "{\"kind\":\"number\",\"op\":\">=\",\"value\":7,\"unit\":\"月\",\"implicit\":true}"},
     /* N次/period: a frequency */
     {"1次/月", "{\"kind\":\"frequency\",\"per_year\":12}"},
     {"2次/年", "{\"kind\":\"frequency\",\"per_year\":2}"},

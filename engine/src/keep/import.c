@@ -25,6 +25,7 @@
 #include "jixiao/value.h"
 #include "read/table_int.h"
 #include "util/util_int.h"
+#include "model/value_int.h"
 #include "model/vcache_int.h"
 
 enum col {
@@ -874,10 +875,13 @@ static const char *kind_mismatch(jx_kind target, const jx_value *a)
         return a->kind == JX_KIND_NUMBER || a->kind == JX_KIND_FREQUENCY || jx_value_is_statement(a)
                    ? NULL
                    : "is not a count, and the target is a frequency";
-    case JX_KIND_DEADLINE:
-        return a->kind == JX_KIND_DEADLINE || a->kind == JX_KIND_WORD
+    case JX_KIND_DEADLINE: { /* a month (`7月`) says when it was done */
+        jx_value month;
+        return a->kind == JX_KIND_DEADLINE || a->kind == JX_KIND_WORD ||
+                       jx_month_actual(a, 2000, &month)
                    ? NULL
                    : "is not a date, and the target is a deadline";
+    }
     case JX_KIND_GRADE:
     case JX_KIND_WORD:
         if (a->kind == JX_KIND_GRADE || a->kind == JX_KIND_WORD) return NULL;

@@ -14,6 +14,7 @@
 
 #include "model/ruleset_int.h"
 #include "model/score_int.h"
+#include "model/value_int.h"
 #include "util/util_int.h"
 
 static const struct {
@@ -456,9 +457,20 @@ static jx_err score_qualitative(const jx_ruleset *rs, const jx_indicator *ind, j
                   ind->level3 ? ind->level3 : "indicator", buf);
 }
 
-static long day_number(int y, int m, int d)
+/* A deadline value's date in year y (its own year, else the record's): the day of a year-less
+ * date is clamped to the month (2月底 and 2月29日 are the 28th in 2023). */
+static void date_of(const jx_value *v, int year, int *y, int *d)
 {
-    return (long)y * 10000 + m * 100 + d; /* ordering only */
+    *y = v->year ? v->year : year;
+    int last = *y ? jx_month_days(*y, v->month) : 31;
+    *d = v->day > last ? last : v->day;
+}
+
+static long day_number(const jx_value *v, int year)
+{
+    int y, d;
+    date_of(v, year, &y, &d);
+    return (long)y * 10000 + v->month * 100 + d; /* ordering only */
 }
 
 static jx_err score_deadline(const jx_ruleset *rs, const jx_indicator *ind, jx_score *s,
@@ -466,9 +478,10 @@ static jx_err score_deadline(const jx_ruleset *rs, const jx_indicator *ind, jx_s
 {
     const jx_value *t = &ind->target, *a = &ind->actual;
     int ty = t->year ? t->year : ind->year;
+    jx_value month;
+    if (jx_month_actual(a, ind->year, &month)) a = &month; /* `7月`: done in July */
     if (a->kind == JX_KIND_DEADLINE) {
-        int ay = a->year ? a->year : ind->year;
-        bool met = day_number(ay, a->month, a->day) <= day_number(ty, t->month, t->day);
+        bool met = day_number(a, ind->year) <= day_number(t, ind->year);
         s->method = met ? JX_M_MET : JX_M_LATE;
         s->ratio = met ? 1 : rs->late_ratio;
         return JX_OK;
@@ -561,11 +574,12 @@ static const char *num(char *buf, size_t cap, double x)
 /* A deadline's date with the record's year when it names none: 2021-12-31 (--12-31 unknown). */
 static const char *date_str(char *buf, size_t cap, const jx_value *v, int year)
 {
-    int y = v->year ? v->year : year;
+    int y, d;
+    date_of(v, year, &y, &d);
     if (y)
-        snprintf(buf, cap, "%04d-%02d-%02d", y, v->month, v->day);
+        snprintf(buf, cap, "%04d-%02d-%02d", y, v->month, d);
     else
-        snprintf(buf, cap, "--%02d-%02d", v->month, v->day);
+        snprintf(buf, cap, "--%02d-%02d", v->month, d);
     return buf;
 }
 
@@ -591,10 +605,14 @@ static int explain_met(const jx_score *s, const jx_indicator *ind, char *b, size
     }
     if (k == JX_KIND_FREQUENCY)
         return snprintf(b, cap, "每年%s次 ≥ 每年%s次，达标 → 1 × %s = %s", a, t, w, p);
-    if (k == JX_KIND_DEADLINE && ind->has_actual && ind->actual.kind == JX_KIND_DEADLINE) {
+    jx_value month;
+    const jx_value *av = &ind->actual;
+    if (k == JX_KIND_DEADLINE && ind->has_actual && jx_month_actual(av, ind->year, &month))
+        av = &month;
+    if (k == JX_KIND_DEADLINE && ind->has_actual && av->kind == JX_KIND_DEADLINE) {
         char ad[24], td[24];
         return snprintf(b, cap, "%s ≤ %s，按期完成 → 1 × %s = %s",
-                        date_str(ad, sizeof ad, &ind->actual, ind->year),
+                        date_str(ad, sizeof ad, av, ind->year),
                         date_str(td, sizeof td, &ind->target, ind->year), w, p);
     }
     return snprintf(b, cap, "达标 → 1 × %s = %s", w, p);

@@ -802,6 +802,24 @@ static int days_in(int y, int m)
     return (m == 2 && leap(y)) ? 29 : dm[m - 1];
 }
 
+int jx_month_days(int y, int m)
+{
+    return days_in(y, m);
+}
+
+bool jx_month_actual(const jx_value *a, int y, jx_value *out)
+{
+    if (a->kind != JX_KIND_NUMBER || strcmp(a->unit, "月") || !a->implicit) return false;
+    if (a->num < 1 || a->num > 12 || a->num != (double)(int)a->num) return false;
+    int m = (int)a->num;
+    memset(out, 0, sizeof *out);
+    out->kind = JX_KIND_DEADLINE;
+    out->year = y;
+    out->month = m;
+    out->day = days_in(y, m);
+    return true;
+}
+
 /* Read 1..max ASCII digits as an int; returns the count read (0: none). */
 static size_t read_int(const char *s, size_t n, size_t max, int *out)
 {
@@ -824,6 +842,13 @@ static bool deadline_suffix(const char *s, size_t n)
     return false;
 }
 
+/* A suffix that says "before" (前, 之前, 以前, with 完成 or 到位 after it). */
+static bool before_month(const char *s, size_t n)
+{
+    return deadline_suffix(s, n) &&
+           (has_prefix(s, n, "前") || has_prefix(s, n, "之前") || has_prefix(s, n, "以前"));
+}
+
 /* Is month m, day *d of year y (0: any year) a date? With month_end, *d becomes the month's
  * last day. False with the message set when not. */
 static bool check_date(const char *s, size_t n, int y, int m, int *d, bool month_end,
@@ -833,8 +858,9 @@ static bool check_date(const char *s, size_t n, int y, int m, int *d, bool month
         jx_msg(msg, JX_ERR_PARSE, "\"%.*s\": invalid date (month %d)", qlen(s, n), s, m);
         return false;
     }
-    if (month_end) /* with no year, 2月底 is the 28th: the earlier, safe reading */
-        *d = (y == 0 && m == 2) ? 28 : days_in(y, m);
+    if (month_end) /* with no year, 2月底 is the 29th: the month's last day in the record's year,
+                    * which the scorer settles (a year-less date's day is clamped to its month) */
+        *d = days_in(y ? y : 2000, m);
     if (*d < 1 || *d > days_in(y, m)) {
         jx_msg(msg, JX_ERR_PARSE, "\"%.*s\": invalid date (%d月%d日%s)", qlen(s, n), s, m, *d,
                y ? " does not exist in that year" : " does not exist");
@@ -909,6 +935,14 @@ static int parse_deadline(const char *s, size_t n, jx_value *v, jx_errmsg *msg)
         } else if (has_prefix(s + i, n - i, "底") || has_prefix(s + i, n - i, "末")) {
             i += strlen("底");
             month_end = true;
+        } else if (i < n && before_month(s + i, n - i)) {
+            /* 9月前, 9月之前完成: before September begins, so by the end of August (1月前 would
+             * be the year before, which a year-less date cannot say: not read as a date) */
+            if (m <= 1 || m > 12) return 0;
+            m--;
+            month_end = true;
+        } else if (i < n && deadline_suffix(s + i, n - i)) {
+            month_end = true; /* 9月完成, 9月到位: within September */
         } else {
             return 0;
         }
