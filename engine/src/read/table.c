@@ -201,11 +201,6 @@ const char *jx_table_format(const jx_table *t)
     return t->wb ? "xlsx" : jx_csv_encoding(t->csv);
 }
 
-bool jx_table_is_workbook(const jx_table *t)
-{
-    return t && t->wb;
-}
-
 const char *jx_table_place(jx_table *t, int64_t line, int col)
 {
     if (!t) return "";
