@@ -98,32 +98,12 @@ jx_err sens_model_add(sens_model *m, int64_t id, const char *code, const char *n
                       const char *project, int year, const jx_indicator *ind, size_t n,
                       const jx_budget *budget, jx_errmsg *msg)
 {
-    size_t R = m->R, ns = m->nslot ? m->nslot : 1;
-    size_t cap_before = m->cap;
-    if (!an_reserve((void **)&m->subj, &m->cap, m->n + 1, sizeof *m->subj))
+    size_t R = m->R, ns = m->nslot ? m->nslot : 1, i = m->n;
+    if (!JX_GROW(m->subj, m->cap, i + 1) || !JX_GROW(m->rate, m->ratecap, i + 1) ||
+        !JX_GROW(m->tslot, m->tslotcap, (i + 1) * R * ns) ||
+        !JX_GROW(m->tfix, m->tfixcap, (i + 1) * R) ||
+        !JX_GROW(m->tded_n, m->tded_ncap, (i + 1) * R) || !JX_GROW(m->scores, m->scap, n ? n : 1))
         return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
-    if (m->cap != cap_before) { /* grow the parallel arrays to the same capacity */
-        size_t c = m->cap;
-        double *rate = realloc(m->rate, c * sizeof *rate);
-        if (rate) m->rate = rate;
-        double *tP = realloc(m->tP, c * R * ns * sizeof *tP);
-        if (tP) m->tP = tP;
-        double *tW = realloc(m->tW, c * R * ns * sizeof *tW);
-        if (tW) m->tW = tW;
-        double *tfP = realloc(m->tfixP, c * R * sizeof *tfP);
-        if (tfP) m->tfixP = tfP;
-        double *tfW = realloc(m->tfixW, c * R * sizeof *tfW);
-        if (tfW) m->tfixW = tfW;
-        size_t *tdn = realloc(m->tded_n, c * R * sizeof *tdn);
-        if (tdn) m->tded_n = tdn;
-        if (!rate || !tP || !tW || !tfP || !tfW || !tdn) {
-            m->cap = cap_before; /* keep the old capacity consistent with the arrays that failed */
-            return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
-        }
-    }
-    if (!an_reserve((void **)&m->scores, &m->scap, n ? n : 1, sizeof *m->scores))
-        return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
-    size_t i = m->n;
     sens_subject *s = &m->subj[i];
     s->id = id;
     s->year = year;
@@ -138,10 +118,9 @@ jx_err sens_model_add(sens_model *m, int64_t id, const char *code, const char *n
         m->rate[i] = rate < 0 ? 0 : rate > 1 ? 1 : rate;
     }
     for (size_t r = 0; r < R; r++) {
-        double *P = &m->tP[(i * R + r) * ns], *W = &m->tW[(i * R + r) * ns];
-        memset(P, 0, ns * sizeof *P);
-        memset(W, 0, ns * sizeof *W);
-        m->tfixP[i * R + r] = m->tfixW[i * R + r] = 0;
+        sens_sums *slot_sum = &m->tslot[(i * R + r) * ns], *fix = &m->tfix[i * R + r];
+        memset(slot_sum, 0, ns * sizeof *slot_sum);
+        *fix = (sens_sums){0, 0};
         m->tded_n[i * R + r] = 0;
         jx_result res;
         jx_err e = jx_aggregate(m->rules[r], ind, n, budget, m->scores, &res, msg);
@@ -151,20 +130,20 @@ jx_err sens_model_add(sens_model *m, int64_t id, const char *code, const char *n
             if (!sc->scored) continue;
             int slot = slot_of(m, r, ind[j].level1);
             if (sc->method == JX_M_DEDUCT && slot >= 0) {
-                if (!an_reserve((void **)&m->tded, &m->tdedcap, m->ntded + 1, sizeof *m->tded))
+                if (!JX_GROW(m->tded, m->tdedcap, m->ntded + 1))
                     return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
                 m->tded[m->ntded++] = (sens_ded){.w = sc->weight,
                                                  .lost = deduct_lost(m->rules[r], &ind[j], sc),
                                                  .points = sc->points,
                                                  .comp = slot};
                 m->tded_n[i * R + r]++;
-                W[slot] += sc->weight;
+                slot_sum[slot].W += sc->weight;
             } else if (slot >= 0) {
-                P[slot] += sc->points;
-                W[slot] += sc->weight;
+                slot_sum[slot].P += sc->points;
+                slot_sum[slot].W += sc->weight;
             } else {
-                m->tfixP[i * R + r] += sc->points;
-                m->tfixW[i * R + r] += sc->weight;
+                fix->P += sc->points;
+                fix->W += sc->weight;
             }
         }
     }
@@ -181,7 +160,7 @@ jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
     for (size_t s = 0; s < m->nslot; s++) {
         bool used = false;
         for (size_t x = 0; x < n * R && !used; x++)
-            used = m->tW[x * ns + s] > 0;
+            used = m->tslot[x * ns + s].W > 0;
         if (!used || !(m->slot_nominal[s] > 0)) continue;
         m->slot_comp[s] = (int)m->Kl;
         m->comp_name[m->Kl] = m->slot_name[s];
@@ -220,23 +199,25 @@ jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
     for (size_t r = 0; r < R; r++)
         for (size_t i = 0; i < n; i++) {
             size_t t = i * R + r, c = r * n + i;
-            m->fixP[c] = m->tfixP[t];
-            m->fixW[c] = m->tfixW[t];
+            m->fixP[c] = m->tfix[t].P;
+            m->fixW[c] = m->tfix[t].W;
             for (size_t s = 0; s < m->nslot; s++) {
                 int k = m->slot_comp[s];
+                const sens_sums *sum = &m->tslot[t * ns + s];
                 if (k >= 0) {
-                    m->P[c * Kl + (size_t)k] += m->tP[t * ns + s];
-                    m->W[c * Kl + (size_t)k] += m->tW[t * ns + s];
+                    m->P[c * Kl + (size_t)k] += sum->P;
+                    m->W[c * Kl + (size_t)k] += sum->W;
                 } else {
-                    m->fixP[c] += m->tP[t * ns + s];
-                    m->fixW[c] += m->tW[t * ns + s];
+                    m->fixP[c] += sum->P;
+                    m->fixW[c] += sum->W;
                 }
             }
             m->ded_off[c] = nd;
             for (size_t d = tstart[t]; d < tstart[t + 1]; d++) {
                 sens_ded x = m->tded[d];
                 int k = x.comp >= 0 ? m->slot_comp[x.comp] : -1;
-                if (k < 0) { /* not perturbed: its points are fixed (its weight is already in tW) */
+                if (k <
+                    0) { /* not perturbed: its points are fixed (its weight is already in tslot) */
                     m->fixP[c] += x.points;
                     continue;
                 }
@@ -246,12 +227,10 @@ jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
         }
     m->ded_off[R * n] = nd;
     free(tstart);
-    free(m->tP), m->tP = NULL;
-    free(m->tW), m->tW = NULL;
-    free(m->tfixP), m->tfixP = NULL;
-    free(m->tfixW), m->tfixW = NULL;
-    free(m->tded), m->tded = NULL;
-    free(m->tded_n), m->tded_n = NULL;
+    free(m->tslot), m->tslot = NULL, m->tslotcap = 0;
+    free(m->tfix), m->tfix = NULL, m->tfixcap = 0;
+    free(m->tded), m->tded = NULL, m->tdedcap = 0;
+    free(m->tded_n), m->tded_n = NULL, m->tded_ncap = 0;
 
     /* grades of each rule set, highest minimum first, words in one table */
     for (size_t r = 0; r < R; r++) {
@@ -324,10 +303,8 @@ void sens_model_free(sens_model *m)
     if (!m) return;
     free(m->subj);
     free(m->rate);
-    free(m->tP);
-    free(m->tW);
-    free(m->tfixP);
-    free(m->tfixW);
+    free(m->tslot);
+    free(m->tfix);
     free(m->tded);
     free(m->tded_n);
     free(m->scores);

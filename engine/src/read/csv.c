@@ -97,7 +97,7 @@ struct jx_csv {
     /* fields of the current record */
     csv_fld *f;
     jx_csv_field *pub; /* what the caller sees */
-    size_t nf, fcap;
+    size_t nf, fcap, pubcap;
     /* error */
     jx_err err; /* sticky */
     char msg[JX_ERRMSG_MAX];
@@ -375,6 +375,7 @@ static jx_err fill(jx_csv *c)
         c->end -= sh;
     }
     size_t need = c->block + 16; /* 16: room for a converted character however small the block */
+    /* not JX_GROW: the buffer doubles only up to capmax, the memory a record may take */
     if (c->cap - c->end - 1 < need) {
         size_t ncap = c->cap * 2;
         if (ncap > c->capmax) ncap = c->capmax;
@@ -472,17 +473,9 @@ static jx_err add_field(jx_csv *c, size_t start, size_t len, bool esc)
     if (len > JX_CSV_FIELD_MAX)
         return fail(c, JX_ERR_LIMIT, "%s:%zu: field %zu is longer than 1 MiB (%zu bytes)", c->name,
                     c->rec_line, c->nf + 1, len);
-    if (c->nf == c->fcap) {
-        size_t n = c->fcap ? c->fcap * 2 : 32;
-        if (n > JX_CSV_FIELDS_MAX) n = JX_CSV_FIELDS_MAX;
-        csv_fld *nf = realloc(c->f, n * sizeof *nf);
-        if (!nf) return fail(c, JX_ERR_NOMEM, "%s: out of memory", c->name);
-        c->f = nf;
-        jx_csv_field *np = realloc(c->pub, n * sizeof *np);
-        if (!np) return fail(c, JX_ERR_NOMEM, "%s: out of memory", c->name);
-        c->pub = np;
-        c->fcap = n;
-    }
+    /* capacities double from 16 and so stop at JX_CSV_FIELDS_MAX, a power of two */
+    if (!JX_GROW(c->f, c->fcap, c->nf + 1) || !JX_GROW(c->pub, c->pubcap, c->nf + 1))
+        return fail(c, JX_ERR_NOMEM, "%s: out of memory", c->name);
     c->f[c->nf].off = start - c->rec;
     c->f[c->nf].len = len;
     c->f[c->nf].esc = esc;

@@ -370,16 +370,10 @@ static bool totals_row(const jx_wb_row *r)
 /* Make a[0..n) exist; new entries are "". */
 static bool room(jx_csv_field **a, size_t *cap, size_t n)
 {
-    if (n <= *cap) return true;
-    size_t c = *cap ? *cap : 32;
-    while (c < n)
-        c *= 2;
-    jx_csv_field *p = realloc(*a, c * sizeof *p);
-    if (!p) return false;
-    for (size_t i = *cap; i < c; i++)
-        p[i] = (jx_csv_field){"", 0};
-    *a = p;
-    *cap = c;
+    size_t old = *cap;
+    if (!JX_GROW(*a, *cap, n)) return false;
+    for (size_t i = old; i < *cap; i++)
+        (*a)[i] = (jx_csv_field){"", 0};
     return true;
 }
 
@@ -518,12 +512,8 @@ static jx_err wb_next(jx_table *t, jx_table_row *row, bool *eof)
         for (size_t k = 0; k < t->nmark; k++)
             t->ext[t->mark[k]] = (jx_csv_field){"", 0};
         t->nmark = 0;
-        if (r.nset > t->capmark) {
-            uint32_t *m = realloc(t->mark, r.nset * sizeof *m);
-            if (!m) return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
-            t->mark = m;
-            t->capmark = r.nset;
-        }
+        if (!JX_GROW(t->mark, t->capmark, r.nset))
+            return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
         for (size_t k = 0; k < r.nset && r.set[k] < t->hw; k++) {
             t->ext[r.set[k]] = r.cells[r.set[k]];
             t->mark[t->nmark++] = r.set[k];
