@@ -42,50 +42,36 @@ static const char usage_text[] =
     "  --year Y             only that year (a --set must match one subject)\n"
     "  --format F           table (default), csv or json\n";
 
+/* Level-1 weights and replaced actuals, in arrays sized once: the counts are known before the
+ * items are added (each option takes an argument of argv; a saved scenario knows its own). */
 typedef struct wargs {
     const char **wname;
     double *w;
-    size_t nw, wcap;
+    size_t nw;
     jx_whatif_set *sets;
-    char **setbuf;
-    size_t ns, scap;
+    char **setbuf; /* owned texts of the sets parsed from argv; NULL for borrowed ones */
+    size_t ns;
 } wargs;
 
-static bool grow(void **p, size_t *cap, size_t n, size_t sz)
+static bool wargs_alloc(wargs *a, size_t maxw, size_t maxs)
 {
-    if (n <= *cap) return true;
-    size_t c = *cap ? *cap * 2 : 8;
-    while (c < n)
-        c *= 2;
-    void *q = realloc(*p, c * sz);
-    if (!q) return false;
-    *p = q;
-    *cap = c;
-    return true;
+    a->wname = calloc(maxw ? maxw : 1, sizeof *a->wname);
+    a->w = calloc(maxw ? maxw : 1, sizeof *a->w);
+    a->sets = calloc(maxs ? maxs : 1, sizeof *a->sets);
+    a->setbuf = calloc(maxs ? maxs : 1, sizeof *a->setbuf);
+    return a->wname && a->w && a->sets && a->setbuf;
 }
 
-static bool add_weight(wargs *a, const char *name, double w)
+static void add_weight(wargs *a, const char *name, double w)
 {
-    size_t c1 = a->wcap, c2 = a->wcap;
-    if (!grow((void **)&a->wname, &c1, a->nw + 1, sizeof *a->wname) ||
-        !grow((void **)&a->w, &c2, a->nw + 1, sizeof *a->w))
-        return false;
-    a->wcap = c1 < c2 ? c1 : c2;
     a->wname[a->nw] = name;
     a->w[a->nw++] = w;
-    return true;
 }
 
-static bool add_set(wargs *a, const jx_whatif_set *s, char *buf)
+static void add_set(wargs *a, const jx_whatif_set *s, char *buf)
 {
-    size_t c1 = a->scap, c2 = a->scap;
-    if (!grow((void **)&a->sets, &c1, a->ns + 1, sizeof *a->sets) ||
-        !grow((void **)&a->setbuf, &c2, a->ns + 1, sizeof *a->setbuf))
-        return false;
-    a->scap = c1 < c2 ? c1 : c2;
     a->sets[a->ns] = *s;
     a->setbuf[a->ns++] = buf;
-    return true;
 }
 
 static void wargs_free(wargs *a)
@@ -114,10 +100,7 @@ static int parse_weight(char *arg, wargs *a)
         cli_error("whatif: --weight %s: \"%s\" is not a weight >= 0", arg, eq + 1);
         return EXIT_USAGE;
     }
-    if (!add_weight(a, arg, w)) {
-        cli_error("out of memory");
-        return EXIT_ERR;
-    }
+    add_weight(a, arg, w);
     return EXIT_OK;
 }
 
@@ -136,11 +119,7 @@ static int parse_set(const char *arg, wargs *a)
         cli_error("whatif: --set %s", msg.text);
         return EXIT_USAGE;
     }
-    if (!add_set(a, &s, buf)) {
-        free(buf);
-        cli_error("out of memory");
-        return EXIT_ERR;
-    }
+    add_set(a, &s, buf);
     return EXIT_OK;
 }
 
@@ -355,6 +334,11 @@ int cmd_whatif(int argc, char **argv, cli_ctx *ctx)
     bool list = false;
     wargs a = {0};
     int c, rc = EXIT_OK;
+    if (!wargs_alloc(&a, (size_t)argc, (size_t)argc)) {
+        cli_error("out of memory");
+        rc = EXIT_ERR;
+        goto out;
+    }
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         if ((rc = cli_selection_option(c, optarg, "whatif", &sel)) >= 0) {
             if (rc) goto out;
@@ -426,24 +410,29 @@ int cmd_whatif(int argc, char **argv, cli_ctx *ctx)
     jx_ruleset *base = NULL, *scen = NULL;
     jx_whatif *w = NULL;
     wargs all = {0}; /* the loaded scenario's items, then the command line's (borrowed pointers) */
+    const jx_scenario *ls = NULL;
     if (load) {
         if (jx_scenario_load(st, load, &saved)) {
             cli_error("whatif: %s", jx_store_errmsg(st));
             goto done;
         }
-        const jx_scenario *ls = jx_saved_scenario_get(saved);
+        ls = jx_saved_scenario_get(saved);
         if (!base_rules && *ls->base_rules) base_rules = ls->base_rules;
         if (!rules && *ls->rules) rules = ls->rules;
         if (!sel_given) sel = ls->sel; /* the subjects it was saved with, unless told otherwise */
-        for (size_t k = 0; k < ls->nweights; k++)
-            if (!add_weight(&all, ls->weight_level1[k], ls->weight[k])) goto nomem;
-        for (size_t k = 0; k < ls->nsets; k++)
-            if (!add_set(&all, &ls->sets[k], NULL)) goto nomem;
     }
+    if (!wargs_alloc(&all, (ls ? ls->nweights : 0) + a.nw, (ls ? ls->nsets : 0) + a.ns)) {
+        cli_error("out of memory");
+        goto done;
+    }
+    for (size_t k = 0; ls && k < ls->nweights; k++)
+        add_weight(&all, ls->weight_level1[k], ls->weight[k]);
+    for (size_t k = 0; ls && k < ls->nsets; k++)
+        add_set(&all, &ls->sets[k], NULL);
     for (size_t k = 0; k < a.nw; k++)
-        if (!add_weight(&all, a.wname[k], a.w[k])) goto nomem;
+        add_weight(&all, a.wname[k], a.w[k]);
     for (size_t k = 0; k < a.ns; k++)
-        if (!add_set(&all, &a.sets[k], NULL)) goto nomem;
+        add_set(&all, &a.sets[k], NULL);
     base = base_rules ? cli_load_rules(base_rules) : default_base(st);
     if (!base) goto done;
     if (rules && !(scen = cli_load_rules(rules))) goto done;
@@ -471,14 +460,8 @@ int cmd_whatif(int argc, char **argv, cli_ctx *ctx)
                 (long long)id, save);
     }
     rc = EXIT_OK;
-    goto done;
-nomem:
-    cli_error("out of memory");
 done:
-    free(all.sets);
-    free(all.setbuf);
-    free(all.wname);
-    free(all.w);
+    wargs_free(&all);
     jx_whatif_free(w);
     jx_ruleset_free(scen);
     jx_ruleset_free(base);

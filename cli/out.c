@@ -187,8 +187,11 @@ cli_table *table_new(size_t ncols, const char *const *headers, const bool *right
 void table_add(cli_table *t, const char *const *cells)
 {
     if (t->nrows == t->cap) {
+        /* the CLI's one growing array (libjixiao keeps its JX_GROW to itself): rows double */
         size_t cap = t->cap ? t->cap * 2 : 64;
-        char **c = realloc(t->cells, cap * t->ncols * sizeof *c);
+        char **c = cap <= SIZE_MAX / sizeof *c / (t->ncols ? t->ncols : 1)
+                       ? realloc(t->cells, cap * t->ncols * sizeof *c)
+                       : NULL;
         if (!c) {
             cli_error("out of memory");
             exit(EXIT_ERR);
