@@ -147,14 +147,14 @@ struct jx_map_slot {
     int64_t value;
 };
 
-static uint64_t fnv1a(const char *s, size_t n)
+uint64_t jx_hash_bytes(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    /* FNV's low bits barely depend on the last bytes, and the keys here differ
-     * mostly at the end ("12\x1f产出指标\x1f…\x1f数量1"): the slot index takes the
-     * low bits, so finish with murmur3's avalanche or linear probing clusters. */
+    /* FNV's low bits barely depend on the last bytes, and keys differ mostly at the end
+     * ("12\x1f产出指标\x1f…\x1f数量1", "数量2"): a table's slot index takes the low bits,
+     * so finish with murmur3's avalanche or linear probing clusters. */
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
@@ -166,7 +166,7 @@ static uint64_t fnv1a(const char *s, size_t n)
 int64_t *jx_map_get(const jx_map *m, const char *key, size_t klen)
 {
     if (!m->cap) return NULL;
-    uint64_t h = fnv1a(key, klen);
+    uint64_t h = jx_hash_bytes(key, klen);
     for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
         struct jx_map_slot *s = &m->slots[i];
         if (!s->key) return NULL;
@@ -196,7 +196,7 @@ static int map_grow(jx_map *m)
 int64_t *jx_map_put(jx_map *m, const char *key, size_t klen, int *is_new)
 {
     if ((m->len + 1) * 4 > m->cap * 3 && map_grow(m)) return NULL; /* keep the load under 3/4 */
-    uint64_t h = fnv1a(key, klen);
+    uint64_t h = jx_hash_bytes(key, klen);
     size_t i = h & (m->cap - 1);
     for (;; i = (i + 1) & (m->cap - 1)) {
         struct jx_map_slot *s = &m->slots[i];

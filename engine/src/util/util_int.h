@@ -1,6 +1,7 @@
 /*
  * util_int.h - small internal helpers shared by engine modules: error-message
- * formatting, UTF-8 decoding, an arena and a string-keyed map. Not part of the public API.
+ * formatting, UTF-8 decoding, an arena, a string hash and a string-keyed map. Not part of the
+ * public API.
  */
 #ifndef JIXIAO_UTIL_INT_H
 #define JIXIAO_UTIL_INT_H
@@ -9,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "jixiao/error.h"
 
@@ -44,6 +46,15 @@ typedef struct jx_arena {
 /* Copy len bytes plus a NUL into the arena; NULL when out of memory. */
 char *jx_arena_strndup(jx_arena *a, const char *s, size_t len);
 void jx_arena_free(jx_arena *a);
+
+/* ---- hashing: the one string hash of the engine (jx_map's; any table of text keys) ---- */
+/* FNV-1a of s[0..n) with murmur3's finaliser, so that the low bits (a slot index) depend on
+ * every byte, the last ones too. */
+uint64_t jx_hash_bytes(const char *s, size_t n);
+static inline uint64_t jx_hash_str(const char *s) /* a NUL-terminated key */
+{
+    return jx_hash_bytes(s, strlen(s));
+}
 
 /* ---- string-keyed hash map to int64 values (open addressing, keys copied into an arena) ---- */
 typedef struct jx_map {
