@@ -71,8 +71,13 @@ void jx_map_free(jx_map *m);
 /* Make room for need elements in the realloc'd array p (any element type) of capacity cap (a
  * size_t): doubled as needed, from 16. false when out of memory or when the size would overflow;
  * the array and cap are then unchanged. The one growth helper of the engine. */
-#define JX_GROW(p, cap, need) jx_grow_(&(p), &(cap), (need), sizeof *(p))
+#define JX_GROW(p, cap, need) jx_grow_room_(&(p), &(cap), (need), sizeof *(p))
 bool jx_grow_(void *pp, size_t *cap, size_t need, size_t elem); /* JX_GROW's worker */
+/* JX_GROW's common case, inline: callers grow per element (a CSV field), and there is room */
+static inline bool jx_grow_room_(void *pp, size_t *cap, size_t need, size_t elem)
+{
+    return need <= *cap || jx_grow_(pp, cap, need, elem);
+}
 
 /* The map key of a subject: "YEAR\x1fNAME\x1fPROJECT" into buf; its length, or 0 when it does
  * not fit in cap (NUL included). Built by hand: the importer builds one for every row. */
