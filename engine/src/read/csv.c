@@ -166,8 +166,9 @@ enum { U_OK, U_NUL, U_BOM, U_BAD, U_SHORT };
  * Scan s[i, n) for the first problem: a NUL, a U+FEFF, an invalid sequence, or
  * a sequence cut short by n (U_SHORT, which may still be completed by more
  * input). Returns U_OK with *at = n when there is none, else the kind with *at
- * at its first byte. jx_utf8_decode() cannot tell "invalid" from "cut short",
- * and eight ASCII bytes at a time are what makes this fast.
+ * at its first byte. What is valid is jx_utf8_check()'s to say; the fast paths
+ * only step over what it would accept: eight ASCII bytes at a time, then runs of
+ * the three-byte characters Chinese text is made of (measured: they make this fast).
  */
 static int utf8_scan(const unsigned char *s, size_t i, size_t n, size_t *at)
 {
@@ -200,46 +201,16 @@ static int utf8_scan(const unsigned char *s, size_t i, size_t n, size_t *at)
         }
         if (i >= n) break;
         if (b < 0x80) continue;
-        size_t need;
-        unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
-        if (b >= 0xC2 && b <= 0xDF) {
-            need = 2;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            need = 3;
-            if (b == 0xE0)
-                lo = 0xA0; /* overlong */
-            else if (b == 0xED)
-                hi = 0x9F; /* surrogates */
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            need = 4;
-            if (b == 0xF0)
-                lo = 0x90; /* overlong */
-            else if (b == 0xF4)
-                hi = 0x8F; /* > U+10FFFF */
-        } else {
+        int k = jx_utf8_check((const char *)s + i, n - i);
+        if (k <= 0) {
             *at = i;
-            return U_BAD;
-        }
-        size_t avail = n - i;
-        if (avail >= 2 && (s[i + 1] < lo || s[i + 1] > hi)) {
-            *at = i;
-            return U_BAD;
-        }
-        for (size_t k = 2; k < need && k < avail; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) {
-                *at = i;
-                return U_BAD;
-            }
-        }
-        if (avail < need) {
-            *at = i;
-            return U_SHORT;
+            return k == JX_UTF8_CUT ? U_SHORT : U_BAD;
         }
         if (b == 0xEF && s[i + 1] == 0xBB && s[i + 2] == 0xBF) {
             *at = i;
             return U_BOM;
         }
-        i += need;
+        i += (size_t)k;
     }
     *at = n;
     return U_OK;
@@ -411,15 +382,15 @@ static jx_err fill(jx_csv *c)
 
 /* ---- locations ---- */
 
-/* Line and character column of buf[target], counting from buf[from], which is
- * the start of physical line `line`. */
-static void locate(const jx_csv *c, size_t from, size_t line, size_t target, size_t *oline,
-                   size_t *ocol)
+/* Line and character column of s[target], counting from s[from], which is the start of
+ * physical line `line`; s[0..end) is the text there is (a CR before its end is looked past). */
+static void text_place(const unsigned char *s, size_t end, size_t from, size_t line, size_t target,
+                       size_t *oline, size_t *ocol)
 {
     size_t col = 1;
     for (size_t i = from; i < target; i++) {
-        unsigned char b = (unsigned char)c->buf[i];
-        if (b == '\n' || (b == '\r' && !(i + 1 < c->end && c->buf[i + 1] == '\n'))) {
+        unsigned char b = s[i];
+        if (b == '\n' || (b == '\r' && !(i + 1 < end && s[i + 1] == '\n'))) {
             line++;
             col = 1;
         } else if ((b & 0xC0) != 0x80 && b != '\r') {
@@ -428,6 +399,13 @@ static void locate(const jx_csv *c, size_t from, size_t line, size_t target, siz
     }
     *oline = line;
     *ocol = col;
+}
+
+/* The same for buf[target] */
+static void locate(const jx_csv *c, size_t from, size_t line, size_t target, size_t *oline,
+                   size_t *ocol)
+{
+    text_place((const unsigned char *)c->buf, c->end, from, line, target, oline, ocol);
 }
 
 static jx_err fail_pending(jx_csv *c)
@@ -887,15 +865,8 @@ static jx_err detect_encoding(jx_csv *c)
         }
     }
     /* neither: say where UTF-8 broke */
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i < at; i++) {
-        if (u[i] == '\n' || (u[i] == '\r' && !(i + 1 < n && u[i + 1] == '\n'))) {
-            line++;
-            col = 1;
-        } else if ((u[i] & 0xC0) != 0x80 && u[i] != '\r') {
-            col++;
-        }
-    }
+    size_t line, col;
+    text_place(u, n, 0, 1, at, &line, &col);
     char hex[16];
     hexbytes(hex, sizeof hex, u + at, n - at < 4 ? n - at : 4);
     if (has_nul)
@@ -1044,4 +1015,9 @@ char jx_csv_delimiter(const jx_csv *c)
 const char *jx_csv_name(const jx_csv *c)
 {
     return c ? c->name : "";
+}
+
+size_t jx_text_width(const char *s)
+{
+    return s ? jx_utf8_width(s, strlen(s)) : 0;
 }

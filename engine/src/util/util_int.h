@@ -26,10 +26,22 @@ void jx_vfmt_trunc(char *buf, size_t cap, const char *fmt, va_list ap)
 jx_err jx_msg(jx_errmsg *msg, jx_err err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ---- UTF-8: the one place that knows its encoding ---- */
+
+/* Check the UTF-8 character at s[0..len): its length (1..4) when it is valid (shortest form,
+ * not a surrogate, at most U+10FFFF); JX_UTF8_CUT when s[0..len) is the valid beginning of a
+ * character that len cuts short (more bytes could complete it); 0 when invalid or len == 0. */
+#define JX_UTF8_CUT (-1)
+int jx_utf8_check(const char *s, size_t len);
+
 /* Decode one UTF-8 character from s[0..len). Returns the bytes consumed (1..4)
  * and stores the code point, or returns 0 for an invalid/truncated/overlong
  * sequence or a surrogate (then *cp is untouched). len == 0 returns 0. */
 size_t jx_utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+/* Display width of s[0..len) in terminal columns: East Asian wide and full-width characters 2,
+ * others 1, an invalid byte 1. The same in every locale (a fixed table, not wcwidth()). */
+size_t jx_utf8_width(const char *s, size_t len);
 
 /* Length of the longest prefix of s[0..len) that is at most max bytes and
  * ends on a character boundary (s is assumed valid UTF-8). */
