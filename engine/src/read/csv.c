@@ -485,6 +485,147 @@ static inline const char *skip_eol(const char *p, const char *e, bool done)
     return p + 1;
 }
 
+/* The parser's view of the text: buf, the end of the valid text, the position. The state
+ * functions below take it and return a P_* result, or P_GO to go on in the state they set. */
+typedef struct scan {
+    char *b;
+    const char *e, *p;
+    bool done; /* e is the end of all the text */
+} scan;
+
+enum { P_GO = -1 };
+
+/* S_FSTART: open a quoted or an unquoted field, or skip a blank line. */
+static inline int field_start(jx_csv *c, scan *s, int *st)
+{
+    if (s->p == s->e) {
+        if (!s->done) return P_NEED;
+        if (c->nf == 0) return P_EOF;
+        /* a delimiter just before the end: an empty last field */
+        return add_field(c, (size_t)(s->p - s->b), 0, false) ? P_ERR : P_REC;
+    }
+    if (*s->p == '"') {
+        c->qpos = (size_t)(s->p - s->b);
+        c->qline = c->line;
+        c->qlinestart = c->linestart;
+        c->esc = false;
+        s->p++;
+        c->fstart = (size_t)(s->p - s->b);
+        *st = S_Q;
+        return P_GO;
+    }
+    if (c->nf == 0 && (*s->p == '\n' || *s->p == '\r')) {
+        /* a blank line: skip it; the record starts on the next line */
+        const char *next = skip_eol(s->p, s->e, s->done);
+        if (!next) return P_NEED;
+        s->p = next;
+        c->line++;
+        c->skipped++;
+        c->rec = c->linestart = c->fstart = (size_t)(s->p - s->b);
+        c->rec_line = c->line;
+        return P_GO;
+    }
+    c->fstart = (size_t)(s->p - s->b);
+    *st = S_UNQ;
+    return P_GO;
+}
+
+/* S_UNQ: to the delimiter or line break that ends an unquoted field. */
+static inline int unquoted(jx_csv *c, scan *s, int *st)
+{
+    const char *p = s->p, *e = s->e;
+    while (p < e && !(c->cls[(unsigned char)*p] & CLS_UNQ))
+        p++;
+    s->p = p;
+    if (p == e && !s->done) return P_NEED;
+    if (add_field(c, c->fstart, (size_t)(p - s->b) - c->fstart, false)) return P_ERR;
+    if (p == e) return P_REC;
+    if (*p == c->delim) {
+        s->p++;
+        *st = S_FSTART;
+    } else {
+        *st = S_EOL;
+    }
+    return P_GO;
+}
+
+static int unclosed_quote(jx_csv *c)
+{
+    size_t ql, qc;
+    locate(c, c->qlinestart, c->qline, c->qpos, &ql, &qc);
+    fail(c, JX_ERR_FORMAT,
+         "%s:%zu:%zu: the quote opened here is never closed (the file ends inside a quoted field)",
+         c->name, ql, qc);
+    return P_ERR;
+}
+
+static int text_after_quote(jx_csv *c, size_t at)
+{
+    size_t l, col;
+    locate(c, c->linestart, c->line, at, &l, &col);
+    fail(c, JX_ERR_FORMAT,
+         "%s:%zu:%zu: text after the closing quote of a quoted field (a quote inside a quoted "
+         "field must be doubled: \"\")",
+         c->name, l, col);
+    return P_ERR;
+}
+
+/* After the closing quote of a field: the delimiter, a line break or the end must follow. */
+static inline int after_quote(jx_csv *c, scan *s, int *st)
+{
+    if (add_field(c, c->fstart, (size_t)(s->p - s->b) - c->fstart, c->esc)) return P_ERR;
+    s->p++;
+    if (s->p == s->e) return P_REC;
+    if (*s->p == c->delim) {
+        s->p++;
+        *st = S_FSTART;
+        return P_GO;
+    }
+    if (*s->p == '\n' || *s->p == '\r') {
+        *st = S_EOL;
+        return P_GO;
+    }
+    return text_after_quote(c, (size_t)(s->p - s->b));
+}
+
+/* S_Q: inside a quoted field, over line breaks and doubled quotes to the closing quote. */
+static inline int quoted(jx_csv *c, scan *s, int *st)
+{
+    for (;;) {
+        const char *p = s->p, *e = s->e;
+        while (p < e && !(c->cls[(unsigned char)*p] & CLS_Q))
+            p++;
+        s->p = p;
+        if (p == e) return s->done ? unclosed_quote(c) : P_NEED;
+        if (*p == '\n' || *p == '\r') {
+            const char *next = skip_eol(p, e, s->done);
+            if (!next) return P_NEED;
+            s->p = next;
+            c->line++;
+            c->linestart = (size_t)(next - s->b);
+            continue;
+        }
+        /* a quote: doubled, or the closing one */
+        if (p + 1 == e && !s->done) return P_NEED;
+        if (p + 1 < e && p[1] == '"') {
+            c->esc = true;
+            s->p += 2;
+            continue;
+        }
+        return after_quote(c, s, st);
+    }
+}
+
+/* S_EOL: the line break that ends the record. */
+static inline int end_of_line(jx_csv *c, scan *s)
+{
+    const char *next = skip_eol(s->p, s->e, s->done);
+    if (!next) return P_NEED;
+    s->p = next;
+    c->line++;
+    return P_REC;
+}
+
 /*
  * Scan from pos to vend. Returns P_REC when a record is complete, P_EOF at the
  * end of the text, P_NEED when more text is needed (state saved; calling again
@@ -494,162 +635,25 @@ static inline const char *skip_eol(const char *p, const char *e, bool done)
  */
 static int parse(jx_csv *c)
 {
-    char *const b = c->buf;
-    const char *const e = b + c->vend;
-    const char *p = b + c->pos;
-    const unsigned char *cls = c->cls;
-    const char d = c->delim;
-    const bool done = c->done;
-    int st = c->st;
-    int r;
-
-    for (;;) {
+    scan s = {.b = c->buf, .e = c->buf + c->vend, .p = c->buf + c->pos, .done = c->done};
+    int st = c->st, r = P_GO;
+    while (r == P_GO) {
         switch (st) {
         case S_FSTART:
-            if (p == e) {
-                if (!done) {
-                    r = P_NEED;
-                    goto out;
-                }
-                if (c->nf == 0) {
-                    r = P_EOF;
-                    goto out;
-                }
-                /* a delimiter just before the end: an empty last field */
-                r = add_field(c, (size_t)(p - b), 0, false) ? P_ERR : P_REC;
-                goto out;
-            }
-            if (*p == '"') {
-                c->qpos = (size_t)(p - b);
-                c->qline = c->line;
-                c->qlinestart = c->linestart;
-                c->esc = false;
-                p++;
-                c->fstart = (size_t)(p - b);
-                st = S_Q;
-                break;
-            }
-            if (c->nf == 0 && (*p == '\n' || *p == '\r')) {
-                /* a blank line: skip it; the record starts on the next line */
-                const char *next = skip_eol(p, e, done);
-                if (!next) {
-                    r = P_NEED;
-                    goto out;
-                }
-                p = next;
-                c->line++;
-                c->skipped++;
-                c->rec = c->linestart = c->fstart = (size_t)(p - b);
-                c->rec_line = c->line;
-                break;
-            }
-            c->fstart = (size_t)(p - b);
-            st = S_UNQ;
-            /* fall through */
+            r = field_start(c, &s, &st);
+            break;
         case S_UNQ:
-            while (p < e && !(cls[(unsigned char)*p] & CLS_UNQ))
-                p++;
-            if (p == e && !done) {
-                r = P_NEED;
-                goto out;
-            }
-            if (add_field(c, c->fstart, (size_t)(p - b) - c->fstart, false)) {
-                r = P_ERR;
-                goto out;
-            }
-            if (p == e) {
-                r = P_REC;
-                goto out;
-            }
-            if (*p == d) {
-                p++;
-                st = S_FSTART;
-            } else {
-                st = S_EOL;
-            }
+            r = unquoted(c, &s, &st);
             break;
         case S_Q:
-            for (;;) {
-                while (p < e && !(cls[(unsigned char)*p] & CLS_Q))
-                    p++;
-                if (p == e) {
-                    if (!done) {
-                        r = P_NEED;
-                        goto out;
-                    }
-                    size_t ql, qc;
-                    locate(c, c->qlinestart, c->qline, c->qpos, &ql, &qc);
-                    fail(c, JX_ERR_FORMAT,
-                         "%s:%zu:%zu: the quote opened here is never closed (the file ends "
-                         "inside a quoted field)",
-                         c->name, ql, qc);
-                    r = P_ERR;
-                    goto out;
-                }
-                if (*p == '\n' || *p == '\r') {
-                    const char *next = skip_eol(p, e, done);
-                    if (!next) {
-                        r = P_NEED;
-                        goto out;
-                    }
-                    p = next;
-                    c->line++;
-                    c->linestart = (size_t)(p - b);
-                    continue;
-                }
-                /* a quote: doubled, or the closing one */
-                if (p + 1 == e && !done) {
-                    r = P_NEED;
-                    goto out;
-                }
-                if (p + 1 < e && p[1] == '"') {
-                    c->esc = true;
-                    p += 2;
-                    continue;
-                }
-                if (add_field(c, c->fstart, (size_t)(p - b) - c->fstart, c->esc)) {
-                    r = P_ERR;
-                    goto out;
-                }
-                p++;
-                if (p == e) {
-                    r = P_REC;
-                    goto out;
-                }
-                if (*p == d) {
-                    p++;
-                    st = S_FSTART;
-                    break;
-                }
-                if (*p == '\n' || *p == '\r') {
-                    st = S_EOL;
-                    break;
-                }
-                size_t l, col;
-                locate(c, c->linestart, c->line, (size_t)(p - b), &l, &col);
-                fail(c, JX_ERR_FORMAT,
-                     "%s:%zu:%zu: text after the closing quote of a quoted field (a quote inside "
-                     "a quoted field must be doubled: \"\")",
-                     c->name, l, col);
-                r = P_ERR;
-                goto out;
-            }
+            r = quoted(c, &s, &st);
             break;
-        case S_EOL: {
-            const char *next = skip_eol(p, e, done);
-            if (!next) {
-                r = P_NEED;
-                goto out;
-            }
-            p = next;
-            c->line++;
-            r = P_REC;
-            goto out;
-        }
+        default:
+            r = end_of_line(c, &s);
+            break;
         }
     }
-out:
-    c->pos = (size_t)(p - b);
+    c->pos = (size_t)(s.p - s.b);
     c->st = st;
     return r;
 }
