@@ -151,10 +151,10 @@ jx_err sens_model_add(sens_model *m, int64_t id, const char *code, const char *n
     return JX_OK;
 }
 
-jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
+/* The components: level 1s with a nominal weight that some subject uses, then the budget. */
+static void choose_components(sens_model *m)
 {
     size_t R = m->R, n = m->n, ns = m->nslot ? m->nslot : 1;
-    /* components: level 1s with a nominal weight that some subject uses, then the budget */
     for (size_t s = 0; s < SENS_MAX_COMP; s++)
         m->slot_comp[s] = -1;
     for (size_t s = 0; s < m->nslot; s++) {
@@ -178,8 +178,13 @@ jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
     m->wsum0 = 0;
     for (size_t k = 0; k < m->K; k++)
         m->wsum0 += m->w0[k];
+}
 
-    /* compact to [r][i][Kl]; fold the slots that are not perturbed into the fixed sums */
+/* The sums of the components compacted to [r][i][Kl], the slots not perturbed folded into the
+ * fixed sums; the sums kept while adding are freed. */
+static jx_err compact_sums(sens_model *m, jx_errmsg *msg)
+{
+    size_t R = m->R, n = m->n, ns = m->nslot ? m->nslot : 1;
     size_t Kl = m->Kl ? m->Kl : 1;
     m->P = calloc(R * (n ? n : 1) * Kl, sizeof *m->P);
     m->W = calloc(R * (n ? n : 1) * Kl, sizeof *m->W);
@@ -231,9 +236,13 @@ jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
     free(m->tfix), m->tfix = NULL, m->tfixcap = 0;
     free(m->tded), m->tded = NULL, m->tdedcap = 0;
     free(m->tded_n), m->tded_n = NULL, m->tded_ncap = 0;
+    return JX_OK;
+}
 
-    /* grades of each rule set, highest minimum first, words in one table */
-    for (size_t r = 0; r < R; r++) {
+/* The grade bands of each rule set, highest minimum first, their words in one table. */
+static jx_err collect_grades(sens_model *m, jx_errmsg *msg)
+{
+    for (size_t r = 0; r < m->R; r++) {
         const jx_ruleset *rs = m->rules[r];
         for (int g = 0; g < rs->ntotal_grade; g++) {
             const char *word = rs->total_grade[g].grade;
@@ -249,6 +258,13 @@ jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
         }
     }
     return JX_OK;
+}
+
+jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
+{
+    choose_components(m);
+    jx_err e = compact_sums(m, msg);
+    return e ? e : collect_grades(m, msg);
 }
 
 int sens_model_grade(const sens_model *m, size_t r, double total, size_t *band)
