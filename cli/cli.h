@@ -42,7 +42,6 @@ void json_num(FILE *f, double x);      /* shortest round-trip number, null for N
 /* "code":…,"name":…,"project":…,"year":N — who a JSON row is about (no braces, no commas around) */
 void json_subject_id(FILE *f, const char *code, const char *name, const char *project, int year);
 void csv_field(FILE *f, const char *s); /* RFC 4180 field; formula-like text made inert */
-size_t display_width(const char *s);    /* terminal columns: CJK wide, others 1 */
 void pad_to(FILE *f, const char *s, size_t width);  /* print s left-aligned in width columns */
 void padl_to(FILE *f, const char *s, size_t width); /* right-aligned */
 

@@ -182,7 +182,9 @@ static void print_table(const jx_sensitivity *res, cli_format fmt)
     table_free(t);
 }
 
-int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
+/* The options, into *o, *fmt and *rules. Returns -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, jx_sens_opts *o, cli_format *fmt,
+                         const char **rules)
 {
     static const struct option opts[] = {
         {"samples", required_argument, NULL, 'n'}, {"spread", required_argument, NULL, 's'},
@@ -191,14 +193,10 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
         {"departments", no_argument, NULL, 'D'},   {"projects", no_argument, NULL, 'P'},
         {"year", required_argument, NULL, 'y'},    {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    jx_sens_opts o = {
-        .samples = JX_SENS_DEFAULT_SAMPLES, .spread = JX_SENS_DEFAULT_SPREAD, .seed = 1};
-    cli_format fmt = FMT_TABLE;
-    const char *rules = NULL;
     uint64_t v;
     int c, rc;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        if ((rc = cli_selection_option(c, optarg, "sensitivity", &o.sel)) >= 0) {
+        if ((rc = cli_selection_option(c, optarg, "sensitivity", &o->sel)) >= 0) {
             if (rc) return rc;
             continue;
         }
@@ -209,14 +207,14 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
                 cli_error("sensitivity: --samples must be at least 1");
                 return EXIT_USAGE;
             }
-            o.samples = (size_t)v;
+            o->samples = (size_t)v;
             break;
         case 's': {
             char *end;
             errno = 0;
-            o.spread = strtod(optarg, &end);
-            if (!*optarg || *end || errno || !isfinite(o.spread) || o.spread < 0 ||
-                o.spread > 100) {
+            o->spread = strtod(optarg, &end);
+            if (!*optarg || *end || errno || !isfinite(o->spread) || o->spread < 0 ||
+                o->spread > 100) {
                 cli_error("sensitivity: --spread wants a number from 0 to 100 (got \"%s\")",
                           optarg);
                 return EXIT_USAGE;
@@ -224,17 +222,17 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
             break;
         }
         case 'r':
-            rules = optarg;
+            *rules = optarg;
             break;
         case 'S':
             if ((rc = parse_u64(optarg, "--seed", UINT64_MAX, &v))) return rc;
-            o.seed = v;
+            o->seed = v;
             break;
         case 'm':
             if (!strcmp(optarg, "scale"))
-                o.mode = JX_SENS_SCALE;
+                o->mode = JX_SENS_SCALE;
             else if (!strcmp(optarg, "impose"))
-                o.mode = JX_SENS_IMPOSE;
+                o->mode = JX_SENS_IMPOSE;
             else {
                 cli_error("sensitivity: --mode must be scale or impose");
                 return EXIT_USAGE;
@@ -242,10 +240,10 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
             break;
         case 't':
             if ((rc = parse_u64(optarg, "--threads", 64, &v))) return rc;
-            o.threads = (unsigned)v;
+            o->threads = (unsigned)v;
             break;
         case 'f':
-            if (!cli_parse_format(optarg, &fmt)) {
+            if (!cli_parse_format(optarg, fmt)) {
                 cli_error("sensitivity: --format must be table, csv or json");
                 return EXIT_USAGE;
             }
@@ -262,42 +260,93 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
         cli_error("sensitivity: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    cli_analysis_setup();
-    jx_store *st = cli_open_store(ctx->db_path);
-    if (!st) return EXIT_ERR;
-    rc = EXIT_ERR;
-    jx_ruleset *rs[16] = {0};
-    size_t nrules = 0;
-    char *list = NULL;
-    jx_sensitivity *res = NULL;
-    if (rules) {
-        if (!(list = strdup(rules))) {
-            cli_error("out of memory");
-            goto done;
-        }
-        char *save = NULL;
-        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            if (nrules == 16) {
-                cli_error("sensitivity: at most 16 rule sets");
-                rc = EXIT_USAGE;
-                goto done;
-            }
-            if (!(rs[nrules] = cli_load_rules(tok))) goto done;
-            nrules++;
-        }
-        if (!nrules) {
-            cli_error("sensitivity: --rules wants NAME[,NAME...]");
-            rc = EXIT_USAGE;
-            goto done;
-        }
-    } else {
+    return -1;
+}
+
+#define MAX_RULES 16
+
+/* The rule sets into rs[MAX_RULES] (the caller frees them): those named by --rules A,B,..., else
+ * the newest run's, else the default. Returns EXIT_OK or the exit status. */
+static int load_rule_sets(jx_store *st, const char *rules, jx_ruleset **rs, size_t *nrules)
+{
+    *nrules = 0;
+    if (!rules) {
         int64_t id;
         jx_run_info info;
         if (!jx_run_latest(st, &id) && !jx_run_get(st, id, &info))
             rs[0] = cli_load_rules(info.rules);
-        if (!rs[0] && !(rs[0] = cli_load_rules(NULL))) goto done;
-        nrules = 1;
+        if (!rs[0] && !(rs[0] = cli_load_rules(NULL))) return EXIT_ERR;
+        *nrules = 1;
+        return EXIT_OK;
     }
+    char *list = strdup(rules);
+    if (!list) {
+        cli_error("out of memory");
+        return EXIT_ERR;
+    }
+    int rc = EXIT_OK;
+    char *save = NULL;
+    for (char *tok = strtok_r(list, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+        if (*nrules == MAX_RULES) {
+            cli_error("sensitivity: at most 16 rule sets");
+            rc = EXIT_USAGE;
+        } else if (!(rs[*nrules] = cli_load_rules(tok))) {
+            rc = EXIT_ERR;
+        } else {
+            ++*nrules;
+        }
+    }
+    if (!rc && !*nrules) {
+        cli_error("sensitivity: --rules wants NAME[,NAME...]");
+        rc = EXIT_USAGE;
+    }
+    free(list);
+    return rc;
+}
+
+/* The table format: the parameters, the subjects, then the mean rank shift and the indices. */
+static void print_report(const jx_sensitivity *res, jx_ruleset *const *rs, size_t nrules,
+                         const jx_selection *sel)
+{
+    const jx_sens_summary *s = jx_sensitivity_summary(res);
+    print_params(stdout, s, rs, nrules, sel);
+    printf("%zu subjects · %zu samples · %zu thread%s\n\n", s->subjects, s->samples, s->threads,
+           s->threads == 1 ? "" : "s");
+    print_table(res, FMT_TABLE);
+    printf("\nmean absolute rank shift: %.4f\n\nfirst-order sensitivity of the rank shift "
+           "(Var(E[Y|X])/Var(Y), %zu bins):\n",
+           s->mean_abs_shift, s->bins);
+    static const char *const hdr[] = {"输入", "名义", "一阶指数"};
+    static const bool right[] = {false, true, true};
+    cli_table *t = table_new(3, hdr, right);
+    if (!t) return;
+    for (size_t k = 0; k < s->ninputs; k++) {
+        char nom[64], idx[64];
+        cli_fmt_num(nom, sizeof nom, s->inputs[k].nominal, 2);
+        cli_fmt_num(idx, sizeof idx, s->inputs[k].index, 3);
+        const char *cells[] = {s->inputs[k].name, nom, idx};
+        table_add(t, cells);
+    }
+    table_print(t, stdout, FMT_TABLE);
+    table_free(t);
+}
+
+int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
+{
+    jx_sens_opts o = {
+        .samples = JX_SENS_DEFAULT_SAMPLES, .spread = JX_SENS_DEFAULT_SPREAD, .seed = 1};
+    cli_format fmt = FMT_TABLE;
+    const char *rules = NULL;
+    int rc = parse_options(argc, argv, &o, &fmt, &rules);
+    if (rc >= 0) return rc;
+    cli_analysis_setup();
+    jx_store *st = cli_open_store(ctx->db_path);
+    if (!st) return EXIT_ERR;
+    jx_ruleset *rs[MAX_RULES] = {0};
+    size_t nrules = 0;
+    jx_sensitivity *res = NULL;
+    if ((rc = load_rule_sets(st, rules, rs, &nrules))) goto done;
+    rc = EXIT_ERR;
     o.rules = (const jx_ruleset *const *)rs;
     o.nrules = nrules;
     int64_t total = (int64_t)o.samples;
@@ -309,42 +358,20 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
         cli_error("sensitivity: %s", jx_store_errmsg(st));
         goto done;
     }
-    const jx_sens_summary *s = jx_sensitivity_summary(res);
     if (fmt == FMT_JSON) {
         print_json(res, rs, nrules, &o.sel);
     } else if (fmt == FMT_CSV) {
         fputs("# ", stderr); /* stdout stays plain CSV; the parameters go to stderr */
-        print_params(stderr, s, rs, nrules, &o.sel);
+        print_params(stderr, jx_sensitivity_summary(res), rs, nrules, &o.sel);
         print_table(res, fmt);
     } else {
-        print_params(stdout, s, rs, nrules, &o.sel);
-        printf("%zu subjects · %zu samples · %zu thread%s\n\n", s->subjects, s->samples, s->threads,
-               s->threads == 1 ? "" : "s");
-        print_table(res, fmt);
-        printf("\nmean absolute rank shift: %.4f\n\nfirst-order sensitivity of the rank shift "
-               "(Var(E[Y|X])/Var(Y), %zu bins):\n",
-               s->mean_abs_shift, s->bins);
-        static const char *const hdr[] = {"输入", "名义", "一阶指数"};
-        static const bool right[] = {false, true, true};
-        cli_table *t = table_new(3, hdr, right);
-        if (t) {
-            for (size_t k = 0; k < s->ninputs; k++) {
-                char nom[64], idx[64];
-                cli_fmt_num(nom, sizeof nom, s->inputs[k].nominal, 2);
-                cli_fmt_num(idx, sizeof idx, s->inputs[k].index, 3);
-                const char *cells[] = {s->inputs[k].name, nom, idx};
-                table_add(t, cells);
-            }
-            table_print(t, stdout, fmt);
-            table_free(t);
-        }
+        print_report(res, rs, nrules, &o.sel);
     }
     rc = EXIT_OK;
 done:
     jx_sensitivity_free(res);
-    for (size_t r = 0; r < 16; r++)
+    for (size_t r = 0; r < MAX_RULES; r++)
         jx_ruleset_free(rs[r]);
-    free(list);
     jx_store_close(st);
     return rc;
 }

@@ -42,50 +42,36 @@ static const char usage_text[] =
     "  --year Y             only that year (a --set must match one subject)\n"
     "  --format F           table (default), csv or json\n";
 
+/* Level-1 weights and replaced actuals, in arrays sized once: the counts are known before the
+ * items are added (each option takes an argument of argv; a saved scenario knows its own). */
 typedef struct wargs {
     const char **wname;
     double *w;
-    size_t nw, wcap;
+    size_t nw;
     jx_whatif_set *sets;
-    char **setbuf;
-    size_t ns, scap;
+    char **setbuf; /* owned texts of the sets parsed from argv; NULL for borrowed ones */
+    size_t ns;
 } wargs;
 
-static bool grow(void **p, size_t *cap, size_t n, size_t sz)
+static bool wargs_alloc(wargs *a, size_t maxw, size_t maxs)
 {
-    if (n <= *cap) return true;
-    size_t c = *cap ? *cap * 2 : 8;
-    while (c < n)
-        c *= 2;
-    void *q = realloc(*p, c * sz);
-    if (!q) return false;
-    *p = q;
-    *cap = c;
-    return true;
+    a->wname = calloc(maxw ? maxw : 1, sizeof *a->wname);
+    a->w = calloc(maxw ? maxw : 1, sizeof *a->w);
+    a->sets = calloc(maxs ? maxs : 1, sizeof *a->sets);
+    a->setbuf = calloc(maxs ? maxs : 1, sizeof *a->setbuf);
+    return a->wname && a->w && a->sets && a->setbuf;
 }
 
-static bool add_weight(wargs *a, const char *name, double w)
+static void add_weight(wargs *a, const char *name, double w)
 {
-    size_t c1 = a->wcap, c2 = a->wcap;
-    if (!grow((void **)&a->wname, &c1, a->nw + 1, sizeof *a->wname) ||
-        !grow((void **)&a->w, &c2, a->nw + 1, sizeof *a->w))
-        return false;
-    a->wcap = c1 < c2 ? c1 : c2;
     a->wname[a->nw] = name;
     a->w[a->nw++] = w;
-    return true;
 }
 
-static bool add_set(wargs *a, const jx_whatif_set *s, char *buf)
+static void add_set(wargs *a, const jx_whatif_set *s, char *buf)
 {
-    size_t c1 = a->scap, c2 = a->scap;
-    if (!grow((void **)&a->sets, &c1, a->ns + 1, sizeof *a->sets) ||
-        !grow((void **)&a->setbuf, &c2, a->ns + 1, sizeof *a->setbuf))
-        return false;
-    a->scap = c1 < c2 ? c1 : c2;
     a->sets[a->ns] = *s;
     a->setbuf[a->ns++] = buf;
-    return true;
 }
 
 static void wargs_free(wargs *a)
@@ -114,10 +100,7 @@ static int parse_weight(char *arg, wargs *a)
         cli_error("whatif: --weight %s: \"%s\" is not a weight >= 0", arg, eq + 1);
         return EXIT_USAGE;
     }
-    if (!add_weight(a, arg, w)) {
-        cli_error("out of memory");
-        return EXIT_ERR;
-    }
+    add_weight(a, arg, w);
     return EXIT_OK;
 }
 
@@ -136,11 +119,7 @@ static int parse_set(const char *arg, wargs *a)
         cli_error("whatif: --set %s", msg.text);
         return EXIT_USAGE;
     }
-    if (!add_set(a, &s, buf)) {
-        free(buf);
-        cli_error("out of memory");
-        return EXIT_ERR;
-    }
+    add_set(a, &s, buf);
     return EXIT_OK;
 }
 
@@ -212,74 +191,74 @@ static int do_list(jx_store *st, cli_format fmt)
 
 /* ---- printing a result ---- */
 
-static void print_result(const jx_whatif *w, const jx_scenario *sc, const char *base_name,
-                         const char *scen_name, cli_format fmt)
+static void json_scenario(const jx_scenario *sc)
+{
+    fputs(",\"weights\":{", stdout);
+    for (size_t k = 0; k < sc->nweights; k++) {
+        if (k) fputc(',', stdout);
+        json_str(stdout, sc->weight_level1[k]);
+        fputc(':', stdout);
+        json_num(stdout, sc->weight[k]);
+    }
+    fputs("},\"sets\":[", stdout);
+    for (size_t k = 0; k < sc->nsets; k++) {
+        fputs(k ? ",{\"dept\":" : "{\"dept\":", stdout);
+        json_str(stdout, sc->sets[k].dept);
+        fputs(",\"project\":", stdout);
+        json_str(stdout, sc->sets[k].project);
+        fputs(",\"level3\":", stdout);
+        json_str(stdout, sc->sets[k].level3);
+        fputs(",\"value\":", stdout);
+        json_str(stdout, sc->sets[k].value);
+        fputc('}', stdout);
+    }
+    fputc(']', stdout);
+}
+
+static void json_row(const jx_whatif_row *r, bool first)
+{
+    fputs(first ? "\n{" : ",\n{", stdout);
+    json_subject_id(stdout, r->code, r->name, r->project, r->year);
+    fputs(",\"baseline\":", stdout);
+    json_num(stdout, r->baseline);
+    fputs(",\"scenario\":", stdout);
+    json_num(stdout, r->scenario);
+    fputs(",\"delta\":", stdout);
+    json_num(stdout, r->delta);
+    printf(",\"baseline_rank\":%zu,\"scenario_rank\":%zu,\"delta_rank\":%ld,\"baseline_grade\":",
+           r->baseline_rank, r->scenario_rank, r->delta_rank);
+    json_str(stdout, r->baseline_grade);
+    fputs(",\"scenario_grade\":", stdout);
+    json_str(stdout, r->scenario_grade);
+    fputc('}', stdout);
+}
+
+static void print_json(const jx_whatif *w, const jx_scenario *sc, const char *base_name,
+                       const char *scen_name)
 {
     const jx_whatif_summary *s = jx_whatif_summary_of(w);
+    fputs("{\"base_rules\":", stdout);
+    json_str(stdout, base_name);
+    fputs(",\"rules\":", stdout);
+    json_str(stdout, scen_name);
+    json_scenario(sc);
+    fputs(",\"spearman\":", stdout);
+    json_num(stdout, s->spearman);
+    fputs(",\"kendall\":", stdout);
+    json_num(stdout, s->kendall);
+    printf(",\"grade_changes\":%zu,\"rank_changes\":%zu,\"mean_abs_delta\":", s->grade_changes,
+           s->rank_changes);
+    json_num(stdout, s->mean_abs_delta);
+    fputs(",\"subjects\":[", stdout);
     size_t n = jx_whatif_count(w);
-    if (fmt == FMT_JSON) {
-        fputs("{\"base_rules\":", stdout);
-        json_str(stdout, base_name);
-        fputs(",\"rules\":", stdout);
-        json_str(stdout, scen_name);
-        fputs(",\"weights\":{", stdout);
-        for (size_t k = 0; k < sc->nweights; k++) {
-            if (k) fputc(',', stdout);
-            json_str(stdout, sc->weight_level1[k]);
-            fputc(':', stdout);
-            json_num(stdout, sc->weight[k]);
-        }
-        fputs("},\"sets\":[", stdout);
-        for (size_t k = 0; k < sc->nsets; k++) {
-            fputs(k ? ",{\"dept\":" : "{\"dept\":", stdout);
-            json_str(stdout, sc->sets[k].dept);
-            fputs(",\"project\":", stdout);
-            json_str(stdout, sc->sets[k].project);
-            fputs(",\"level3\":", stdout);
-            json_str(stdout, sc->sets[k].level3);
-            fputs(",\"value\":", stdout);
-            json_str(stdout, sc->sets[k].value);
-            fputc('}', stdout);
-        }
-        fputs("],\"spearman\":", stdout);
-        json_num(stdout, s->spearman);
-        fputs(",\"kendall\":", stdout);
-        json_num(stdout, s->kendall);
-        printf(",\"grade_changes\":%zu,\"rank_changes\":%zu,\"mean_abs_delta\":", s->grade_changes,
-               s->rank_changes);
-        json_num(stdout, s->mean_abs_delta);
-        fputs(",\"subjects\":[", stdout);
-        for (size_t i = 0; i < n; i++) {
-            const jx_whatif_row *r = jx_whatif_at(w, i);
-            fputs(i ? ",\n{" : "\n{", stdout);
-            json_subject_id(stdout, r->code, r->name, r->project, r->year);
-            fputs(",\"baseline\":", stdout);
-            json_num(stdout, r->baseline);
-            fputs(",\"scenario\":", stdout);
-            json_num(stdout, r->scenario);
-            fputs(",\"delta\":", stdout);
-            json_num(stdout, r->delta);
-            printf(",\"baseline_rank\":%zu,\"scenario_rank\":%zu,\"delta_rank\":%ld,\"baseline_"
-                   "grade\":",
-                   r->baseline_rank, r->scenario_rank, r->delta_rank);
-            json_str(stdout, r->baseline_grade);
-            fputs(",\"scenario_grade\":", stdout);
-            json_str(stdout, r->scenario_grade);
-            fputc('}', stdout);
-        }
-        fputs("\n]}\n", stdout);
-        return;
-    }
-    if (fmt == FMT_TABLE) {
-        printf("baseline: rules %s · scenario: rules %s", base_name, scen_name);
-        for (size_t k = 0; k < sc->nweights; k++)
-            printf("%s%s=%g", k ? ", " : " · weights ", sc->weight_level1[k], sc->weight[k]);
-        for (size_t k = 0; k < sc->nsets; k++)
-            printf("%s%s%s%s:%s=%s", k ? ", " : " · set ", sc->sets[k].dept,
-                   *sc->sets[k].project ? "/" : "", sc->sets[k].project, sc->sets[k].level3,
-                   sc->sets[k].value);
-        fputs("\n\n", stdout);
-    }
+    for (size_t i = 0; i < n; i++)
+        json_row(jx_whatif_at(w, i), i == 0);
+    fputs("\n]}\n", stdout);
+}
+
+/* One row per subject, as a table or CSV. */
+static void print_rows(const jx_whatif *w, cli_format fmt)
+{
     static const char *const hdr[] = {"部门编码", "部门名称", "项目",     "年度",  "基准", "情景",
                                       "Δ",        "基准排名", "情景排名", "Δ排名", "等级"};
     static const bool right[] = {false, false, false, true, true, true,
@@ -287,6 +266,7 @@ static void print_result(const jx_whatif *w, const jx_scenario *sc, const char *
     cli_table *t = table_new(11, hdr, right);
     if (!t) return;
     int dec = fmt == FMT_CSV ? -1 : 2;
+    size_t n = jx_whatif_count(w);
     for (size_t i = 0; i < n; i++) {
         const jx_whatif_row *r = jx_whatif_at(w, i);
         char year[16], b[64], sv[64], d[64], br[32], sr[32], dr[32], g[64];
@@ -310,7 +290,28 @@ static void print_result(const jx_whatif *w, const jx_scenario *sc, const char *
     }
     table_print(t, stdout, fmt);
     table_free(t);
+}
+
+static void print_result(const jx_whatif *w, const jx_scenario *sc, const char *base_name,
+                         const char *scen_name, cli_format fmt)
+{
+    if (fmt == FMT_JSON) {
+        print_json(w, sc, base_name, scen_name);
+        return;
+    }
     if (fmt == FMT_TABLE) {
+        printf("baseline: rules %s · scenario: rules %s", base_name, scen_name);
+        for (size_t k = 0; k < sc->nweights; k++)
+            printf("%s%s=%g", k ? ", " : " · weights ", sc->weight_level1[k], sc->weight[k]);
+        for (size_t k = 0; k < sc->nsets; k++)
+            printf("%s%s%s%s:%s=%s", k ? ", " : " · set ", sc->sets[k].dept,
+                   *sc->sets[k].project ? "/" : "", sc->sets[k].project, sc->sets[k].level3,
+                   sc->sets[k].value);
+        fputs("\n\n", stdout);
+    }
+    print_rows(w, fmt);
+    if (fmt == FMT_TABLE) {
+        const jx_whatif_summary *s = jx_whatif_summary_of(w);
         char rho[32], tau[32];
         cli_fmt_num(rho, sizeof rho, s->spearman, 4);
         cli_fmt_num(tau, sizeof tau, s->kendall, 4);
@@ -333,7 +334,17 @@ static jx_ruleset *default_base(jx_store *st)
     return cli_load_rules(NULL);
 }
 
-int cmd_whatif(int argc, char **argv, cli_ctx *ctx)
+/* What the command line asks for. */
+typedef struct wopts {
+    jx_selection sel;
+    bool sel_given, list;
+    cli_format fmt;
+    const char *rules, *base_rules, *save, *load;
+    wargs a; /* the --weight and --set items (owned) */
+} wopts;
+
+/* The options into *o. Returns -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, wopts *o)
 {
     static const struct option opts[] = {{"rules", required_argument, NULL, 'r'},
                                          {"weight", required_argument, NULL, 'w'},
@@ -348,143 +359,159 @@ int cmd_whatif(int argc, char **argv, cli_ctx *ctx)
                                          {"format", required_argument, NULL, 'f'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    jx_selection sel = {0};
-    bool sel_given = false;
-    cli_format fmt = FMT_TABLE;
-    const char *rules = NULL, *base_rules = NULL, *save = NULL, *load = NULL;
-    bool list = false;
-    wargs a = {0};
-    int c, rc = EXIT_OK;
+    if (!wargs_alloc(&o->a, (size_t)argc, (size_t)argc)) {
+        cli_error("out of memory");
+        return EXIT_ERR;
+    }
+    int c, rc;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        if ((rc = cli_selection_option(c, optarg, "whatif", &sel)) >= 0) {
-            if (rc) goto out;
-            sel_given = true;
+        if ((rc = cli_selection_option(c, optarg, "whatif", &o->sel)) >= 0) {
+            if (rc) return rc;
+            o->sel_given = true;
             continue;
         }
         rc = EXIT_OK;
         switch (c) {
         case 'r':
-            rules = optarg;
+            o->rules = optarg;
             break;
         case 'b':
-            base_rules = optarg;
+            o->base_rules = optarg;
             break;
         case 'S':
-            save = optarg;
+            o->save = optarg;
             break;
         case 'L':
-            load = optarg;
+            o->load = optarg;
             break;
         case 'l':
-            list = true;
+            o->list = true;
             break;
         case 'w':
-            rc = parse_weight(optarg, &a);
+            rc = parse_weight(optarg, &o->a);
             break;
         case 's':
-            rc = parse_set(optarg, &a);
+            rc = parse_set(optarg, &o->a);
             break;
         case 'f':
-            if (!cli_parse_format(optarg, &fmt)) {
+            if (!cli_parse_format(optarg, &o->fmt)) {
                 cli_error("whatif: --format must be table, csv or json");
                 rc = EXIT_USAGE;
             }
             break;
         case 'h':
             fputs(usage_text, stdout);
-            goto out;
+            return EXIT_OK;
         default:
             fputs(usage_text, stderr);
             rc = EXIT_USAGE;
             break;
         }
-        if (rc) goto out;
+        if (rc) return rc;
     }
     if (optind < argc) {
         cli_error("whatif: unexpected argument '%s'", argv[optind]);
-        rc = EXIT_USAGE;
-        goto out;
+        return EXIT_USAGE;
     }
-    if (save && !*save) {
+    if (o->save && !*o->save) {
         cli_error("whatif: --save wants a name");
-        rc = EXIT_USAGE;
-        goto out;
+        return EXIT_USAGE;
     }
-    cli_analysis_setup();
-    jx_store *st = cli_open_store(ctx->db_path);
-    if (!st) {
-        rc = EXIT_ERR;
-        goto out;
-    }
-    if (list) {
-        rc = do_list(st, fmt);
-        jx_store_close(st);
-        goto out;
-    }
-    rc = EXIT_ERR;
+    return -1;
+}
+
+/* The scenario's items into *all: a loaded scenario's (ls, may be NULL), then the command line's
+ * (borrowed pointers). false when out of memory. */
+static bool gather_items(wargs *all, const jx_scenario *ls, const wargs *a)
+{
+    if (!wargs_alloc(all, (ls ? ls->nweights : 0) + a->nw, (ls ? ls->nsets : 0) + a->ns))
+        return false;
+    for (size_t k = 0; ls && k < ls->nweights; k++)
+        add_weight(all, ls->weight_level1[k], ls->weight[k]);
+    for (size_t k = 0; ls && k < ls->nsets; k++)
+        add_set(all, &ls->sets[k], NULL);
+    for (size_t k = 0; k < a->nw; k++)
+        add_weight(all, a->wname[k], a->w[k]);
+    for (size_t k = 0; k < a->ns; k++)
+        add_set(all, &a->sets[k], NULL);
+    return true;
+}
+
+/* Run the scenario (a saved one with --load, completed by the command line), print it and
+ * save it with --save. Returns the exit status. */
+static int run_scenario(jx_store *st, wopts *o)
+{
+    int rc = EXIT_ERR;
     jx_saved_scenario *saved = NULL;
     jx_ruleset *base = NULL, *scen = NULL;
     jx_whatif *w = NULL;
-    wargs all = {0}; /* the loaded scenario's items, then the command line's (borrowed pointers) */
-    if (load) {
-        if (jx_scenario_load(st, load, &saved)) {
+    wargs all = {0};
+    const jx_scenario *ls = NULL;
+    if (o->load) {
+        if (jx_scenario_load(st, o->load, &saved)) {
             cli_error("whatif: %s", jx_store_errmsg(st));
             goto done;
         }
-        const jx_scenario *ls = jx_saved_scenario_get(saved);
-        if (!base_rules && *ls->base_rules) base_rules = ls->base_rules;
-        if (!rules && *ls->rules) rules = ls->rules;
-        if (!sel_given) sel = ls->sel; /* the subjects it was saved with, unless told otherwise */
-        for (size_t k = 0; k < ls->nweights; k++)
-            if (!add_weight(&all, ls->weight_level1[k], ls->weight[k])) goto nomem;
-        for (size_t k = 0; k < ls->nsets; k++)
-            if (!add_set(&all, &ls->sets[k], NULL)) goto nomem;
+        ls = jx_saved_scenario_get(saved);
+        if (!o->base_rules && *ls->base_rules) o->base_rules = ls->base_rules;
+        if (!o->rules && *ls->rules) o->rules = ls->rules;
+        if (!o->sel_given)
+            o->sel = ls->sel; /* the subjects it was saved with, unless told otherwise */
     }
-    for (size_t k = 0; k < a.nw; k++)
-        if (!add_weight(&all, a.wname[k], a.w[k])) goto nomem;
-    for (size_t k = 0; k < a.ns; k++)
-        if (!add_set(&all, &a.sets[k], NULL)) goto nomem;
-    base = base_rules ? cli_load_rules(base_rules) : default_base(st);
+    if (!gather_items(&all, ls, &o->a)) {
+        cli_error("out of memory");
+        goto done;
+    }
+    base = o->base_rules ? cli_load_rules(o->base_rules) : default_base(st);
     if (!base) goto done;
-    if (rules && !(scen = cli_load_rules(rules))) goto done;
-    jx_scenario sc = {.base_rules = base_rules ? base_rules : "",
-                      .rules = rules ? rules : "",
+    if (o->rules && !(scen = cli_load_rules(o->rules))) goto done;
+    jx_scenario sc = {.base_rules = o->base_rules ? o->base_rules : "",
+                      .rules = o->rules ? o->rules : "",
                       .weight_level1 = all.wname,
                       .weight = all.w,
                       .nweights = all.nw,
                       .sets = all.sets,
                       .nsets = all.ns,
-                      .sel = sel};
-    if (jx_whatif_run(st, base, scen, &sc, &sel, &w)) {
+                      .sel = o->sel};
+    if (jx_whatif_run(st, base, scen, &sc, &o->sel, &w)) {
         cli_error("whatif: %s", jx_store_errmsg(st));
         goto done;
     }
-    print_result(w, &sc, jx_ruleset_name(base), jx_ruleset_name(scen ? scen : base), fmt);
-    if (save) {
+    print_result(w, &sc, jx_ruleset_name(base), jx_ruleset_name(scen ? scen : base), o->fmt);
+    if (o->save) {
         int64_t id;
-        if (jx_scenario_save(st, save, &sc, &id)) {
+        if (jx_scenario_save(st, o->save, &sc, &id)) {
             cli_error("whatif: --save: %s", jx_store_errmsg(st));
             goto done;
         }
         fprintf(stderr,
-                "scenario \"%s\" saved (id %lld); re-run it with 'jixiao whatif --load %s'\n", save,
-                (long long)id, save);
+                "scenario \"%s\" saved (id %lld); re-run it with 'jixiao whatif --load %s'\n",
+                o->save, (long long)id, o->save);
     }
     rc = EXIT_OK;
-    goto done;
-nomem:
-    cli_error("out of memory");
 done:
-    free(all.sets);
-    free(all.setbuf);
-    free(all.wname);
-    free(all.w);
+    wargs_free(&all);
     jx_whatif_free(w);
     jx_ruleset_free(scen);
     jx_ruleset_free(base);
     jx_saved_scenario_free(saved);
-    jx_store_close(st);
-out:
-    wargs_free(&a);
+    return rc;
+}
+
+int cmd_whatif(int argc, char **argv, cli_ctx *ctx)
+{
+    wopts o = {.fmt = FMT_TABLE};
+    int rc = parse_options(argc, argv, &o);
+    if (rc < 0) {
+        cli_analysis_setup();
+        jx_store *st = cli_open_store(ctx->db_path);
+        if (!st) {
+            rc = EXIT_ERR;
+        } else {
+            rc = o.list ? do_list(st, o.fmt) : run_scenario(st, &o);
+            jx_store_close(st);
+        }
+    }
+    wargs_free(&o.a);
     return rc;
 }

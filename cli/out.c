@@ -4,11 +4,11 @@
  */
 #include <math.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "jixiao/csv.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -113,51 +113,16 @@ void csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static int cp_width(uint32_t c)
-{
-    if (c == 0) return 0;
-    if (c < 0x1100) return 1;
-    if ((c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
-        (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-        (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD))
-        return 2;
-    return 1;
-}
-
-size_t display_width(const char *s)
-{
-    size_t w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        uint32_t c = *p;
-        int n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
-        if (n > 1) {
-            c &= (0xFF >> (n + 1));
-            for (int i = 1; i < n; i++) {
-                if (!p[i]) {
-                    n = i;
-                    break;
-                }
-                c = (c << 6) | (p[i] & 0x3F);
-            }
-        }
-        w += (size_t)cp_width(c);
-        p += n;
-    }
-    return w;
-}
-
 void pad_to(FILE *f, const char *s, size_t width)
 {
     fputs(s, f);
-    for (size_t w = display_width(s); w < width; w++)
+    for (size_t w = jx_text_width(s); w < width; w++)
         fputc(' ', f);
 }
 
 void padl_to(FILE *f, const char *s, size_t width)
 {
-    for (size_t w = display_width(s); w < width; w++)
+    for (size_t w = jx_text_width(s); w < width; w++)
         fputc(' ', f);
     fputs(s, f);
 }
@@ -187,8 +152,11 @@ cli_table *table_new(size_t ncols, const char *const *headers, const bool *right
 void table_add(cli_table *t, const char *const *cells)
 {
     if (t->nrows == t->cap) {
+        /* the CLI's one growing array (libjixiao keeps its JX_GROW to itself): rows double */
         size_t cap = t->cap ? t->cap * 2 : 64;
-        char **c = realloc(t->cells, cap * t->ncols * sizeof *c);
+        char **c = cap <= SIZE_MAX / sizeof *c / (t->ncols ? t->ncols : 1)
+                       ? realloc(t->cells, cap * t->ncols * sizeof *c)
+                       : NULL;
         if (!c) {
             cli_error("out of memory");
             exit(EXIT_ERR);
@@ -222,10 +190,10 @@ void table_print(cli_table *t, FILE *f, cli_format fmt)
     size_t *w = calloc(t->ncols, sizeof *w);
     if (!w) return;
     for (size_t j = 0; j < t->ncols; j++)
-        w[j] = display_width(t->headers[j]);
+        w[j] = jx_text_width(t->headers[j]);
     for (size_t r = 0; r < t->nrows; r++)
         for (size_t j = 0; j < t->ncols; j++) {
-            size_t dw = display_width(t->cells[r * t->ncols + j]);
+            size_t dw = jx_text_width(t->cells[r * t->ncols + j]);
             if (dw > w[j]) w[j] = dw;
         }
     for (size_t r = 0; r <= t->nrows; r++) {

@@ -1,6 +1,6 @@
 /*
  * analysis_int.h - helpers shared by the analysis modules (rank.c, stats.c,
- * whatif.c, sensitivity.c): ranking groups, rank keys and a growable array.
+ * whatif.c, sensitivity.c): ranking groups and rank keys.
  * Not part of the public API.
  */
 #ifndef JIXIAO_ANALYSIS_INT_H
@@ -31,8 +31,5 @@ static inline int64_t an_rank_key(double total)
 /* Dense group numbers 0..ngroups−1 for n group keys, numbered in key order.
  * group[] receives them; *ngroups the count. false when out of memory. */
 bool an_groups(const int64_t *keys, size_t n, size_t *group, size_t *ngroups);
-
-/* Grow *p (elements of size sz) to hold at least n; false when out of memory (*p unchanged). */
-bool an_reserve(void **p, size_t *cap, size_t n, size_t sz);
 
 #endif

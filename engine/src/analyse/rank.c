@@ -29,19 +29,6 @@ int64_t jx_rank_key(double total)
     return an_rank_key(total);
 }
 
-bool an_reserve(void **p, size_t *cap, size_t n, size_t sz)
-{
-    if (n <= *cap) return true;
-    size_t c = *cap ? *cap : 16;
-    while (c < n)
-        c *= 2;
-    void *q = realloc(*p, c * sz);
-    if (!q) return false;
-    *p = q;
-    *cap = c;
-    return true;
-}
-
 typedef struct keyed {
     int64_t key;
     size_t i;
@@ -133,7 +120,7 @@ static int load_subject(const jx_run_subject *s, void *ctx)
     load_ctx *c = ctx;
     if (!jx_selection_has(c->sel, s->project, s->year)) return 0;
     jx_ranking *r = c->r;
-    if (!an_reserve((void **)&r->row, &r->cap, r->n + 1, sizeof *r->row)) return c->nomem = true;
+    if (!JX_GROW(r->row, r->cap, r->n + 1)) return c->nomem = true;
     jx_ranked *o = &r->row[r->n];
     memset(o, 0, sizeof *o);
     o->subject_id = s->subject_id;

@@ -98,32 +98,12 @@ jx_err sens_model_add(sens_model *m, int64_t id, const char *code, const char *n
                       const char *project, int year, const jx_indicator *ind, size_t n,
                       const jx_budget *budget, jx_errmsg *msg)
 {
-    size_t R = m->R, ns = m->nslot ? m->nslot : 1;
-    size_t cap_before = m->cap;
-    if (!an_reserve((void **)&m->subj, &m->cap, m->n + 1, sizeof *m->subj))
+    size_t R = m->R, ns = m->nslot ? m->nslot : 1, i = m->n;
+    if (!JX_GROW(m->subj, m->cap, i + 1) || !JX_GROW(m->rate, m->ratecap, i + 1) ||
+        !JX_GROW(m->tslot, m->tslotcap, (i + 1) * R * ns) ||
+        !JX_GROW(m->tfix, m->tfixcap, (i + 1) * R) ||
+        !JX_GROW(m->tded_n, m->tded_ncap, (i + 1) * R) || !JX_GROW(m->scores, m->scap, n ? n : 1))
         return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
-    if (m->cap != cap_before) { /* grow the parallel arrays to the same capacity */
-        size_t c = m->cap;
-        double *rate = realloc(m->rate, c * sizeof *rate);
-        if (rate) m->rate = rate;
-        double *tP = realloc(m->tP, c * R * ns * sizeof *tP);
-        if (tP) m->tP = tP;
-        double *tW = realloc(m->tW, c * R * ns * sizeof *tW);
-        if (tW) m->tW = tW;
-        double *tfP = realloc(m->tfixP, c * R * sizeof *tfP);
-        if (tfP) m->tfixP = tfP;
-        double *tfW = realloc(m->tfixW, c * R * sizeof *tfW);
-        if (tfW) m->tfixW = tfW;
-        size_t *tdn = realloc(m->tded_n, c * R * sizeof *tdn);
-        if (tdn) m->tded_n = tdn;
-        if (!rate || !tP || !tW || !tfP || !tfW || !tdn) {
-            m->cap = cap_before; /* keep the old capacity consistent with the arrays that failed */
-            return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
-        }
-    }
-    if (!an_reserve((void **)&m->scores, &m->scap, n ? n : 1, sizeof *m->scores))
-        return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
-    size_t i = m->n;
     sens_subject *s = &m->subj[i];
     s->id = id;
     s->year = year;
@@ -138,10 +118,9 @@ jx_err sens_model_add(sens_model *m, int64_t id, const char *code, const char *n
         m->rate[i] = rate < 0 ? 0 : rate > 1 ? 1 : rate;
     }
     for (size_t r = 0; r < R; r++) {
-        double *P = &m->tP[(i * R + r) * ns], *W = &m->tW[(i * R + r) * ns];
-        memset(P, 0, ns * sizeof *P);
-        memset(W, 0, ns * sizeof *W);
-        m->tfixP[i * R + r] = m->tfixW[i * R + r] = 0;
+        sens_sums *slot_sum = &m->tslot[(i * R + r) * ns], *fix = &m->tfix[i * R + r];
+        memset(slot_sum, 0, ns * sizeof *slot_sum);
+        *fix = (sens_sums){0, 0};
         m->tded_n[i * R + r] = 0;
         jx_result res;
         jx_err e = jx_aggregate(m->rules[r], ind, n, budget, m->scores, &res, msg);
@@ -151,20 +130,20 @@ jx_err sens_model_add(sens_model *m, int64_t id, const char *code, const char *n
             if (!sc->scored) continue;
             int slot = slot_of(m, r, ind[j].level1);
             if (sc->method == JX_M_DEDUCT && slot >= 0) {
-                if (!an_reserve((void **)&m->tded, &m->tdedcap, m->ntded + 1, sizeof *m->tded))
+                if (!JX_GROW(m->tded, m->tdedcap, m->ntded + 1))
                     return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
                 m->tded[m->ntded++] = (sens_ded){.w = sc->weight,
                                                  .lost = deduct_lost(m->rules[r], &ind[j], sc),
                                                  .points = sc->points,
                                                  .comp = slot};
                 m->tded_n[i * R + r]++;
-                W[slot] += sc->weight;
+                slot_sum[slot].W += sc->weight;
             } else if (slot >= 0) {
-                P[slot] += sc->points;
-                W[slot] += sc->weight;
+                slot_sum[slot].P += sc->points;
+                slot_sum[slot].W += sc->weight;
             } else {
-                m->tfixP[i * R + r] += sc->points;
-                m->tfixW[i * R + r] += sc->weight;
+                fix->P += sc->points;
+                fix->W += sc->weight;
             }
         }
     }
@@ -172,16 +151,16 @@ jx_err sens_model_add(sens_model *m, int64_t id, const char *code, const char *n
     return JX_OK;
 }
 
-jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
+/* The components: level 1s with a nominal weight that some subject uses, then the budget. */
+static void choose_components(sens_model *m)
 {
     size_t R = m->R, n = m->n, ns = m->nslot ? m->nslot : 1;
-    /* components: level 1s with a nominal weight that some subject uses, then the budget */
     for (size_t s = 0; s < SENS_MAX_COMP; s++)
         m->slot_comp[s] = -1;
     for (size_t s = 0; s < m->nslot; s++) {
         bool used = false;
         for (size_t x = 0; x < n * R && !used; x++)
-            used = m->tW[x * ns + s] > 0;
+            used = m->tslot[x * ns + s].W > 0;
         if (!used || !(m->slot_nominal[s] > 0)) continue;
         m->slot_comp[s] = (int)m->Kl;
         m->comp_name[m->Kl] = m->slot_name[s];
@@ -199,8 +178,13 @@ jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
     m->wsum0 = 0;
     for (size_t k = 0; k < m->K; k++)
         m->wsum0 += m->w0[k];
+}
 
-    /* compact to [r][i][Kl]; fold the slots that are not perturbed into the fixed sums */
+/* The sums of the components compacted to [r][i][Kl], the slots not perturbed folded into the
+ * fixed sums; the sums kept while adding are freed. */
+static jx_err compact_sums(sens_model *m, jx_errmsg *msg)
+{
+    size_t R = m->R, n = m->n, ns = m->nslot ? m->nslot : 1;
     size_t Kl = m->Kl ? m->Kl : 1;
     m->P = calloc(R * (n ? n : 1) * Kl, sizeof *m->P);
     m->W = calloc(R * (n ? n : 1) * Kl, sizeof *m->W);
@@ -220,23 +204,25 @@ jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
     for (size_t r = 0; r < R; r++)
         for (size_t i = 0; i < n; i++) {
             size_t t = i * R + r, c = r * n + i;
-            m->fixP[c] = m->tfixP[t];
-            m->fixW[c] = m->tfixW[t];
+            m->fixP[c] = m->tfix[t].P;
+            m->fixW[c] = m->tfix[t].W;
             for (size_t s = 0; s < m->nslot; s++) {
                 int k = m->slot_comp[s];
+                const sens_sums *sum = &m->tslot[t * ns + s];
                 if (k >= 0) {
-                    m->P[c * Kl + (size_t)k] += m->tP[t * ns + s];
-                    m->W[c * Kl + (size_t)k] += m->tW[t * ns + s];
+                    m->P[c * Kl + (size_t)k] += sum->P;
+                    m->W[c * Kl + (size_t)k] += sum->W;
                 } else {
-                    m->fixP[c] += m->tP[t * ns + s];
-                    m->fixW[c] += m->tW[t * ns + s];
+                    m->fixP[c] += sum->P;
+                    m->fixW[c] += sum->W;
                 }
             }
             m->ded_off[c] = nd;
             for (size_t d = tstart[t]; d < tstart[t + 1]; d++) {
                 sens_ded x = m->tded[d];
                 int k = x.comp >= 0 ? m->slot_comp[x.comp] : -1;
-                if (k < 0) { /* not perturbed: its points are fixed (its weight is already in tW) */
+                if (k <
+                    0) { /* not perturbed: its points are fixed (its weight is already in tslot) */
                     m->fixP[c] += x.points;
                     continue;
                 }
@@ -246,15 +232,17 @@ jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
         }
     m->ded_off[R * n] = nd;
     free(tstart);
-    free(m->tP), m->tP = NULL;
-    free(m->tW), m->tW = NULL;
-    free(m->tfixP), m->tfixP = NULL;
-    free(m->tfixW), m->tfixW = NULL;
-    free(m->tded), m->tded = NULL;
-    free(m->tded_n), m->tded_n = NULL;
+    free(m->tslot), m->tslot = NULL, m->tslotcap = 0;
+    free(m->tfix), m->tfix = NULL, m->tfixcap = 0;
+    free(m->tded), m->tded = NULL, m->tdedcap = 0;
+    free(m->tded_n), m->tded_n = NULL, m->tded_ncap = 0;
+    return JX_OK;
+}
 
-    /* grades of each rule set, highest minimum first, words in one table */
-    for (size_t r = 0; r < R; r++) {
+/* The grade bands of each rule set, highest minimum first, their words in one table. */
+static jx_err collect_grades(sens_model *m, jx_errmsg *msg)
+{
+    for (size_t r = 0; r < m->R; r++) {
         const jx_ruleset *rs = m->rules[r];
         for (int g = 0; g < rs->ntotal_grade; g++) {
             const char *word = rs->total_grade[g].grade;
@@ -270,6 +258,13 @@ jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
         }
     }
     return JX_OK;
+}
+
+jx_err sens_model_finish(sens_model *m, jx_errmsg *msg)
+{
+    choose_components(m);
+    jx_err e = compact_sums(m, msg);
+    return e ? e : collect_grades(m, msg);
 }
 
 int sens_model_grade(const sens_model *m, size_t r, double total, size_t *band)
@@ -324,10 +319,8 @@ void sens_model_free(sens_model *m)
     if (!m) return;
     free(m->subj);
     free(m->rate);
-    free(m->tP);
-    free(m->tW);
-    free(m->tfixP);
-    free(m->tfixW);
+    free(m->tslot);
+    free(m->tfix);
     free(m->tded);
     free(m->tded_n);
     free(m->scores);
@@ -382,11 +375,14 @@ typedef struct sens_run {
     double spread;
     uint64_t seed;
     double alpha[SENS_MAX_COMP];
+    /* the nominal ranking (owned) */
+    double *nominal_total; /* [i] */
+    int *nominal_grade;    /* [i] index into m->grade_word, −1: none */
+    size_t *group;         /* [i] */
+    size_t *nominal_rank;  /* [i] */
     size_t ngroups;
-    const size_t *gstart; /* group g is ord[gstart[g] .. gstart[g+1]) */
-    const size_t *ord;    /* subjects by group, then nominal rank */
-    const size_t *nominal_rank;
-    const int *nominal_grade;
+    size_t *gstart; /* group g is ord[gstart[g] .. gstart[g+1]) */
+    size_t *ord;    /* subjects by group, then nominal rank */
     size_t maxgroup;
     void *mat; /* ranks, block-major: block b holds [i × SENS_BLOCK + j] for its samples j */
     bool wide; /* mat holds uint32_t (a group larger than 65,535), else uint16_t */
@@ -697,6 +693,241 @@ static void rank_stats(const sens_run *run, size_t n, size_t i, size_t N, size_t
     o->rank_p95 = gsl_stats_quantile_from_sorted_data(sorted, 1, N, 0.95);
 }
 
+/* The model of the subjects selected (sens_model_init() done): one pass over the current data. */
+static jx_err model_build(jx_store *st, const jx_sens_opts *o, sens_model *m)
+{
+    model_ctx mc = {.st = st, .m = m, .sel = &o->sel};
+    kp_visit v = {.on_subject = model_subject, .on_error = model_row_error, .ctx = &mc};
+    jx_err e = kp_visit_subjects(kp_store(st), &v);
+    if (e) return e;
+    if (!m->n) return st_fail(st, JX_ERR_NOTFOUND, "no subject matches the selection");
+    jx_errmsg msg;
+    if ((e = sens_model_finish(m, &msg))) return st_fail(st, e, "%s", msg.text);
+    return JX_OK;
+}
+
+/* Nominal totals, grades, groups and ranks (the same arithmetic as the samples), and the subjects
+ * in group and rank order (run->ord, run->gstart) that the samples rank. */
+static jx_err nominal_ranking(jx_store *st, sens_run *run)
+{
+    const sens_model *m = run->m;
+    size_t n = m->n;
+    run->nominal_total = malloc(n * sizeof *run->nominal_total);
+    run->group = malloc(n * sizeof *run->group);
+    run->nominal_rank = malloc(n * sizeof *run->nominal_rank);
+    run->nominal_grade = malloc(n * sizeof *run->nominal_grade);
+    run->ord = malloc(n * sizeof *run->ord);
+    int64_t *gkey = malloc(n * sizeof *gkey);
+    ordkey *ok = malloc(n * sizeof *ok);
+    jx_err e = JX_OK;
+    if (!run->nominal_total || !run->group || !run->nominal_rank || !run->nominal_grade ||
+        !run->ord || !gkey || !ok)
+        goto nomem;
+    sens_model_totals(m, 0, m->w0, run->nominal_total);
+    for (size_t i = 0; i < n; i++) {
+        gkey[i] = an_group_key(m->subj[i].project, m->subj[i].year);
+        size_t band;
+        run->nominal_grade[i] = sens_model_grade(m, 0, run->nominal_total[i], &band);
+    }
+    if (!an_groups(gkey, n, run->group, &run->ngroups)) goto nomem;
+    if ((e = jx_rank_competition(run->nominal_total, run->group, n, run->nominal_rank, NULL))) {
+        e = st_fail(st, e, "a nominal total is not a number");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        ok[i] = (ordkey){run->group[i], run->nominal_rank[i], i};
+    qsort(ok, n, sizeof *ok, cmp_ordkey);
+    if (!(run->gstart = calloc(run->ngroups + 1, sizeof *run->gstart))) goto nomem;
+    for (size_t x = 0; x < n; x++) {
+        run->ord[x] = ok[x].i;
+        run->gstart[ok[x].group + 1]++;
+    }
+    for (size_t g = 0; g < run->ngroups; g++) {
+        if (run->gstart[g + 1] > run->maxgroup) run->maxgroup = run->gstart[g + 1];
+        run->gstart[g + 1] += run->gstart[g];
+    }
+    goto done;
+nomem:
+    e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+done:
+    free(gkey);
+    free(ok);
+    return e;
+}
+
+/* The Dirichlet parameters, the rank matrix and the per-sample inputs, within the limits. */
+static jx_err sample_setup(jx_store *st, sens_run *run)
+{
+    const sens_model *m = run->m;
+    size_t n = m->n, N = run->N, K = m->K;
+    for (size_t k = 0; k < K; k++)
+        run->alpha[k] = run->spread > 0 ? (m->w0[k] / m->wsum0) / (run->spread * run->spread) : 0;
+    run->nblocks = (N + SENS_BLOCK - 1) / SENS_BLOCK;
+    if (run->maxgroup >= (size_t)1 << SENS_POS_BITS)
+        return st_fail(st, JX_ERR_LIMIT, "a ranking group of %zu subjects: at most %d",
+                       run->maxgroup, (1 << SENS_POS_BITS) - 1);
+    run->wide = run->maxgroup > UINT16_MAX;
+    size_t esz = run->wide ? sizeof(uint32_t) : sizeof(uint16_t);
+    if ((double)n * (double)N * (double)esz > (double)SENS_MAX_MATRIX)
+        return st_fail(
+            st, JX_ERR_LIMIT,
+            "%zu subjects × %zu samples need %.1f GiB of ranks (limit 2): use fewer samples", n, N,
+            (double)n * (double)N * (double)esz / (1u << 30));
+    run->mat = matrix_alloc(run->nblocks * n * SENS_BLOCK * esz);
+    run->X = malloc((K ? K : 1) * N * sizeof *run->X);
+    run->rule = malloc(N * sizeof *run->rule);
+    run->Y = malloc(N * sizeof *run->Y);
+    if (!run->mat || !run->X || !run->rule || !run->Y)
+        return st_fail(st, JX_ERR_NOMEM, "out of memory");
+    return JX_OK;
+}
+
+/* Draw the samples with *T workers (fewer when there are fewer blocks; *T is then lowered):
+ * workers 1..T−1 on threads, worker 0 on this thread, which also reports progress. The workers
+ * (*wk, *nwk of them set up) hold the per-subject counts; the caller frees them. */
+static jx_err sample_all(jx_store *st, sens_run *run, const jx_sens_opts *o, size_t *T,
+                         sens_worker **wk, size_t *nwk)
+{
+    if (*T > run->nblocks) *T = run->nblocks;
+    atomic_init(&run->next, 0);
+    atomic_init(&run->done, 0);
+    pthread_t *tid = calloc(*T, sizeof *tid);
+    if (!(*wk = calloc(*T, sizeof **wk)) || !tid) {
+        free(tid);
+        return st_fail(st, JX_ERR_NOMEM, "out of memory");
+    }
+    for (*nwk = 0; *nwk < *T; ++*nwk)
+        if (!worker_init(&(*wk)[*nwk], run)) {
+            worker_free(&(*wk)[*nwk]);
+            free(tid);
+            return st_fail(st, JX_ERR_NOMEM, "out of memory");
+        }
+    size_t started = 1;
+    for (size_t t = 1; t < *T; t++) {
+        if (pthread_create(&tid[t], NULL, worker_main, &(*wk)[t]))
+            break; /* fewer threads: same results */
+        started++;
+    }
+    size_t b;
+    while ((b = atomic_fetch_add(&run->next, 1)) < run->nblocks) {
+        run_block(&(*wk)[0], b);
+        if (o->on_progress) o->on_progress(o->ctx, (int64_t)atomic_load(&run->done));
+    }
+    for (size_t t = 1; t < started; t++)
+        pthread_join(tid[t], NULL);
+    if (o->on_progress) o->on_progress(o->ctx, (int64_t)run->N);
+    free(tid);
+    return JX_OK;
+}
+
+/* Per subject: its nominal values, the statistics of its ranks and the shares of samples with
+ * the top grade and with another grade (counted by the T workers); in display order.
+ * JX_ERR_NOMEM or JX_OK. */
+static jx_err subject_results(jx_sensitivity *res, const sens_run *run, const sens_worker *wk,
+                              size_t T)
+{
+    const sens_model *m = run->m;
+    size_t n = m->n, N = run->N;
+    if (!(res->subj = calloc(n, sizeof *res->subj))) return JX_ERR_NOMEM;
+    res->n = n;
+    size_t *hist = malloc((run->maxgroup + 1) * sizeof *hist);
+    double *sorted = malloc(N * sizeof *sorted);
+    jx_err e = hist && sorted ? JX_OK : JX_ERR_NOMEM;
+    for (size_t i = 0; i < n && !e; i++) {
+        jx_sens_subject *so = &res->subj[i];
+        const sens_subject *si = &m->subj[i];
+        so->subject_id = si->id;
+        so->code = jx_arena_strndup(&res->arena, si->code, strlen(si->code));
+        so->name = jx_arena_strndup(&res->arena, si->name, strlen(si->name));
+        so->project = jx_arena_strndup(&res->arena, si->project, strlen(si->project));
+        int g = run->nominal_grade[i];
+        const char *gw = g >= 0 ? m->grade_word[g] : "";
+        so->nominal_grade = jx_arena_strndup(&res->arena, gw, strlen(gw));
+        if (!so->code || !so->name || !so->project || !so->nominal_grade) {
+            e = JX_ERR_NOMEM;
+            break;
+        }
+        so->year = si->year;
+        so->group = run->group[i];
+        so->nominal_total = run->nominal_total[i];
+        so->nominal_rank = run->nominal_rank[i];
+        size_t gsize = run->gstart[so->group + 1] - run->gstart[so->group];
+        rank_stats(run, n, i, N, gsize, hist, sorted, so);
+        uint64_t top = 0, chg = 0;
+        for (size_t t = 0; t < T; t++) {
+            top += wk[t].top[i];
+            chg += wk[t].change[i];
+        }
+        so->p_top_grade = (double)top / (double)N;
+        so->p_grade_change = (double)chg / (double)N;
+    }
+    if (!e) qsort(res->subj, n, sizeof *res->subj, cmp_display);
+    free(hist);
+    free(sorted);
+    return e;
+}
+
+/* Overall: the parameters, the mean absolute rank shift and the first-order index of each input
+ * (the level-1 weights, then the rule set when there are several). JX_ERR_NOMEM or JX_OK. */
+static jx_err summarise(jx_sensitivity *res, const sens_run *run, const jx_sens_opts *o, size_t T)
+{
+    const sens_model *m = run->m;
+    size_t N = run->N, K = m->K;
+    jx_sens_summary *sum = &res->sum;
+    sum->samples = N;
+    sum->subjects = m->n;
+    sum->spread = o->spread;
+    sum->seed = o->seed;
+    sum->mode = o->mode;
+    sum->nrules = o->nrules;
+    sum->threads = T;
+    double ybar = gsl_stats_mean(run->Y, 1, N);
+    double sstot = 0;
+    for (size_t s = 0; s < N; s++)
+        sstot += (run->Y[s] - ybar) * (run->Y[s] - ybar);
+    sum->mean_abs_shift = ybar;
+    size_t bins = (size_t)lround(cbrt((double)N));
+    if (bins < 2) bins = 2;
+    if (bins > 50) bins = 50;
+    sum->bins = bins;
+    size_t *perm = malloc(N * sizeof *perm);
+    if (!perm) return JX_ERR_NOMEM;
+    for (size_t k = 0; k < K; k++) {
+        res->inputs[sum->ninputs++] = (jx_sens_input){
+            .name = m->comp_name[k],
+            .nominal = m->w0[k],
+            .index = sens_first_order(run->X + k, K, run->Y, N, bins, 0, NULL, ybar, sstot, perm)};
+    }
+    if (o->nrules > 1)
+        res->inputs[sum->ninputs++] =
+            (jx_sens_input){.name = "规则集",
+                            .nominal = (double)o->nrules,
+                            .index = sens_first_order(NULL, 0, run->Y, N, 0, o->nrules, run->rule,
+                                                      ybar, sstot, perm)};
+    free(perm);
+    for (size_t k = 0; k < sum->ninputs; k++) {
+        const char *nm = res->inputs[k].name;
+        if (!(res->inputs[k].name = jx_arena_strndup(&res->arena, nm, strlen(nm))))
+            return JX_ERR_NOMEM;
+    }
+    sum->inputs = res->inputs;
+    return JX_OK;
+}
+
+static void run_free(sens_run *run)
+{
+    free(run->nominal_total);
+    free(run->nominal_grade);
+    free(run->group);
+    free(run->nominal_rank);
+    free(run->gstart);
+    free(run->ord);
+    free(run->mat);
+    free(run->X);
+    free(run->rule);
+    free(run->Y);
+}
+
 jx_err jx_sensitivity_run(jx_store *st, const jx_sens_opts *o, jx_sensitivity **out)
 {
     if (!out) return JX_ERR_INVALID;
@@ -715,209 +946,20 @@ jx_err jx_sensitivity_run(jx_store *st, const jx_sens_opts *o, jx_sensitivity **
     jx_errmsg msg;
     jx_err e = sens_model_init(&m, o->rules, o->nrules, o->mode, &msg);
     if (e) return st_fail(st, e, "%s", msg.text);
-    jx_sensitivity *res = NULL;
     sens_run run = {.m = &m, .N = N, .spread = o->spread, .seed = o->seed};
     sens_worker *wk = NULL;
     size_t nwk = 0;
-    pthread_t *tid = NULL;
-    size_t *group = NULL, *nrank = NULL, *gstart = NULL, *ord = NULL, *perm = NULL, *hist = NULL;
-    int *ngrade = NULL;
-    int64_t *gkey = NULL;
-    double *ntotal = NULL, *sorted = NULL;
-    ordkey *ok = NULL;
-
-    model_ctx mc = {.st = st, .m = &m, .sel = &o->sel};
-    kp_visit v = {.on_subject = model_subject, .on_error = model_row_error, .ctx = &mc};
-    if ((e = kp_visit_subjects(kp_store(st), &v))) goto done;
-    if (!m.n) {
-        e = st_fail(st, JX_ERR_NOTFOUND, "no subject matches the selection");
-        goto done;
+    jx_sensitivity *res = NULL;
+    if (!(e = model_build(st, o, &m)) && !(e = nominal_ranking(st, &run)) &&
+        !(e = sample_setup(st, &run)) && !(e = sample_all(st, &run, o, &T, &wk, &nwk))) {
+        if (!(res = calloc(1, sizeof *res)) || subject_results(res, &run, wk, T) ||
+            summarise(res, &run, o, T))
+            e = st_fail(st, JX_ERR_NOMEM, "out of memory");
     }
-    if ((e = sens_model_finish(&m, &msg))) {
-        e = st_fail(st, e, "%s", msg.text);
-        goto done;
-    }
-    size_t n = m.n, K = m.K;
-
-    /* nominal totals, grades and ranks (the same arithmetic as the samples) */
-    ntotal = malloc(n * sizeof *ntotal);
-    group = malloc(n * sizeof *group);
-    gkey = malloc(n * sizeof *gkey);
-    nrank = malloc(n * sizeof *nrank);
-    ngrade = malloc(n * sizeof *ngrade);
-    ord = malloc(n * sizeof *ord);
-    ok = malloc(n * sizeof *ok);
-    if (!ntotal || !group || !gkey || !nrank || !ngrade || !ord || !ok) goto nomem;
-    sens_model_totals(&m, 0, m.w0, ntotal);
-    for (size_t i = 0; i < n; i++) {
-        gkey[i] = an_group_key(m.subj[i].project, m.subj[i].year);
-        size_t band;
-        ngrade[i] = sens_model_grade(&m, 0, ntotal[i], &band);
-    }
-    if (!an_groups(gkey, n, group, &run.ngroups)) goto nomem;
-    if ((e = jx_rank_competition(ntotal, group, n, nrank, NULL))) {
-        e = st_fail(st, e, "a nominal total is not a number");
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++)
-        ok[i] = (ordkey){group[i], nrank[i], i};
-    qsort(ok, n, sizeof *ok, cmp_ordkey);
-    gstart = calloc(run.ngroups + 1, sizeof *gstart);
-    if (!gstart) goto nomem;
-    for (size_t x = 0; x < n; x++) {
-        ord[x] = ok[x].i;
-        gstart[ok[x].group + 1]++;
-    }
-    for (size_t g = 0; g < run.ngroups; g++) {
-        if (gstart[g + 1] > run.maxgroup) run.maxgroup = gstart[g + 1];
-        gstart[g + 1] += gstart[g];
-    }
-    run.gstart = gstart;
-    run.ord = ord;
-    run.nominal_rank = nrank;
-    run.nominal_grade = ngrade;
-    for (size_t k = 0; k < K; k++)
-        run.alpha[k] = run.spread > 0 ? (m.w0[k] / m.wsum0) / (run.spread * run.spread) : 0;
-
-    run.nblocks = (N + SENS_BLOCK - 1) / SENS_BLOCK;
-    if (run.maxgroup >= (size_t)1 << SENS_POS_BITS) {
-        e = st_fail(st, JX_ERR_LIMIT, "a ranking group of %zu subjects: at most %d", run.maxgroup,
-                    (1 << SENS_POS_BITS) - 1);
-        goto done;
-    }
-    run.wide = run.maxgroup > UINT16_MAX;
-    size_t esz = run.wide ? sizeof(uint32_t) : sizeof(uint16_t);
-    if ((double)n * (double)N * (double)esz > (double)SENS_MAX_MATRIX) {
-        e = st_fail(
-            st, JX_ERR_LIMIT,
-            "%zu subjects × %zu samples need %.1f GiB of ranks (limit 2): use fewer samples", n, N,
-            (double)n * (double)N * (double)esz / (1u << 30));
-        goto done;
-    }
-    run.mat = matrix_alloc(run.nblocks * n * SENS_BLOCK * esz);
-    run.X = malloc((K ? K : 1) * N * sizeof *run.X);
-    run.rule = malloc(N * sizeof *run.rule);
-    run.Y = malloc(N * sizeof *run.Y);
-    if (!run.mat || !run.X || !run.rule || !run.Y) goto nomem;
-    if (T > run.nblocks) T = run.nblocks;
-    atomic_init(&run.next, 0);
-    atomic_init(&run.done, 0);
-    wk = calloc(T, sizeof *wk);
-    tid = calloc(T, sizeof *tid);
-    if (!wk || !tid) goto nomem;
-    for (nwk = 0; nwk < T; nwk++)
-        if (!worker_init(&wk[nwk], &run)) {
-            worker_free(&wk[nwk]);
-            goto nomem;
-        }
-    /* workers 1..T−1 on threads; worker 0 on this thread, which also reports progress */
-    size_t started = 1;
-    for (size_t t = 1; t < T; t++) {
-        if (pthread_create(&tid[t], NULL, worker_main, &wk[t]))
-            break; /* fewer threads: same results */
-        started++;
-    }
-    size_t b;
-    while ((b = atomic_fetch_add(&run.next, 1)) < run.nblocks) {
-        run_block(&wk[0], b);
-        if (o->on_progress) o->on_progress(o->ctx, (int64_t)atomic_load(&run.done));
-    }
-    for (size_t t = 1; t < started; t++)
-        pthread_join(tid[t], NULL);
-    if (o->on_progress) o->on_progress(o->ctx, (int64_t)N);
-
-    /* results per subject */
-    res = calloc(1, sizeof *res);
-    if (!res || !(res->subj = calloc(n, sizeof *res->subj))) goto nomem;
-    res->n = n;
-    hist = malloc((run.maxgroup + 1) * sizeof *hist);
-    sorted = malloc(N * sizeof *sorted);
-    if (!hist || !sorted) goto nomem;
-    for (size_t i = 0; i < n; i++) {
-        jx_sens_subject *so = &res->subj[i];
-        const sens_subject *si = &m.subj[i];
-        so->subject_id = si->id;
-        so->code = jx_arena_strndup(&res->arena, si->code, strlen(si->code));
-        so->name = jx_arena_strndup(&res->arena, si->name, strlen(si->name));
-        so->project = jx_arena_strndup(&res->arena, si->project, strlen(si->project));
-        const char *gw = ngrade[i] >= 0 ? m.grade_word[ngrade[i]] : "";
-        so->nominal_grade = jx_arena_strndup(&res->arena, gw, strlen(gw));
-        if (!so->code || !so->name || !so->project || !so->nominal_grade) goto nomem;
-        so->year = si->year;
-        so->group = group[i];
-        so->nominal_total = ntotal[i];
-        so->nominal_rank = nrank[i];
-        rank_stats(&run, n, i, N, gstart[group[i] + 1] - gstart[group[i]], hist, sorted, so);
-        uint64_t top = 0, chg = 0;
-        for (size_t t = 0; t < T; t++) {
-            top += wk[t].top[i];
-            chg += wk[t].change[i];
-        }
-        so->p_top_grade = (double)top / (double)N;
-        so->p_grade_change = (double)chg / (double)N;
-    }
-    qsort(res->subj, n, sizeof *res->subj, cmp_display);
-
-    /* overall: mean absolute rank shift and first-order indices */
-    jx_sens_summary *sum = &res->sum;
-    sum->samples = N;
-    sum->subjects = n;
-    sum->spread = o->spread;
-    sum->seed = o->seed;
-    sum->mode = o->mode;
-    sum->nrules = o->nrules;
-    sum->threads = T;
-    double ybar = gsl_stats_mean(run.Y, 1, N);
-    double sstot = 0;
-    for (size_t s = 0; s < N; s++)
-        sstot += (run.Y[s] - ybar) * (run.Y[s] - ybar);
-    sum->mean_abs_shift = ybar;
-    size_t bins = (size_t)lround(cbrt((double)N));
-    if (bins < 2) bins = 2;
-    if (bins > 50) bins = 50;
-    sum->bins = bins;
-    perm = malloc(N * sizeof *perm);
-    if (!perm) goto nomem;
-    for (size_t k = 0; k < K; k++) {
-        res->inputs[sum->ninputs++] = (jx_sens_input){
-            .name = m.comp_name[k],
-            .nominal = m.w0[k],
-            .index = sens_first_order(run.X + k, K, run.Y, N, bins, 0, NULL, ybar, sstot, perm)};
-    }
-    if (o->nrules > 1)
-        res->inputs[sum->ninputs++] =
-            (jx_sens_input){.name = "规则集",
-                            .nominal = (double)o->nrules,
-                            .index = sens_first_order(NULL, 0, run.Y, N, 0, o->nrules, run.rule,
-                                                      ybar, sstot, perm)};
-    for (size_t k = 0; k < sum->ninputs; k++) {
-        const char *nm = res->inputs[k].name;
-        if (!(res->inputs[k].name = jx_arena_strndup(&res->arena, nm, strlen(nm)))) goto nomem;
-    }
-    sum->inputs = res->inputs;
-    goto done;
-nomem:
-    e = st_fail(st, JX_ERR_NOMEM, "out of memory");
-done:
     for (size_t t = 0; t < nwk; t++)
         worker_free(&wk[t]);
     free(wk);
-    free(tid);
-    free(run.mat);
-    free(run.X);
-    free(run.rule);
-    free(run.Y);
-    free(ntotal);
-    free(group);
-    free(gkey);
-    free(nrank);
-    free(ngrade);
-    free(ord);
-    free(ok);
-    free(gstart);
-    free(perm);
-    free(hist);
-    free(sorted);
+    run_free(&run);
     sens_model_free(&m);
     if (e) {
         jx_sensitivity_free(res);

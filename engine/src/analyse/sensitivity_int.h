@@ -34,6 +34,11 @@ typedef struct sens_ded {
     int comp;      /* slot while adding, component after sens_model_finish(); −1: fixed */
 } sens_ded;
 
+/* Points and weights summed while adding (points of per-point deductions apart). */
+typedef struct sens_sums {
+    double P, W;
+} sens_sums;
+
 typedef struct sens_subject {
     int64_t id;
     const char *code, *name, *project; /* in the model's arena */
@@ -56,11 +61,13 @@ typedef struct sens_model {
     sens_subject *subj;
     size_t n, cap;
     double *rate; /* [i] min(1, max(0, 执行率)); NaN when budget execution has no data */
-    /* while adding: [(i × R + r) × nslot + s] */
-    double *tP, *tW;
-    double *tfixP, *tfixW; /* [i × R + r] */
-    sens_ded *tded;        /* deductions in (i, r) order, comp = slot or −1 */
-    size_t *tded_n;        /* [i × R + r] count */
+    size_t ratecap;
+    /* while adding: per subject i and rule set r, the sums of each slot s and the fixed ones */
+    sens_sums *tslot; /* [(i × R + r) × nslot + s] */
+    sens_sums *tfix;  /* [i × R + r] */
+    size_t *tded_n;   /* [i × R + r] deductions */
+    size_t tslotcap, tfixcap, tded_ncap;
+    sens_ded *tded; /* deductions in (i, r) order, comp = slot or −1 */
     size_t ntded, tdedcap;
     jx_score *scores; /* scratch */
     size_t scap;

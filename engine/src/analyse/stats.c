@@ -162,23 +162,89 @@ double jx_stats_kendall(const double *x, const double *y, size_t n)
 
 /* ---- the report of a ranking ---- */
 
-static int cmp_by_total(const void *a, const void *b, const jx_ranking *r)
+/* A grade being counted: its highest total and the order it was first seen in order the
+ * grades at the end. */
+typedef struct grade_tally {
+    jx_stats_grade g;
+    double best;
+    size_t seen;
+} grade_tally;
+
+/* best first; a tie keeps the order of first appearance */
+static int cmp_grade_tally(const void *a, const void *b)
 {
-    double x = jx_ranking_at(r, *(const size_t *)a)->total,
-           y = jx_ranking_at(r, *(const size_t *)b)->total;
-    if (x != y) return x < y ? -1 : 1;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+    const grade_tally *x = a, *y = b;
+    if (x->best != y->best) return x->best > y->best ? -1 : 1;
+    return x->seen < y->seen ? -1 : x->seen > y->seen;
 }
 
-/* insertion sort of the (few) outliers by total: qsort has no context argument in C11 */
-static void sort_outliers(size_t *o, size_t n, const jx_ranking *r)
+/* Count subject s's flags, grade and histogram bin into out (grades into tally). */
+static void count_subject(jx_stats_report *out, grade_tally *tally, const jx_ranked *s)
 {
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && cmp_by_total(&o[j - 1], &o[j], r) > 0; j--) {
-            size_t t = o[j];
-            o[j] = o[j - 1];
-            o[j - 1] = t;
+    for (int f = 0; f < JX_FLAG_COUNT; f++)
+        if (s->flags & (1u << f)) out->flag_count[f]++;
+    /* grades beyond JX_STATS_MAX_GRADES are lumped as 其他 in the last one */
+    size_t g = 0;
+    while (g < out->ngrades && strcmp(tally[g].g.grade, s->grade))
+        g++;
+    if (g == out->ngrades) {
+        if (g == JX_STATS_MAX_GRADES) {
+            g--;
+            tally[g].g.grade = "其他";
+        } else {
+            out->ngrades++;
+            tally[g] =
+                (grade_tally){.g = {.grade = s->grade, .count = 0}, .best = s->total, .seen = g};
         }
+    }
+    tally[g].g.count++;
+    if (s->total > tally[g].best) tally[g].best = s->total;
+    size_t bin = s->total >= 100 ? JX_STATS_BINS - 1 : s->total <= 0 ? 0 : (size_t)(s->total / 10);
+    if (bin >= JX_STATS_BINS) bin = JX_STATS_BINS - 1;
+    out->histogram[bin]++;
+}
+
+/* A total and its place in the ranking, to order the outliers. */
+typedef struct placed_total {
+    double total;
+    size_t i;
+} placed_total;
+
+static int cmp_placed_total(const void *a, const void *b)
+{
+    const placed_total *x = a, *y = b;
+    if (x->total != y->total) return x->total < y->total ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The Tukey fences of out->d and the totals outside them, lowest first. */
+static jx_err find_outliers(jx_stats_report *out, const double *total, size_t n)
+{
+    double iqr = out->d.q3 - out->d.q1;
+    out->lower_fence = out->d.q1 - 1.5 * iqr;
+    out->upper_fence = out->d.q3 + 1.5 * iqr;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (total[i] < out->lower_fence || total[i] > out->upper_fence) k++;
+    if (!k) return JX_OK;
+    placed_total *o = malloc(k * sizeof *o);
+    out->outliers = malloc(k * sizeof *out->outliers);
+    if (!o || !out->outliers) {
+        free(o);
+        free(out->outliers);
+        out->outliers = NULL;
+        return JX_ERR_NOMEM;
+    }
+    k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (total[i] < out->lower_fence || total[i] > out->upper_fence)
+            o[k++] = (placed_total){total[i], i};
+    qsort(o, k, sizeof *o, cmp_placed_total);
+    for (size_t j = 0; j < k; j++)
+        out->outliers[j] = o[j].i;
+    out->noutliers = k;
+    free(o);
+    return JX_OK;
 }
 
 jx_err jx_stats_of_ranking(const jx_ranking *r, jx_stats_report *out)
@@ -194,7 +260,7 @@ jx_err jx_stats_of_ranking(const jx_ranking *r, jx_stats_report *out)
     double *total = malloc((n ? n : 1) * sizeof *total);
     double *w = malloc((n ? n : 1) * sizeof *w), *wx = malloc((n ? n : 1) * sizeof *wx);
     double *bx = malloc((n ? n : 1) * sizeof *bx), *by = malloc((n ? n : 1) * sizeof *by);
-    double gmax[JX_STATS_MAX_GRADES] = {0};
+    grade_tally tally[JX_STATS_MAX_GRADES];
     if (!total || !w || !wx || !bx || !by) {
         e = JX_ERR_NOMEM;
         goto done;
@@ -210,40 +276,11 @@ jx_err jx_stats_of_ranking(const jx_ranking *r, jx_stats_report *out)
             bx[out->nbudget] = s->total;
             by[out->nbudget++] = s->budget_rate;
         }
-        for (int f = 0; f < JX_FLAG_COUNT; f++)
-            if (s->flags & (1u << f)) out->flag_count[f]++;
-        /* grades, best first by the highest total that earned them; overflow lumped as 其他 */
-        size_t g = 0;
-        while (g < out->ngrades && strcmp(out->grades[g].grade, s->grade))
-            g++;
-        if (g == out->ngrades) {
-            if (g == JX_STATS_MAX_GRADES) {
-                g--;
-                out->grades[g].grade = "其他";
-            } else {
-                out->ngrades++;
-                out->grades[g].grade = s->grade;
-                out->grades[g].count = 0;
-                gmax[g] = s->total;
-            }
-        }
-        out->grades[g].count++;
-        if (s->total > gmax[g]) gmax[g] = s->total;
-        size_t bin = s->total >= 100 ? JX_STATS_BINS - 1
-                     : s->total <= 0 ? 0
-                                     : (size_t)(s->total / 10);
-        if (bin >= JX_STATS_BINS) bin = JX_STATS_BINS - 1;
-        out->histogram[bin]++;
+        count_subject(out, tally, s);
     }
-    for (size_t a = 1; a < out->ngrades; a++) /* a handful: insertion sort */
-        for (size_t b = a; b > 0 && gmax[b] > gmax[b - 1]; b--) {
-            double t = gmax[b];
-            gmax[b] = gmax[b - 1];
-            gmax[b - 1] = t;
-            jx_stats_grade tg = out->grades[b];
-            out->grades[b] = out->grades[b - 1];
-            out->grades[b - 1] = tg;
-        }
+    qsort(tally, out->ngrades, sizeof *tally, cmp_grade_tally);
+    for (size_t g = 0; g < out->ngrades; g++)
+        out->grades[g] = tally[g].g;
     if ((e = jx_stats_describe(total, n, &out->d))) goto done;
     for (int f = 0; f < JX_FLAG_COUNT; f++)
         out->flag_share[f] = n ? (double)out->flag_count[f] / (double)n : NAN;
@@ -255,26 +292,7 @@ jx_err jx_stats_of_ranking(const jx_ranking *r, jx_stats_report *out)
     }
     out->pearson_budget = jx_stats_pearson(bx, by, out->nbudget);
     out->spearman_budget = jx_stats_spearman(bx, by, out->nbudget);
-    if (n) {
-        double iqr = out->d.q3 - out->d.q1;
-        out->lower_fence = out->d.q1 - 1.5 * iqr;
-        out->upper_fence = out->d.q3 + 1.5 * iqr;
-        for (size_t i = 0; i < n; i++)
-            if (total[i] < out->lower_fence || total[i] > out->upper_fence) out->noutliers++;
-        if (out->noutliers) {
-            out->outliers = malloc(out->noutliers * sizeof *out->outliers);
-            if (!out->outliers) {
-                out->noutliers = 0;
-                e = JX_ERR_NOMEM;
-                goto done;
-            }
-            size_t k = 0;
-            for (size_t i = 0; i < n; i++)
-                if (total[i] < out->lower_fence || total[i] > out->upper_fence)
-                    out->outliers[k++] = i;
-            sort_outliers(out->outliers, k, r);
-        }
-    }
+    if (n) e = find_outliers(out, total, n);
 done:
     free(total);
     free(w);

@@ -142,8 +142,7 @@ static jx_err wi_subject(void *ctx, kp_subject *s)
     if (s->errors)
         return st_fail(st, JX_ERR_PARSE, "%s%s", c->first_error,
                        s->errors > 1 ? " (and more rows that do not parse)" : "");
-    if (!an_reserve((void **)&c->scores, &c->cap, s->n, sizeof *c->scores))
-        return st_fail(st, JX_ERR_NOMEM, "out of memory");
+    if (!JX_GROW(c->scores, c->cap, s->n)) return st_fail(st, JX_ERR_NOMEM, "out of memory");
     jx_result rb, rsc;
     jx_errmsg msg;
     jx_err e = jx_aggregate(c->base, s->ind, s->n, &s->budget, c->scores, &rb, &msg);
@@ -187,8 +186,7 @@ static jx_err wi_subject(void *ctx, kp_subject *s)
     if (e) return st_fail(st, e, "%s (scenario): %s", s->label, msg.text);
 
     jx_whatif *w = c->w;
-    if (!an_reserve((void **)&w->row, &w->cap, w->n + 1, sizeof *w->row))
-        return st_fail(st, JX_ERR_NOMEM, "out of memory");
+    if (!JX_GROW(w->row, w->cap, w->n + 1)) return st_fail(st, JX_ERR_NOMEM, "out of memory");
     jx_whatif_row *r = &w->row[w->n];
     memset(r, 0, sizeof *r);
     r->subject_id = s->id;
@@ -519,19 +517,17 @@ jx_err jx_scenario_load(jx_store *st, const char *name, jx_saved_scenario **out)
         goto done;
     }
     sqlite3_bind_int64(q, 1, sid);
-    size_t wcap = 0, wcap2 = 0, scap = 0;
+    size_t wname_cap = 0, w_cap = 0, sets_cap = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (!strcmp(scol(q, 0), "weight")) {
             size_t n = s->sc.nweights;
-            if (!an_reserve((void **)&s->wname, &wcap, n + 1, sizeof *s->wname) ||
-                !an_reserve((void **)&s->w, &wcap2, n + 1, sizeof *s->w))
-                goto nomem;
+            if (!JX_GROW(s->wname, wname_cap, n + 1) || !JX_GROW(s->w, w_cap, n + 1)) goto nomem;
             KEEP(s->wname[n], 1);
             s->w[n] = sqlite3_column_double(q, 2);
             s->sc.nweights++;
         } else {
             size_t n = s->sc.nsets;
-            if (!an_reserve((void **)&s->sets, &scap, n + 1, sizeof *s->sets)) goto nomem;
+            if (!JX_GROW(s->sets, sets_cap, n + 1)) goto nomem;
             KEEP(s->sets[n].dept, 3);
             KEEP(s->sets[n].project, 4);
             KEEP(s->sets[n].level3, 5);

@@ -97,7 +97,7 @@ struct jx_csv {
     /* fields of the current record */
     csv_fld *f;
     jx_csv_field *pub; /* what the caller sees */
-    size_t nf, fcap;
+    size_t nf, fcap, pubcap;
     /* error */
     jx_err err; /* sticky */
     char msg[JX_ERRMSG_MAX];
@@ -166,8 +166,9 @@ enum { U_OK, U_NUL, U_BOM, U_BAD, U_SHORT };
  * Scan s[i, n) for the first problem: a NUL, a U+FEFF, an invalid sequence, or
  * a sequence cut short by n (U_SHORT, which may still be completed by more
  * input). Returns U_OK with *at = n when there is none, else the kind with *at
- * at its first byte. jx_utf8_decode() cannot tell "invalid" from "cut short",
- * and eight ASCII bytes at a time are what makes this fast.
+ * at its first byte. What is valid is jx_utf8_check()'s to say; the fast paths
+ * only step over what it would accept: eight ASCII bytes at a time, then runs of
+ * the three-byte characters Chinese text is made of (measured: they make this fast).
  */
 static int utf8_scan(const unsigned char *s, size_t i, size_t n, size_t *at)
 {
@@ -200,46 +201,16 @@ static int utf8_scan(const unsigned char *s, size_t i, size_t n, size_t *at)
         }
         if (i >= n) break;
         if (b < 0x80) continue;
-        size_t need;
-        unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
-        if (b >= 0xC2 && b <= 0xDF) {
-            need = 2;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            need = 3;
-            if (b == 0xE0)
-                lo = 0xA0; /* overlong */
-            else if (b == 0xED)
-                hi = 0x9F; /* surrogates */
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            need = 4;
-            if (b == 0xF0)
-                lo = 0x90; /* overlong */
-            else if (b == 0xF4)
-                hi = 0x8F; /* > U+10FFFF */
-        } else {
+        int k = jx_utf8_check((const char *)s + i, n - i);
+        if (k <= 0) {
             *at = i;
-            return U_BAD;
-        }
-        size_t avail = n - i;
-        if (avail >= 2 && (s[i + 1] < lo || s[i + 1] > hi)) {
-            *at = i;
-            return U_BAD;
-        }
-        for (size_t k = 2; k < need && k < avail; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) {
-                *at = i;
-                return U_BAD;
-            }
-        }
-        if (avail < need) {
-            *at = i;
-            return U_SHORT;
+            return k == JX_UTF8_CUT ? U_SHORT : U_BAD;
         }
         if (b == 0xEF && s[i + 1] == 0xBB && s[i + 2] == 0xBF) {
             *at = i;
             return U_BOM;
         }
-        i += need;
+        i += (size_t)k;
     }
     *at = n;
     return U_OK;
@@ -375,6 +346,7 @@ static jx_err fill(jx_csv *c)
         c->end -= sh;
     }
     size_t need = c->block + 16; /* 16: room for a converted character however small the block */
+    /* not JX_GROW: the buffer doubles only up to capmax, the memory a record may take */
     if (c->cap - c->end - 1 < need) {
         size_t ncap = c->cap * 2;
         if (ncap > c->capmax) ncap = c->capmax;
@@ -410,15 +382,15 @@ static jx_err fill(jx_csv *c)
 
 /* ---- locations ---- */
 
-/* Line and character column of buf[target], counting from buf[from], which is
- * the start of physical line `line`. */
-static void locate(const jx_csv *c, size_t from, size_t line, size_t target, size_t *oline,
-                   size_t *ocol)
+/* Line and character column of s[target], counting from s[from], which is the start of
+ * physical line `line`; s[0..end) is the text there is (a CR before its end is looked past). */
+static void text_place(const unsigned char *s, size_t end, size_t from, size_t line, size_t target,
+                       size_t *oline, size_t *ocol)
 {
     size_t col = 1;
     for (size_t i = from; i < target; i++) {
-        unsigned char b = (unsigned char)c->buf[i];
-        if (b == '\n' || (b == '\r' && !(i + 1 < c->end && c->buf[i + 1] == '\n'))) {
+        unsigned char b = s[i];
+        if (b == '\n' || (b == '\r' && !(i + 1 < end && s[i + 1] == '\n'))) {
             line++;
             col = 1;
         } else if ((b & 0xC0) != 0x80 && b != '\r') {
@@ -427,6 +399,13 @@ static void locate(const jx_csv *c, size_t from, size_t line, size_t target, siz
     }
     *oline = line;
     *ocol = col;
+}
+
+/* The same for buf[target] */
+static void locate(const jx_csv *c, size_t from, size_t line, size_t target, size_t *oline,
+                   size_t *ocol)
+{
+    text_place((const unsigned char *)c->buf, c->end, from, line, target, oline, ocol);
 }
 
 static jx_err fail_pending(jx_csv *c)
@@ -472,17 +451,9 @@ static jx_err add_field(jx_csv *c, size_t start, size_t len, bool esc)
     if (len > JX_CSV_FIELD_MAX)
         return fail(c, JX_ERR_LIMIT, "%s:%zu: field %zu is longer than 1 MiB (%zu bytes)", c->name,
                     c->rec_line, c->nf + 1, len);
-    if (c->nf == c->fcap) {
-        size_t n = c->fcap ? c->fcap * 2 : 32;
-        if (n > JX_CSV_FIELDS_MAX) n = JX_CSV_FIELDS_MAX;
-        csv_fld *nf = realloc(c->f, n * sizeof *nf);
-        if (!nf) return fail(c, JX_ERR_NOMEM, "%s: out of memory", c->name);
-        c->f = nf;
-        jx_csv_field *np = realloc(c->pub, n * sizeof *np);
-        if (!np) return fail(c, JX_ERR_NOMEM, "%s: out of memory", c->name);
-        c->pub = np;
-        c->fcap = n;
-    }
+    /* capacities double from 16 and so stop at JX_CSV_FIELDS_MAX, a power of two */
+    if (!JX_GROW(c->f, c->fcap, c->nf + 1) || !JX_GROW(c->pub, c->pubcap, c->nf + 1))
+        return fail(c, JX_ERR_NOMEM, "%s: out of memory", c->name);
     c->f[c->nf].off = start - c->rec;
     c->f[c->nf].len = len;
     c->f[c->nf].esc = esc;
@@ -514,6 +485,147 @@ static inline const char *skip_eol(const char *p, const char *e, bool done)
     return p + 1;
 }
 
+/* The parser's view of the text: buf, the end of the valid text, the position. The state
+ * functions below take it and return a P_* result, or P_GO to go on in the state they set. */
+typedef struct scan {
+    char *b;
+    const char *e, *p;
+    bool done; /* e is the end of all the text */
+} scan;
+
+enum { P_GO = -1 };
+
+/* S_FSTART: open a quoted or an unquoted field, or skip a blank line. */
+static inline int field_start(jx_csv *c, scan *s, int *st)
+{
+    if (s->p == s->e) {
+        if (!s->done) return P_NEED;
+        if (c->nf == 0) return P_EOF;
+        /* a delimiter just before the end: an empty last field */
+        return add_field(c, (size_t)(s->p - s->b), 0, false) ? P_ERR : P_REC;
+    }
+    if (*s->p == '"') {
+        c->qpos = (size_t)(s->p - s->b);
+        c->qline = c->line;
+        c->qlinestart = c->linestart;
+        c->esc = false;
+        s->p++;
+        c->fstart = (size_t)(s->p - s->b);
+        *st = S_Q;
+        return P_GO;
+    }
+    if (c->nf == 0 && (*s->p == '\n' || *s->p == '\r')) {
+        /* a blank line: skip it; the record starts on the next line */
+        const char *next = skip_eol(s->p, s->e, s->done);
+        if (!next) return P_NEED;
+        s->p = next;
+        c->line++;
+        c->skipped++;
+        c->rec = c->linestart = c->fstart = (size_t)(s->p - s->b);
+        c->rec_line = c->line;
+        return P_GO;
+    }
+    c->fstart = (size_t)(s->p - s->b);
+    *st = S_UNQ;
+    return P_GO;
+}
+
+/* S_UNQ: to the delimiter or line break that ends an unquoted field. */
+static inline int unquoted(jx_csv *c, scan *s, int *st)
+{
+    const char *p = s->p, *e = s->e;
+    while (p < e && !(c->cls[(unsigned char)*p] & CLS_UNQ))
+        p++;
+    s->p = p;
+    if (p == e && !s->done) return P_NEED;
+    if (add_field(c, c->fstart, (size_t)(p - s->b) - c->fstart, false)) return P_ERR;
+    if (p == e) return P_REC;
+    if (*p == c->delim) {
+        s->p++;
+        *st = S_FSTART;
+    } else {
+        *st = S_EOL;
+    }
+    return P_GO;
+}
+
+static int unclosed_quote(jx_csv *c)
+{
+    size_t ql, qc;
+    locate(c, c->qlinestart, c->qline, c->qpos, &ql, &qc);
+    fail(c, JX_ERR_FORMAT,
+         "%s:%zu:%zu: the quote opened here is never closed (the file ends inside a quoted field)",
+         c->name, ql, qc);
+    return P_ERR;
+}
+
+static int text_after_quote(jx_csv *c, size_t at)
+{
+    size_t l, col;
+    locate(c, c->linestart, c->line, at, &l, &col);
+    fail(c, JX_ERR_FORMAT,
+         "%s:%zu:%zu: text after the closing quote of a quoted field (a quote inside a quoted "
+         "field must be doubled: \"\")",
+         c->name, l, col);
+    return P_ERR;
+}
+
+/* After the closing quote of a field: the delimiter, a line break or the end must follow. */
+static inline int after_quote(jx_csv *c, scan *s, int *st)
+{
+    if (add_field(c, c->fstart, (size_t)(s->p - s->b) - c->fstart, c->esc)) return P_ERR;
+    s->p++;
+    if (s->p == s->e) return P_REC;
+    if (*s->p == c->delim) {
+        s->p++;
+        *st = S_FSTART;
+        return P_GO;
+    }
+    if (*s->p == '\n' || *s->p == '\r') {
+        *st = S_EOL;
+        return P_GO;
+    }
+    return text_after_quote(c, (size_t)(s->p - s->b));
+}
+
+/* S_Q: inside a quoted field, over line breaks and doubled quotes to the closing quote. */
+static inline int quoted(jx_csv *c, scan *s, int *st)
+{
+    for (;;) {
+        const char *p = s->p, *e = s->e;
+        while (p < e && !(c->cls[(unsigned char)*p] & CLS_Q))
+            p++;
+        s->p = p;
+        if (p == e) return s->done ? unclosed_quote(c) : P_NEED;
+        if (*p == '\n' || *p == '\r') {
+            const char *next = skip_eol(p, e, s->done);
+            if (!next) return P_NEED;
+            s->p = next;
+            c->line++;
+            c->linestart = (size_t)(next - s->b);
+            continue;
+        }
+        /* a quote: doubled, or the closing one */
+        if (p + 1 == e && !s->done) return P_NEED;
+        if (p + 1 < e && p[1] == '"') {
+            c->esc = true;
+            s->p += 2;
+            continue;
+        }
+        return after_quote(c, s, st);
+    }
+}
+
+/* S_EOL: the line break that ends the record. */
+static inline int end_of_line(jx_csv *c, scan *s)
+{
+    const char *next = skip_eol(s->p, s->e, s->done);
+    if (!next) return P_NEED;
+    s->p = next;
+    c->line++;
+    return P_REC;
+}
+
 /*
  * Scan from pos to vend. Returns P_REC when a record is complete, P_EOF at the
  * end of the text, P_NEED when more text is needed (state saved; calling again
@@ -523,162 +635,25 @@ static inline const char *skip_eol(const char *p, const char *e, bool done)
  */
 static int parse(jx_csv *c)
 {
-    char *const b = c->buf;
-    const char *const e = b + c->vend;
-    const char *p = b + c->pos;
-    const unsigned char *cls = c->cls;
-    const char d = c->delim;
-    const bool done = c->done;
-    int st = c->st;
-    int r;
-
-    for (;;) {
+    scan s = {.b = c->buf, .e = c->buf + c->vend, .p = c->buf + c->pos, .done = c->done};
+    int st = c->st, r = P_GO;
+    while (r == P_GO) {
         switch (st) {
         case S_FSTART:
-            if (p == e) {
-                if (!done) {
-                    r = P_NEED;
-                    goto out;
-                }
-                if (c->nf == 0) {
-                    r = P_EOF;
-                    goto out;
-                }
-                /* a delimiter just before the end: an empty last field */
-                r = add_field(c, (size_t)(p - b), 0, false) ? P_ERR : P_REC;
-                goto out;
-            }
-            if (*p == '"') {
-                c->qpos = (size_t)(p - b);
-                c->qline = c->line;
-                c->qlinestart = c->linestart;
-                c->esc = false;
-                p++;
-                c->fstart = (size_t)(p - b);
-                st = S_Q;
-                break;
-            }
-            if (c->nf == 0 && (*p == '\n' || *p == '\r')) {
-                /* a blank line: skip it; the record starts on the next line */
-                const char *next = skip_eol(p, e, done);
-                if (!next) {
-                    r = P_NEED;
-                    goto out;
-                }
-                p = next;
-                c->line++;
-                c->skipped++;
-                c->rec = c->linestart = c->fstart = (size_t)(p - b);
-                c->rec_line = c->line;
-                break;
-            }
-            c->fstart = (size_t)(p - b);
-            st = S_UNQ;
-            /* fall through */
+            r = field_start(c, &s, &st);
+            break;
         case S_UNQ:
-            while (p < e && !(cls[(unsigned char)*p] & CLS_UNQ))
-                p++;
-            if (p == e && !done) {
-                r = P_NEED;
-                goto out;
-            }
-            if (add_field(c, c->fstart, (size_t)(p - b) - c->fstart, false)) {
-                r = P_ERR;
-                goto out;
-            }
-            if (p == e) {
-                r = P_REC;
-                goto out;
-            }
-            if (*p == d) {
-                p++;
-                st = S_FSTART;
-            } else {
-                st = S_EOL;
-            }
+            r = unquoted(c, &s, &st);
             break;
         case S_Q:
-            for (;;) {
-                while (p < e && !(cls[(unsigned char)*p] & CLS_Q))
-                    p++;
-                if (p == e) {
-                    if (!done) {
-                        r = P_NEED;
-                        goto out;
-                    }
-                    size_t ql, qc;
-                    locate(c, c->qlinestart, c->qline, c->qpos, &ql, &qc);
-                    fail(c, JX_ERR_FORMAT,
-                         "%s:%zu:%zu: the quote opened here is never closed (the file ends "
-                         "inside a quoted field)",
-                         c->name, ql, qc);
-                    r = P_ERR;
-                    goto out;
-                }
-                if (*p == '\n' || *p == '\r') {
-                    const char *next = skip_eol(p, e, done);
-                    if (!next) {
-                        r = P_NEED;
-                        goto out;
-                    }
-                    p = next;
-                    c->line++;
-                    c->linestart = (size_t)(p - b);
-                    continue;
-                }
-                /* a quote: doubled, or the closing one */
-                if (p + 1 == e && !done) {
-                    r = P_NEED;
-                    goto out;
-                }
-                if (p + 1 < e && p[1] == '"') {
-                    c->esc = true;
-                    p += 2;
-                    continue;
-                }
-                if (add_field(c, c->fstart, (size_t)(p - b) - c->fstart, c->esc)) {
-                    r = P_ERR;
-                    goto out;
-                }
-                p++;
-                if (p == e) {
-                    r = P_REC;
-                    goto out;
-                }
-                if (*p == d) {
-                    p++;
-                    st = S_FSTART;
-                    break;
-                }
-                if (*p == '\n' || *p == '\r') {
-                    st = S_EOL;
-                    break;
-                }
-                size_t l, col;
-                locate(c, c->linestart, c->line, (size_t)(p - b), &l, &col);
-                fail(c, JX_ERR_FORMAT,
-                     "%s:%zu:%zu: text after the closing quote of a quoted field (a quote inside "
-                     "a quoted field must be doubled: \"\")",
-                     c->name, l, col);
-                r = P_ERR;
-                goto out;
-            }
+            r = quoted(c, &s, &st);
             break;
-        case S_EOL: {
-            const char *next = skip_eol(p, e, done);
-            if (!next) {
-                r = P_NEED;
-                goto out;
-            }
-            p = next;
-            c->line++;
-            r = P_REC;
-            goto out;
-        }
+        default:
+            r = end_of_line(c, &s);
+            break;
         }
     }
-out:
-    c->pos = (size_t)(p - b);
+    c->pos = (size_t)(s.p - s.b);
     c->st = st;
     return r;
 }
@@ -894,15 +869,8 @@ static jx_err detect_encoding(jx_csv *c)
         }
     }
     /* neither: say where UTF-8 broke */
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i < at; i++) {
-        if (u[i] == '\n' || (u[i] == '\r' && !(i + 1 < n && u[i + 1] == '\n'))) {
-            line++;
-            col = 1;
-        } else if ((u[i] & 0xC0) != 0x80 && u[i] != '\r') {
-            col++;
-        }
-    }
+    size_t line, col;
+    text_place(u, n, 0, 1, at, &line, &col);
     char hex[16];
     hexbytes(hex, sizeof hex, u + at, n - at < 4 ? n - at : 4);
     if (has_nul)
@@ -1051,4 +1019,9 @@ char jx_csv_delimiter(const jx_csv *c)
 const char *jx_csv_name(const jx_csv *c)
 {
     return c ? c->name : "";
+}
+
+size_t jx_text_width(const char *s)
+{
+    return s ? jx_utf8_width(s, strlen(s)) : 0;
 }

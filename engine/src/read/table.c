@@ -201,11 +201,6 @@ const char *jx_table_format(const jx_table *t)
     return t->wb ? "xlsx" : jx_csv_encoding(t->csv);
 }
 
-bool jx_table_is_workbook(const jx_table *t)
-{
-    return t && t->wb;
-}
-
 const char *jx_table_place(jx_table *t, int64_t line, int col)
 {
     if (!t) return "";
@@ -375,16 +370,10 @@ static bool totals_row(const jx_wb_row *r)
 /* Make a[0..n) exist; new entries are "". */
 static bool room(jx_csv_field **a, size_t *cap, size_t n)
 {
-    if (n <= *cap) return true;
-    size_t c = *cap ? *cap : 32;
-    while (c < n)
-        c *= 2;
-    jx_csv_field *p = realloc(*a, c * sizeof *p);
-    if (!p) return false;
-    for (size_t i = *cap; i < c; i++)
-        p[i] = (jx_csv_field){"", 0};
-    *a = p;
-    *cap = c;
+    size_t old = *cap;
+    if (!JX_GROW(*a, *cap, n)) return false;
+    for (size_t i = old; i < *cap; i++)
+        (*a)[i] = (jx_csv_field){"", 0};
     return true;
 }
 
@@ -398,26 +387,134 @@ static const jx_csv_field *compact(jx_table *t, const jx_wb_row *r)
     return t->cmp;
 }
 
+/* No sheet is left: the end, or the failure that no sheet had a header. */
+static jx_err no_more_sheets(jx_table *t, bool *eof)
+{
+    if (t->any_found) {
+        *eof = true;
+        return JX_OK;
+    }
+    if (t->best > 0) return tfail(t, JX_ERR_FORMAT, "%s", t->best_msg);
+    char why[400] = "";
+    bool complete = false;
+    uint64_t cols;
+    t->o.header(t->o.ctx, NULL, 0, &complete, why, sizeof why, &cols);
+    if (t->o.sheet)
+        return tfail(t, JX_ERR_FORMAT, "%s: sheet %s has no header row: %s", t->name,
+                     jx_wb_sheet_name(t->wb, t->next_sheet), why);
+    return tfail(t, JX_ERR_FORMAT, "%s: no sheet has a header row (sheets: %s): %s", t->name,
+                 t->sheet_names, why);
+}
+
+/* A header that lacks columns the form fields above it name: try it with them (in t->cmp after
+ * the row's cells). virt[*nvirt] gets the form fields used, *complete whether that makes a header.
+ * false when out of memory. */
+static bool with_form_fields(jx_table *t, const jx_wb_row *r, uint64_t cols, size_t *virt,
+                             size_t *nvirt, bool *complete)
+{
+    *nvirt = 0;
+    if (!room(&t->cmp, &t->capcmp, r->nset + t->nff)) return false;
+    for (size_t i = 0; i < t->nff; i++) {
+        if (cols & (1ull << t->ff[i].colid)) continue;
+        t->cmp[r->nset + *nvirt] = (jx_csv_field){t->ff[i].label, strlen(t->ff[i].label)};
+        virt[(*nvirt)++] = i;
+    }
+    uint64_t xcols;
+    if (*nvirt) t->o.header(t->o.ctx, t->cmp, r->nset + *nvirt, complete, NULL, 0, &xcols);
+    if (!*complete) *nvirt = 0;
+    return true;
+}
+
+/* Row r is a table's header: the table begins; the header row is handed out, with the labels of
+ * the nvirt form fields virt[] that stand for columns it lacks. */
+static jx_err begin_table(jx_table *t, const jx_wb_row *r, const size_t *virt, size_t nvirt,
+                          jx_table_row *row)
+{
+    t->phase = DATA;
+    t->sheet_found = t->any_found = true;
+    t->first_col = r->nset ? r->set[0] : 0;
+    /* the table's width: up to its last named column (the cells right of it are not read) */
+    t->hw = 0;
+    for (size_t k = r->nset; k-- > 0 && !t->hw;)
+        if (names_column(t, r->cells[r->set[k]].ptr, r->cells[r->set[k]].len) >= 0)
+            t->hw = r->set[k] + 1;
+    t->nvirt = nvirt;
+    memcpy(t->virt, virt, nvirt * sizeof *virt);
+    row->header = true;
+    if (!nvirt) {
+        row->fields = r->cells;
+        row->nfields = t->hw;
+        return JX_OK;
+    }
+    /* the header's own cells, then the form fields' labels (once per table: width is fine) */
+    if (!room(&t->ext, &t->extcap, t->hw + nvirt))
+        return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
+    for (size_t i = 0; i < t->hw; i++)
+        t->ext[i] = r->cells[i];
+    for (size_t i = 0; i < nvirt; i++) {
+        const ffield *f = &t->ff[virt[i]];
+        t->ext[t->hw + i] = (jx_csv_field){f->label, strlen(f->label)};
+    }
+    t->ext_dirty = true;
+    row->fields = t->ext;
+    row->nfields = t->hw + nvirt;
+    return JX_OK;
+}
+
+/* A row above any table that names more columns than the best so far: remember what it lacks,
+ * for the message when no sheet has a header. */
+static void note_candidate(jx_table *t, const jx_wb_row *r, const jx_csv_field *cells, int names)
+{
+    char why[400] = "";
+    bool complete;
+    uint64_t cols;
+    t->o.header(t->o.ctx, cells, r->nset, &complete, why, sizeof why, &cols);
+    t->best = names;
+    t->first_col = r->nset ? r->set[0] : 0;
+    jx_fmt_trunc(t->best_msg, sizeof t->best_msg, "%s: %s", jx_table_place(t, r->row, -1), why);
+}
+
+/* A row of the table: its own columns, then the values of the form fields that stand for
+ * columns. Only the cells the row has are written into t->ext, and taken back out at the next
+ * row. */
+static jx_err data_row(jx_table *t, const jx_wb_row *r, jx_table_row *row)
+{
+    if (!t->nvirt) {
+        row->fields = r->cells;
+        row->nfields = r->ncells < t->hw ? r->ncells : t->hw;
+        return JX_OK;
+    }
+    if (t->ext_dirty) {
+        for (size_t i = 0; i < t->extcap; i++)
+            t->ext[i] = (jx_csv_field){"", 0};
+        t->ext_dirty = false;
+        t->nmark = 0;
+    }
+    for (size_t k = 0; k < t->nmark; k++)
+        t->ext[t->mark[k]] = (jx_csv_field){"", 0};
+    t->nmark = 0;
+    if (!JX_GROW(t->mark, t->capmark, r->nset))
+        return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
+    for (size_t k = 0; k < r->nset && r->set[k] < t->hw; k++) {
+        t->ext[r->set[k]] = r->cells[r->set[k]];
+        t->mark[t->nmark++] = r->set[k];
+    }
+    for (size_t i = 0; i < t->nvirt; i++) {
+        const ffield *f = &t->ff[t->virt[i]];
+        t->ext[t->hw + i] = (jx_csv_field){f->value, strlen(f->value)};
+    }
+    row->fields = t->ext;
+    row->nfields = t->hw + t->nvirt;
+    return JX_OK;
+}
+
+/* The next row of a workbook: sheet by sheet, each sheet's rows looked at as possible headers
+ * (SEEK) until one is, then handed out as the table's rows (DATA) until the table ends. */
 static jx_err wb_next(jx_table *t, jx_table_row *row, bool *eof)
 {
     for (;;) {
         if (t->cur == (size_t)-1) {
-            if (!next_sheet(t)) {
-                if (t->any_found) {
-                    *eof = true;
-                    return JX_OK;
-                }
-                if (t->best > 0) return tfail(t, JX_ERR_FORMAT, "%s", t->best_msg);
-                char why[400] = "";
-                bool complete = false;
-                uint64_t cols;
-                t->o.header(t->o.ctx, NULL, 0, &complete, why, sizeof why, &cols);
-                if (t->o.sheet)
-                    return tfail(t, JX_ERR_FORMAT, "%s: sheet %s has no header row: %s", t->name,
-                                 jx_wb_sheet_name(t->wb, t->next_sheet), why);
-                return tfail(t, JX_ERR_FORMAT, "%s: no sheet has a header row (sheets: %s): %s",
-                             t->name, t->sheet_names, why);
-            }
+            if (!next_sheet(t)) return no_more_sheets(t, eof);
             t->phase = SEEK;
             t->sheet_found = false;
             clear_fields(t);
@@ -435,111 +532,27 @@ static jx_err wb_next(jx_table *t, jx_table_row *row, bool *eof)
         const jx_csv_field *cells = compact(t, &r);
         if (!cells) return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
         bool complete = false;
-        char why[400] = "";
         uint64_t cols = 0;
         int names = t->o.header(t->o.ctx, cells, r.nset, &complete, NULL, 0, &cols);
         row->line = r.row;
         row->header = false;
         size_t nvirt = 0;
         size_t virt[MAX_FIELDS];
-        if (!complete && names >= 2 && t->nff) {
-            /* a header that lacks columns the form names above it: try it with them */
-            if (!room(&t->cmp, &t->capcmp, r.nset + t->nff))
-                return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
-            for (size_t i = 0; i < t->nff; i++) {
-                if (cols & (1ull << t->ff[i].colid)) continue;
-                t->cmp[r.nset + nvirt] = (jx_csv_field){t->ff[i].label, strlen(t->ff[i].label)};
-                virt[nvirt++] = i;
-            }
-            uint64_t xcols;
-            if (nvirt) t->o.header(t->o.ctx, t->cmp, r.nset + nvirt, &complete, NULL, 0, &xcols);
-            if (!complete) nvirt = 0;
-        }
-        if (complete) {
-            t->phase = DATA;
-            t->sheet_found = t->any_found = true;
-            t->first_col = r.nset ? r.set[0] : 0;
-            /* the table's width: up to its last named column (the cells right of it are not read)
-             */
-            t->hw = 0;
-            for (size_t k = r.nset; k-- > 0 && !t->hw;)
-                if (names_column(t, r.cells[r.set[k]].ptr, r.cells[r.set[k]].len) >= 0)
-                    t->hw = r.set[k] + 1;
-            t->nvirt = nvirt;
-            memcpy(t->virt, virt, nvirt * sizeof *virt);
-            if (!nvirt) {
-                row->fields = r.cells;
-                row->nfields = t->hw;
-                row->header = true;
-                return JX_OK;
-            }
-            /* the header's own cells, then the form fields' labels (once per table: width is fine)
-             */
-            if (!room(&t->ext, &t->extcap, t->hw + nvirt))
-                return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
-            for (size_t i = 0; i < t->hw; i++)
-                t->ext[i] = r.cells[i];
-            for (size_t i = 0; i < nvirt; i++) {
-                const ffield *f = &t->ff[virt[i]];
-                t->ext[t->hw + i] = (jx_csv_field){f->label, strlen(f->label)};
-            }
-            t->ext_dirty = true;
-            row->fields = t->ext;
-            row->nfields = t->hw + nvirt;
-            row->header = true;
-            return JX_OK;
-        }
+        if (!complete && names >= 2 && t->nff &&
+            !with_form_fields(t, &r, cols, virt, &nvirt, &complete))
+            return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
+        if (complete) return begin_table(t, &r, virt, nvirt, row);
         if (t->phase == SEEK) {
-            if (!t->any_found &&
-                names > t->best) { /* the best candidate for "missing column ..." */
-                t->o.header(t->o.ctx, cells, r.nset, &complete, why, sizeof why, &cols);
-                t->best = names;
-                t->first_col = r.nset ? r.set[0] : 0;
-                jx_fmt_trunc(t->best_msg, sizeof t->best_msg, "%s: %s",
-                             jx_table_place(t, r.row, -1), why);
-            }
+            if (!t->any_found && names > t->best) note_candidate(t, &r, cells, names);
             scan_fields(t, &r);
             continue;
         }
-        if (names >= 2 ||
-            totals_row(&r)) { /* the header of another table, or the totals: this one ended */
+        if (names >= 2 || totals_row(&r)) { /* another table's header, or the totals: it ended */
             t->phase = SEEK;
             t->nvirt = 0;
             continue;
         }
-        if (!t->nvirt) {
-            row->fields = r.cells;
-            row->nfields = r.ncells < t->hw ? r.ncells : t->hw;
-            return JX_OK;
-        }
-        /* the table's own columns, then the form fields' values; only the cells the row has are
-         * written, and taken back out at the next row */
-        if (t->ext_dirty) {
-            for (size_t i = 0; i < t->extcap; i++)
-                t->ext[i] = (jx_csv_field){"", 0};
-            t->ext_dirty = false;
-            t->nmark = 0;
-        }
-        for (size_t k = 0; k < t->nmark; k++)
-            t->ext[t->mark[k]] = (jx_csv_field){"", 0};
-        t->nmark = 0;
-        if (r.nset > t->capmark) {
-            uint32_t *m = realloc(t->mark, r.nset * sizeof *m);
-            if (!m) return tfail(t, JX_ERR_NOMEM, "%s: out of memory", t->name);
-            t->mark = m;
-            t->capmark = r.nset;
-        }
-        for (size_t k = 0; k < r.nset && r.set[k] < t->hw; k++) {
-            t->ext[r.set[k]] = r.cells[r.set[k]];
-            t->mark[t->nmark++] = r.set[k];
-        }
-        for (size_t i = 0; i < t->nvirt; i++) {
-            const ffield *f = &t->ff[t->virt[i]];
-            t->ext[t->hw + i] = (jx_csv_field){f->value, strlen(f->value)};
-        }
-        row->fields = t->ext;
-        row->nfields = t->hw + t->nvirt;
-        return JX_OK;
+        return data_row(t, &r, row);
     }
 }
 

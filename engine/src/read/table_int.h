@@ -85,9 +85,6 @@ const char *jx_table_errmsg(const jx_table *t);
 /* What was read: the CSV encoding ("UTF-8", "GB18030", ...) or "xlsx". Never NULL. */
 const char *jx_table_format(const jx_table *t);
 
-/* True for a workbook. */
-bool jx_table_is_workbook(const jx_table *t);
-
 /*
  * The place of field col (0-based) of the row at line (as in jx_table_row) on the
  * current sheet, or of the row itself when col < 0: `a.csv:12:3`, `a.csv:12`,

@@ -82,145 +82,164 @@ static void trim(char *s)
     s[n - b] = '\0';
 }
 
+/* What jx_numfmt_parse() has seen so far of a format's first section. */
+typedef struct nf_scan {
+    char pending[sizeof((jx_numfmt *)0)->suffix]; /* literals since the last digit placeholder */
+    bool seen_digit, in_frac, percent, text;
+    char last_tok; /* last date/time letter class seen: 'y','M','d','h','m','s' */
+    int int_zeros;
+    bool pending_m; /* 'm' is a minute after h or before s: decided when the next letter arrives */
+} nf_scan;
+
+/* The parts below take a token at p: the bytes they took, 0 when it is not theirs, NF_STOP when
+ * the code ends there. */
+#define NF_STOP ((size_t)-1)
+
+/* Text shown as it is: "…" and \x are kept (they carry units), as are CJK characters written
+ * without quotes; _x (a space as wide as x) and *x (fill with x) are not. */
+static size_t nf_literal(const char *p, nf_scan *sc)
+{
+    unsigned char c = (unsigned char)*p;
+    if (c == '"') {
+        const char *q = strchr(p + 1, '"');
+        size_t n = q ? (size_t)(q - p - 1) : strlen(p + 1);
+        lit(sc->pending, sizeof sc->pending, p + 1, n);
+        return n + 1 + (q ? 1 : 0);
+    }
+    if (c == '\\' || c >= 0x80) {
+        const char *s = c == '\\' ? p + 1 : p;
+        if (!*s) return NF_STOP;
+        int k = jx_utf8_check(s, strlen(s)); /* a whole character; a bad byte alone */
+        size_t n = k > 0 ? (size_t)k : 1;
+        lit(sc->pending, sizeof sc->pending, s, n);
+        return (size_t)(s - p) + n;
+    }
+    if (c == '_' || c == '*') return p[1] ? 2 : 1;
+    return 0;
+}
+
+/* [h] [mm] [ss]: elapsed time; [Red], [$¥-804], [>100], [DBNum1]: decoration. */
+static size_t nf_bracket(const char *p, jx_numfmt *f)
+{
+    const char *q = strchr(p, ']');
+    if (!q) return NF_STOP;
+    size_t n = (size_t)(q - p - 1);
+    char t = n ? (char)(p[1] | 0x20) : 0;
+    bool all_same = n > 0;
+    for (size_t i = 1; i <= n; i++)
+        if ((p[i] | 0x20) != t) all_same = false;
+    if (all_same && (t == 'h' || t == 'm' || t == 's')) {
+        f->kind = JX_NF_DATE;
+        if (t == 'h')
+            f->h = f->elapsed = true;
+        else if (t == 'm')
+            f->mi = true;
+        else
+            f->s = true;
+    }
+    return n + 2;
+}
+
+/* General (a number as it is), AM/PM and A/P. */
+static size_t nf_word(const char *p, nf_scan *sc)
+{
+    if (!strncasecmp(p, "General", 7)) {
+        sc->seen_digit = true;
+        sc->pending[0] = '\0';
+        return 7;
+    }
+    if (!strncasecmp(p, "AM/PM", 5) || !strncasecmp(p, "A/P", 3)) return p[1] == '/' ? 3 : 5;
+    return 0;
+}
+
+/* A run of one date or time letter (yyyy, mm, dd, h, ss; e and b: era years), or the E of an
+ * exponent after digits. */
+static size_t nf_date(const char *p, jx_numfmt *f, nf_scan *sc)
+{
+    char lc = (char)(*p | 0x20);
+    if (!(lc == 'y' || lc == 'd' || lc == 'h' || lc == 's' || lc == 'm' || lc == 'e' || lc == 'b'))
+        return 0;
+    if (lc == 'e' && sc->seen_digit) /* 0.00E+00: an exponent */
+        return (p[1] == '+' || p[1] == '-') ? 2 : 1;
+    f->kind = JX_NF_DATE;
+    char cls = lc == 'e' || lc == 'b' ? 'y' : lc;
+    if (sc->pending_m) { /* the previous m run: minute when followed by s */
+        if (cls == 's')
+            f->mi = true;
+        else
+            f->mo = true;
+        sc->pending_m = false;
+    }
+    if (cls == 'm') {
+        if (sc->last_tok == 'h')
+            f->mi = true;
+        else
+            sc->pending_m = true;
+    } else if (cls == 'y')
+        f->y = true;
+    else if (cls == 'd')
+        f->d = true;
+    else if (cls == 'h')
+        f->h = true;
+    else if (cls == 's')
+        f->s = true;
+    sc->last_tok = cls;
+    const char *q = p;
+    while ((q[0] | 0x20) == lc)
+        q++; /* the whole run: yyyy, mm, dd */
+    if (lc == 'b' && (*q == '1' || *q == '2')) q++;
+    return (size_t)(q - p);
+}
+
+/* Digit placeholders, the decimal point, % and @; other characters ($ - + / ( ) : ! ^ & ' ~
+ * { } < > = space ,) show as themselves, and some of them are kept as literal text. */
+static size_t nf_number(const char *p, nf_scan *sc)
+{
+    unsigned char c = (unsigned char)*p;
+    if (c == '0' || c == '#' || c == '?') {
+        if (!sc->in_frac && c == '0') sc->int_zeros++;
+        sc->seen_digit = true;
+        sc->pending[0] = '\0';
+        return 1;
+    }
+    if (c == '.') {
+        sc->in_frac = true;
+        return 1;
+    }
+    if (c == '%') sc->percent = true;
+    if (c == '@') sc->text = true;
+    if (c != ',' && c != '%' && c != '@' && c != ' ' && c != '(' && c != ')' && c != '$' &&
+        c != '-' && c != '+')
+        lit(sc->pending, sizeof sc->pending, p, 1);
+    return 1;
+}
+
 void jx_numfmt_parse(const char *code, jx_numfmt *f)
 {
     memset(f, 0, sizeof *f);
     f->kind = JX_NF_NUMBER;
     if (!code) return;
     /* the first section (positive numbers) decides; a section ends at an unquoted ';' */
-    char pending[sizeof f->suffix] = ""; /* literals since the last digit placeholder */
-    bool seen_digit = false, in_frac = false, percent = false, text = false;
-    char last_tok = 0; /* last date/time letter class seen: 'y','M','d','h','m','s' */
-    int int_zeros = 0;
-    /* 'm' is a minute after h or before s: decided when the next letter arrives */
-    bool pending_m = false;
-    for (const char *p = code; *p;) {
-        unsigned char c = (unsigned char)*p;
-        if (c == ';') break;
-        if (c == '"') {
-            const char *q = strchr(p + 1, '"');
-            size_t n = q ? (size_t)(q - p - 1) : strlen(p + 1);
-            lit(pending, sizeof pending, p + 1, n);
-            p += n + 1 + (q ? 1 : 0);
-            continue;
-        }
-        if (c == '\\') {
-            if (!p[1]) break;
-            uint32_t cp;
-            size_t k = jx_utf8_decode(p + 1, strlen(p + 1), &cp);
-            if (!k) k = 1;
-            lit(pending, sizeof pending, p + 1, k);
-            p += 1 + k;
-            continue;
-        }
-        if (c == '_' || c == '*') { /* _x: a space as wide as x; *x: fill with x */
-            p += p[1] ? 2 : 1;
-            continue;
-        }
-        if (c == '[') {
-            const char *q = strchr(p, ']');
-            if (!q) break;
-            /* [h] [mm] [ss]: elapsed time; [Red], [$¥-804], [>100], [DBNum1]: decoration */
-            size_t n = (size_t)(q - p - 1);
-            char t = n ? (char)(p[1] | 0x20) : 0;
-            bool all_same = n > 0;
-            for (size_t i = 1; i <= n; i++)
-                if ((p[i] | 0x20) != t) all_same = false;
-            if (all_same && (t == 'h' || t == 'm' || t == 's')) {
-                f->kind = JX_NF_DATE;
-                if (t == 'h')
-                    f->h = f->elapsed = true;
-                else if (t == 'm')
-                    f->mi = true;
-                else
-                    f->s = true;
-            }
-            p = q + 1;
-            continue;
-        }
-        if (c >= 0x80) { /* CJK units written without quotes */
-            uint32_t cp;
-            size_t k = jx_utf8_decode(p, strlen(p), &cp);
-            if (!k) k = 1;
-            lit(pending, sizeof pending, p, k);
-            p += k;
-            continue;
-        }
-        if (!strncasecmp(p, "General", 7)) {
-            seen_digit = true;
-            pending[0] = '\0';
-            p += 7;
-            continue;
-        }
-        if (!strncasecmp(p, "AM/PM", 5) || !strncasecmp(p, "A/P", 3)) {
-            p += (p[1] == '/' ? 3 : 5);
-            continue;
-        }
-        char lc = (char)(c | 0x20);
-        if (lc == 'y' || lc == 'd' || lc == 'h' || lc == 's' || lc == 'm' || lc == 'e' ||
-            lc == 'b') {
-            if (lc == 'e' && seen_digit) { /* 0.00E+00: an exponent */
-                p += (p[1] == '+' || p[1] == '-') ? 2 : 1;
-                continue;
-            }
-            f->kind = JX_NF_DATE;
-            char cls = lc == 'e' || lc == 'b' ? 'y' : lc;
-            if (pending_m) { /* the previous m run: minute when followed by s */
-                if (cls == 's')
-                    f->mi = true;
-                else
-                    f->mo = true;
-                pending_m = false;
-            }
-            if (cls == 'm') {
-                if (last_tok == 'h')
-                    f->mi = true;
-                else
-                    pending_m = true;
-            } else if (cls == 'y')
-                f->y = true;
-            else if (cls == 'd')
-                f->d = true;
-            else if (cls == 'h')
-                f->h = true;
-            else if (cls == 's')
-                f->s = true;
-            last_tok = cls;
-            while ((p[0] | 0x20) == lc)
-                p++; /* the whole run: yyyy, mm, dd */
-            if (lc == 'b' && (*p == '1' || *p == '2')) p++;
-            continue;
-        }
-        if (c == '0' || c == '#' || c == '?') {
-            if (!in_frac && c == '0') int_zeros++;
-            seen_digit = true;
-            pending[0] = '\0';
-            p++;
-            continue;
-        }
-        if (c == '.') {
-            in_frac = true;
-            p++;
-            continue;
-        }
-        if (c == '%') percent = true;
-        if (c == '@') text = true;
-        /* other characters ($ - + / ( ) : ! ^ & ' ~ { } < > = space ,) show as themselves */
-        if (c != ',' && c != '%' && c != '@' && c != ' ' && c != '(' && c != ')' && c != '$' &&
-            c != '-' && c != '+')
-            lit(pending, sizeof pending, p, 1);
-        p++;
+    nf_scan sc = {.pending = ""};
+    for (const char *p = code; *p && *p != ';';) {
+        size_t k = nf_literal(p, &sc);
+        if (!k && *p == '[') k = nf_bracket(p, f);
+        if (!k) k = nf_word(p, &sc);
+        if (!k) k = nf_date(p, f, &sc);
+        if (!k) k = nf_number(p, &sc);
+        if (k == NF_STOP) break;
+        p += k;
     }
-    if (pending_m) f->mo = true;
+    if (sc.pending_m) f->mo = true;
     if (f->kind == JX_NF_DATE) return;
-    if (percent)
+    if (sc.percent)
         f->kind = JX_NF_PERCENT;
-    else if (text && !seen_digit)
+    else if (sc.text && !sc.seen_digit)
         f->kind = JX_NF_TEXT;
-    if (f->kind == JX_NF_NUMBER && seen_digit) {
-        trim(pending);
-        memcpy(f->suffix, pending, sizeof f->suffix);
-        f->min_int = (uint8_t)(int_zeros > 20 ? 20 : int_zeros);
+    if (f->kind == JX_NF_NUMBER && sc.seen_digit) {
+        trim(sc.pending);
+        memcpy(f->suffix, sc.pending, sizeof f->suffix);
+        f->min_int = (uint8_t)(sc.int_zeros > 20 ? 20 : sc.int_zeros);
     }
 }
 

@@ -7,33 +7,100 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t jx_utf8_decode(const char *s, size_t len, uint32_t *cp)
+/* jx_utf8_check(), inline in jx_utf8_decode(): value parsing decodes every character */
+static inline __attribute__((always_inline)) int utf8_check(const unsigned char *u, size_t len)
 {
     if (len == 0) return 0;
-    const unsigned char *u = (const unsigned char *)s;
-    uint32_t c = u[0];
-    size_t n;
-    uint32_t min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if ((c & 0xE0) == 0xC0) {
-        n = 2, c &= 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3, c &= 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4, c &= 0x07, min = 0x10000;
+    unsigned b = u[0];
+    if (b < 0x80) return 1;
+    size_t need;
+    unsigned lo = 0x80, hi = 0xBF; /* the range of the second byte */
+    if (b >= 0xC2 && b <= 0xDF) {
+        need = 2; /* C0, C1: overlong */
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        need = 3;
+        if (b == 0xE0)
+            lo = 0xA0; /* overlong */
+        else if (b == 0xED)
+            hi = 0x9F; /* surrogates */
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        need = 4;
+        if (b == 0xF0)
+            lo = 0x90; /* overlong */
+        else if (b == 0xF4)
+            hi = 0x8F; /* > U+10FFFF */
     } else {
-        return 0;
+        return 0; /* a continuation byte, or F5..FF */
     }
-    if (len < n) return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((u[i] & 0xC0) != 0x80) return 0;
+    if (len >= 2 && (u[1] < lo || u[1] > hi)) return 0;
+    for (size_t k = 2; k < need && k < len; k++)
+        if ((u[k] & 0xC0) != 0x80) return 0;
+    return len < need ? JX_UTF8_CUT : (int)need;
+}
+
+int jx_utf8_check(const char *s, size_t len)
+{
+    return utf8_check((const unsigned char *)s, len);
+}
+
+/* jx_utf8_decode(), inline in jx_utf8_width() */
+static inline __attribute__((always_inline)) size_t utf8_decode(const unsigned char *u, size_t len,
+                                                                uint32_t *cp)
+{
+    int n = utf8_check(u, len);
+    if (n <= 0) return 0;
+    if (n == 1) {
+        *cp = u[0];
+        return 1;
+    }
+    uint32_t c = u[0] & (0x7Fu >> n); /* the lead byte's payload: 5, 4 or 3 bits */
+    for (int i = 1; i < n; i++)
         c = (c << 6) | (u[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
     *cp = c;
-    return n;
+    return (size_t)n;
+}
+
+size_t jx_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+    return utf8_decode((const unsigned char *)s, len, cp);
+}
+
+/* Terminal columns of code point c: 2 for East Asian wide and full-width characters (汉字,
+ * kana, Hangul, ，（）％￥), 1 for the rest. A fixed table, not wcwidth(): the width must not
+ * depend on the locale (wcwidth() gives −1 for every non-ASCII character in the C locale). */
+static int cp_width(uint32_t c)
+{
+    if (c == 0) return 0;
+    if (c < 0x1100) return 1;
+    if ((c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
+        (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+        (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+size_t jx_utf8_width(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t w = 0;
+    for (size_t i = 0; i < len;) {
+        if (u[i] < 0x80 && u[i]) { /* ASCII: most of a table */
+            w++;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = utf8_decode(u + i, len - i, &cp);
+        if (!k) { /* an invalid byte: one column (a terminal shows one replacement mark) */
+            w++;
+            i++;
+            continue;
+        }
+        w += (size_t)cp_width(cp);
+        i += k;
+    }
+    return w;
 }
 
 size_t jx_utf8_clip(const char *s, size_t len, size_t max)
@@ -147,14 +214,14 @@ struct jx_map_slot {
     int64_t value;
 };
 
-static uint64_t fnv1a(const char *s, size_t n)
+uint64_t jx_hash_bytes(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    /* FNV's low bits barely depend on the last bytes, and the keys here differ
-     * mostly at the end ("12\x1f产出指标\x1f…\x1f数量1"): the slot index takes the
-     * low bits, so finish with murmur3's avalanche or linear probing clusters. */
+    /* FNV's low bits barely depend on the last bytes, and keys differ mostly at the end
+     * ("12\x1f产出指标\x1f…\x1f数量1", "数量2"): a table's slot index takes the low bits,
+     * so finish with murmur3's avalanche or linear probing clusters. */
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
@@ -166,7 +233,7 @@ static uint64_t fnv1a(const char *s, size_t n)
 int64_t *jx_map_get(const jx_map *m, const char *key, size_t klen)
 {
     if (!m->cap) return NULL;
-    uint64_t h = fnv1a(key, klen);
+    uint64_t h = jx_hash_bytes(key, klen);
     for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
         struct jx_map_slot *s = &m->slots[i];
         if (!s->key) return NULL;
@@ -196,7 +263,7 @@ static int map_grow(jx_map *m)
 int64_t *jx_map_put(jx_map *m, const char *key, size_t klen, int *is_new)
 {
     if ((m->len + 1) * 4 > m->cap * 3 && map_grow(m)) return NULL; /* keep the load under 3/4 */
-    uint64_t h = fnv1a(key, klen);
+    uint64_t h = jx_hash_bytes(key, klen);
     size_t i = h & (m->cap - 1);
     for (;; i = (i + 1) & (m->cap - 1)) {
         struct jx_map_slot *s = &m->slots[i];

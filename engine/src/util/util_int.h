@@ -1,6 +1,7 @@
 /*
  * util_int.h - small internal helpers shared by engine modules: error-message
- * formatting, UTF-8 decoding, an arena and a string-keyed map. Not part of the public API.
+ * formatting, UTF-8 decoding, an arena, a string hash and a string-keyed map. Not part of the
+ * public API.
  */
 #ifndef JIXIAO_UTIL_INT_H
 #define JIXIAO_UTIL_INT_H
@@ -9,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "jixiao/error.h"
 
@@ -24,10 +26,22 @@ void jx_vfmt_trunc(char *buf, size_t cap, const char *fmt, va_list ap)
 jx_err jx_msg(jx_errmsg *msg, jx_err err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ---- UTF-8: the one place that knows its encoding ---- */
+
+/* Check the UTF-8 character at s[0..len): its length (1..4) when it is valid (shortest form,
+ * not a surrogate, at most U+10FFFF); JX_UTF8_CUT when s[0..len) is the valid beginning of a
+ * character that len cuts short (more bytes could complete it); 0 when invalid or len == 0. */
+#define JX_UTF8_CUT (-1)
+int jx_utf8_check(const char *s, size_t len);
+
 /* Decode one UTF-8 character from s[0..len). Returns the bytes consumed (1..4)
  * and stores the code point, or returns 0 for an invalid/truncated/overlong
  * sequence or a surrogate (then *cp is untouched). len == 0 returns 0. */
 size_t jx_utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+/* Display width of s[0..len) in terminal columns: East Asian wide and full-width characters 2,
+ * others 1, an invalid byte 1. The same in every locale (a fixed table, not wcwidth()). */
+size_t jx_utf8_width(const char *s, size_t len);
 
 /* Length of the longest prefix of s[0..len) that is at most max bytes and
  * ends on a character boundary (s is assumed valid UTF-8). */
@@ -45,6 +59,15 @@ typedef struct jx_arena {
 char *jx_arena_strndup(jx_arena *a, const char *s, size_t len);
 void jx_arena_free(jx_arena *a);
 
+/* ---- hashing: the one string hash of the engine (jx_map's; any table of text keys) ---- */
+/* FNV-1a of s[0..n) with murmur3's finaliser, so that the low bits (a slot index) depend on
+ * every byte, the last ones too. */
+uint64_t jx_hash_bytes(const char *s, size_t n);
+static inline uint64_t jx_hash_str(const char *s) /* a NUL-terminated key */
+{
+    return jx_hash_bytes(s, strlen(s));
+}
+
 /* ---- string-keyed hash map to int64 values (open addressing, keys copied into an arena) ---- */
 typedef struct jx_map {
     struct jx_map_slot *slots;
@@ -60,8 +83,13 @@ void jx_map_free(jx_map *m);
 /* Make room for need elements in the realloc'd array p (any element type) of capacity cap (a
  * size_t): doubled as needed, from 16. false when out of memory or when the size would overflow;
  * the array and cap are then unchanged. The one growth helper of the engine. */
-#define JX_GROW(p, cap, need) jx_grow_(&(p), &(cap), (need), sizeof *(p))
+#define JX_GROW(p, cap, need) jx_grow_room_(&(p), &(cap), (need), sizeof *(p))
 bool jx_grow_(void *pp, size_t *cap, size_t need, size_t elem); /* JX_GROW's worker */
+/* JX_GROW's common case, inline: callers grow per element (a CSV field), and there is room */
+static inline bool jx_grow_room_(void *pp, size_t *cap, size_t need, size_t elem)
+{
+    return need <= *cap || jx_grow_(pp, cap, need, elem);
+}
 
 /* The map key of a subject: "YEAR\x1fNAME\x1fPROJECT" into buf; its length, or 0 when it does
  * not fit in cap (NUL included). Built by hand: the importer builds one for every row. */

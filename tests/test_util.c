@@ -1,0 +1,111 @@
+/*
+ * test_util.c - the engine's shared helpers (util_int.h) that no other test reaches
+ * directly: the string hash, UTF-8 checking and decoding, and display width.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jixiao/csv.h"
+#include "util/util_int.h"
+
+/* FNV-1a (64-bit) finished with murmur3's avalanche. Expected values from an independent
+ * implementation (Python, the FNV offset basis 14695981039346656037 and prime 1099511628211,
+ * then h ^= h >> 33; h *= 0xff51afd7ed558ccd; h ^= h >> 33; h *= 0xc4ceb9fe1a85ec53;
+ * h ^= h >> 33, all mod 2^64). */
+static void test_hash(void **state)
+{
+    (void)state;
+    assert_true(jx_hash_bytes("", 0) == 0xd725c98e9509182eull);
+    assert_true(jx_hash_bytes("a", 1) == 0x43a941547f0150e5ull);
+    assert_true(jx_hash_bytes("数量1", strlen("数量1")) == 0x39162f6973852021ull);
+    assert_true(jx_hash_bytes("数量2", strlen("数量2")) == 0x3a310d1787f54c72ull);
+    /* keys that differ in their last byte land in different slots of a small table */
+    assert_true((jx_hash_str("数量1") & 63) != (jx_hash_str("数量2") & 63));
+    /* the NUL-terminated form is the same hash; the length, not a NUL, ends a key */
+    assert_true(jx_hash_str("部门\x1f项目") ==
+                jx_hash_bytes("部门\x1f项目", strlen("部门\x1f项目")));
+    assert_true(jx_hash_bytes("ab\0c", 4) != jx_hash_bytes("ab", 2));
+}
+
+#define CHECK(lit) jx_utf8_check(lit, sizeof lit - 1)
+
+/* Valid characters give their length; a valid beginning cut short by len is JX_UTF8_CUT, also
+ * when one byte is all there is; anything else is 0 (overlong, surrogate, > U+10FFFF, stray
+ * continuation bytes, a cut sequence whose bytes so far are already wrong). */
+static void test_utf8_check(void **state)
+{
+    (void)state;
+    assert_int_equal(CHECK("a"), 1);
+    assert_int_equal(CHECK("\xC3\xA9"), 2);               /* é */
+    assert_int_equal(CHECK("\xE6\xB1\x89"), 3);           /* 汉 */
+    assert_int_equal(CHECK("\xF0\x9F\x98\x80"), 4);       /* U+1F600 */
+    assert_int_equal(CHECK("\xF4\x8F\xBF\xBF"), 4);       /* U+10FFFF */
+    assert_int_equal(CHECK("\xE6\xB1\x89\xE6"), 3);       /* only the first character counts */
+    assert_int_equal(CHECK("\xE6"), JX_UTF8_CUT);         /* 汉, cut after one byte */
+    assert_int_equal(CHECK("\xE6\xB1"), JX_UTF8_CUT);     /* ... after two */
+    assert_int_equal(CHECK("\xF0\x9F\x98"), JX_UTF8_CUT); /* U+1F600 after three */
+    assert_int_equal(CHECK("\xC0\x80"), 0);               /* overlong NUL */
+    assert_int_equal(CHECK("\xE0\x80\x80"), 0);           /* overlong */
+    assert_int_equal(CHECK("\xE0\x9F"), 0);               /* overlong already at the second byte */
+    assert_int_equal(CHECK("\xED\xA0\x80"), 0);           /* surrogate U+D800 */
+    assert_int_equal(CHECK("\xF4\x90\x80\x80"), 0);       /* U+110000 */
+    assert_int_equal(CHECK("\xF5\x80\x80\x80"), 0);
+    assert_int_equal(CHECK("\x80"), 0);     /* a continuation byte alone */
+    assert_int_equal(CHECK("\xE6\x41"), 0); /* cut, but A is no continuation */
+    assert_int_equal(jx_utf8_check("a", 0), 0);
+}
+
+static void test_utf8_decode(void **state)
+{
+    (void)state;
+    uint32_t cp = 0;
+    assert_int_equal(jx_utf8_decode("\xE6\xB1\x89", 3, &cp), 3);
+    assert_int_equal(cp, 0x6C49);
+    assert_int_equal(jx_utf8_decode("\xC3\xA9", 2, &cp), 2);
+    assert_int_equal(cp, 0xE9);
+    assert_int_equal(jx_utf8_decode("\xF0\x9F\x98\x80", 4, &cp), 4);
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(jx_utf8_decode("\xF4\x8F\xBF\xBF", 4, &cp), 4);
+    assert_int_equal(cp, 0x10FFFF);
+    assert_int_equal(jx_utf8_decode("~", 1, &cp), 1);
+    assert_int_equal(cp, '~');
+    /* invalid or cut: 0, and *cp untouched */
+    assert_int_equal(jx_utf8_decode("\xE6\xB1", 2, &cp), 0);
+    assert_int_equal(jx_utf8_decode("\xED\xA0\x80", 3, &cp), 0);
+    assert_int_equal(cp, '~');
+}
+
+/* Widths by the table (not wcwidth): CJK and full-width forms 2, the rest 1. */
+static void test_utf8_width(void **state)
+{
+    (void)state;
+    assert_int_equal(jx_text_width("部门A"), 5);
+    assert_int_equal(jx_text_width("，（）％￥"), 10); /* U+FF0C FF08 FF09 FF05 FFE5 */
+    assert_int_equal(jx_text_width("한글"), 4);        /* Hangul */
+    assert_int_equal(jx_text_width("abc"), 3);
+    assert_int_equal(jx_text_width("é—→"), 3); /* Latin, U+2014, U+2192 */
+    assert_int_equal(jx_text_width("〿"), 1);   /* U+303F, the one narrow in its block */
+    assert_int_equal(jx_text_width("\xF0\x9F\x98\x80"), 1); /* U+1F600: narrow in the table */
+    assert_int_equal(jx_text_width("\x80x\xE6\xB1"), 4);    /* an invalid byte counts 1 */
+    assert_int_equal(jx_text_width(""), 0);
+    assert_int_equal(jx_text_width(NULL), 0);
+    /* the same through the internal form with a length */
+    assert_int_equal(jx_utf8_width("部门A", 3), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_utf8_decode),
+        cmocka_unit_test(test_utf8_width),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
