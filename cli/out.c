@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "jixiao/csv.h"
+#include "jixiao/text.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -35,31 +35,11 @@ bool cli_parse_format(const char *s, cli_format *f)
 
 void json_str(FILE *f, const char *s)
 {
+    char buf[JX_JSON_ROOM(256)];
+    size_t n = strlen(s);
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", f);
-            break;
-        case '\\':
-            fputs("\\\\", f);
-            break;
-        case '\n':
-            fputs("\\n", f);
-            break;
-        case '\r':
-            fputs("\\r", f);
-            break;
-        case '\t':
-            fputs("\\t", f);
-            break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
+    for (size_t i = 0; i < n; i += 256) /* escaped in pieces: no allocation, any length */
+        fwrite(buf, 1, jx_json_escape(buf, s + i, n - i < 256 ? n - i : 256), f);
     fputc('"', f);
 }
 

@@ -8,10 +8,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "jixiao/csv.h"
+#include "jixiao/text.h"
 #include "util/util_int.h"
 
 /* FNV-1a (64-bit) finished with murmur3's avalanche. Expected values from an independent
@@ -99,13 +100,37 @@ static void test_utf8_width(void **state)
     assert_int_equal(jx_utf8_width("部门A", 3), 2);
 }
 
+/* JSON escaping: quote, backslash and control characters; UTF-8 copied; pieces cut anywhere
+ * join to the same text. */
+static void test_json_escape(void **state)
+{
+    (void)state;
+    char buf[JX_JSON_ROOM(64)];
+    const char *in = "a\"b\\c\nd\re\tf\bg\fh\x01i\x1f大竹";
+    size_t n = jx_json_escape(buf, in, strlen(in));
+    assert_string_equal(buf, "a\\\"b\\\\c\\nd\\re\\tf\\bg\\fh\\u0001i\\u001f大竹");
+    assert_int_equal(n, strlen(buf));
+    /* the worst case fills the room exactly */
+    char ctl[64];
+    memset(ctl, 0x1f, sizeof ctl);
+    assert_int_equal(jx_json_escape(buf, ctl, sizeof ctl), JX_JSON_ROOM(64) - 1);
+    /* in pieces, a UTF-8 character cut between them */
+    char a[32], b[32];
+    jx_json_escape(a, "大", 2);
+    jx_json_escape(b, "大" + 2, 1);
+    char joined[64];
+    snprintf(joined, sizeof joined, "%s%s", a, b);
+    assert_string_equal(joined, "大");
+    assert_int_equal(jx_json_escape(buf, "", 0), 0);
+    assert_string_equal(buf, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hash),
-        cmocka_unit_test(test_utf8_check),
-        cmocka_unit_test(test_utf8_decode),
-        cmocka_unit_test(test_utf8_width),
+        cmocka_unit_test(test_hash),        cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_utf8_decode), cmocka_unit_test(test_utf8_width),
+        cmocka_unit_test(test_json_escape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

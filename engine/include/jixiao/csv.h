@@ -149,13 +149,6 @@ JX_API char jx_csv_delimiter(const jx_csv *c);
  */
 JX_API const char *jx_csv_name(const jx_csv *c);
 
-/**
- * @brief Display width of UTF-8 text in terminal columns, for aligning the fields read: East
- * Asian wide and full-width characters (汉字, ，（）％) count 2, others 1, an invalid byte 1.
- * A fixed table, not wcwidth(): the same in every locale. 0 for NULL.
- */
-JX_API size_t jx_text_width(const char *s);
-
 #ifdef __cplusplus
 }
 #endif

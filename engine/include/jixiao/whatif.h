@@ -156,9 +156,8 @@ JX_API jx_err jx_scenario_load(jx_store *st, const char *name, jx_saved_scenario
 
 /** @brief The scenario (strings owned by @p s, valid until it is freed). */
 JX_API const jx_scenario *jx_saved_scenario_get(const jx_saved_scenario *s);
-/** @brief Its name and when it was saved (UTC, ISO 8601). Owned by @p s. */
+/** @brief Its name. Owned by @p s. (When it was saved: jx_scenario_list().) */
 JX_API const char *jx_saved_scenario_name(const jx_saved_scenario *s);
-JX_API const char *jx_saved_scenario_created(const jx_saved_scenario *s);
 /** @brief Free. NULL is a harmless no-op. */
 JX_API void jx_saved_scenario_free(jx_saved_scenario *s);
 

@@ -32,6 +32,7 @@
 #include "analyse/analysis_int.h"
 #include "jixiao/whatif.h"
 #include "model/ruleset_int.h"
+#include "model/score_int.h"
 #include "analyse/sensitivity_int.h"
 #include "keep/keep_int.h"
 #include "keep/store_int.h"
@@ -76,22 +77,16 @@ static int slot_of(const sens_model *m, size_t r, const char *level1)
     return -1;
 }
 
-/* Points lost by a per-point deduction: what score.c subtracts from the weight. */
+/* Points lost by a per-point deduction: what the scorer subtracts from the weight. */
 static double deduct_lost(const jx_ruleset *rs, const jx_indicator *ind, const jx_score *sc)
 {
-    const rs_override *o = rs_find_override(rs, ind->level3);
-    if (!o || o->method != RS_M_DEDUCT) return 0;
-    double dist = o->below ? o->limit - sc->a : sc->a - o->limit;
-    return dist > 0 ? o->per_unit * dist : 0;
+    return jx_deduct_lost(rs_find_override(rs, ind->level3), sc->a);
 }
 
-/* points of a deduction indicator at weight w: as score.c computes them */
+/* points of a deduction indicator at weight w: as the scorer computes them */
 static inline double deduct_points(double w, double lost)
 {
-    if (!(w > 0)) return 0;
-    double r = (w - lost) / w;
-    r = r < 0 ? 0 : r > 1 ? 1 : r;
-    return w * r;
+    return w > 0 ? w * jx_deduct_ratio(w, lost) : 0;
 }
 
 jx_err sens_model_add(sens_model *m, int64_t id, const char *code, const char *name,

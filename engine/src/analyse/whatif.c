@@ -460,7 +460,7 @@ done:
 
 struct jx_saved_scenario {
     jx_scenario sc;
-    const char *name, *created;
+    const char *name;
     const char **wname;
     double *w;
     jx_whatif_set *sets;
@@ -504,7 +504,6 @@ jx_err jx_scenario_load(jx_store *st, const char *name, jx_saved_scenario **out)
         if (!((dst) = jx_arena_strndup(a, t_, strlen(t_)))) goto nomem;                            \
     } while (0)
     KEEP(s->name, 1);
-    KEEP(s->created, 2);
     KEEP(s->sc.base_rules, 3);
     KEEP(s->sc.rules, 4);
     s->sc.sel.year = sqlite3_column_int(q, 5);
@@ -565,11 +564,6 @@ const jx_scenario *jx_saved_scenario_get(const jx_saved_scenario *s)
 const char *jx_saved_scenario_name(const jx_saved_scenario *s)
 {
     return s ? s->name : "";
-}
-
-const char *jx_saved_scenario_created(const jx_saved_scenario *s)
-{
-    return s ? s->created : "";
 }
 
 void jx_saved_scenario_free(jx_saved_scenario *s)

@@ -292,13 +292,7 @@ static bool take_fields(imp *m, const jx_table_row *row)
     for (int c = 0; c < C__COUNT; c++)
         if (m->col[c] >= 0 && (size_t)m->col[c] < row->nfields)
             need += row->fields[m->col[c]].len + 1;
-    if (need > m->scratch_cap) {
-        size_t cap = need * 2;
-        char *p = realloc(m->scratch, cap);
-        if (!p) return false;
-        m->scratch = p;
-        m->scratch_cap = cap;
-    }
+    if (!JX_GROW(m->scratch, m->scratch_cap, need)) return false;
     size_t off = 0;
     for (int c = 0; c < C__COUNT; c++) {
         if (m->col[c] < 0 || (size_t)m->col[c] >= row->nfields) {
@@ -571,25 +565,12 @@ static const char *keep(imp *m, const char *s)
 
 static uint32_t hash_str(const char *s)
 {
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    h ^= h >>
-         16; /* FNV's low bits barely depend on the last bytes ("数量1", "数量2"): mix them in */
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    return h;
+    return (uint32_t)jx_hash_str(s); /* the engine's one string hash (jx_map's) */
 }
 
 static tgt *new_tgt(imp *m)
 {
-    if (m->ntg == m->captg) {
-        size_t cap = m->captg ? m->captg * 2 : 256;
-        tgt *p = realloc(m->tg, cap * sizeof *p);
-        if (!p) return NULL;
-        m->tg = p;
-        m->captg = cap;
-    }
+    if (!JX_GROW(m->tg, m->captg, m->ntg + 1)) return NULL;
     tgt *t = &m->tg[m->ntg];
     memset(t, 0, sizeof *t);
     return t;
@@ -1251,8 +1232,9 @@ done:
     return e;
 }
 
-jx_err kp_import(kp_backend be, jx_import_kind kind, const char *path, const jx_import_opts *opts,
-                 jx_import_result *res)
+/* Read, check and write one file into the back-end be. */
+static jx_err kp_import(kp_backend be, jx_import_kind kind, const char *path,
+                        const jx_import_opts *opts, jx_import_result *res)
 {
     jx_import_result local;
     if (!res) res = &local;

@@ -151,15 +151,8 @@ typedef struct kp_backend {
 kp_backend kp_store(jx_store *st); /* store_keep.c */
 kp_backend kp_batch(jx_batch *b);  /* batch.c */
 
-/* Record a failure in the back-end's message; returns e. */
-jx_err kp_fail(kp_backend be, jx_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 /* Every subject of the current data, subject by subject (be.ops->visit). */
 jx_err kp_visit_subjects(kp_backend be, const kp_visit *v);
-
-/* Read, check and write one file (import.c). */
-jx_err kp_import(kp_backend be, jx_import_kind kind, const char *path, const jx_import_opts *opts,
-                 jx_import_result *res);
 
 /* Score every subject of the current data and record the run (scoring.c): the one scoring
  * loop of the store and the batch. */

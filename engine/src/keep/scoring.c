@@ -15,7 +15,11 @@
 #include "keep/keep_int.h"
 #include "util/util_int.h"
 
-jx_err kp_fail(kp_backend be, jx_err e, const char *fmt, ...)
+/* Record a failure in the back-end's message; returns e. */
+static jx_err kp_fail(kp_backend be, jx_err e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static jx_err kp_fail(kp_backend be, jx_err e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -195,13 +195,10 @@ static void score_override(const rs_override *o, jx_op op, double a, double t, d
                 break;
             }
         break;
-    case RS_M_DEDUCT: {
-        double dist = o->below ? o->limit - a : a - o->limit;
-        double lost = dist > 0 ? o->per_unit * dist : 0;
+    case RS_M_DEDUCT:
         s->method = JX_M_DEDUCT;
-        s->ratio = s->weight > 0 ? jx_clamp01((s->weight - lost) / s->weight) : (lost > 0 ? 0 : 1);
+        s->ratio = jx_deduct_ratio(s->weight, jx_deduct_lost(o, a));
         break;
-    }
     case RS_M_RATIO:
         if (met)
             s->method = JX_M_MET, s->ratio = 1;
@@ -495,6 +492,18 @@ static jx_err score_deadline(const jx_ruleset *rs, const jx_indicator *ind, jx_s
     return jx_msg(msg, JX_ERR_PARSE,
                   "%s: actual is not a date or a completion word (target %04d-%02d-%02d)",
                   ind->level3 ? ind->level3 : "indicator", ty, t->month, t->day);
+}
+
+double jx_deduct_lost(const rs_override *o, double a)
+{
+    if (!o || o->method != RS_M_DEDUCT) return 0;
+    double dist = o->below ? o->limit - a : a - o->limit;
+    return dist > 0 ? o->per_unit * dist : 0;
+}
+
+double jx_deduct_ratio(double w, double lost)
+{
+    return w > 0 ? jx_clamp01((w - lost) / w) : (lost > 0 ? 0 : 1);
 }
 
 jx_err jx_score_indicator(const jx_ruleset *rs, const jx_indicator *ind, jx_score *out,

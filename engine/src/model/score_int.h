@@ -26,6 +26,14 @@ jx_op jx_target_op(const jx_ruleset *rs, const jx_value *t, const char *level2, 
  * workbook's formulas (xlsx_formula.c) restate. */
 bool jx_op_met(jx_op op, double a, double t, double tol);
 
+struct rs_override;
+/* A per-point deduction (岳阳: 0.5 a percentage point above 100%): the points lost at actual a
+ * (in the target's unit) under the override o (method RS_M_DEDUCT, else 0) ... */
+double jx_deduct_lost(const struct rs_override *o, double a);
+/* ... and the ratio left of weight w. The scorer and the sensitivity model's rescaling of weights
+ * (which recomputes a deduction at other weights) both use these. */
+double jx_deduct_ratio(double w, double lost);
+
 /* x within [0, 1]: a ratio's bounds. */
 static inline double jx_clamp01(double x)
 {

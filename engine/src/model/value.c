@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jixiao/text.h"
 #include "util/util_int.h"
 
 /* Capacity of the normalised copy of the input. Longer text can only be a
@@ -136,12 +137,7 @@ static bool is_space_cp(uint32_t cp)
  * message can say "truncated" (a buffer cut mid-character) or "invalid". */
 static bool utf8_truncated(const char *s, size_t n)
 {
-    unsigned char c = (unsigned char)s[0];
-    size_t need = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (need == 0 || n >= need) return false;
-    for (size_t i = 1; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80) return false;
-    return true;
+    return jx_utf8_check(s, n) == JX_UTF8_CUT; /* a character's valid beginning at the end */
 }
 
 static jx_err normalise(const char *text, size_t len, norm *t, jx_errmsg *msg)
@@ -1383,41 +1379,11 @@ static size_t w_finish(wbuf *w)
 
 static void w_json_str(wbuf *w, const char *s)
 {
+    char buf[JX_JSON_ROOM(128)];
+    size_t n = strlen(s);
     w_str(w, "\"");
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        char esc[8];
-        switch (c) {
-        case '"':
-            w_str(w, "\\\"");
-            break;
-        case '\\':
-            w_str(w, "\\\\");
-            break;
-        case '\n':
-            w_str(w, "\\n");
-            break;
-        case '\r':
-            w_str(w, "\\r");
-            break;
-        case '\t':
-            w_str(w, "\\t");
-            break;
-        case '\b':
-            w_str(w, "\\b");
-            break;
-        case '\f':
-            w_str(w, "\\f");
-            break;
-        default:
-            if (c < 0x20) {
-                snprintf(esc, sizeof esc, "\\u%04x", c);
-                w_str(w, esc);
-            } else {
-                w_bytes(w, s, 1);
-            }
-        }
-    }
+    for (size_t i = 0; i < n; i += 128)
+        w_bytes(w, buf, jx_json_escape(buf, s + i, n - i < 128 ? n - i : 128));
     w_str(w, "\"");
 }
 

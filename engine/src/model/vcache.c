@@ -38,13 +38,7 @@ static const jx_value *lookup(jx_vcache *c, const char *key, size_t klen)
 static void remember(jx_vcache *c, const char *key, size_t klen, const jx_value *v)
 {
     if (!klen || c->n >= (c->max ? c->max : JX_VCACHE_MAX)) return;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        jx_value *p = realloc(c->vals, cap * sizeof *p);
-        if (!p) return;
-        c->vals = p;
-        c->cap = cap;
-    }
+    if (!JX_GROW(c->vals, c->cap, c->n + 1)) return;
     int is_new;
     int64_t *slot = jx_map_put(&c->map, key, klen, &is_new);
     if (!slot || !is_new) return;

@@ -1020,8 +1020,3 @@ const char *jx_csv_name(const jx_csv *c)
 {
     return c ? c->name : "";
 }
-
-size_t jx_text_width(const char *s)
-{
-    return s ? jx_utf8_width(s, strlen(s)) : 0;
-}
