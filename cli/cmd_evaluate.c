@@ -12,7 +12,8 @@
 
 static const char usage_text[] =
     "usage: jixiao evaluate --targets T.csv --actuals A.csv [--budget B.csv] [--rules NAME|PATH]\n"
-    "                       [--format table|csv|json] [--show] [--out FILE.xlsx] [--split DIR]\n"
+    "                       [--format table|csv|json] [--show] [--strict] [--out FILE.xlsx]\n"
+    "                       [--split DIR]\n"
     "\n"
     "The main job: load a 绩效目标表 (targets), the 实际完成值 (actuals) and the\n"
     "budget execution, score every department and project, and print the totals.\n"
@@ -28,6 +29,10 @@ static const char usage_text[] =
     "  --rules NAME      rule set (default mof-2020)\n"
     "  --format F        table (default), csv, or json (with every indicator)\n"
     "  --show            also print every subject's indicator table with explanations\n"
+    "  --strict          an indicator whose actual cannot be compared with its target\n"
+    "                    (`96件` against `≥95%`) is an error: nothing is scored or stored.\n"
+    "                    Without it such an indicator scores 0, is flagged 无法计分 and\n"
+    "                    listed on standard error as FILE:LINE, and the run goes on.\n"
     "  --out FILE.xlsx   also write the 自评表 workbook (汇总 + one sheet per subject; "
     "docs/xlsx.md)\n"
     "  --split DIR       also write one workbook per department into DIR (汇总 in --out or "
@@ -66,9 +71,10 @@ static int import_all(jx_store *st, jx_batch *b, jx_import_kind kind, const file
 
 /* Score and print (and write the workbook) through the store st or the batch b. */
 static int score_print(jx_store *st, jx_batch *b, const jx_ruleset *rs, cli_format fmt, bool show,
-                       const char *out, const char *split)
+                       bool strict, const char *out, const char *split)
 {
-    jx_run_opts o = {.on_error = cli_on_error, .on_progress = cli_progress, .ctx = "subjects"};
+    jx_run_opts o = {
+        .strict = strict, .on_error = cli_on_error, .on_progress = cli_progress, .ctx = "subjects"};
     jx_run_summary sum;
     jx_err e = st ? jx_run_score(st, rs, &o, &sum) : jx_batch_score(b, rs, &o, &sum);
     if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
@@ -101,21 +107,17 @@ static int score_print(jx_store *st, jx_batch *b, const jx_ruleset *rs, cli_form
 
 int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {{"targets", required_argument, NULL, 't'},
-                                         {"actuals", required_argument, NULL, 'a'},
-                                         {"budget", required_argument, NULL, 'b'},
-                                         {"rules", required_argument, NULL, 'r'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"show", no_argument, NULL, 's'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {"split", required_argument, NULL, 'S'},
-                                         {"sheet", required_argument, NULL, 'W'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"targets", required_argument, NULL, 't'}, {"actuals", required_argument, NULL, 'a'},
+        {"budget", required_argument, NULL, 'b'},  {"rules", required_argument, NULL, 'r'},
+        {"format", required_argument, NULL, 'f'},  {"out", required_argument, NULL, 'o'},
+        {"show", no_argument, NULL, 's'},          {"strict", no_argument, NULL, 'X'},
+        {"help", no_argument, NULL, 'h'},          {"split", required_argument, NULL, 'S'},
+        {"sheet", required_argument, NULL, 'W'},   {NULL, 0, NULL, 0}};
     files t = {0}, a = {0}, b = {0};
     const char *rules = NULL, *out = NULL, *split = NULL;
     cli_format fmt = FMT_TABLE;
-    bool show = false;
+    bool show = false, strict = false;
     int c;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
@@ -132,6 +134,9 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
             break;
         case 'W':
             t.sheet = a.sheet = b.sheet = optarg;
+            break;
+        case 'X':
+            strict = true;
             break;
         case 's':
             show = true;
@@ -180,7 +185,7 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
     int rc = import_all(st, bt, JX_IMPORT_TARGETS, &t);
     if (!rc) rc = import_all(st, bt, JX_IMPORT_ACTUALS, &a);
     if (!rc) rc = import_all(st, bt, JX_IMPORT_BUDGET, &b);
-    if (!rc) rc = score_print(st, bt, rs, fmt, show, out, split);
+    if (!rc) rc = score_print(st, bt, rs, fmt, show, strict, out, split);
     jx_store_close(st);
     jx_batch_free(bt);
     jx_ruleset_free(rs);

@@ -8,7 +8,8 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: jixiao [--db PATH] score [--rules NAME|PATH] [--label TEXT] [--format table|csv|json]\n"
+    "usage: jixiao [--db PATH] score [--rules NAME|PATH] [--label TEXT] [--strict]\n"
+    "                                [--format table|csv|json]\n"
     "\n"
     "Score every department and project in the database under a rule set\n"
     "(default mof-2020), store the run (rule set name and SHA-256 included) and\n"
@@ -16,22 +17,29 @@ static const char usage_text[] =
     "\n"
     "  --rules NAME|PATH  rule set by name (see 'jixiao rules list') or file\n"
     "  --label TEXT       a note stored with the run\n"
-    "  --format F         table (default), csv, or json (with every indicator)\n";
+    "  --format F         table (default), csv, or json (with every indicator)\n"
+    "  --strict           an indicator whose actual cannot be compared with its target\n"
+    "                     (`96件` against `≥95%`) is an error: nothing is scored or stored.\n"
+    "                     Without it such an indicator scores 0, is flagged 无法计分 and\n"
+    "                     listed on standard error as FILE:LINE, and the run goes on.\n";
 
 int cmd_score(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {{"rules", required_argument, NULL, 'r'},
-                                         {"label", required_argument, NULL, 'l'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"rules", required_argument, NULL, 'r'}, {"label", required_argument, NULL, 'l'},
+        {"strict", no_argument, NULL, 'S'},      {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     const char *rules = NULL, *label = NULL;
+    bool strict = false;
     cli_format fmt = FMT_TABLE;
     int c;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
             rules = optarg;
+            break;
+        case 'S':
+            strict = true;
             break;
         case 'l':
             label = optarg;
@@ -61,8 +69,11 @@ int cmd_score(int argc, char **argv, cli_ctx *ctx)
         jx_ruleset_free(rs);
         return EXIT_ERR;
     }
-    jx_run_opts o = {
-        .label = label, .on_error = cli_on_error, .on_progress = cli_progress, .ctx = "subjects"};
+    jx_run_opts o = {.label = label,
+                     .strict = strict,
+                     .on_error = cli_on_error,
+                     .on_progress = cli_progress,
+                     .ctx = "subjects"};
     jx_run_summary sum;
     int rc = EXIT_OK;
     jx_err e = jx_run_score(st, rs, &o, &sum);

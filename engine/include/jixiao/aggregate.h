@@ -74,9 +74,14 @@ typedef struct jx_result {
  * @param scores  receives @p n scores (caller-allocated); scores[i].weight is the weight used
  * @param res     receives the total
  * @param msg     optional; on failure says which indicator and why
+ * An indicator that jx_score_indicator() cannot score (its actual is not comparable with its
+ * target: `96件` against `≥95%`, a rate outside a band) is no error of the subject: it scores 0
+ * of its weight (method ::JX_M_UNSCORABLE, detail the ::jx_err, flag ::JX_FLAG_UNSCORABLE, also
+ * in the result's flags), and the rest is totalled. A caller that wants it to be an error checks
+ * the flag (jx_run_opts.strict does).
  * @return ::JX_OK; ::JX_ERR_WEIGHTS when weights are given on some but not all scored
  *         indicators, a weight is negative or not finite, or a level-1 has no default
- *         weight; ::JX_ERR_LIMIT over ::JX_MAX_SUBTOTALS; any error of jx_score_indicator().
+ *         weight; ::JX_ERR_LIMIT over ::JX_MAX_SUBTOTALS; ::JX_ERR_INVALID.
  *         On failure @p res is zeroed and @p scores are unspecified.
  */
 JX_API jx_err jx_aggregate(const jx_ruleset *rs, const jx_indicator *inds, size_t n,

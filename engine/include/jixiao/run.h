@@ -27,6 +27,10 @@ extern "C" {
 /** Options of jx_run_score(). Zero-initialise and set what you need. */
 typedef struct jx_run_opts {
     const char *label; /**< stored with the run (e.g. a scenario name); NULL: "" */
+    /** An indicator whose actual cannot be compared with its target (`96件` against `≥95%`) scores
+     *  0, flagged unscorable, and is reported through on_error; the run goes on. strict: it is an
+     *  error, and nothing is stored (as for a subject that cannot be scored). */
+    bool strict;
     /** Called for each subject that cannot be scored (message names it). May be NULL. */
     void (*on_error)(void *ctx, const char *message);
     /** Called every 1,000 subjects with the count so far. May be NULL. */
@@ -40,6 +44,7 @@ typedef struct jx_run_summary {
     int64_t subjects;   /**< subjects scored */
     int64_t indicators; /**< indicator rows scored or left out as n/a */
     size_t errors;      /**< subjects that could not be scored (the run was not stored when > 0) */
+    size_t unscorable;  /**< indicators scored 0 because they could not be compared (reported) */
 } jx_run_summary;
 
 /**

@@ -34,12 +34,14 @@ typedef enum jx_flag {
     JX_FLAG_INFERRED_DIRECTION = 1u << 8, /**< an unsigned number target read as ≤ because its
                                                name says lower is better (rule set [direction]) */
     JX_FLAG_STATEMENT_ACTUAL = 1u << 9, /**< a statement (`完成`) for a number: nothing measured */
-    JX_FLAG_ACTUAL_OPERATOR = 1u << 10  /**< an actual written with an operator (`≥90%`): read
+    JX_FLAG_ACTUAL_OPERATOR = 1u << 10, /**< an actual written with an operator (`≥90%`): read
                                              as its number */
+    JX_FLAG_UNSCORABLE = 1u << 11       /**< the actual cannot be compared with the target (units
+                                             `件` against `%`, …): 0 points, for review */
 } jx_flag;
 
 /** Number of defined flag bits. */
-#define JX_FLAG_COUNT 11
+#define JX_FLAG_COUNT 12
 
 /** @brief Name of one flag bit (`missing_reason`, ...), or "" for an unknown bit. Static. */
 JX_API const char *jx_flag_name(unsigned flag);
@@ -69,7 +71,9 @@ typedef enum jx_method {
     JX_M_TIERS,      /**< override: tiered table */
     JX_M_DEDUCT,     /**< override: per-unit deduction */
     JX_M_OVERSHOOT,  /**< overshoot deduction applied */
-    JX_M_STATEMENT   /**< a statement actual (`完成`) on a number target: the rule set's ratio */
+    JX_M_STATEMENT,  /**< a statement actual (`完成`) on a number target: the rule set's ratio */
+    JX_M_UNSCORABLE  /**< the actual cannot be compared with the target: 0 (jx_aggregate; the
+                          score's detail is the ::jx_err that jx_score_indicator() gave) */
 } jx_method;
 
 /** One indicator to score. Strings are borrowed for the duration of the call. */

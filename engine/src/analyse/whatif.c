@@ -179,6 +179,10 @@ static jx_err wi_subject(void *ctx, kp_subject *s)
                                set->level3, s->label, found, set->level3);
             s->ind[at].actual = c->set_val[k];
             s->ind[at].has_actual = true;
+            jx_score one; /* a value that cannot be scored is the user's typing: refused, not 0 */
+            if ((e = jx_score_indicator(c->scen, &s->ind[at], &one, &msg)))
+                return st_fail(st, e, "--set %s:%s=%s: %s: %s", set->dept, set->level3, set->value,
+                               s->label, msg.text);
             applied++;
         }
     }

@@ -67,11 +67,14 @@ typedef struct btarget {
     jx_kind kind;       /* of the target */
     bool has_weight;
     bool has_claim;
+    uint16_t afile; /* the actual's file (jx_batch.files, index + 1; 0: none or too many) */
+    int32_t aline;  /* and its line */
 } btarget;
 
 typedef struct bactual {
     const char *l1, *l2, *l3, *actual, *reason;
-    int32_t aidx;
+    int32_t aidx, aline;
+    uint16_t afile;
     bool has_claim;
     double claim;
     int64_t next;
@@ -81,8 +84,9 @@ typedef struct bactual {
 typedef struct undo_actual {
     int64_t target;
     const char *actual, *reason;
-    int32_t aidx;
+    int32_t aidx, aline;
     uint32_t agen;
+    uint16_t afile;
     bool has_claim;
     double claim;
 } undo_actual;
@@ -137,6 +141,8 @@ struct jx_batch {
     size_t npn, cappn;
     bfunds *funds; /* the subjects' rows under their totals, and their claims */
     size_t nfunds, capfunds;
+    const char **files; /* the names of the files read (in the arena), for messages */
+    size_t nfiles, capfiles;
     /* the scored result */
     bool scored;
     jx_run_info info;
@@ -145,7 +151,8 @@ struct jx_batch {
     const jx_ruleset *rs; /* scored under: the scores are computed again when read */
     jx_indicator *ind;    /* a subject's indicators and scores, reused */
     jx_score *sc;
-    size_t capind, capsc;
+    int64_t *vfile, *vline; /* and where their actuals were read */
+    size_t capind, capsc, capvf, capvl;
     jx_vcache vc;
 };
 
@@ -184,9 +191,12 @@ void jx_batch_free(jx_batch *b)
     free(b->pc);
     free(b->pn);
     free(b->funds);
+    free(b->files);
     free(b->res);
     free(b->ind);
     free(b->sc);
+    free(b->vfile);
+    free(b->vline);
     free(b);
 }
 
@@ -333,13 +343,17 @@ static jx_err actual(void *h, const kp_actual *ka)
                                         .aidx = t->aidx,
                                         .agen = t->agen,
                                         .has_claim = t->has_claim,
-                                        .claim = t->claim};
+                                        .claim = t->claim,
+                                        .afile = t->afile,
+                                        .aline = t->aline};
     }
     t->actual = a;
     t->reason = r;
     t->aidx = ka->aidx;
     t->has_claim = ka->has_claim;
     t->claim = ka->claim;
+    t->afile = b->nfiles <= UINT16_MAX ? (uint16_t)b->nfiles : 0; /* begin() added its name */
+    t->aline = ka->line <= INT32_MAX ? (int32_t)ka->line : 0;
     t->agen = (uint32_t)(b->gen + 1);
     return JX_OK;
 }
@@ -414,6 +428,9 @@ static jx_err begin(void *h, kp_file *f)
     jx_batch *b = h;
     mark(b);
     b->file = f;
+    if (!JX_GROW(b->files, b->capfiles, b->nfiles + 1)) return nomem(b);
+    if (!(b->files[b->nfiles] = keep(b, f->name))) return nomem(b);
+    b->nfiles++; /* kept when the file fails: its index is never reused */
     return JX_OK;
 }
 
@@ -443,6 +460,8 @@ static void retire_targets(jx_batch *b, bsubj *s, int64_t *replaced)
                                     .aidx = o->aidx,
                                     .has_claim = o->has_claim,
                                     .claim = o->claim,
+                                    .afile = o->afile,
+                                    .aline = o->aline,
                                     .next = s->acts};
         s->acts = (int64_t)b->nact++;
     }
@@ -490,6 +509,8 @@ static jx_err commit(void *h)
                 t->aidx = b->act[a].aidx;
                 t->has_claim = b->act[a].has_claim;
                 t->claim = b->act[a].claim;
+                t->afile = b->act[a].afile;
+                t->aline = b->act[a].aline;
             }
         }
     }
@@ -530,6 +551,8 @@ static void rollback(void *h)
         t->agen = b->ua[i].agen;
         t->has_claim = b->ua[i].has_claim;
         t->claim = b->ua[i].claim;
+        t->afile = b->ua[i].afile;
+        t->aline = b->ua[i].aline;
     }
     if (b->nsubj > b->subj_mark) { /* the map cannot delete: build it again from those kept */
         b->nsubj = b->subj_mark;
@@ -595,10 +618,14 @@ static bool subject_indicators(jx_batch *b, const bsubj *s, const kp_visit *v, k
     *n = 0;
     for (int64_t k = s->head; k >= 0; k = b->tg[k].next)
         ++*n;
-    if (!JX_GROW(b->ind, b->capind, *n) || !JX_GROW(b->sc, b->capsc, *n)) return false;
+    if (!JX_GROW(b->ind, b->capind, *n) || !JX_GROW(b->sc, b->capsc, *n) ||
+        !JX_GROW(b->vfile, b->capvf, *n) || !JX_GROW(b->vline, b->capvl, *n))
+        return false;
     size_t i = 0;
     for (int64_t k = s->head; k >= 0; k = b->tg[k].next, i++) {
         jx_errmsg msg;
+        b->vfile[i] = b->tg[k].actual ? b->tg[k].afile : 0;
+        b->vline[i] = b->tg[k].aline;
         if (indicator(b, s, &b->tg[k], &b->ind[i], &msg)) continue;
         ks->errors++;
         if (!v || !v->on_error) continue;
@@ -628,6 +655,8 @@ static jx_err visit(void *h, const kp_visit *v)
                          .budget = s->budget};
         if (!subject_indicators(b, s, v, &ks, &ks.n)) return nomem(b);
         ks.ind = b->ind;
+        ks.actual_file = b->vfile;
+        ks.actual_line = b->vline;
         jx_err e = v->on_subject(v->ctx, &ks);
         if (e) return e;
     }
@@ -697,6 +726,12 @@ static void run_abort(void *h)
     b->nres = 0;
 }
 
+static const char *file_name(void *h, int64_t file)
+{
+    jx_batch *b = h;
+    return file > 0 && (size_t)file <= b->nfiles ? b->files[file - 1] : "";
+}
+
 static const kp_ops batch_ops = {
     .keeps_log = false,
     .errbuf = errbuf,
@@ -712,6 +747,7 @@ static const kp_ops batch_ops = {
     .commit = commit,
     .rollback = rollback,
     .visit = visit,
+    .file_name = file_name,
     .run_begin = run_begin,
     .run_subject = run_subject,
     .run_finish = run_finish,

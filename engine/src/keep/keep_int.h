@@ -85,10 +85,12 @@ typedef struct kp_subject {
     int64_t id; /* the back-end's subject id (a store's row id; a batch's index + 1) */
     const char *code, *name, *project; /* project "" = 部门整体 */
     int year;
-    const char *label;        /* "NAME / PROJECT YEAR" for messages */
-    jx_indicator *ind;        /* n indicators; the callback may modify them (scratch) */
-    const int64_t *target_id; /* n target row ids (a store's), or NULL */
-    const int64_t *actual_id; /* n actual row ids, 0 when none (a store's), or NULL */
+    const char *label;          /* "NAME / PROJECT YEAR" for messages */
+    jx_indicator *ind;          /* n indicators; the callback may modify them (scratch) */
+    const int64_t *target_id;   /* n target row ids (a store's), or NULL */
+    const int64_t *actual_id;   /* n actual row ids, 0 when none (a store's), or NULL */
+    const int64_t *actual_file; /* n: where each actual was read (kp_ops.file_name), 0: unknown */
+    const int64_t *actual_line; /* n: its line (row) in that file */
     size_t n;
     jx_budget budget;   /* present == false when there is no budget row */
     int64_t budget_ref; /* the import that wrote its budget rows (a store's), 0: none */
@@ -134,6 +136,9 @@ typedef struct kp_ops {
     /* ---- scoring (scoring.c) ---- */
     /* Every subject that has current targets (JX_ERR_NOTFOUND when none: message set). */
     jx_err (*visit)(void *h, const kp_visit *v);
+    /* The name of the file kp_subject.actual_file names (for messages; "" when unknown). Valid
+     * until the next call. */
+    const char *(*file_name)(void *h, int64_t file);
     /* Start recording a run; then run_subject() for each subject scored, then run_finish()
      * (keeps it) or run_abort() (nothing kept). */
     jx_err (*run_begin)(void *h, const jx_ruleset *rs, const char *label);

@@ -5,13 +5,16 @@
  * A run is kept only when every subject could be scored: a subject whose rows do not parse or
  * whose weights do not add up is reported through opts->on_error, and the run is abandoned
  * (nothing recorded) once all subjects have been looked at, so every problem is reported in
- * one go.
+ * one go. An indicator whose actual cannot be compared with its target (`96件` against `≥95%`)
+ * does not stop the run: it scores 0, flagged unscorable (jx_aggregate), and is reported as
+ * FILE:LINE; with opts->strict it counts as an error like the others.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jixiao/score.h"
 #include "keep/keep_int.h"
 #include "util/util_int.h"
 
@@ -69,6 +72,30 @@ static void row_error(void *ctx, const char *message)
     run_error(ctx, "%s", message);
 }
 
+/* The subject's indicators that could not be scored, each reported at the row of its actual;
+ * with opts->strict each is an error of the run. */
+static void report_unscorable(loop *l, const kp_subject *s)
+{
+    const jx_run_opts *o = l->opts;
+    for (size_t i = 0; i < s->n; i++) {
+        if (!(l->sc[i].flags & JX_FLAG_UNSCORABLE)) continue;
+        l->sum->unscorable++;
+        if (o && o->strict) l->sum->errors++;
+        if (!o || !o->on_error) continue;
+        char why[256], m[1024];
+        jx_score_explain(&l->sc[i], &s->ind[i], why, sizeof why);
+        const char *file = s->actual_file && s->actual_file[i]
+                               ? l->be.ops->file_name(l->be.h, s->actual_file[i])
+                               : "";
+        if (*file)
+            jx_fmt_trunc(m, sizeof m, "%s:%lld: %s: %s: %s", file, (long long)s->actual_line[i],
+                         s->label, s->ind[i].level3, why);
+        else
+            jx_fmt_trunc(m, sizeof m, "%s: %s: %s", s->label, s->ind[i].level3, why);
+        o->on_error(o->ctx, m);
+    }
+}
+
 /* Score one subject and record it. */
 static jx_err score_subject(void *ctx, kp_subject *s)
 {
@@ -82,6 +109,7 @@ static jx_err score_subject(void *ctx, kp_subject *s)
         run_error(l, "%s: %s", s->label, msg.text);
         return JX_OK;
     }
+    if (r.flags & JX_FLAG_UNSCORABLE) report_unscorable(l, s);
     if (sum->errors) return JX_OK; /* the run will not be kept: skip the writes */
     jx_err e = l->be.ops->run_subject(l->be.h, s, &r, l->sc);
     if (e) return e;
@@ -104,8 +132,10 @@ jx_err kp_score(kp_backend be, const jx_ruleset *rs, const jx_run_opts *opts, jx
     kp_visit v = {.on_subject = score_subject, .on_error = row_error, .ctx = &l};
     e = be.ops->visit(be.h, &v);
     if (!e && sum->errors)
-        e = kp_fail(be, JX_ERR_FORMAT, "%zu subject%s could not be scored; no run stored",
-                    sum->errors, sum->errors == 1 ? "" : "s");
+        e = kp_fail(be, JX_ERR_FORMAT, "%zu %s could not be scored; no run stored", sum->errors,
+                    opts && opts->strict && sum->unscorable
+                        ? (sum->errors == 1 ? "subject or indicator" : "subjects or indicators")
+                        : (sum->errors == 1 ? "subject" : "subjects"));
     if (!e) e = be.ops->run_finish(be.h, sum, &sum->run_id);
     if (e) {
         be.ops->run_abort(be.h);

@@ -35,6 +35,7 @@
 static const char *const sql_text[S__COUNT] = {
     [S_IMPORT_INSERT] = "INSERT INTO imports(kind, file, sha256, encoding) VALUES (?1, ?2, ?3, ?4)",
     [S_IMPORT_FINISH] = "UPDATE imports SET rows = ?2, replaced = ?3 WHERE id = ?1",
+    [S_IMPORT_FILE] = "SELECT file FROM imports WHERE id = ?1",
     [S_SUBJECT_FIND] =
         "SELECT id, code FROM subjects WHERE name = ?1 AND project = ?2 AND year = ?3",
     [S_SUBJECT_INSERT] = "INSERT INTO subjects(code, name, project, year) VALUES (?1, ?2, ?3, ?4)",
@@ -86,7 +87,7 @@ static const char *const sql_text[S__COUNT] = {
     [S_SCORE_ROWS] =
         "SELECT s.id, s.code, s.name, s.project, s.year, t.id, t.level1, t.level2, t.level3, t.op, "
         "t.target, "
-        "t.unit, t.weight, a.id, a.actual, a.reason "
+        "t.unit, t.weight, a.id, a.actual, a.reason, a.import_id, a.line "
         "FROM subjects s JOIN targets t ON t.subject_id = s.id AND t.replaced_by IS NULL "
         "LEFT JOIN actuals a INDEXED BY actuals_current ON a.subject_id = s.id AND a.level3 = "
         "t.level3 "

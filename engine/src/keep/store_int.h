@@ -19,6 +19,7 @@
 typedef enum st_id {
     S_IMPORT_INSERT,
     S_IMPORT_FINISH,
+    S_IMPORT_FILE,
     S_SUBJECT_FIND,
     S_SUBJECT_INSERT,
     S_SUBJECT_SETCODE,

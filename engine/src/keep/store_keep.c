@@ -303,8 +303,8 @@ static void rollback(void *h)
 /* Per-subject buffers, grown as needed and reused. */
 typedef struct vbuf {
     jx_indicator *ind;
-    int64_t *target_id, *actual_id;
-    size_t n, cap, cap_t, cap_a;
+    int64_t *target_id, *actual_id, *actual_file, *actual_line;
+    size_t n, cap, cap_t, cap_a, cap_f, cap_l;
     jx_arena arena;
     jx_vcache vc; /* value strings parsed so far, across subjects */
 } vbuf;
@@ -361,6 +361,8 @@ static jx_err visit_flush(visit_state *vs)
     s->ind = vs->b.ind;
     s->target_id = vs->b.target_id;
     s->actual_id = vs->b.actual_id;
+    s->actual_file = vs->b.actual_file;
+    s->actual_line = vs->b.actual_line;
     s->n = vs->b.n;
     s->label = vs->label;
     return vs->v->on_subject(vs->v->ctx, s);
@@ -389,7 +391,9 @@ static bool visit_row(visit_state *vs, sqlite3_stmt *rows)
 {
     vbuf *b = &vs->b;
     if (!JX_GROW(b->ind, b->cap, b->n + 1) || !JX_GROW(b->target_id, b->cap_t, b->n + 1) ||
-        !JX_GROW(b->actual_id, b->cap_a, b->n + 1))
+        !JX_GROW(b->actual_id, b->cap_a, b->n + 1) ||
+        !JX_GROW(b->actual_file, b->cap_f, b->n + 1) ||
+        !JX_GROW(b->actual_line, b->cap_l, b->n + 1))
         return false;
     size_t i = b->n++;
     jx_indicator *ind = &b->ind[i];
@@ -401,6 +405,8 @@ static bool visit_row(visit_state *vs, sqlite3_stmt *rows)
     ind->level3 = dup(b, rows, 8);
     if (!ind->level1 || !ind->level2 || !ind->level3) return false;
     b->actual_id[i] = 0;
+    b->actual_file[i] = sqlite3_column_int64(rows, 16); /* NULL (no actual): 0 */
+    b->actual_line[i] = sqlite3_column_int64(rows, 17);
     jx_errmsg msg;
     if (jx_vcache_cells(&b->vc, col(rows, 9), col(rows, 10), col(rows, 11), &ind->target, &msg)) {
         visit_error(vs, ind->level3, msg.text);
@@ -457,9 +463,30 @@ done:
     free(vs.b.ind);
     free(vs.b.target_id);
     free(vs.b.actual_id);
+    free(vs.b.actual_file);
+    free(vs.b.actual_line);
     jx_arena_free(&vs.b.arena);
     jx_vcache_free(&vs.b.vc);
     return e;
+}
+
+static const char *file_name(void *h, int64_t file)
+{
+    jx_store *st = h;
+    sqlite3_stmt *q = file ? st_stmt(st, S_IMPORT_FILE) : NULL;
+    if (!q) return "";
+    sqlite3_bind_int64(q, 1, file);
+    const char *name = "";
+    if (sqlite3_step(q) == SQLITE_ROW && JX_GROW(st->code, st->capcode, 1)) {
+        const char *c = (const char *)sqlite3_column_text(q, 0);
+        size_t n = c ? strlen(c) : 0;
+        if (JX_GROW(st->code, st->capcode, n + 1)) { /* the store's scratch for one name */
+            memcpy(st->code, c ? c : "", n + 1);
+            name = st->code;
+        }
+    }
+    sqlite3_reset(q);
+    return name;
 }
 
 /* ---- a scoring run ---- */
@@ -584,6 +611,7 @@ static const kp_ops store_ops = {
     .commit = commit,
     .rollback = rollback,
     .visit = visit,
+    .file_name = file_name,
     .run_begin = run_begin,
     .run_subject = run_subject,
     .run_finish = run_finish,

@@ -31,6 +31,7 @@ static const struct {
     {"inferred_direction", "指标值未写方向，按指标名称推定为越低越好（≤）"},
     {"statement_actual", "实际完成值为文字表述，未填数值"},
     {"actual_operator", "实际完成值带比较符号，按其数值计"},
+    {"unscorable", "实际完成值无法与指标值比较，记0分"},
 };
 
 static int flag_index(unsigned flag)
@@ -700,6 +701,19 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
         n = snprintf(b, cap, "文字表述“%s”，未填数值，按规则计 %s × %s = %s", q, r, w, p);
         break;
     }
+    case JX_M_UNSCORABLE:
+        if (s->detail == JX_ERR_UNIT && ind && ind->target.kind == JX_KIND_NUMBER &&
+            ind->actual.kind == JX_KIND_NUMBER)
+            n = snprintf(b, cap,
+                         "实际完成值的单位“%s”与指标值的单位“%s”不可比，无法计分：0 × %s = 0",
+                         ind->actual.unit, ind->target.unit, w);
+        else
+            n = snprintf(b, cap, "实际完成值无法与指标值比较（%s），无法计分：0 × %s = 0",
+                         s->detail == JX_ERR_UNIT    ? "单位不可比"
+                         : s->detail == JX_ERR_RULES ? "不在规则的分档之内"
+                                                     : "类型不符",
+                         w);
+        break;
     }
     if (fabs(raw - s->points) > 1e-9) { /* [rounding]: the points credited */
         char q[32], note[64];
