@@ -432,6 +432,35 @@ def call(book, f, args):
             if isinstance(key, float) and isinstance(k, float) and key == k:
                 return row[col - 1]
         raise XErr('#N/A')
+    if f == 'N':
+        v = val(args[0])
+        return v if isinstance(v, float) else 0.0
+    if f == 'COUNT':
+        n = 0
+        for a in args:
+            v = val(a)
+            n += sum(1 for x in v.flat() if isinstance(x, float)) if isinstance(v, Range) else isinstance(v, float)
+        return float(n)
+    if f == 'AVERAGE':
+        xs = nums(args)
+        if not xs:
+            raise XErr('#DIV/0!')
+        return sum(xs) / len(xs)
+    if f == 'COUNTIF':
+        rng, crit = val(args[0]), val(args[1])
+        m = re.match(r'^(<=|>=|<>|<|>|=)?(.*)$', crit if isinstance(crit, str) else '=' + text(crit), re.S)
+        op, rhs = m.group(1) or '=', m.group(2)
+        try:
+            rv = float(rhs)
+        except ValueError:
+            rv = None
+        n = 0
+        for x in rng.flat():
+            if rv is not None and isinstance(x, float):
+                n += compare(op, x, rv)
+            elif rv is None and isinstance(x, str):
+                n += compare(op, x, rhs)
+        return float(n)
     if f == 'RANK':
         x = num(val(args[0]))
         vals = nums([args[1]])

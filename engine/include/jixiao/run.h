@@ -79,6 +79,12 @@ typedef struct jx_run_indicator {
     char explain[256];                    /**< jx_score_explain() of it */
 } jx_run_indicator;
 
+/** Money of one row of the form's 项目资金 / 部门 money block (万元); has == false: not given. */
+typedef struct jx_money {
+    bool has;
+    double initial, budget, spent;
+} jx_money;
+
 /** One subject of a stored run. Valid during the callback only. */
 typedef struct jx_run_subject {
     int64_t subject_id;
@@ -90,6 +96,13 @@ typedef struct jx_run_subject {
     double spent;          /**< 全年执行数 */
     size_t n;              /**< indicators in ind[] (0 unless requested) */
     const jx_run_indicator *ind;
+    const char *admin_dept;  /**< 主管部门 (NULL: not given) */
+    const char *implementer; /**< 实施单位 */
+    const char *goal;        /**< 年度总体目标: 预期目标 */
+    const char *goal_result; /**< 年度总体目标: 实际完成情况 */
+    jx_money fund_fiscal, fund_carryover,
+        fund_other; /**< 其中：本年财政拨款 / 上年结转资金 / 其他资金 */
+    jx_money spend_basic, spend_project; /**< 部门整体: 基本支出 / 项目支出 */
 } jx_run_subject;
 
 /** Which subjects jx_run_foreach() visits. Zero-initialised: all, without indicators. */
