@@ -213,7 +213,7 @@ static void test_shifeng(void **state)
     free(wb);
     char *sty = part(path, "xl/styles.xml");
     has(sty, "<name val=\"Arial\"/>"); /* the Normal style: widths mean the same everywhere */
-    has(sty, "formatCode=\"&quot;≥&quot;0%\""); /* a rate target: 90% stored as 0.9 */
+    has(sty, "formatCode=\"&quot;≥&quot;0%\"");            /* a rate target: 90% stored as 0.9 */
     has(sty, "formatCode=\"@&quot;&#xA;（50分）&quot;\""); /* 产出指标 with its points */
     free(sty);
 
@@ -252,7 +252,8 @@ static void test_shifeng(void **state)
            "999999999,\"中\",\"差\")))</f><v>优</v>");
     /* 定性 actual: a dropdown of its scale (良好 → 优良中差) with an input message */
     has(s, "<dataValidation type=\"list\" errorStyle=\"warning\"");
-    has(s, "prompt=\"请从下拉列表中选择完成情况。\" sqref=\"E20\"><formula1>\"优,良,中,差\"</formula1>");
+    has(s, "prompt=\"请从下拉列表中选择完成情况。\" "
+           "sqref=\"E20\"><formula1>\"优,良,中,差\"</formula1>");
     /* the 定性 ratio: lookups, with the target word's value 0.8 */
     has(s, "VLOOKUP(E20,等级分值,2,FALSE)/0.8");
     /* print setup: A4 portrait, one page; page numbers and the rule set in the footer */
@@ -457,7 +458,7 @@ static void test_blank(void **state)
     has(s, "prompt=\"请填写金额，单位万元，只填数字。\"");
     free(s);
     char *sty = part(path, "xl/styles.xml");
-    has(sty, "<protection locked=\"0\"/>"); /* the input cells */
+    has(sty, "<protection locked=\"0\"/>");  /* the input cells */
     has(sty, "<fgColor rgb=\"FFDDEBF7\"/>"); /* shaded */
     free(sty);
     /* 汇总: no total, grade or rank yet; no 统计图 */
@@ -529,6 +530,78 @@ static void test_split(void **state)
     jx_store_close(st);
 }
 
+/* ---- the form's own fields, written from a subject built here (the inputs come later) ---- */
+
+static void test_fields(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/fields.xlsx", tmpdir);
+    lxw_workbook *wb = workbook_new(path);
+    assert_non_null(wb);
+    jx_run_info info = {.id = 3, .rules = "mof-2020", .rules_sha256 = "d5c0026e9d03"};
+    xwb w;
+    xw_init(&w, wb, NULL, false, &info);
+    jx_run_indicator ind[2] = {
+        {.level1 = "产出指标",
+         .level2 = "数量指标",
+         .level3 = "委托业务数量",
+         .op = "",
+         .target = "≥50个",
+         .unit = "",
+         .note = "",
+         .actual = "50个",
+         .reason = "",
+         .score = {.scored = true, .weight = 50, .ratio = 1, .points = 50}},
+        {.level1 = "满意度指标",
+         .level2 = "满意度指标",
+         .level3 = "公众满意度",
+         .op = "",
+         .target = "≥90%",
+         .unit = "",
+         .note = "",
+         .actual = "95%",
+         .reason = "",
+         .score = {.scored = true, .weight = 40, .ratio = 1, .points = 40}},
+    };
+    jx_run_subject s = {.code = "219001",
+                        .name = "棠溪镇人民政府",
+                        .project = "委托业务项目",
+                        .year = 2022,
+                        .n = 2,
+                        .ind = ind,
+                        .admin_dept = "219-池州市贵池区棠溪镇人民政府",
+                        .implementer = "219001-池州市贵池区棠溪镇人民政府",
+                        .goal = "本项目共申请预算资金90万元。",
+                        .goal_result = "本项目共完成预算资金89.97万元。",
+                        .fund_fiscal = {true, 90, 89.974, 89.974},
+                        .fund_other = {true, 0, 0, 0}};
+    s.result.grade = "优";
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "委托业务项目");
+    xs_subject(&w, ws, &s);
+    assert_int_equal(w.lxerr, LXW_NO_ERROR);
+    xw_free(&w);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    char *x = part(path, "xl/sharedStrings.xml");
+    has(x, "<t>219-池州市贵池区棠溪镇人民政府</t>");
+    has(x, "<t>219001-池州市贵池区棠溪镇人民政府</t>");
+    has(x, "<t>本项目共申请预算资金90万元。</t>");
+    has(x, "<t>本项目共完成预算资金89.97万元。</t>");
+    free(x);
+    x = part(path, "xl/worksheets/sheet1.xml");
+    /* 主管部门 | value (C4:D4) | 实施单位 | value (F4:H4) */
+    has(x, "<mergeCell ref=\"C4:D4\"/>");
+    has(x, "<mergeCell ref=\"F4:H4\"/>");
+    /* 其中：本年财政拨款 on row 7: 90 | 89.974 | 89.974; 上年结转资金 empty; 其他资金 zeros */
+    has(x, "<c r=\"C7\" s=");
+    has(x, "<v>89.974</v>");
+    lacks(x, "<c r=\"C8\" s=\"8\"><v>");
+    /* 年度总体目标: the two texts side by side on row 11 (C:E and F:H) */
+    has(x, "<mergeCell ref=\"C11:E11\"/>");
+    has(x, "<mergeCell ref=\"F11:H11\"/>");
+    free(x);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -562,7 +635,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sheet_name), cmocka_unit_test(test_shifeng),
         cmocka_unit_test(test_kinds),      cmocka_unit_test(test_blank),
-        cmocka_unit_test(test_split),      cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_split),      cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, cleanup);
 }

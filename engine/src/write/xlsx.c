@@ -433,8 +433,11 @@ struct xsnap {
 /* A deep copy of a subject and its indicators in one block. */
 static xsnap *snap(const jx_run_subject *s)
 {
+    const char *const extra[4] = {s->admin_dept, s->implementer, s->goal, s->goal_result};
     size_t strs =
         strlen(s->code) + strlen(s->name) + strlen(s->project) + strlen(s->result.grade) + 4;
+    for (int k = 0; k < 4; k++)
+        strs += extra[k] ? strlen(extra[k]) + 1 : 0;
     for (size_t i = 0; i < s->n; i++) {
         const jx_run_indicator *in = &s->ind[i];
         strs += strlen(in->level1) + strlen(in->level2) + strlen(in->level3) + strlen(in->op) +
@@ -459,6 +462,9 @@ static xsnap *snap(const jx_run_subject *s)
     CP(c->s.name, s->name);
     CP(c->s.project, s->project);
     CP(c->s.result.grade, s->result.grade);
+    const char **to[4] = {&c->s.admin_dept, &c->s.implementer, &c->s.goal, &c->s.goal_result};
+    for (int k = 0; k < 4; k++)
+        if (extra[k]) CP(*to[k], extra[k]);
     for (size_t i = 0; i < s->n; i++) {
         const jx_run_indicator *in = &s->ind[i];
         ind[i] = *in;

@@ -215,10 +215,19 @@ static int popcount(unsigned x)
 
 static void head_rows(xwb *w, lxw_worksheet *ws, size_t n, size_t nproj, int year, bool links)
 {
-    static const char *const head[S__COUNT] = {
-        "排名",   "部门编码", "部门（单位）名称", "项目",     "年度",
-        "总分",   "自评等级", "全年预算数（万元）", "全年执行数（万元）", "预算执行率",
-        "标记数（导出时）", "审核提示（导出时）", "工作表"};
+    static const char *const head[S__COUNT] = {"排名",
+                                               "部门编码",
+                                               "部门（单位）名称",
+                                               "项目",
+                                               "年度",
+                                               "总分",
+                                               "自评等级",
+                                               "全年预算数（万元）",
+                                               "全年执行数（万元）",
+                                               "预算执行率",
+                                               "标记数（导出时）",
+                                               "审核提示（导出时）",
+                                               "工作表"};
     for (int c = 0; c < S__COUNT; c++)
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
     char buf[1024];
@@ -248,9 +257,9 @@ static void head_rows(xwb *w, lxw_worksheet *ws, size_t n, size_t nproj, int yea
 
 typedef struct srow {
     const xsub *u;
-    int row;          /* 0-based */
-    int r1, r2;       /* Excel rows of its section */
-    size_t rank;      /* cached */
+    int row;     /* 0-based */
+    int r1, r2;  /* Excel rows of its section */
+    size_t rank; /* cached */
     bool links, blank;
 } srow;
 
@@ -364,8 +373,7 @@ static void grade_colours(xwb *w, lxw_worksheet *ws, int r1, int r2)
                                      .criteria = LXW_CONDITIONAL_CRITERIA_EQUAL_TO,
                                      .value_string = v,
                                      .format = f};
-        worksheet_conditional_format_range(ws, (lxw_row_t)r1, S_GRADE, (lxw_row_t)r2, S_GRADE,
-                                           &cf);
+        worksheet_conditional_format_range(ws, (lxw_row_t)r1, S_GRADE, (lxw_row_t)r2, S_GRADE, &cf);
     }
 }
 
@@ -399,7 +407,8 @@ static void stats_row(xwb *w, lxw_worksheet *ws, int row, const xsection *sec, c
     size_t i0 = o->start[k], i1 = o->start[k + 1];
     char f[256], label[96];
     worksheet_set_row(ws, (lxw_row_t)row, xw_row_height(1, 10), NULL);
-    snprintf(label, sizeof label, "%d年度%s", sec->year, sec->projects ? "项目支出" : "部门整体支出");
+    snprintf(label, sizeof label, "%d年度%s", sec->year,
+             sec->projects ? "项目支出" : "部门整体支出");
     xw_merge(w, ws, row, S_RANK, row, S_NAME, label, xw_fmt(w, XF_INFO_LABEL, XS_PLAIN));
     xw_num(w, ws, row, S_PROJECT, (double)(i1 - i0), xw_fmt(w, XF_INT, XS_PLAIN));
     double sum = 0, mx = -INFINITY, mn = INFINITY, bud = 0, sp = 0;
@@ -437,8 +446,7 @@ static void stats_row(xwb *w, lxw_worksheet *ws, int row, const xsection *sec, c
 /* ---- the 汇总 sheet ---- */
 
 /* The section rows and the subjects under them, from row FIRST_ROW; returns the next row. */
-static int write_sections(xwb *w, lxw_worksheet *ws, const xsub *subs, const order *o,
-                          bool links)
+static int write_sections(xwb *w, lxw_worksheet *ws, const xsub *subs, const order *o, bool links)
 {
     int row = FIRST_ROW;
     size_t n = o->start[o->nsec];
