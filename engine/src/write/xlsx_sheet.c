@@ -640,9 +640,9 @@ static void grade_bands(const jx_ruleset *rs, char *buf, size_t cap)
     }
 }
 
-static const char sign_text[] = "填报人：　　　　　　联系电话：　　　　　　单位负责人（签字）："
-                                "　　　　　　财务负责人（签字）：　　　　　　（单位盖章）　　　　"
-                                "填报日期：　　　　年　　月　　日";
+static const char sign_text[] =
+    "填报人：　　　　联系电话：　　　　单位负责人（签字）：　　　　"
+    "财务负责人（签字）：　　　　（单位盖章）　　　填报日期：　　年　　月　　日";
 
 /* The 注 under the form: how it is filled and scored, from the rule set. */
 static void note_text(const jx_ruleset *rs, char *buf, size_t cap)
