@@ -386,8 +386,9 @@ static void nf_pct(char *nf, const char *op, double pct)
     else
         while (d < 4 && fabs(pct * pow(10, d) - nearbyint(pct * pow(10, d))) > 1e-9)
             d++;
-    snprintf(nf, XW_NF_MAX, "%s%s%s%s0%s%.*s%%", op && *op ? "\"" : "", op ? op : "",
-             op && *op ? "\"" : "", "", d ? "." : "", d < 0 ? 2 : d, d < 0 ? "0#" : "0000");
+    const char *q = op && *op ? "\"" : "";
+    snprintf(nf, XW_NF_MAX, "%s%s%s0%s%.*s%%", q, op ? op : "", q, d ? "." : "", d < 0 ? 2 : d,
+             d < 0 ? "0#" : "0000");
 }
 
 static void cell_num(xcell *c, double x, const char *nf)
