@@ -318,7 +318,7 @@ size_t xw_flag_labels(unsigned flags, char *buf, size_t cap)
 int xw_text_lines(const char *s, double width, double pt)
 {
     if (!s || !*s) return 1;
-    double room = width * 7 + 1, wide = pt * 4 / 3, narrow = wide * 0.55, cur = 0;
+    double room = width * 7 - 3, wide = pt * 4 / 3, narrow = wide * 0.55, cur = 0;
     int lines = 1;
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         if (*p == '\n') {

@@ -40,6 +40,7 @@ enum {
 };
 
 static const double widths[S__COUNT] = {6, 9, 22, 20, 6, 8, 7, 10, 10, 8, 7, 30, 26};
+#define FILE_WIDTH 40 /* --split: the department's file name, on one line */
 
 #define SUMMARY_SHEET "汇总"
 #define CHART_SHEET "统计图"
@@ -228,8 +229,12 @@ static void head_rows(xwb *w, lxw_worksheet *ws, size_t n, size_t nproj, int yea
                                                "标记数（导出时）",
                                                "审核提示（导出时）",
                                                "工作表"};
-    for (int c = 0; c < S__COUNT; c++)
-        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
+    double total = 0;
+    for (int c = 0; c < S__COUNT; c++) {
+        double wd = c == S_SHEET && !links ? FILE_WIDTH : widths[c];
+        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, wd, NULL);
+        total += wd;
+    }
     char buf[1024];
     worksheet_set_row(ws, 0, 30, NULL);
     if (year)
@@ -247,7 +252,7 @@ static void head_rows(xwb *w, lxw_worksheet *ws, size_t n, size_t nproj, int yea
              : links  ? "总分、等级、预算数和执行率取自各工作表，随之变化；标记数和审核提示为导出时"
                         "的值。"
                       : "本表数值为导出时各部门文件中的值，部门文件修改后请重新导出汇总。");
-    worksheet_set_row(ws, 1, xw_row_height(xw_text_lines(buf, 200, 9), 9), NULL);
+    worksheet_set_row(ws, 1, xw_row_height(xw_text_lines(buf, total, 9), 9), NULL);
     xw_merge(w, ws, 1, 0, 1, S__COUNT - 1, buf, xw_fmt(w, XF_SIGN, XS_PLAIN));
     worksheet_set_row(ws, 2, xw_row_height(2, 10), NULL);
     for (int c = 0; c < S__COUNT; c++)
@@ -321,7 +326,7 @@ static void subject_row(xwb *w, lxw_worksheet *ws, const srow *r)
     lines = k > lines ? k : lines;
     k = xw_text_lines(flags, widths[S_FLAGS], 9);
     lines = k > lines ? k : lines;
-    k = xw_text_lines(link_text, widths[S_SHEET], 10);
+    k = xw_text_lines(link_text, r->links ? widths[S_SHEET] : FILE_WIDTH, 10);
     lines = k > lines ? k : lines;
     worksheet_set_row(ws, (lxw_row_t)row, xw_row_height(lines, 10), NULL);
     snprintf(f, sizeof f, "=IF(F%d=\"\",\"\",COUNTIF($F$%d:$F$%d,\">\"&(F%d+1E-09))+1)", R, r->r1,
