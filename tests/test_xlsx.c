@@ -233,10 +233,10 @@ static void test_shifeng(void **state)
     near(cached(s, "H4"), 9.750331);
     /* 安置帮教对象 184/200 = 0.92: the ratio formula over the target and actual cells; text where a
      * number belongs scores 0 and 得分 says so */
-    has(s, "<f>IF(E15=\"\",0,IF(ISNUMBER(E15),IF(OR(E15&gt;=D15,AND(D15=0,E15&gt;=0)),1,IF(D15&gt;"
-           "0,MAX(0,MIN(1,E15/D15)),0)),0))</f>");
+    has(s, "<f>IF(ISNUMBER(E15),IF(OR(E15&gt;=D15,AND(D15=0,E15&gt;=0)),1,IF(D15&gt;0,MAX(0,MIN(1,"
+           "E15/D15)),0)),0)</f>");
     near(cached(s, "J15"), 0.92);
-    has(s, "<f>IF(E15=\"\",F15*J15,IF(ISNUMBER(E15),F15*J15,\"请填写数字\"))</f>");
+    has(s, "<f>IF(ISTEXT(E15),\"请填写数字\",F15*J15)</f>");
     near(cached(s, "G15"), 5.111111);
     /* flags: 未填写偏差原因 on that row, 超额完成较多 on 开展普法宣传 */
     has(s, "未填写偏差原因");
@@ -366,8 +366,8 @@ static void test_kinds(void **state)
     lacks(s, "<f>HYPERLINK");
     /* yueyang: 在职人员控制率 103% → 5 − 0.5 × 3 = 3.5 of 5 (a rate's cells hold 1.03, so the
      * override's percentage points are E*100) */
-    has(s, "<f>IF(E11=\"\",0,IF(ISNUMBER(E11),IF(F11&gt;0,MAX(0,MIN(1,(F11-0.5*MAX(0,(E11*100)-"
-           "100))/F11)),IF(0.5*MAX(0,(E11*100)-100)&gt;0,0,1)),0))</f>");
+    has(s, "<f>IF(ISNUMBER(E11),IF(F11&gt;0,MAX(0,MIN(1,(F11-0.5*MAX(0,(E11*100)-100))/F11)),IF(0."
+           "5*MAX(0,(E11*100)-100)&gt;0,0,1)),0)</f>");
     near(cached(s, "J11"), 0.7);
     has(s, "<c r=\"E11\" s=\"");
     has(s, "<v>1.03</v>");
@@ -376,7 +376,7 @@ static void test_kinds(void **state)
            "60,0.4,0))))");
     near(cached(s, "J12"), 0.8);
     /* deadline: dates as Excel serials, 2025-01-15 after 2024-12-31 → late 0.6 */
-    has(s, "<f>IF(E13=\"\",0,IF(ISNUMBER(E13),IF(E13&lt;=M13,1,0.6),0))</f>");
+    has(s, "<f>IF(ISNUMBER(E13),IF(E13&lt;=M13,1,0.6),0)</f>");
     has(s, "<c r=\"M13\" s=");
     has(s, "<v>45657</v>"); /* 2024-12-31 */
     has(s, "<v>45672</v>"); /* 2025-01-15 */
@@ -439,7 +439,7 @@ static void test_blank(void **state)
     lacks(s, "<c r=\"E15\" s=\"12\"><v>");
     near(cached(s, "J15"), 0);
     /* 得分 empty until the actual is typed; text where a number belongs: 请填写数字, 0 points */
-    has(s, "<f>IF(E15=\"\",\"\",IF(ISNUMBER(E15),F15*J15,\"请填写数字\"))</f>");
+    has(s, "<f>IF(E15=\"\",\"\",IF(ISTEXT(E15),\"请填写数字\",F15*J15))</f>");
     has(s, "<f>IF(E20=\"\",\"\",IFERROR(F20*J20,\"请从下拉列表选择\"))</f>");
     /* totals, grade: empty until every scored indicator has its actual (not the budget alone) */
     has(s, "<f>IF(COUNT(G10:G21)&lt;COUNT(F10:F21),\"\",SUM(G10:G21)+IF(ISNUMBER(H4),H4,0))</f>");

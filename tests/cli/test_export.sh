@@ -417,6 +417,11 @@ def call(book, f, args):
         return abs(num(val(args[0])))
     if f == 'NA':
         raise XErr('#N/A')
+    if f == 'ISTEXT':
+        try:
+            return isinstance(val(args[0]), str)
+        except XErr:
+            return False
     if f == 'ISNUMBER':
         try:
             return isinstance(val(args[0]), float)

@@ -488,12 +488,12 @@ static void plan_number(xpctx *c, xplan *p)
     char As[24], Ts[24];
     snprintf(As, sizeof As, pct && o ? "(%s*100)" : "%s", A);
     snprintf(Ts, sizeof Ts, pct && o ? "(%s*100)" : "%s", T);
-    fb_fmt(&c->b, "=IF(%s=\"\",0,IF(ISNUMBER(%s),", c->r.E, c->r.E);
+    fb_fmt(&c->b, "=IF(ISNUMBER(%s),", c->r.E); /* empty or text: 0 */
     if (o)
         f_override(&c->b, &c->n, rs, o, op, As, Ts, c->r.F);
     else
         f_number(&c->b, &c->n, rs, op, As, Ts);
-    fb_fmt(&c->b, ",0))");
+    fb_fmt(&c->b, ",0)");
     c->got = !c->has_a ? 0
              : o       ? c_override(rs, o, op, a, c->tv.num, c->in->score.weight)
                        : c_number(rs, op, a, c->tv.num);
@@ -529,8 +529,7 @@ static void plan_frequency(xpctx *c, xplan *p)
     if (word)
         fb_fmt(&c->b, "=IF(%s=\"\",0,IF(%s>=%s,1,MAX(0,MIN(1,%s/%s))))", E, A, M, A, M);
     else
-        fb_fmt(&c->b, "=IF(%s=\"\",0,IF(ISNUMBER(%s),IF(%s>=%s,1,MAX(0,MIN(1,%s/%s))),0))", E, E, A,
-               M, A, M);
+        fb_fmt(&c->b, "=IF(ISNUMBER(%s),IF(%s>=%s,1,MAX(0,MIN(1,%s/%s))),0)", E, A, M, A, M);
     c->got = !c->has_a ? 0 : a >= p->ht ? 1 : jx_clamp01(a / p->ht);
 }
 
@@ -555,8 +554,7 @@ static void plan_deadline(xpctx *c, xplan *p)
     }
     if (!c->can) return;
     const char *E = c->r.E;
-    fb_fmt(&c->b, "=IF(%s=\"\",0,IF(ISNUMBER(%s),IF(%s<=%s,1,%s),0))", E, E, E, c->r.M,
-           N(&c->n, rs->late_ratio));
+    fb_fmt(&c->b, "=IF(ISNUMBER(%s),IF(%s<=%s,1,%s),0)", E, E, c->r.M, N(&c->n, rs->late_ratio));
     c->got = !c->has_a ? 0 : a <= p->ht ? 1 : rs->late_ratio;
 }
 

@@ -1000,20 +1000,17 @@ static void write_points(xsheet *x, int row, const jx_run_indicator *in, const x
         if (w->blank)
             xw_formula_str(w, x->ws, row, C_P, f, "", FM(XF_NUM2));
         else
-            xw_formula(w, x->ws, row, C_P, f + 0, pts, FM(XF_NUM2));
+            xw_formula(w, x->ws, row, C_P, f, pts, FM(XF_NUM2));
         return;
     }
     char core[160];
-    if (p->numeric)
-        snprintf(core, sizeof core, "IF(ISNUMBER(E%d),F%d*J%d,\"请填写数字\")", R, R, R);
+    if (p->numeric) /* text where a number belongs: not scored, and it says so */
+        snprintf(core, sizeof core, "IF(ISTEXT(E%d),\"请填写数字\",F%d*J%d)", R, R, R);
     else
         snprintf(core, sizeof core, "IFERROR(F%d*J%d,\"请从下拉列表选择\")", R, R);
     if (w->blank) {
         snprintf(f, sizeof f, "=IF(E%d=\"\",\"\",%s)", R, core);
         xw_formula_str(w, x->ws, row, C_P, f, "", FM(XF_NUM2));
-    } else if (p->numeric) {
-        snprintf(f, sizeof f, "=IF(E%d=\"\",F%d*J%d,%s)", R, R, R, core);
-        xw_formula(w, x->ws, row, C_P, f, pts, FM(XF_NUM2));
     } else {
         snprintf(f, sizeof f, "=%s", core);
         xw_formula(w, x->ws, row, C_P, f, pts, FM(XF_NUM2));
