@@ -1040,7 +1040,8 @@ static void write_indicator(xsheet *x, size_t i, int *g1, int *g2)
                    : XS_PLAIN;
     int st_r = w->blank ? XS_INPUT : fl & JX_FLAG_MISSING_REASON ? XS_FLAG : XS_PLAIN;
     start_row(x, row);
-    lxw_format *l1 = level1_fmt(w, s, (size_t)(*g1 - x->L.first));
+    lxw_format *l1 = new1 || end1 ? level1_fmt(w, s, (size_t)(*g1 - x->L.first))
+                                  : FM(XF_CENTER); /* a cell merged into the label */
     if (new1)
         xw_str(w, ws, row, C_L1, in->level1, l1);
     else
