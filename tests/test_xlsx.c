@@ -194,83 +194,105 @@ static void test_shifeng(void **state)
     if (stored_xlsx(st, run, path, &o, &sum, &msg)) fail_msg("%s", msg.text);
     assert_true(sum.rules_matched);
     assert_int_equal(sum.subjects, 2);
-    assert_int_equal(sum.sheets, 3);
+    assert_int_equal(sum.sheets, 4); /* 汇总, two subjects, 统计图 */
     assert_int_equal(sum.workbooks, 1);
     /* 11 scored indicators in each subject, every ratio expressible: all formulas */
     assert_int_equal(sum.formulas, 22);
     assert_int_equal(sum.constants, 0);
 
     char *wb = part(path, "xl/workbook.xml");
-    /* 汇总 first, then the subjects in store order; the lookup names of the qualitative formulas */
+    /* 汇总 first, then the subjects in store order, the 统计图 last; the lookup names */
     const char *a = strstr(wb, "name=\"汇总\""), *b = strstr(wb, "name=\"株洲市石峰区司法局\""),
-               *c = strstr(wb, "name=\"司法专项\"");
-    assert_true(a && b && c && a < b && b < c);
+               *c = strstr(wb, "name=\"司法专项\""), *d = strstr(wb, "name=\"统计图\"");
+    assert_true(a && b && c && d && a < b && b < c && c < d);
     has(wb, "<definedName name=\"等级分值\">{\"优\",1;\"良\",0.8;\"中\",0.6;\"差\",0;");
     has(wb, "<definedName name=\"达成度分值\">{\"达成\",1;\"部分达成\",0.7;\"未达成\",0}");
-    /* print: header row repeated, print area */
-    has(wb, "'株洲市石峰区司法局'!$6:$6");
-    has(wb, "'株洲市石峰区司法局'!$A$1:$L$26");
+    /* print: the official eight columns only, the indicator header repeated */
+    has(wb, "'株洲市石峰区司法局'!$9:$9");
+    has(wb, "'株洲市石峰区司法局'!$A$1:$H$26");
+    has(wb, "'司法专项'!$A$1:$H$29");
     free(wb);
+    char *sty = part(path, "xl/styles.xml");
+    has(sty, "<name val=\"Arial\"/>"); /* the Normal style: widths mean the same everywhere */
+    has(sty, "formatCode=\"&quot;≥&quot;0%\"");            /* a rate target: 90% stored as 0.9 */
+    has(sty, "formatCode=\"@&quot;&#xA;（50分）&quot;\""); /* 产出指标 with its points */
+    free(sty);
 
     char *s = part(path, "xl/worksheets/sheet2.xml"); /* 株洲市石峰区司法局, 部门整体 */
-    has(s, "2021年度部门整体支出绩效自评表");
-    has(s, "<mergeCell ref=\"A1:L1\"/>");
-    has(s, "<mergeCell ref=\"A7:A15\"/>");  /* 产出指标 over its nine rows */
-    has(s, "<mergeCell ref=\"B7:B12\"/>");  /* 产出数量 over six */
-    has(s, "<mergeCell ref=\"A16:A17\"/>"); /* 效益指标 */
-    has(s, "<mergeCell ref=\"A4:B5\"/>");   /* the budget block's label */
+    has(s, "部门整体支出绩效自评表（2021年度）");
+    has(s, "<mergeCell ref=\"A1:H1\"/>");
+    has(s, "<mergeCell ref=\"A10:A18\"/>"); /* 产出指标 over its nine rows */
+    has(s, "<mergeCell ref=\"B10:B15\"/>"); /* 产出数量 over six */
+    has(s, "<mergeCell ref=\"A19:A20\"/>"); /* 效益指标 */
+    has(s, "<mergeCell ref=\"A7:B8\"/>");   /* 年度总体目标 */
+    has(s, "<t>其中：基本支出</t>");
+    has(s, "<t>项目支出</t>");
     /* budget: 执行率 and 得分 as formulas with the engine's values (README: 441.3 / 452.6) */
-    has(s, "<f>IF(D5&gt;0,E5/D5,0)</f>");
-    near(cached(s, "G5"), 441.3 / 452.6);
-    has(s, "<f>F5*MIN(1,MAX(0,G5))</f>");
-    near(cached(s, "H5"), 9.750331);
-    /* 安置帮教对象 184/200 = 0.92: the ratio formula over the target and actual cells */
-    has(s, "<c r=\"J12\" s=");
-    has(s, "<f>IF(F12=\"\",0,IF(OR(F12&gt;=E12,AND(E12=0,F12&gt;=0)),1,IF(E12&gt;0,MAX(0,MIN(1,F12/"
-           "E12)),0)))</f>");
-    near(cached(s, "J12"), 0.92);
-    has(s, "<f>G12*J12</f>");
-    near(cached(s, "H12"), 5.111111);
+    has(s, "<f>IF(N(D4)&gt;0,N(E4)/D4,\"—\")</f>");
+    near(cached(s, "G4"), 441.3 / 452.6);
+    has(s, "<f>IF(ISNUMBER(G4),F4*MIN(1,MAX(0,G4)),\"—\")</f>");
+    near(cached(s, "H4"), 9.750331);
+    /* 安置帮教对象 184/200 = 0.92: the ratio formula over the target and actual cells; text where a
+     * number belongs scores 0 and 得分 says so */
+    has(s, "<f>IF(ISNUMBER(E15),IF(OR(E15&gt;=D15,AND(D15=0,E15&gt;=0)),1,IF(D15&gt;0,MAX(0,MIN(1,"
+           "E15/D15)),0)),0)</f>");
+    near(cached(s, "J15"), 0.92);
+    has(s, "<f>IF(ISTEXT(E15),\"请填写数字\",F15*J15)</f>");
+    near(cached(s, "G15"), 5.111111);
     /* flags: 未填写偏差原因 on that row, 超额完成较多 on 开展普法宣传 */
     has(s, "未填写偏差原因");
     has(s, "超额完成较多，目标可能偏低");
     /* totals: Σ weights 90 + 10, Σ points 88.805556 + 9.750331 = 98.555887 → 优 */
-    has(s, "<f>SUM(G7:G18)</f>");
-    near(cached(s, "G19"), 90);
-    near(cached(s, "H19"), 88.805556);
-    near(cached(s, "G21"), 100);
-    near(cached(s, "H21"), 98.555887);
-    has(s, "<f>IF(G21&gt;0,100*H21/G21,0)</f>");
-    near(cached(s, "H22"), 98.555887);
-    has(s, "<f>IF(H22&gt;=89.999999999,\"优\",IF(H22&gt;=79.999999999,\"良\",IF(H22&gt;=59."
+    has(s, "<f>SUM(F10:F21)+IF(ISNUMBER(H4),F4,0)</f>");
+    near(cached(s, "F22"), 100);
+    near(cached(s, "G22"), 98.555887);
+    near(cached(s, "J22"), 88.805556 / 90);
+    has(s, "<f>IF(F22&gt;0,100*G22/F22,0)</f>");
+    near(cached(s, "G23"), 98.555887);
+    has(s, "<f>IF(G23&gt;=89.999999999,\"优\",IF(G23&gt;=79.999999999,\"良\",IF(G23&gt;=59."
            "999999999,\"中\",\"差\")))</f><v>优</v>");
-    /* 定性 actual: a dropdown of its scale (良好 → 优良中差) */
+    /* 定性 actual: a dropdown of its scale (良好 → 优良中差) with an input message */
     has(s, "<dataValidation type=\"list\" errorStyle=\"warning\"");
-    has(s, "sqref=\"F17\"><formula1>\"优,良,中,差\"</formula1>");
+    has(s, "prompt=\"请从下拉列表中选择完成情况。\" "
+           "sqref=\"E20\"><formula1>\"优,良,中,差\"</formula1>");
     /* the 定性 ratio: lookups, with the target word's value 0.8 */
-    has(s, "VLOOKUP(F17,等级分值,2,FALSE)/0.8");
-    /* print setup: A4 landscape, one page wide, page numbers */
+    has(s, "VLOOKUP(E20,等级分值,2,FALSE)/0.8");
+    /* print setup: A4 portrait, one page; page numbers and the rule set in the footer */
     has(s, "<pageSetUpPr fitToPage=\"1\"/>");
-    has(s, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\"/>");
+    has(s, "<pageSetup paperSize=\"9\" orientation=\"portrait\"/>");
     has(s, "&amp;P");
-    /* hidden helper columns */
+    has(s, "评分规则 mof-2020");
+    /* hidden helper columns; a filled workbook is not protected */
     has(s, "<col min=\"13\" max=\"13\" width=\"10.7109375\" hidden=\"1\" customWidth=\"1\"/>");
+    lacks(s, "<sheetProtection");
     free(s);
 
     s = part(path, "xl/worksheets/sheet3.xml"); /* 司法专项 */
-    has(s, "2021年度项目支出绩效自评表");
-    near(cached(s, "H22"), 89.196914);
+    has(s, "项目支出绩效自评表（2021年度）");
+    has(s, "<t>其中：本年财政拨款</t>");
+    has(s, "<t>上年结转资金</t>");
+    has(s, "<t>主管部门</t>");
+    has(s, "<t>实施单位</t>");
+    near(cached(s, "G26"), 89.196914);
     has(s, "<v>良</v>");
     free(s);
 
-    /* 汇总: ranked by total, totals and grades linked to the subject sheets */
+    /* 汇总: by year and kind, ranked within each, totals and grades linked to the sheets */
     s = part(path, "xl/worksheets/sheet1.xml");
-    has(s, "<f>RANK(F4,$F$4:$F$5)</f><v>1</v>");
-    has(s, "<f>'株洲市石峰区司法局'!$H$22</f>");
-    near(cached(s, "F4"), 98.555887);
-    near(cached(s, "F5"), 89.196914);
-    has(s, "<f>'司法专项'!$H$23</f><v>良</v>");
-    has(s, "<mergeCell ref=\"A1:K1\"/>");
+    has(s, "<t>2021年度 部门整体支出（1个）</t>");
+    has(s, "<t>2021年度 项目支出（1个）</t>");
+    has(s, "<f>IF(F5=\"\",\"\",COUNTIF($F$5:$F$5,\"&gt;\"&amp;(F5+1E-09))+1)</f><v>1</v>");
+    has(s, "<f>'株洲市石峰区司法局'!$G$23</f>");
+    near(cached(s, "F5"), 98.555887);
+    near(cached(s, "F7"), 89.196914);
+    has(s, "<f>'司法专项'!$G$27</f><v>良</v>");
+    has(s, "<f>'株洲市石峰区司法局'!$D$4</f>");
+    has(s, "<mergeCell ref=\"A1:M1\"/>");
+    has(s, "<conditionalFormatting sqref=\"G4:G7\">");
+    has(s, "<t>标记数（导出时）</t>");
+    free(s);
+    s = part(path, "xl/drawings/drawing1.xml");
+    has(s, "<c:chart ");
     free(s);
     jx_ruleset_free(rs);
     jx_store_close(st);
@@ -343,34 +365,38 @@ static void test_kinds(void **state)
     has(s, "<t>@安排不足</t>");
     lacks(s, "<f>cmd");
     lacks(s, "<f>HYPERLINK");
-    /* yueyang: 在职人员控制率 103% → 5 − 0.5 × 3 = 3.5 of 5 */
-    has(s, "<f>IF(F8=\"\",0,IF(G8&gt;0,MAX(0,MIN(1,(G8-0.5*MAX(0,F8-100))/"
-           "G8)),IF(0.5*MAX(0,F8-100)&gt;0,0,1)))</f>");
-    near(cached(s, "J8"), 0.7);
+    /* yueyang: 在职人员控制率 103% → 5 − 0.5 × 3 = 3.5 of 5 (a rate's cells hold 1.03, so the
+     * override's percentage points are E*100) */
+    has(s, "<f>IF(ISNUMBER(E11),IF(F11&gt;0,MAX(0,MIN(1,(F11-0.5*MAX(0,(E11*100)-100))/F11)),IF(0."
+           "5*MAX(0,(E11*100)-100)&gt;0,0,1)),0)</f>");
+    near(cached(s, "J11"), 0.7);
+    has(s, "<c r=\"E11\" s=\"");
+    has(s, "<v>1.03</v>");
     /* tiers: 85% → 0.8 */
-    has(s, "IF(F9&gt;=90,1,IF(F9&gt;=80,0.8,IF(F9&gt;=70,0.6,IF(F9&gt;=60,0.4,0))))");
-    near(cached(s, "J9"), 0.8);
+    has(s, "IF((E12*100)&gt;=90,1,IF((E12*100)&gt;=80,0.8,IF((E12*100)&gt;=70,0.6,IF((E12*100)&gt;="
+           "60,0.4,0))))");
+    near(cached(s, "J12"), 0.8);
     /* deadline: dates as Excel serials, 2025-01-15 after 2024-12-31 → late 0.6 */
-    has(s, "<f>IF(F10=\"\",0,IF(F10&lt;=M10,1,0.6))</f>");
-    has(s, "<c r=\"M10\" s=");
+    has(s, "<f>IF(ISNUMBER(E13),IF(E13&lt;=M13,1,0.6),0)</f>");
+    has(s, "<c r=\"M13\" s=");
     has(s, "<v>45657</v>"); /* 2024-12-31 */
     has(s, "<v>45672</v>"); /* 2025-01-15 */
-    near(cached(s, "J10"), 0.6);
+    near(cached(s, "J13"), 0.6);
     /* 320000元 against 万元: a hidden helper converts, then yueyang's ≤ deviation 1 − 2/30 */
-    has(s, "<f>F11*0.0001</f>");
-    near(cached(s, "J11"), 1 - 2.0 / 30);
-    /* band word from the dropdown */
-    near(cached(s, "J12"), 0.7);
-    has(s, "<formula1>\"健全,达成,部分达成,未达成\"</formula1>");
+    has(s, "<f>E14*0.0001</f>");
+    near(cached(s, "J14"), 1 - 2.0 / 30);
+    /* band word from the dropdown; two rows with the same list share one validation */
+    near(cached(s, "J15"), 0.7);
+    has(s, "sqref=\"E15:E16\"><formula1>\"健全,达成,部分达成,未达成\"</formula1>");
     /* a list over 200 bytes lives on the hidden 选项 sheet */
     has(s, "<formula1>'选项'!$A$1:$A$4</formula1>");
     /* 满意度 with no actual: an empty cell, the formula gives 0 */
-    has(s, "<c r=\"F15\" s=");
-    near(cached(s, "J15"), 0);
+    has(s, "<c r=\"E18\" s=");
+    near(cached(s, "J18"), 0);
     has(s, "未填报实际完成值");
     free(s);
     char *wb = part(path, "xl/workbook.xml");
-    has(wb, "name=\"选项\" sheetId=\"3\" state=\"hidden\"");
+    has(wb, "name=\"选项\" sheetId=\"4\" state=\"hidden\"");
     free(wb);
     jx_ruleset_free(rs);
 
@@ -383,8 +409,8 @@ static void test_kinds(void **state)
     assert_int_equal(sum.constants, 9);
     s = part(path, "xl/worksheets/sheet2.xml");
     has(s, "未载入该规则集，得分率按存储值填写");
-    has(s, "<c r=\"J8\" s=\"");
-    near(cached(s, "H8"), 3.5); /* the points formula still =G*J over the stored ratio */
+    has(s, "<c r=\"J11\" s=\"");
+    near(cached(s, "G11"), 3.5); /* the points formula still =F*J over the stored ratio */
     free(s);
     jx_ruleset_free(rs);
     jx_store_close(st);
@@ -408,16 +434,41 @@ static void test_blank(void **state)
     char *s = part(path, "xl/worksheets/sheet2.xml");
     /* the targets stay, the actuals and reasons are empty cells, the ratios are formulas giving 0
      */
-    has(s, "<c r=\"E12\" s=");
+    has(s, "<c r=\"D15\" s=");
     lacks(s, "辖区内两个大型小区物业纠纷");
-    lacks(s, "<c r=\"F12\" s=\"12\"><v>");
-    near(cached(s, "J12"), 0);
-    near(cached(s, "H19"), 0);
-    /* only the budget is scored yet: 100 × 9.750331 / 100 → 差 */
-    near(cached(s, "H22"), 9.750331);
-    has(s, "<v>差</v>");
+    has(s, "<c r=\"E15\" s=");
+    lacks(s, "<c r=\"E15\" s=\"12\"><v>");
+    near(cached(s, "J15"), 0);
+    /* 得分 empty until the actual is typed; text where a number belongs: 请填写数字, 0 points */
+    has(s, "<f>IF(E15=\"\",\"\",IF(ISTEXT(E15),\"请填写数字\",F15*J15))</f>");
+    has(s, "<f>IF(E20=\"\",\"\",IFERROR(F20*J20,\"请从下拉列表选择\"))</f>");
+    /* totals, grade: empty until every scored indicator has its actual (not the budget alone) */
+    has(s, "<f>IF(COUNT(G10:G21)&lt;COUNT(F10:F21),\"\",SUM(G10:G21)+IF(ISNUMBER(H4),H4,0))</f>");
+    has(s, "<c r=\"G23\" s=\"");
+    has(s, "<f>IF(G22=\"\",\"\",IF(F22&gt;0,100*G22/F22,0))</f><v></v>");
+    lacks(s, "<v>差</v>");
     lacks(s, "未填写偏差原因");
+    /* a safe form: protected without a password, numbers validated with a Chinese message */
+    has(s, "<sheetProtection sheet=\"1\"");
+    lacks(s, "password");
+    has(s, "<dataValidation type=\"decimal\" allowBlank=\"1\" showInputMessage=\"1\" "
+           "showErrorMessage=\"1\" errorTitle=\"请填写数字\"");
+    has(s, "prompt=\"请只填写数字，不带单位或文字（单位：件）。\"");
+    has(s, "prompt=\"请填写百分数，如 97.5%（只填数字和百分号，不带文字）。\"");
+    has(s, "<formula1>-10</formula1><formula2>10</formula2>");
+    has(s, "prompt=\"请填写金额，单位万元，只填数字。\"");
     free(s);
+    char *sty = part(path, "xl/styles.xml");
+    has(sty, "<protection locked=\"0\"/>");  /* the input cells */
+    has(sty, "<fgColor rgb=\"FFDDEBF7\"/>"); /* shaded */
+    free(sty);
+    /* 汇总: no total, grade or rank yet; no 统计图 */
+    s = part(path, "xl/worksheets/sheet1.xml");
+    has(s, "<f>IF(F5=\"\",\"\",COUNTIF($F$5:$F$5,\"&gt;\"&amp;(F5+1E-09))+1)</f><v></v>");
+    free(s);
+    char *wb = part(path, "xl/workbook.xml");
+    lacks(wb, "统计图");
+    free(wb);
     jx_ruleset_free(rs);
     jx_store_close(st);
 }
@@ -439,27 +490,34 @@ static void test_split(void **state)
     /* five departments (石峰 has its project beside it) + 汇总 */
     assert_int_equal(sum.workbooks, 6);
     assert_int_equal(sum.subjects, 6);
-    assert_int_equal(sum.sheets, 7);
+    assert_int_equal(sum.sheets, 8); /* 6 subjects, 汇总 and its 统计图 */
     snprintf(path, sizeof path, "%s/株洲市石峰区司法局_2021.xlsx", dir);
     char *wb = part(path, "xl/workbook.xml");
     has(wb, "<sheet name=\"株洲市石峰区司法局\"");
     has(wb, "<sheet name=\"司法专项\"");
     free(wb);
     char *s = part(path, "xl/worksheets/sheet2.xml");
-    near(cached(s, "H22"), 89.196914);
+    near(cached(s, "G26"), 89.196914);
     free(s);
     snprintf(path, sizeof path, "%s/135_大竹县司法局_2024.xlsx", dir);
     s = part(path, "xl/worksheets/sheet1.xml");
-    near(cached(s, "H32"), 96.897926);
+    near(cached(s, "G33"), 96.897926);
     free(s);
     snprintf(path, sizeof path, "%s/汇总.xlsx", dir);
     s = part(path, "xl/worksheets/sheet1.xml");
-    /* values, ranked: 99.9 社区矫正管理中心 first, 77.19 法律援助中心 last */
-    has(s, "<c r=\"A4\" s=");
+    /* values, by year and kind: 2021's departments, 99.9 社区矫正管理中心 first; 2024's */
+    has(s, "<t>2021年度 部门整体支出（3个）</t>");
+    has(s, "<t>2024年度 部门整体支出（2个）</t>");
+    has(s, "<c r=\"C5\" s=");
     has(s, "<t>株洲市石峰区社区矫正管理中心</t>");
     has(s, "<v>77.19259259259");
-    has(s, "<t>135001_大竹县法律援助中心_2024.xlsx（大竹县法律援助中心）</t>");
-    lacks(s, "<f>");
+    lacks(s, "<f>'"); /* nothing refers to sheets of other files */
+    /* each row links to its department's file */
+    has(s, "<t>135001_大竹县法律援助中心_2024.xlsx</t>");
+    has(s, "location=\"'大竹县法律援助中心'!A1\"/>");
+    free(s);
+    s = part(path, "xl/worksheets/_rels/sheet1.xml.rels");
+    has(s, "Target=\"135001_大竹县法律援助中心_2024.xlsx\" TargetMode=\"External\"");
     free(s);
     /* no temporary file is left behind */
     char cmd[800];
@@ -471,6 +529,78 @@ static void test_split(void **state)
     assert_string_equal(out, "0\n");
     jx_ruleset_free(rs);
     jx_store_close(st);
+}
+
+/* ---- the form's own fields, written from a subject built here (the inputs come later) ---- */
+
+static void test_fields(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/fields.xlsx", tmpdir);
+    lxw_workbook *wb = workbook_new(path);
+    assert_non_null(wb);
+    jx_run_info info = {.id = 3, .rules = "mof-2020", .rules_sha256 = "d5c0026e9d03"};
+    xwb w;
+    xw_init(&w, wb, NULL, false, &info);
+    jx_run_indicator ind[2] = {
+        {.level1 = "产出指标",
+         .level2 = "数量指标",
+         .level3 = "委托业务数量",
+         .op = "",
+         .target = "≥50个",
+         .unit = "",
+         .note = "",
+         .actual = "50个",
+         .reason = "",
+         .score = {.scored = true, .weight = 50, .ratio = 1, .points = 50}},
+        {.level1 = "满意度指标",
+         .level2 = "满意度指标",
+         .level3 = "公众满意度",
+         .op = "",
+         .target = "≥90%",
+         .unit = "",
+         .note = "",
+         .actual = "95%",
+         .reason = "",
+         .score = {.scored = true, .weight = 40, .ratio = 1, .points = 40}},
+    };
+    jx_run_subject s = {.code = "219001",
+                        .name = "棠溪镇人民政府",
+                        .project = "委托业务项目",
+                        .year = 2022,
+                        .n = 2,
+                        .ind = ind,
+                        .admin_dept = "219-池州市贵池区棠溪镇人民政府",
+                        .implementer = "219001-池州市贵池区棠溪镇人民政府",
+                        .goal = "本项目共申请预算资金90万元。",
+                        .goal_result = "本项目共完成预算资金89.97万元。",
+                        .fund_fiscal = {true, 90, 89.974, 89.974},
+                        .fund_other = {true, 0, 0, 0}};
+    s.result.grade = "优";
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "委托业务项目");
+    xs_subject(&w, ws, &s);
+    assert_int_equal(w.lxerr, LXW_NO_ERROR);
+    xw_free(&w);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    char *x = part(path, "xl/sharedStrings.xml");
+    has(x, "<t>219-池州市贵池区棠溪镇人民政府</t>");
+    has(x, "<t>219001-池州市贵池区棠溪镇人民政府</t>");
+    has(x, "<t>本项目共申请预算资金90万元。</t>");
+    has(x, "<t>本项目共完成预算资金89.97万元。</t>");
+    free(x);
+    x = part(path, "xl/worksheets/sheet1.xml");
+    /* 主管部门 | value (C4:D4) | 实施单位 | value (F4:H4) */
+    has(x, "<mergeCell ref=\"C4:D4\"/>");
+    has(x, "<mergeCell ref=\"F4:H4\"/>");
+    /* 其中：本年财政拨款 on row 7: 90 | 89.974 | 89.974; 上年结转资金 empty; 其他资金 zeros */
+    has(x, "<c r=\"C7\" s=");
+    has(x, "<v>89.974</v>");
+    lacks(x, "<c r=\"C8\" s=\"8\"><v>");
+    /* 年度总体目标: the two texts side by side on row 11 (C:E and F:H) */
+    has(x, "<mergeCell ref=\"C11:E11\"/>");
+    has(x, "<mergeCell ref=\"F11:H11\"/>");
+    free(x);
 }
 
 static void test_errors(void **state)
@@ -506,7 +636,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sheet_name), cmocka_unit_test(test_shifeng),
         cmocka_unit_test(test_kinds),      cmocka_unit_test(test_blank),
-        cmocka_unit_test(test_split),      cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_split),      cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, cleanup);
 }

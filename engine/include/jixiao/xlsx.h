@@ -3,17 +3,18 @@
  * @brief Writing the 自评表 workbook (.xlsx) of a run: stored, or a batch's evaluation.
  *
  * The "write" stage: a stored run (run.h) becomes the workbook a department
- * signs and a finance bureau reads. A 汇总 (summary) sheet comes first (rank,
- * code, department, project, total, grade, flag count), then one sheet per
- * subject in the official layout: title, subject, rule set; the budget block
- * 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分; the indicator block
- * 一级指标 | 二级指标 | 三级指标 | 指标性质 | 年度指标值 | 实际完成值 | 分值 | 得分 |
- * 偏差原因分析及改进措施 (plus 得分率, 计算说明 and 审核提示 for the auditor), and
- * the totals. 执行率, 得分, the totals and 自评等级 are formulas carrying the
- * engine's numbers as cached results; a ratio the rule set makes computable
- * from the cells is a formula too (change an actual and the score follows),
- * any other is a constant with its explanation. The layout and every formula
- * are documented in docs/xlsx.md.
+ * signs and a finance bureau reads. A 汇总 (summary) sheet comes first: the
+ * subjects by year and kind (departments by total, projects under their
+ * department), ranked as `jixiao rank` ranks them, with statistics per section;
+ * then one sheet per subject in the official 财预〔2020〕10号 layout (the form's
+ * fields, the money block, 年度总体目标, the indicators, 合计 / 总分 / 自评等级,
+ * the 注 and the signature line), printed on A4 with the auditor's 得分率,
+ * 计算说明 and 审核提示 beside the print area; and a 统计图 sheet of charts.
+ * 执行率, 得分, the totals and 自评等级 are formulas carrying the engine's
+ * numbers as cached results; a ratio the rule set makes computable from the
+ * cells is a formula too (change an actual and the score follows), any other
+ * is a constant with its explanation. The layout and every formula are
+ * documented in docs/xlsx.md.
  *
  * Written with libxlsxwriter; nothing of it appears here.
  */
@@ -41,7 +42,9 @@ typedef struct jx_xlsx_opts {
     const jx_ruleset *rules;
     const char *const *depts; /**< only these departments (codes or names); NULL or ndepts 0: all */
     size_t ndepts;
-    bool blank; /**< a form to fill in: empty 实际完成值 and 偏差原因 cells, no flags */
+    /** A form to fill in: empty 实际完成值 and 偏差原因 cells, no flags; sheets protected without a
+     *  password, input cells unlocked, shaded and validated, totals empty until filled. */
+    bool blank;
     /** NULL: one workbook at @p path. Otherwise a directory (created if missing): one workbook per
      *  department and year (its 部门整体 sheet and its projects), written in parallel, plus the
      *  汇总 workbook at @p path, or at DIR/汇总.xlsx when @p path is NULL. */

@@ -353,13 +353,15 @@ static void scan_fields(jx_table *t, const jx_wb_row *r)
 }
 
 /* A totals row ends a table: its first cell is 合计, 总计, 总分, or ends in 合计 or 小计
- * (指标小计). */
+ * (指标小计). So does a breakdown row under a 自评表's money total, its first cell starting
+ * with 其中 (其中：本年财政拨款, 其中：基本支出): the rows under it are parts of the total. */
 static bool totals_row(const jx_wb_row *r)
 {
     if (!r->nset) return false;
     const char *s = r->cells[r->set[0]].ptr;
     size_t n = r->cells[r->set[0]].len;
     trim(&s, &n);
+    if (n >= strlen("其中") && !memcmp(s, "其中", strlen("其中"))) return true;
     static const char *const ends[] = {"合计", "小计", "总计"};
     for (size_t k = 0; k < 3; k++)
         if (n >= strlen(ends[k]) && !memcmp(s + n - strlen(ends[k]), ends[k], strlen(ends[k])))

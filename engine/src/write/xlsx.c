@@ -31,7 +31,6 @@
 #include "util/util_int.h"
 #include "write/xlsx_write_int.h"
 
-#define SUMMARY_SHEET "汇总"
 #define SUMMARY_FILE "汇总.xlsx"
 
 /* ---- sheet names ---- */
@@ -148,16 +147,6 @@ static void file_part(const char *s, char *out, size_t cap, size_t max_bytes)
 
 /* ---- pass 1: the subjects ---- */
 
-typedef struct xsub {
-    const char *code, *name, *project, *grade, *sheet; /* in the arena */
-    int year;
-    double total, rate;
-    bool rate_scored;
-    unsigned flags;
-    size_t nrows;
-    int dept; /* split: index into depts */
-} xsub;
-
 typedef struct xsnap xsnap;
 
 typedef struct xdept {
@@ -251,6 +240,8 @@ static int pass1_cb(const jx_run_subject *s, void *ctx)
     u->total = s->result.total;
     u->rate = s->result.budget_rate;
     u->rate_scored = s->result.budget_scored;
+    u->budget = s->budget;
+    u->spent = s->spent;
     u->flags = s->result.flags;
     u->nrows = s->result.nscored + s->result.nna;
     u->dept = -1;
@@ -259,6 +250,7 @@ static int pass1_cb(const jx_run_subject *s, void *ctx)
     if (x->split) {
         x->depts[u->dept].last = x->nsubs;
         x->depts[u->dept].nsub++;
+        u->file = x->depts[u->dept].file;
     }
     /* sheet names are unique per workbook: the whole file, or the department's */
     char sheet[128];
@@ -366,6 +358,7 @@ static jx_err book_open(xbook *b, xctx *x, const char *path, size_t nsheets, jx_
  * error. */
 static jx_err book_close(xbook *b, jx_xlsx_summary *sum, jx_err e, jx_errmsg *msg)
 {
+    xsum_charts(&b->w);
     xw_finish(&b->w);
     *sum = b->w.stats;
     sum->workbooks = 1;
@@ -376,174 +369,6 @@ static jx_err book_close(xbook *b, jx_xlsx_summary *sum, jx_err e, jx_errmsg *ms
         return e;
     }
     return file_close(&b->f, cell_err, msg);
-}
-
-/* ---- the 汇总 sheet ---- */
-
-enum {
-    S_RANK,
-    S_CODE,
-    S_NAME,
-    S_PROJECT,
-    S_YEAR,
-    S_TOTAL,
-    S_GRADE,
-    S_RATE,
-    S_NFLAGS,
-    S_FLAGS,
-    S_SHEET,
-    S__COUNT
-};
-
-static int by_total(const void *a, const void *b, void *ctx)
-{
-    const xsub *s = ctx;
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    if (s[i].total != s[j].total) return s[i].total > s[j].total ? -1 : 1;
-    return i < j ? -1 : i > j;
-}
-
-/* qsort_r is a GNU/BSD extension with two signatures: sort indices with a plain merge sort. */
-static void sort_idx(size_t *v, size_t *tmp, size_t n, const xsub *s)
-{
-    if (n < 2) return;
-    size_t h = n / 2;
-    sort_idx(v, tmp, h, s);
-    sort_idx(v + h, tmp, n - h, s);
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n)
-        tmp[k++] = by_total(&v[j], &v[i], (void *)s) < 0 ? v[j++] : v[i++];
-    while (i < h)
-        tmp[k++] = v[i++];
-    while (j < n)
-        tmp[k++] = v[j++];
-    memcpy(v, tmp, n * sizeof *v);
-}
-
-static int popcount(unsigned x)
-{
-    int n = 0;
-    for (; x; x &= x - 1)
-        n++;
-    return n;
-}
-
-/* links: one workbook (totals and grades are formulas on the subject sheets, names link to them);
- * else the split 汇总 workbook (values, and each department's file name). */
-static jx_err write_summary(xwb *w, const xctx *x, bool links)
-{
-    lxw_worksheet *ws = workbook_add_worksheet(w->wb, SUMMARY_SHEET);
-    if (!ws) return JX_ERR_XLSX;
-    w->stats.sheets++;
-    size_t n = x->nsubs;
-    size_t *idx = malloc((n ? n : 1) * sizeof *idx), *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    if (!idx || !tmp) {
-        free(idx);
-        free(tmp);
-        return JX_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
-    sort_idx(idx, tmp, n, x->subs);
-    free(tmp);
-
-    static const double widths[S__COUNT] = {6, 10, 26, 22, 6, 9, 9, 11, 7, 34, 22};
-    static const char *const head[S__COUNT] = {
-        "排名",     "部门编码",   "部门（单位）名称", "项目",     "年度",  "总分",
-        "自评等级", "预算执行率", "标记数",           "审核提示", "工作表"};
-    for (int c = 0; c < S__COUNT; c++)
-        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
-    lxw_format *link = workbook_add_format(w->wb);
-    if (link) {
-        format_set_font_name(link, "宋体");
-        format_set_font_charset(link, 134);
-        format_set_font_size(link, 10);
-        format_set_underline(link, LXW_UNDERLINE_SINGLE);
-        format_set_font_color(link, LXW_COLOR_BLUE);
-        format_set_border(link, LXW_BORDER_THIN);
-        format_set_align(link, LXW_ALIGN_VERTICAL_CENTER);
-    }
-
-    char buf[1024];
-    worksheet_set_row(ws, 0, 30, NULL);
-    if (x->year)
-        snprintf(buf, sizeof buf, "%d年度部门整体及项目支出绩效自评结果汇总", x->year);
-    else
-        snprintf(buf, sizeof buf, "部门整体及项目支出绩效自评结果汇总");
-    xw_merge(w, ws, 0, 0, 0, S__COUNT - 1, buf, xw_fmt(w, XF_TITLE, false));
-    worksheet_set_row(ws, 1, 20, NULL);
-    snprintf(buf, sizeof buf, "评分规则：%s（SHA-256 %.12s…）；评分运行 #%lld，%s；共 %zu 个%s",
-             x->info.rules, x->info.rules_sha256, (long long)x->info.id, x->info.created_at, n,
-             w->blank ? "；空白填报表：得分待填报后计算" : "");
-    xw_merge(w, ws, 1, 0, 1, S__COUNT - 1, buf, xw_fmt(w, XF_SIGN, false));
-    worksheet_set_row(ws, 2, 22, NULL);
-    for (int c = 0; c < S__COUNT; c++)
-        xw_str(w, ws, 2, c, c == S_SHEET && !links ? "文件" : head[c], xw_fmt(w, XF_HEAD, false));
-
-    int first = 4, last = 3 + (int)n; /* Excel rows of the data */
-    double prev = NAN;
-    int rank = 0;
-    for (size_t k = 0; k < n; k++) {
-        const xsub *u = &x->subs[idx[k]];
-        int row = 3 + (int)k, R = row + 1;
-        if (k == 0 || u->total != prev) rank = (int)k + 1;
-        prev = u->total;
-        char flags[512], ref[320], q[160];
-        xw_flag_labels(u->flags, flags, sizeof flags);
-        xw_quote_sheet(u->sheet, q, sizeof q);
-        if (links) {
-            snprintf(ref, sizeof ref, "=RANK(F%d,$F$%d:$F$%d)", R, first, last);
-            xw_formula(w, ws, row, S_RANK, ref, rank, xw_fmt(w, XF_INT, false));
-        } else {
-            xw_num(w, ws, row, S_RANK, rank, xw_fmt(w, XF_INT, false));
-        }
-        xw_str(w, ws, row, S_CODE, u->code, xw_fmt(w, XF_TEXT, false));
-        xw_str(w, ws, row, S_NAME, u->name, xw_fmt(w, XF_TEXT, false));
-        xw_str(w, ws, row, S_PROJECT, *u->project ? u->project : "部门整体",
-               xw_fmt(w, XF_TEXT, false));
-        xw_num(w, ws, row, S_YEAR, u->year, xw_fmt(w, XF_INT, false));
-        const char *grade = u->grade;
-        double total = u->total;
-        if (w->blank) total = NAN, grade = "";
-        if (links && !w->blank) {
-            snprintf(ref, sizeof ref, "=%s!$H$%d", q, xs_total_row(u->nrows) + 1);
-            xw_formula(w, ws, row, S_TOTAL, ref, total, xw_fmt(w, XF_NUM2, false));
-            snprintf(ref, sizeof ref, "=%s!$H$%d", q, xs_grade_row(u->nrows) + 1);
-            xw_formula_str(w, ws, row, S_GRADE, ref, grade, xw_fmt(w, XF_CENTER, false));
-        } else if (!w->blank) {
-            xw_num(w, ws, row, S_TOTAL, total, xw_fmt(w, XF_NUM2, false));
-            xw_str(w, ws, row, S_GRADE, grade, xw_fmt(w, XF_CENTER, false));
-        } else {
-            xw_blank(w, ws, row, S_TOTAL, xw_fmt(w, XF_NUM2, false));
-            xw_blank(w, ws, row, S_GRADE, xw_fmt(w, XF_CENTER, false));
-        }
-        if (u->rate_scored)
-            xw_num(w, ws, row, S_RATE, u->rate, xw_fmt(w, XF_PCT, false));
-        else
-            xw_str(w, ws, row, S_RATE, "—", xw_fmt(w, XF_CENTER, false));
-        xw_num(w, ws, row, S_NFLAGS, w->blank ? 0 : popcount(u->flags),
-               xw_fmt(w, XF_INT, u->flags && !w->blank));
-        xw_str(w, ws, row, S_FLAGS, w->blank ? "" : flags,
-               xw_fmt(w, XF_NOTE, u->flags && !w->blank));
-        if (links) {
-            char url[320];
-            snprintf(url, sizeof url, "internal:%s!A1", q);
-            lxw_error e =
-                worksheet_write_url_opt(ws, (lxw_row_t)row, S_SHEET, url, link, u->sheet, NULL);
-            if (e != LXW_NO_ERROR)
-                xw_str(w, ws, row, S_SHEET, u->sheet, xw_fmt(w, XF_TEXT, false));
-            else
-                w->stats.cells++;
-        } else {
-            snprintf(ref, sizeof ref, "%s（%s）", x->depts[u->dept].file, u->sheet);
-            xw_str(w, ws, row, S_SHEET, ref, xw_fmt(w, XF_TEXT, false));
-        }
-    }
-    free(idx);
-    worksheet_freeze_panes(ws, 3, 0);
-    if (n) worksheet_autofilter(ws, 2, 0, (lxw_row_t)(2 + n), S__COUNT - 1);
-    xw_print_setup(ws, 2, 2 + (int)n, S__COUNT - 1);
-    return JX_OK;
 }
 
 /* ---- one workbook ---- */
@@ -581,7 +406,7 @@ static jx_err write_one(xctx *x, const char *path, jx_xlsx_summary *sum, jx_errm
     xbook b;
     jx_err e = book_open(&b, x, path, x->nsubs + 2, msg);
     if (e) return e;
-    e = write_summary(&b.w, x, true);
+    e = xsum_write(&b.w, x->subs, x->nsubs, x->year, true);
     if (!e) {
         one_ctx o = {.x = x, .w = &b.w, .msg = msg};
         jx_run_filter filt = {
@@ -605,8 +430,11 @@ struct xsnap {
 /* A deep copy of a subject and its indicators in one block. */
 static xsnap *snap(const jx_run_subject *s)
 {
+    const char *const extra[4] = {s->admin_dept, s->implementer, s->goal, s->goal_result};
     size_t strs =
         strlen(s->code) + strlen(s->name) + strlen(s->project) + strlen(s->result.grade) + 4;
+    for (int k = 0; k < 4; k++)
+        strs += extra[k] ? strlen(extra[k]) + 1 : 0;
     for (size_t i = 0; i < s->n; i++) {
         const jx_run_indicator *in = &s->ind[i];
         strs += strlen(in->level1) + strlen(in->level2) + strlen(in->level3) + strlen(in->op) +
@@ -631,6 +459,9 @@ static xsnap *snap(const jx_run_subject *s)
     CP(c->s.name, s->name);
     CP(c->s.project, s->project);
     CP(c->s.result.grade, s->result.grade);
+    const char **to[4] = {&c->s.admin_dept, &c->s.implementer, &c->s.goal, &c->s.goal_result};
+    for (int k = 0; k < 4; k++)
+        if (extra[k]) CP(*to[k], extra[k]);
     for (size_t i = 0; i < s->n; i++) {
         const jx_run_indicator *in = &s->ind[i];
         ind[i] = *in;
@@ -711,7 +542,7 @@ static jx_err write_split_summary(xpool *pl, jx_xlsx_summary *st, jx_errmsg *msg
     xbook b;
     jx_err e = book_open(&b, x, pl->summary_path, 2, msg);
     if (e) return e;
-    e = write_summary(&b.w, x, false);
+    e = xsum_write(&b.w, x->subs, x->nsubs, x->year, false);
     if (e)
         jx_msg(msg, e, "cannot write %s: %s", pl->summary_path,
                e == JX_ERR_NOMEM ? "out of memory" : "cannot add the 汇总 sheet");

@@ -365,17 +365,43 @@ static void cell_text(xcell *c, const char *s)
     c->text = s;
 }
 
-static void cell_num(xcell *c, double x, const char *unit)
+/* The number format of a value in @p unit, after an optional operator shown before it:
+ * "≥"General"件"; a unit a format cannot quote is left out. */
+static void nf_unit(char *nf, const char *op, const char *unit)
+{
+    size_t n = 0;
+    nf[0] = '\0';
+    if (op && *op) n = (size_t)snprintf(nf, XW_NF_MAX, "\"%s\"", op);
+    bool quotable = unit && *unit && !strpbrk(unit, "\"\\") && strlen(unit) + n + 12 < XW_NF_MAX;
+    if (n || quotable)
+        snprintf(nf + n, XW_NF_MAX - n, quotable ? "General\"%s\"" : "General", unit);
+}
+
+/* A percentage format with the decimals @p pct (in percent, NAN: up to two) needs. */
+static void nf_pct(char *nf, const char *op, double pct)
+{
+    int d = 0;
+    if (isnan(pct))
+        d = -1;
+    else
+        while (d < 4 && fabs(pct * pow(10, d) - nearbyint(pct * pow(10, d))) > 1e-9)
+            d++;
+    const char *q = op && *op ? "\"" : "";
+    snprintf(nf, XW_NF_MAX, "%s%s%s0%s%.*s%%", q, op ? op : "", q, d ? "." : "", d < 0 ? 2 : d,
+             d < 0 ? "0#" : "0000");
+}
+
+static void cell_num(xcell *c, double x, const char *nf)
 {
     c->kind = XC_NUM;
     c->num = x;
-    snprintf(c->unit, sizeof c->unit, "%s", unit ? unit : "");
+    snprintf(c->nf, sizeof c->nf, "%s", nf);
 }
 
-static void cell_blank(xcell *c, const char *unit)
+static void cell_blank(xcell *c, const char *nf)
 {
     c->kind = XC_BLANK;
-    snprintf(c->unit, sizeof c->unit, "%s", unit ? unit : "");
+    snprintf(c->nf, sizeof c->nf, "%s", nf);
 }
 
 /* Dropdown words of a qualitative target's 实际完成值 cell. */
@@ -395,169 +421,246 @@ static void dropdown(const jx_ruleset *rs, const jx_value *t, xplan *p)
         p->drop[p->ndrop++] = rs_band_names[b];
 }
 
+/* The cells of a formula's row, as formulas name them. */
+typedef struct xrefs {
+    char E[16], D[16], F[16], M[16], N[16];
+} xrefs;
+
+/* What planning one indicator needs besides the plan. */
+typedef struct xpctx {
+    const jx_ruleset *rs;
+    const jx_run_indicator *in;
+    int year;
+    bool blank, has_a, aok;
+    jx_value tv, av;
+    xrefs r;
+    fb b;
+    nums n;
+    double got; /* the C evaluation of the formula on the cells written */
+    bool can;
+} xpctx;
+
+/* A number target: the engine's rule, or an override, over the cells (a rate's cells hold
+ * fractions: 95% is 0.95 shown as 95%, as a spreadsheet stores a percentage). */
+static void plan_number(xpctx *c, xplan *p)
+{
+    const jx_ruleset *rs = c->rs;
+    bool pct = !strcmp(c->tv.unit, "%");
+    double scale = pct ? 100 : 1;
+    jx_op op = effective_op(rs, &c->tv);
+    char nf[XW_NF_MAX];
+    if (pct)
+        nf_pct(nf, p->op, c->tv.num);
+    else
+        nf_unit(nf, p->op, c->tv.unit);
+    cell_num(&p->t, c->tv.num / scale, nf);
+    p->input = pct ? XI_PERCENT : XI_NUMBER;
+    p->numeric = true;
+    snprintf(p->unit, sizeof p->unit, "%s", c->tv.unit);
+    if (pct)
+        nf_pct(nf, NULL, NAN);
+    else
+        nf_unit(nf, NULL, c->tv.unit);
+    if (c->blank) cell_blank(&p->a, nf);
+    const char *A = c->r.E, *T = c->r.D;
+    double a = 0, f = 1;
+    if (c->aok && c->av.kind == JX_KIND_NUMBER) {
+        if (!rs || !jx_unit_factor(rs, c->tv.unit, c->av.unit, &f)) c->can = false;
+        a = c->av.num * f;
+        if (pct && f == 1 && (!strcmp(c->av.unit, "%") || !c->av.unit[0])) {
+            nf_pct(nf, NULL, c->av.num);
+            cell_num(&p->a, c->av.num / 100, nf);
+        } else {
+            nf_unit(nf, NULL, c->av.unit);
+            cell_num(&p->a, c->av.num, nf);
+        }
+        if (f != 1) {
+            p->has_ha = p->ha_formula = true;
+            p->ha = a / scale;
+            snprintf(p->haf, sizeof p->haf, "=%s*%s", c->r.E, N(&c->n, f / scale));
+            A = c->r.N;
+        }
+    } else if (c->has_a) {
+        c->can = false; /* an n/a or non-numeric actual: the engine's special cases */
+    }
+    if (!c->can) return;
+    const rs_override *o = rs_find_override(rs, c->in->level3);
+    char As[24], Ts[24];
+    snprintf(As, sizeof As, pct && o ? "(%s*100)" : "%s", A);
+    snprintf(Ts, sizeof Ts, pct && o ? "(%s*100)" : "%s", T);
+    fb_fmt(&c->b, "=IF(ISNUMBER(%s),", c->r.E); /* empty or text: 0 */
+    if (o)
+        f_override(&c->b, &c->n, rs, o, op, As, Ts, c->r.F);
+    else
+        f_number(&c->b, &c->n, rs, op, As, Ts);
+    fb_fmt(&c->b, ",0)");
+    c->got = !c->has_a ? 0
+             : o       ? c_override(rs, o, op, a, c->tv.num, c->in->score.weight)
+                       : c_number(rs, op, a, c->tv.num);
+}
+
+static void plan_frequency(xpctx *c, xplan *p)
+{
+    p->has_ht = true;
+    p->ht = c->tv.per_year;
+    p->input = XI_NUMBER;
+    p->numeric = true;
+    snprintf(p->unit, sizeof p->unit, "次/年");
+    char nf[XW_NF_MAX];
+    nf_unit(nf, NULL, "次");
+    if (c->blank) cell_blank(&p->a, nf);
+    const jx_value *av = &c->av;
+    double a = 0;
+    bool word = false;
+    if (c->aok && av->kind == JX_KIND_NUMBER && (!av->unit[0] || strstr(av->unit, "次"))) {
+        nf_unit(nf, NULL, av->unit);
+        cell_num(&p->a, av->num, nf);
+        a = av->num;
+    } else if (c->aok && av->kind == JX_KIND_FREQUENCY) {
+        p->has_ha = true;
+        p->ha = a = av->per_year;
+        word = true;
+        p->numeric = false; /* the formula reads the word's count, not the cell */
+    } else if (c->has_a) {
+        c->can = false;
+    }
+    if (!c->can) return;
+    const char *E = c->r.E, *M = c->r.M, *A = word ? c->r.N : E;
+    if (word)
+        fb_fmt(&c->b, "=IF(%s=\"\",0,IF(%s>=%s,1,MAX(0,MIN(1,%s/%s))))", E, A, M, A, M);
+    else
+        fb_fmt(&c->b, "=IF(ISNUMBER(%s),IF(%s>=%s,1,MAX(0,MIN(1,%s/%s))),0)", E, A, M, A, M);
+    c->got = !c->has_a ? 0 : a >= p->ht ? 1 : jx_clamp01(a / p->ht);
+}
+
+static void plan_deadline(xpctx *c, xplan *p)
+{
+    const jx_ruleset *rs = c->rs;
+    p->has_ht = true;
+    p->ht = excel_date(c->tv.year ? c->tv.year : c->year, c->tv.month, c->tv.day);
+    p->input = XI_DATE;
+    p->numeric = true;
+    if (c->blank) {
+        cell_blank(&p->a, "");
+        p->a.kind = XC_DATE; /* a date-formatted empty cell */
+        p->a.num = NAN;
+    }
+    double a = 0;
+    if (c->aok && c->av.kind == JX_KIND_DEADLINE) {
+        p->a.kind = XC_DATE;
+        p->a.num = a = excel_date(c->av.year ? c->av.year : c->year, c->av.month, c->av.day);
+    } else if (c->has_a) {
+        c->can = false; /* a completion word: scored by its band */
+    }
+    if (!c->can) return;
+    const char *E = c->r.E;
+    fb_fmt(&c->b, "=IF(ISNUMBER(%s),IF(%s<=%s,1,%s),0)", E, E, c->r.M, N(&c->n, rs->late_ratio));
+    c->got = !c->has_a ? 0 : a <= p->ht ? 1 : rs->late_ratio;
+}
+
+static void plan_qualitative(xpctx *c, xplan *p)
+{
+    const jx_ruleset *rs = c->rs;
+    const jx_value *tv = &c->tv;
+    if (!rs) return;
+    dropdown(rs, tv, p);
+    p->input = XI_LIST;
+    double tval = 1;
+    if (tv->kind == JX_KIND_GRADE && !rs_grade_value(rs, tv->grade, &tval)) return;
+    char nf[XW_NF_MAX];
+    nf_unit(nf, NULL, "%");
+    if (c->aok && c->av.kind == JX_KIND_NUMBER && !strcmp(c->av.unit, "%"))
+        cell_num(&p->a, c->av.num, nf);
+    p->qualitative = true;
+    const char *E = c->r.E, *tv_s = N(&c->n, tval);
+    fb *b = &c->b;
+    fb_fmt(b, "=IF(%s=\"\",0,IF(ISNUMBER(%s),", E, E);
+    if (tval > 0)
+        fb_fmt(b, "MAX(0,MIN(1,%s/100/%s))", E, tv_s);
+    else
+        fb_fmt(b, "1");
+    fb_fmt(b, ",IFERROR(");
+    if (tval > 0)
+        fb_fmt(b, "MAX(0,MIN(1,VLOOKUP(%s,%s,2,FALSE)/%s))", E, XP_GRADES_NAME, tv_s);
+    else
+        fb_fmt(b, "VLOOKUP(%s,%s,2,FALSE)*0+1", E, XP_GRADES_NAME);
+    fb_fmt(b, ",IFERROR(VLOOKUP(%s,%s,2,FALSE),", E, XP_BANDS_NAME);
+    if (tv->kind == JX_KIND_WORD) {
+        fb_fmt(b, "IF(%s=", E);
+        fb_strlit(b, tv->text);
+        fb_fmt(b, ",%s,NA())", N(&c->n, rs->band[RS_BAND_MET].value));
+    } else {
+        fb_fmt(b, "NA()");
+    }
+    fb_fmt(b, "))))");
+    /* evaluate on the cell as written */
+    const char *act = c->in->actual;
+    double v;
+    if (!c->has_a)
+        c->got = 0;
+    else if (p->a.kind == XC_NUM)
+        c->got = tval > 0 ? jx_clamp01(p->a.num / 100 / tval) : 1;
+    else if (grade_lookup(rs, act, &v))
+        c->got = tval > 0 ? jx_clamp01(v / tval) : 1;
+    else if (band_lookup(rs, act, &v))
+        c->got = v;
+    else if (tv->kind == JX_KIND_WORD && !strcmp(act, tv->text))
+        c->got = rs->band[RS_BAND_MET].value;
+    else
+        c->can = false; /* free text: classified by the engine's band words */
+}
+
 void xp_plan(const jx_ruleset *rs, const jx_run_indicator *in, int year, int row, bool blank,
              xplan *p)
 {
     memset(p, 0, sizeof *p);
-    /* parsed values live in the plan's owner only for the call: copy what the cells need */
-    jx_value tv, av;
-    bool tok = jx_value_parse_cells(in->op, in->target, in->unit, &tv, NULL) == JX_OK;
-    bool has_a = !blank && in->actual && in->actual[0];
-    bool aok = has_a && jx_value_parse(in->actual, strlen(in->actual), &av, NULL) == JX_OK;
+    xpctx c = {.rs = rs, .in = in, .year = year, .blank = blank, .can = rs != NULL};
+    bool tok = jx_value_parse_cells(in->op, in->target, in->unit, &c.tv, NULL) == JX_OK;
+    c.has_a = !blank && in->actual && in->actual[0];
+    c.aok = c.has_a && jx_value_parse(in->actual, strlen(in->actual), &c.av, NULL) == JX_OK;
     p->op = in->op;
     cell_text(&p->t, in->target);
-    if (has_a)
+    if (c.has_a)
         cell_text(&p->a, in->actual);
     else
         cell_blank(&p->a, "");
     p->ratio = blank ? 0 : in->score.ratio;
     if (!tok) return;
-    if (tv.kind == JX_KIND_NUMBER)
-        p->op = op_symbol(effective_op(rs, &tv));
-    else if (tv.kind == JX_KIND_GRADE || tv.kind == JX_KIND_WORD)
+    if (c.tv.kind == JX_KIND_NUMBER)
+        p->op = op_symbol(effective_op(rs, &c.tv));
+    else if (c.tv.kind == JX_KIND_GRADE || c.tv.kind == JX_KIND_WORD)
         p->op = "定性";
-    else if (tv.kind == JX_KIND_FREQUENCY)
+    else if (c.tv.kind == JX_KIND_FREQUENCY)
         p->op = "≥"; /* at least so many times a year */
-    else if (tv.kind == JX_KIND_DEADLINE)
+    else if (c.tv.kind == JX_KIND_DEADLINE)
         p->op = "≤"; /* on or before the date */
     if (!in->score.scored) return;
 
     int R = row + 1; /* Excel's 1-based row */
-    char F[16], T[16], A[16], W[16], M[16], Nn[16];
-    snprintf(F, sizeof F, "F%d", R);
-    snprintf(W, sizeof W, "G%d", R);
-    snprintf(M, sizeof M, "M%d", R);
-    snprintf(Nn, sizeof Nn, "N%d", R);
-    snprintf(T, sizeof T, "E%d", R);
-    snprintf(A, sizeof A, "F%d", R);
-    fb b = {.s = p->f, .cap = sizeof p->f};
-    nums n = {0};
-    bool fblank = !has_a; /* the formula's guard IF(F="",0,…) takes this branch */
-    double got = 0;       /* the C evaluation of the formula on the cells written */
-    bool can = rs != NULL;
-
-    switch (tv.kind) {
-    case JX_KIND_NUMBER: {
-        cell_num(&p->t, tv.num, tv.unit);
-        if (blank) cell_blank(&p->a, tv.unit);
-        double a = 0, f = 1;
-        if (aok && av.kind == JX_KIND_NUMBER) {
-            cell_num(&p->a, av.num, av.unit);
-            if (!rs || !jx_unit_factor(rs, tv.unit, av.unit, &f)) can = false;
-            a = av.num * f;
-            if (f != 1) {
-                p->has_ha = p->ha_formula = true;
-                p->ha = a;
-                snprintf(p->haf, sizeof p->haf, "=%s*%s", F, N(&n, f));
-                snprintf(A, sizeof A, "%s", Nn);
-            }
-        } else if (!fblank) {
-            can = false; /* an n/a or non-numeric actual: the engine's special cases */
-        }
-        if (!can) break;
-        jx_op op = effective_op(rs, &tv);
-        const rs_override *o = rs_find_override(rs, in->level3);
-        fb_fmt(&b, "=IF(%s=\"\",0,", F);
-        if (o)
-            f_override(&b, &n, rs, o, op, A, T, W);
-        else
-            f_number(&b, &n, rs, op, A, T);
-        fb_fmt(&b, ")");
-        got = fblank ? 0
-              : o    ? c_override(rs, o, op, a, tv.num, in->score.weight)
-                     : c_number(rs, op, a, tv.num);
+    snprintf(c.r.E, sizeof c.r.E, XL_A "%d", R);
+    snprintf(c.r.D, sizeof c.r.D, XL_T "%d", R);
+    snprintf(c.r.F, sizeof c.r.F, XL_W "%d", R);
+    snprintf(c.r.M, sizeof c.r.M, XL_HT "%d", R);
+    snprintf(c.r.N, sizeof c.r.N, XL_HA "%d", R);
+    c.b = (fb){.s = p->f, .cap = sizeof p->f};
+    switch (c.tv.kind) {
+    case JX_KIND_NUMBER:
+        plan_number(&c, p);
         break;
-    }
-    case JX_KIND_FREQUENCY: {
-        p->has_ht = true;
-        p->ht = tv.per_year;
-        snprintf(T, sizeof T, "%s", M);
-        if (blank) cell_blank(&p->a, "次");
-        double a = 0;
-        if (aok && av.kind == JX_KIND_NUMBER && (!av.unit[0] || strstr(av.unit, "次"))) {
-            cell_num(&p->a, av.num, av.unit);
-            a = av.num;
-        } else if (aok && av.kind == JX_KIND_FREQUENCY) {
-            p->has_ha = true;
-            p->ha = a = av.per_year;
-            snprintf(A, sizeof A, "%s", Nn);
-        } else if (!fblank) {
-            can = false;
-        }
-        if (!can) break;
-        fb_fmt(&b, "=IF(%s=\"\",0,IF(%s>=%s,1,MAX(0,MIN(1,%s/%s))))", F, A, T, A, T);
-        got = fblank ? 0 : a >= p->ht ? 1 : jx_clamp01(a / p->ht);
+    case JX_KIND_FREQUENCY:
+        plan_frequency(&c, p);
         break;
-    }
-    case JX_KIND_DEADLINE: {
-        p->has_ht = true;
-        p->ht = excel_date(tv.year ? tv.year : year, tv.month, tv.day);
-        if (blank) {
-            cell_blank(&p->a, "");
-            p->a.kind = XC_DATE; /* a date-formatted empty cell */
-            p->a.num = NAN;
-        }
-        double a = 0;
-        if (aok && av.kind == JX_KIND_DEADLINE) {
-            p->a.kind = XC_DATE;
-            p->a.num = a = excel_date(av.year ? av.year : year, av.month, av.day);
-        } else if (!fblank) {
-            can = false; /* a completion word: scored by its band */
-        }
-        if (!can) break;
-        fb_fmt(&b, "=IF(%s=\"\",0,IF(%s<=%s,1,%s))", F, F, M, N(&n, rs->late_ratio));
-        got = fblank ? 0 : a <= p->ht ? 1 : rs->late_ratio;
+    case JX_KIND_DEADLINE:
+        plan_deadline(&c, p);
         break;
-    }
     case JX_KIND_GRADE:
-    case JX_KIND_WORD: {
-        if (!rs) break;
-        dropdown(rs, &tv, p);
-        double tval = 1;
-        if (tv.kind == JX_KIND_GRADE && !rs_grade_value(rs, tv.grade, &tval)) break;
-        if (aok && av.kind == JX_KIND_NUMBER && !strcmp(av.unit, "%"))
-            cell_num(&p->a, av.num, av.unit);
-        p->qualitative = true;
-        const char *tv_s = N(&n, tval);
-        fb_fmt(&b, "=IF(%s=\"\",0,IF(ISNUMBER(%s),", F, F);
-        if (tval > 0)
-            fb_fmt(&b, "MAX(0,MIN(1,%s/100/%s))", F, tv_s);
-        else
-            fb_fmt(&b, "1");
-        fb_fmt(&b, ",IFERROR(");
-        if (tval > 0)
-            fb_fmt(&b, "MAX(0,MIN(1,VLOOKUP(%s,%s,2,FALSE)/%s))", F, XP_GRADES_NAME, tv_s);
-        else
-            fb_fmt(&b, "VLOOKUP(%s,%s,2,FALSE)*0+1", F, XP_GRADES_NAME);
-        fb_fmt(&b, ",IFERROR(VLOOKUP(%s,%s,2,FALSE),", F, XP_BANDS_NAME);
-        if (tv.kind == JX_KIND_WORD) {
-            fb_fmt(&b, "IF(%s=", F);
-            fb_strlit(&b, tv.text);
-            fb_fmt(&b, ",%s,NA())", N(&n, rs->band[RS_BAND_MET].value));
-        } else {
-            fb_fmt(&b, "NA()");
-        }
-        fb_fmt(&b, "))))");
-        /* evaluate on the cell as written */
-        double v;
-        if (fblank)
-            got = 0;
-        else if (p->a.kind == XC_NUM)
-            got = tval > 0 ? jx_clamp01(p->a.num / 100 / tval) : 1;
-        else if (grade_lookup(rs, in->actual, &v))
-            got = tval > 0 ? jx_clamp01(v / tval) : 1;
-        else if (band_lookup(rs, in->actual, &v))
-            got = v;
-        else if (tv.kind == JX_KIND_WORD && !strcmp(in->actual, tv.text))
-            got = rs->band[RS_BAND_MET].value;
-        else
-            can = false; /* free text: classified by the engine's band words */
+    case JX_KIND_WORD:
+        plan_qualitative(&c, p);
         break;
-    }
     default:
-        can = false;
+        c.can = false;
     }
-    if (!can || b.over || b.len == 0 || fabs(got - p->ratio) > 1e-12) {
+    if (!c.can || c.b.over || c.b.len == 0 || fabs(c.got - p->ratio) > 1e-12) {
         p->f[0] = '\0';
         p->formula = false;
         p->qualitative = false;
