@@ -52,6 +52,19 @@ expect_out '"total":96.6,"grade":"优","flags":["inferred_direction","statement_
 OUT=$(printf '%s\n' "$J" | indicators | head -1)
 expect_out '项目成本|9.100000|inferred_direction|20/22 = 0.9091 × 10 = 9.0909，按规则舍入为 9.1（未写方向，按指标名称推定为≤）'
 
+# the workbook credits the rounded points too: each 得分 formula rounds to one decimal, and the
+# 项目成本 row shows the direction the engine inferred (≤), not the unsigned target's ≥
+run "$JIXIAO" evaluate --targets "$D/targets.csv" --actuals "$D/actuals.csv" \
+    --budget "$D/budget.csv" --rules "$D/one-decimal.ini" --out "$WORK/round.xlsx"
+expect_rc 0 "evaluate --out with one-decimal rounding"
+sheet=$(unzip -p "$WORK/round.xlsx" xl/worksheets/sheet2.xml)
+case "$sheet" in *'ROUND(F10*J10,1))</f><v>9.1</v>'*) _ok ;; *) _fail "得分 formula should be ROUND(F*J,1) cached 9.1" "$(printf '%s' "$sheet" | grep -o '<f>[^<]*ROUND[^<]*</f><v>[^<]*</v>' | head -3)" ;; esac
+# 项目成本 (20万元 under 成本指标) is scored ≤: its ratio formula compares E <= D
+case "$sheet" in *'<f>IF(ISNUMBER(E10),IF(E10&lt;=D10,1,'*) _ok ;; *) _fail "项目成本's formula should restate the inferred ≤" ;; esac
+case "$sheet" in *'MIN(1,MAX(0,G'*'),1)'*) _ok ;; *) _fail "the budget's 得分 should be rounded too" ;; esac
+strings=$(unzip -p "$WORK/round.xlsx" xl/sharedStrings.xml 2>/dev/null)
+case "$sheet$strings" in *'≤'*) _ok ;; *) _fail "the inferred ≤ should be shown in 指标性质" ;; esac
+
 # the same through a store: import accepts ═ in 指标性质 and 完成 for a number; show explains
 DB=$WORK/forms.db
 run "$JIXIAO" --db "$DB" init

@@ -334,29 +334,14 @@ static double excel_date(int y, int m, int d)
 
 /* ---- the plan ---- */
 
-static const char *op_symbol(jx_op op)
+/* The operator the indicator's number target is scored under: the scorer's own choice (written,
+ * implicit, or inferred from the indicator's name by [direction]), so the 指标性质 cell and the
+ * formula say what the engine did. Without the rule set, the 指标性质 cell's best guess. */
+static jx_op effective_op(const jx_ruleset *rs, const jx_value *t, const jx_run_indicator *in)
 {
-    switch (op) {
-    case JX_OP_GE:
-        return "≥";
-    case JX_OP_GT:
-        return ">";
-    case JX_OP_LE:
-        return "≤";
-    case JX_OP_LT:
-        return "<";
-    case JX_OP_EQ:
-        return "=";
-    default:
-        return "";
-    }
-}
-
-static jx_op effective_op(const jx_ruleset *rs, const jx_value *t)
-{
+    if (rs) return jx_target_op(rs, t, in->level2, in->level3, NULL);
     if (!t->implicit) return t->op;
-    if (rs) return t->num == 0 ? rs->implicit_zero_op : rs->implicit_op;
-    return t->num == 0 ? JX_OP_LE : JX_OP_GE; /* only for the 指标性质 cell */
+    return t->num == 0 ? JX_OP_LE : JX_OP_GE;
 }
 
 static void cell_text(xcell *c, const char *s)
@@ -447,7 +432,7 @@ static void plan_number(xpctx *c, xplan *p)
     const jx_ruleset *rs = c->rs;
     bool pct = !strcmp(c->tv.unit, "%");
     double scale = pct ? 100 : 1;
-    jx_op op = effective_op(rs, &c->tv);
+    jx_op op = effective_op(rs, &c->tv, c->in);
     char nf[XW_NF_MAX];
     if (pct)
         nf_pct(nf, p->op, c->tv.num);
@@ -627,7 +612,7 @@ void xp_plan(const jx_ruleset *rs, const jx_run_indicator *in, int year, int row
     p->ratio = blank ? 0 : in->score.ratio;
     if (!tok) return;
     if (c.tv.kind == JX_KIND_NUMBER)
-        p->op = op_symbol(effective_op(rs, &c.tv));
+        p->op = jx_op_sign(effective_op(rs, &c.tv, in));
     else if (c.tv.kind == JX_KIND_GRADE || c.tv.kind == JX_KIND_WORD)
         p->op = "定性";
     else if (c.tv.kind == JX_KIND_FREQUENCY)

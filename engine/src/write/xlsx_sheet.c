@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/ruleset_int.h"
 #include "util/util_int.h"
 #include "write/xlsx_write_int.h"
 
@@ -866,6 +867,17 @@ static void write_fields(xsheet *x)
     merged_text(w, ws, 3, C_W, C_REASON, s->implementer, FMS(XF_INFO, IN(blank && e2)));
 }
 
+/* The points of 分值 × 得分率 as the rule set credits them ([rounding]: ROUND or ROUNDDOWN to its
+ * decimals), so a sheet's total is the engine's. */
+static const char *credited(const xwb *w, const char *expr, char *buf, size_t cap)
+{
+    const jx_ruleset *rs = w->rs;
+    if (!rs || rs->round_decimals < 0) return expr;
+    snprintf(buf, cap, "%s(%s,%d)", rs->round_down ? "ROUNDDOWN" : "ROUND", expr,
+             rs->round_decimals);
+    return buf;
+}
+
 /* One money row: the three amounts (NAN: an empty cell). */
 static void money_amounts(xsheet *x, int r, double initial, double budget, double spent)
 {
@@ -905,17 +917,19 @@ static void write_money(xsheet *x)
     else
         money_amounts(x, r, NAN, NAN, NAN);
     bool mismatch = !w->blank && (res->flags & JX_FLAG_BUDGET_MISMATCH);
-    char f[160], buf[512];
+    char f[160], buf[512], prod[48], rnd[80];
     if (x->bweight > 0) {
         xw_num(w, ws, r, C_W, x->bweight, FM(XF_NUM2));
         snprintf(f, sizeof f, "=IF(N(D%d)>0,N(E%d)/D%d,\"—\")", R, R, R);
+        snprintf(prod, sizeof prod, "F%d*MIN(1,MAX(0,G%d))", R, R);
+        const char *pts = credited(w, prod, rnd, sizeof rnd);
         if (res->budget_scored) {
             xw_formula(w, ws, r, C_P, f, res->budget_rate, FMS(XF_PCT, mismatch ? XS_FLAG : 0));
-            snprintf(f, sizeof f, "=IF(ISNUMBER(G%d),F%d*MIN(1,MAX(0,G%d)),\"—\")", R, R, R);
+            snprintf(f, sizeof f, "=IF(ISNUMBER(G%d),%s,\"—\")", R, pts);
             xw_formula(w, ws, r, C_REASON, f, res->budget_points, FM(XF_NUM2));
         } else {
             xw_formula_str(w, ws, r, C_P, f, "—", FM(XF_PCT));
-            snprintf(f, sizeof f, "=IF(ISNUMBER(G%d),F%d*MIN(1,MAX(0,G%d)),\"—\")", R, R, R);
+            snprintf(f, sizeof f, "=IF(ISNUMBER(G%d),%s,\"—\")", R, pts);
             xw_formula_str(w, ws, r, C_REASON, f, "—", FM(XF_NUM2));
         }
         snprintf(buf, sizeof buf,
@@ -993,10 +1007,15 @@ static void write_points(xsheet *x, int row, const jx_run_indicator *in, const x
 {
     xwb *w = x->w;
     int R = row + 1;
-    char f[256];
+    char f[256], prod[32], rnd[64];
+    snprintf(prod, sizeof prod, "F%d*J%d", R, R);
+    const char *pts_expr = credited(w, prod, rnd, sizeof rnd);
     double pts = w->blank ? 0 : in->score.points;
     if (!p->formula) {
-        snprintf(f, sizeof f, w->blank ? "=IF(E%d=\"\",\"\",F%d*J%d)" : "=F%d*J%d", R, R, R);
+        if (w->blank)
+            snprintf(f, sizeof f, "=IF(E%d=\"\",\"\",%s)", R, pts_expr);
+        else
+            snprintf(f, sizeof f, "=%s", pts_expr);
         if (w->blank)
             xw_formula_str(w, x->ws, row, C_P, f, "", FM(XF_NUM2));
         else
@@ -1005,9 +1024,9 @@ static void write_points(xsheet *x, int row, const jx_run_indicator *in, const x
     }
     char core[160];
     if (p->numeric) /* text where a number belongs: not scored, and it says so */
-        snprintf(core, sizeof core, "IF(ISTEXT(E%d),\"请填写数字\",F%d*J%d)", R, R, R);
+        snprintf(core, sizeof core, "IF(ISTEXT(E%d),\"请填写数字\",%s)", R, pts_expr);
     else
-        snprintf(core, sizeof core, "IFERROR(F%d*J%d,\"请从下拉列表选择\")", R, R);
+        snprintf(core, sizeof core, "IFERROR(%s,\"请从下拉列表选择\")", pts_expr);
     if (w->blank) {
         snprintf(f, sizeof f, "=IF(E%d=\"\",\"\",%s)", R, core);
         xw_formula_str(w, x->ws, row, C_P, f, "", FM(XF_NUM2));
