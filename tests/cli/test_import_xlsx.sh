@@ -259,4 +259,26 @@ rejected targets dazhu-2024-targets.xls \
     "jixiao: dazhu-2024-targets.xls: an Excel 97-2003 workbook (.xls, 1 sheet): not read, because the .xls library (libfreexl) reports neither number formats nor merged cells, so 75% would be read as 0.75 and merged 一级指标 lost; open it in Excel or LibreOffice, save it as .xlsx (Excel Workbook) and import that"
 cd - >/dev/null || exit 1
 
+# the 自评表's other fields go round: 主管部门, 实施单位, the 年度总体目标 block (预期目标 over the goal,
+# 实际完成情况 over what was achieved) and the 项目资金 rows under 年度资金总额 are read back from a
+# written form exactly as the CSV gave them
+DD="$TESTS/data/details"
+"$JIXIAO" evaluate --targets "$DD/targets.csv" --actuals "$DD/actuals.csv" --budget "$DD/budget.csv" \
+    --out "$WORK/details.xlsx" >/dev/null 2>&1
+q() { sqlite3 "$1" "SELECT field || '=' || value FROM subject_notes WHERE replaced_by IS NULL ORDER BY field;
+    SELECT source || ':' || ifnull(initial, '') || '/' || budget || '/' || spent FROM budgets
+    WHERE replaced_by IS NULL ORDER BY id"; }
+for src in csv xlsx; do
+    db="$WORK/details-$src.db"
+    for k in targets actuals budget; do
+        f="$DD/$k.csv"
+        [ "$src" = xlsx ] && f="$WORK/details.xlsx"
+        "$JIXIAO" --db "$db" import "$k" "$f" >/dev/null 2>&1 || _fail "import $k from $src"
+    done
+done
+OUT=$(q "$WORK/details-xlsx.db")
+expect_out "$(q "$WORK/details-csv.db")" "the form's fields and money rows read back as the CSV gave them"
+expect_out_has "goal_result=完成3座水库维修，汛期无险情"
+expect_out_has "本年财政拨款:80.0/100.0/96.0"
+
 done_testing

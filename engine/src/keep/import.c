@@ -80,7 +80,8 @@ static const char *const col_names[C__COUNT][8] = {
     [C_IMPL] = {"实施单位", "implementer", "项目实施单位"},
     [C_GOAL] = {"年度总体目标", "goal", "预期目标", "总体目标", "年度目标"},
     [C_GOAL_RESULT] = {"实际完成情况", "goal_result", "总体目标完成情况", "年度总体目标完成情况"},
-    [C_SOURCE] = {"资金来源", "source", "资金类别", "资金项目"},
+    [C_SOURCE] = {"资金来源", "source", "资金类别", "资金项目", "项目资金（万元）",
+                  "部门资金（万元）", "项目资金(万元)", "部门资金(万元)"},
     [C_CLAIM] = {"自评得分", "claimed", "单位自评得分", "自评分"},
     [C_CLAIM_TOTAL] = {"自评总分", "claimed_total"},
 };
@@ -1005,6 +1006,9 @@ static void budget_row(imp *m)
         return;
     }
     int src = budget_source(m);
+    if (src > 0 && !*m->f[C_INITIAL] && !*m->f[C_BUDGET] && !*m->f[C_SPENT])
+        return; /* a form's
+empty 其中 row: nothing given */
     kp_budget kb = {.sid = s->id, .line = m->line};
     if (src < 0 || !budget_amounts(m, &kb) || !parse_claim(m, C_CLAIM, &kb.has_claim, &kb.claim) ||
         !parse_claim(m, C_CLAIM_TOTAL, &kb.has_claim_total, &kb.claim_total))

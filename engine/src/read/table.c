@@ -48,7 +48,17 @@ struct jx_table {
     char best_msg[JX_ERRMSG_MAX];
     ffield ff[MAX_FIELDS]; /* form fields seen on the current sheet */
     size_t nff;
-    size_t hw;               /* the table's own columns (its header's cells) */
+    /* a row of labels only (年度总体目标 | 预期目标 | 实际完成情况): their values are the cells
+     * under them in the next row */
+    struct {
+        int id;
+        uint32_t col;
+        uint32_t row;
+        char label[64];
+    } above[MAX_FIELDS];
+    size_t nabove;
+    bool first_named; /* the table's first column is named (a 资金来源 label): 其中 rows belong */
+    size_t hw;        /* the table's own columns (its header's cells) */
     size_t virt[MAX_FIELDS]; /* form fields that stand for columns, after the hw own ones */
     size_t nvirt;
     jx_csv_field *ext; /* a row with the form fields appended; "" but where marked */
@@ -84,6 +94,7 @@ static void clear_fields(jx_table *t)
         free(t->ff[i].label), free(t->ff[i].value);
     t->nff = 0;
     t->nvirt = 0;
+    t->nabove = 0;
 }
 
 void jx_table_close(jx_table *t)
@@ -292,6 +303,42 @@ static void trim(const char **s, size_t *n)
     }
 }
 
+/* A row of labels only: remember where each stands, for values_below(). */
+static void labels_above(jx_table *t, const jx_wb_row *r)
+{
+    t->nabove = 0;
+    for (size_t k = 0; k < r->nset && t->nabove < MAX_FIELDS; k++) {
+        uint32_t i = r->set[k];
+        const char *s = r->cells[i].ptr;
+        size_t n = r->cells[i].len;
+        trim(&s, &n);
+        int id = names_column(t, s, n);
+        if (id < 0 || n >= sizeof t->above[0].label) continue;
+        t->above[t->nabove].id = id;
+        t->above[t->nabove].col = i;
+        t->above[t->nabove].row = r->row;
+        memcpy(t->above[t->nabove].label, s, n);
+        t->above[t->nabove++].label[n] = '\0';
+    }
+}
+
+/* The row under a row of labels: the text under each label is its field (a 自评表's 年度总体目标
+ * block: 预期目标 over the goal, 实际完成情况 over what was achieved). */
+static void values_below(jx_table *t, const jx_wb_row *r)
+{
+    for (size_t k = 0; k < t->nabove; k++) {
+        if (t->above[k].row + 1 != r->row) continue;
+        uint32_t c = t->above[k].col;
+        if (c >= r->ncells) continue;
+        const char *v = r->cells[c].ptr, *label = t->above[k].label;
+        size_t vlen = r->cells[c].len;
+        trim(&v, &vlen);
+        if (!vlen || names_column(t, v, vlen) >= 0) continue;
+        add_field(t, t->above[k].id, label, strlen(label), v, vlen, c, r->row);
+    }
+    t->nabove = 0;
+}
+
 /* Pick the form fields out of a row above a table: "label | value" or "label：value".
  * Only a row where most labels have a value is a row of form fields (a field may be
  * left empty: 部门编码 | | 年度 | 2024); a table's header, labels side by side
@@ -346,22 +393,26 @@ static void scan_fields(jx_table *t, const jx_wb_row *r)
         pair[npairs].value = value, pair[npairs].vlen = vlen, pair[npairs].col = vcol;
         npairs++;
     }
-    if (npairs * 2 <= nlabels) return; /* most labels without a value: a header */
+    if (npairs * 2 <= nlabels) { /* most labels without a value: a header ... */
+        if (!npairs && nlabels == r->nset) labels_above(t, r); /* ... or labels over values */
+        return;
+    }
     for (size_t k = 0; k < npairs; k++)
         add_field(t, pair[k].id, pair[k].label, pair[k].llen, pair[k].value, pair[k].vlen,
                   pair[k].col, r->row);
 }
 
 /* A totals row ends a table: its first cell is 合计, 总计, 总分, or ends in 合计 or 小计
- * (指标小计). So does a breakdown row under a 自评表's money total, its first cell starting
- * with 其中 (其中：本年财政拨款, 其中：基本支出): the rows under it are parts of the total. */
-static bool totals_row(const jx_wb_row *r)
+ * (指标小计). So does a breakdown row under a money total, its first cell starting with 其中
+ * (其中：本年财政拨款, 其中：基本支出), unless the table's first column is named (the 自评表's
+ * 项目资金（万元） column: a 资金来源), which reads such rows as the parts they are. */
+static bool totals_row(const jx_table *t, const jx_wb_row *r)
 {
     if (!r->nset) return false;
     const char *s = r->cells[r->set[0]].ptr;
     size_t n = r->cells[r->set[0]].len;
     trim(&s, &n);
-    if (n >= strlen("其中") && !memcmp(s, "其中", strlen("其中"))) return true;
+    if (n >= strlen("其中") && !memcmp(s, "其中", strlen("其中"))) return !t->first_named;
     static const char *const ends[] = {"合计", "小计", "总计"};
     for (size_t k = 0; k < 3; k++)
         if (n >= strlen(ends[k]) && !memcmp(s + n - strlen(ends[k]), ends[k], strlen(ends[k])))
@@ -435,6 +486,8 @@ static jx_err begin_table(jx_table *t, const jx_wb_row *r, const size_t *virt, s
     t->phase = DATA;
     t->sheet_found = t->any_found = true;
     t->first_col = r->nset ? r->set[0] : 0;
+    t->first_named =
+        r->nset && names_column(t, r->cells[r->set[0]].ptr, r->cells[r->set[0]].len) >= 0;
     /* the table's width: up to its last named column (the cells right of it are not read) */
     t->hw = 0;
     for (size_t k = r->nset; k-- > 0 && !t->hw;)
@@ -546,10 +599,11 @@ static jx_err wb_next(jx_table *t, jx_table_row *row, bool *eof)
         if (complete) return begin_table(t, &r, virt, nvirt, row);
         if (t->phase == SEEK) {
             if (!t->any_found && names > t->best) note_candidate(t, &r, cells, names);
+            if (t->nabove) values_below(t, &r);
             scan_fields(t, &r);
             continue;
         }
-        if (names >= 2 || totals_row(&r)) { /* another table's header, or the totals: it ended */
+        if (names >= 2 || totals_row(t, &r)) { /* another table's header, or the totals: it ended */
             t->phase = SEEK;
             t->nvirt = 0;
             continue;
