@@ -97,6 +97,9 @@ static const char *const sql_text[S__COUNT] = {
     [S_RUN_INFO] = "SELECT id, created_at, rules, rules_sha256, subjects, indicators, label FROM "
                    "runs WHERE id = ?1",
     [S_RUN_LATEST] = "SELECT max(id) FROM runs",
+    [S_RUN_LIST] = "SELECT r.id, r.created_at, r.rules, r.rules_sha256, r.subjects, r.indicators, "
+                   "r.label, (SELECT avg(total) FROM run_subjects WHERE run_id = r.id) "
+                   "FROM runs r ORDER BY r.id",
     [S_RUN_SUBJECTS] = "SELECT r.subject_id, s.code, s.name, s.project, s.year, r.total, r.grade, "
                        "r.flags, r.weight_sum, "
                        "r.points_sum, r.ind_weight, r.ind_points, r.budget_scored, "
@@ -109,7 +112,7 @@ static const char *const sql_text[S__COUNT] = {
         "SELECT t.level1, t.level2, t.level3, t.op, t.target, t.unit, t.note, a.actual, a.reason, "
         "i.scored, i.method, "
         "i.weight, i.ratio, i.points, i.a, i.t, i.detail, i.flags, t.weight IS NOT NULL, s.year, "
-        "a.claimed "
+        "a.claimed, i.target_id, i.actual_id "
         "FROM run_indicators i JOIN targets t ON t.id = i.target_id JOIN subjects s ON s.id = "
         "i.subject_id "
         "LEFT JOIN actuals a ON a.id = i.actual_id "

@@ -138,6 +138,9 @@ struct jx_ruleset {
 
     rs_override ovr[RS_MAX_OVERRIDES];
     int novr;
+
+    double review_threshold; /* [review] threshold: points of claimed − rule total (复核) */
+    bool has_review_threshold;
 };
 
 /* The names of the attainment bands as written in rule files and actuals. */
