@@ -36,7 +36,16 @@ int cmd_value(int argc, char **argv, cli_ctx *ctx);
 
 /* out.c: printing helpers */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* table, csv, json; excel: CSV with a UTF-8 BOM (for Excel on Chinese Windows) */
 bool cli_parse_format(const char *s, cli_format *f);
+/* Send standard output to path for a CSV meant for Excel (a UTF-8 BOM comes first); false (and
+ * an error printed) when it cannot be opened. */
+bool cli_csv_out(const char *path);
+/* Set bits as text: Chinese labels joined by "、" in a table, codes joined by "," in CSV. */
+void cli_bits_text(unsigned bits, int count, const char *(*name)(unsigned),
+                   const char *(*label)(unsigned), cli_format fmt, char *buf, size_t cap);
+/* Set bits as a JSON array of their codes. */
+void json_bits(FILE *f, unsigned bits, int count, const char *(*name)(unsigned));
 void json_str(FILE *f, const char *s); /* a JSON string literal, escaped */
 void json_num(FILE *f, double x);      /* shortest round-trip number, null for NaN/inf */
 /* "code":…,"name":…,"project":…,"year":N — who a JSON row is about (no braces, no commas around) */
@@ -71,8 +80,12 @@ typedef struct cli_rules_paths { /* storage behind the pointers cli_rules_dirs()
 size_t cli_rules_dirs(cli_rules_paths *storage, const char **dirs, size_t cap);
 /* Load a rule set by name or path, printing the error. NULL on failure. */
 jx_ruleset *cli_load_rules(const char *name_or_path);
-/* Open the store at path, printing the error. NULL on failure. */
+/* Open the store at path, printing the error. NULL on failure. A missing file is refused
+ * ("no database at PATH") unless the command writes (cli_store_writes()): then it is created,
+ * and standard error says so. */
 jx_store *cli_open_store(const char *path);
+/* Whether the running command writes the database (main.c: init, import, score, evaluate). */
+void cli_store_writes(bool writes);
 /* Open a stored run (0: the newest), printing the error ("CMD: why"). NULL on failure. */
 jx_run *cli_open_run(jx_store *st, int64_t run_id, const char *cmd);
 /* Print a run's subjects (and, with indicators, each indicator) in the given format. */

@@ -99,6 +99,12 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {
         if (strcmp(commands[k].name, name)) continue;
         optind = 0; /* GNU getopt: fully re-initialise for the command's own options */
+        /* the commands that write may create the database; the others refuse a missing file */
+        static const char *const writers[] = {"init", "import", "score", "evaluate"};
+        bool writes = false;
+        for (size_t w = 0; w < sizeof writers / sizeof *writers; w++)
+            writes |= !strcmp(name, writers[w]);
+        cli_store_writes(writes);
         int rc = commands[k].fn(argc - i, argv + i, &ctx);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             cli_error("write error on standard output");
