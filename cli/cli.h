@@ -41,6 +41,9 @@ bool cli_parse_format(const char *s, cli_format *f);
 /* Send standard output to path for a CSV meant for Excel (a UTF-8 BOM comes first); false (and
  * an error printed) when it cannot be opened. */
 bool cli_csv_out(const char *path);
+/* Take "--NAME VALUE" or "--NAME=VALUE" out of argv (before a "--"), for an option a command
+ * shares with a parser it does not own; *value: the last one given. false: --NAME lacks a value. */
+bool cli_take_option(int *argc, char **argv, const char *name, const char **value);
 /* Set bits as text: Chinese labels joined by "、" in a table, codes joined by "," in CSV. */
 void cli_bits_text(unsigned bits, int count, const char *(*name)(unsigned),
                    const char *(*label)(unsigned), cli_format fmt, char *buf, size_t cap);
@@ -127,3 +130,37 @@ const char *cli_project_label(const char *project); /* "部门整体" for "" */
 void cli_fmt_num(char *buf, size_t cap, double x,
                  int decimals);                         /* "—" for NaN; decimals < 0: CSV %.10g */
 void cli_fmt_shortest(char *buf, size_t cap, double x); /* shortest text that reads back as x */
+
+/* the bureau's review (复核): review, sample, runs, diff, trend */
+#include "jixiao/review.h"
+int cmd_review(int argc, char **argv, cli_ctx *ctx);
+int cmd_sample(int argc, char **argv, cli_ctx *ctx);
+int cmd_runs(int argc, char **argv, cli_ctx *ctx);
+int cmd_diff(int argc, char **argv, cli_ctx *ctx);
+int cmd_trend(int argc, char **argv, cli_ctx *ctx);
+/* The options review and sample share (cmd_review.c). */
+typedef struct cli_review_args {
+    int64_t run_id;      /* --run (0: the newest) */
+    jx_review_opts opts; /* --threshold, --departments, --projects, --year */
+    const char *rules;   /* --rules: grades the claimed totals (NULL: the run's rule set) */
+    cli_format fmt;      /* --format */
+    const char *out;     /* --out */
+} cli_review_args;
+/* One of r t R D P y f o; −1 for another option, else an exit status (0: taken). */
+int cli_review_option(int c, const char *arg, const char *cmd, cli_review_args *a);
+/* The run's rule set by name (or name when given); a changed file (SHA-256) is reported. */
+jx_ruleset *cli_run_rules(const jx_run_info *info, const char *name, const char *cmd);
+/* Open the store and review the run; the exit status (0: *st, *rs and *rv to free). */
+int cli_review_load(cli_ctx *ctx, const char *cmd, cli_review_args *a, jx_store **st,
+                    jx_ruleset **rs, jx_review **rv);
+/* Points: 2 decimals in a table ("—" for NaN, never "-0.00"), full precision in CSV. */
+void cli_fmt_points(char *buf, size_t cap, double x, cli_format fmt);
+/* path ends in ext (".xlsx"), case-insensitively */
+bool cli_has_ext(const char *path, const char *ext);
+/* stats --out and sensitivity --out (cmd_charts.c): the workbook with charts; an exit status */
+#include "jixiao/sensitivity.h"
+#include "jixiao/stats.h"
+int cli_stats_xlsx(const jx_ranking *r, const jx_stats_report *rep, const jx_run_info *info,
+                   const char *path);
+int cli_sensitivity_xlsx(const jx_sensitivity *s, jx_ruleset *const *rs, size_t nrules,
+                         const jx_selection *sel, const char *path);

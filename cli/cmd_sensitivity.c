@@ -43,7 +43,9 @@ static const char usage_text[] =
     "  --threads N       worker threads (default 2; results do not depend on it)\n"
     "  --departments     only 部门整体 subjects;  --projects  only projects\n"
     "  --year Y          only that year\n"
-    "  --format F        table (default), csv or json\n";
+    "  --format F        table (default), csv or json\n"
+    "  --out FILE.xlsx   also write the rank intervals (P5–P95 around the nominal rank,\n"
+    "                    per ranking group) with charts to a workbook\n";
 
 static void progress(void *ctx, int64_t done)
 {
@@ -184,17 +186,23 @@ static void print_table(const jx_sensitivity *res, cli_format fmt)
 
 int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"samples", required_argument, NULL, 'n'}, {"spread", required_argument, NULL, 's'},
-        {"rules", required_argument, NULL, 'r'},   {"seed", required_argument, NULL, 'S'},
-        {"mode", required_argument, NULL, 'm'},    {"threads", required_argument, NULL, 't'},
-        {"departments", no_argument, NULL, 'D'},   {"projects", no_argument, NULL, 'P'},
-        {"year", required_argument, NULL, 'y'},    {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"samples", required_argument, NULL, 'n'},
+                                         {"spread", required_argument, NULL, 's'},
+                                         {"rules", required_argument, NULL, 'r'},
+                                         {"seed", required_argument, NULL, 'S'},
+                                         {"mode", required_argument, NULL, 'm'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"departments", no_argument, NULL, 'D'},
+                                         {"projects", no_argument, NULL, 'P'},
+                                         {"year", required_argument, NULL, 'y'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     jx_sens_opts o = {
         .samples = JX_SENS_DEFAULT_SAMPLES, .spread = JX_SENS_DEFAULT_SPREAD, .seed = 1};
     cli_format fmt = FMT_TABLE;
-    const char *rules = NULL;
+    const char *rules = NULL, *out = NULL;
     uint64_t v;
     int c, rc;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -250,6 +258,9 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
                 return EXIT_USAGE;
             }
             break;
+        case 'o':
+            out = optarg;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             return EXIT_OK;
@@ -257,6 +268,10 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
             fputs(usage_text, stderr);
             return EXIT_USAGE;
         }
+    }
+    if (out && !cli_has_ext(out, ".xlsx")) {
+        cli_error("sensitivity: --out wants a FILE.xlsx");
+        return EXIT_USAGE;
     }
     if (optind < argc) {
         cli_error("sensitivity: unexpected argument '%s'", argv[optind]);
@@ -339,7 +354,7 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
             table_free(t);
         }
     }
-    rc = EXIT_OK;
+    rc = out ? cli_sensitivity_xlsx(res, rs, nrules, &o.sel, out) : EXIT_OK;
 done:
     jx_sensitivity_free(res);
     for (size_t r = 0; r < 16; r++)

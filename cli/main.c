@@ -30,6 +30,11 @@ static const cli_cmd commands[] = {
     {"whatif", cmd_whatif, "rescore under other rules, weights or actuals; compare rankings"},
     {"sensitivity", cmd_sensitivity,
      "Monte Carlo robustness of the ranking to weights and rule sets"},
+    {"review", cmd_review, "复核: claimed (自评得分) against rule scores; over_claimed subjects"},
+    {"sample", cmd_sample, "抽查: every over-claimer, then a random sample by budget quartile"},
+    {"runs", cmd_runs, "list the stored scoring runs (time, rule set, label, mean total)"},
+    {"diff", cmd_diff, "what changed between two runs: subjects, indicators, and why"},
+    {"trend", cmd_trend, "one department's years side by side; targets not raised"},
 };
 
 static void usage(FILE *f)

@@ -215,6 +215,31 @@ void table_add(cli_table *t, const char *const *cells)
     t->nrows++;
 }
 
+bool cli_take_option(int *argc, char **argv, const char *name, const char **value)
+{
+    size_t len = strlen(name);
+    int to = 1;
+    bool ok = true, rest = false;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        rest |= !strcmp(a, "--");
+        if (rest || strncmp(a, "--", 2) || strncmp(a + 2, name, len) ||
+            (a[2 + len] && a[2 + len] != '=')) {
+            argv[to++] = argv[i];
+            continue;
+        }
+        if (a[2 + len] == '=')
+            *value = a + 3 + len;
+        else if (i + 1 < *argc)
+            *value = argv[++i];
+        else
+            ok = false;
+    }
+    argv[to] = NULL;
+    *argc = to;
+    return ok;
+}
+
 bool cli_csv_out(const char *path)
 {
     if (!freopen(path, "w", stdout)) {
