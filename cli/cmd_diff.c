@@ -133,7 +133,7 @@ static void num_or_dash(char *buf, size_t cap, double x, bool present, cli_forma
 static void subject_row(cli_table *t, const jx_diff_subject *s, cli_format fmt)
 {
     char year[16], ta[64], tb[64], ra[32] = "—", rb[32] = "—", tot[160], rank[80], grade[80],
-                                        why[256], nind[32];
+                                   why[256], nind[32];
     snprintf(year, sizeof year, "%d", s->year);
     num_or_dash(ta, sizeof ta, s->total_a, s->in_a, fmt);
     num_or_dash(tb, sizeof tb, s->total_b, s->in_b, fmt);
@@ -146,13 +146,22 @@ static void subject_row(cli_table *t, const jx_diff_subject *s, cli_format fmt)
                   sizeof why);
     snprintf(nind, sizeof nind, "%zu", s->n);
     if (fmt == FMT_CSV) {
-        const char *cells[] = {s->code, s->name, cli_project_label(s->project), year,
-                               ta,      tb,      ra,   rb,   s->in_a ? s->grade_a : "",
-                               s->in_b ? s->grade_b : "", nind, why};
+        const char *cells[] = {s->code,
+                               s->name,
+                               cli_project_label(s->project),
+                               year,
+                               ta,
+                               tb,
+                               ra,
+                               rb,
+                               s->in_a ? s->grade_a : "",
+                               s->in_b ? s->grade_b : "",
+                               nind,
+                               why};
         table_add(t, cells);
     } else {
-        const char *cells[] = {s->code, s->name, cli_project_label(s->project), year, tot,
-                               rank,    grade,   nind,                          why};
+        const char *cells[] = {
+            s->code, s->name, cli_project_label(s->project), year, tot, rank, grade, nind, why};
         table_add(t, cells);
     }
 }
@@ -172,9 +181,11 @@ static void indicator_rows(cli_table *t, const jx_diff_subject *s, cli_format fm
         cli_bits_text(x->why, JX_DIFF_WHY_COUNT, jx_diff_why_name, jx_diff_why_label, fmt, why,
                       sizeof why);
         if (fmt == FMT_CSV) {
-            const char *cells[] = {s->code, s->name, cli_project_label(s->project), year,
-                                   x->level1, x->level2, x->level3, t_a, t_b, a_a, a_b, pa, pb,
-                                   why};
+            const char *cells[] = {s->code,   s->name,   cli_project_label(s->project),
+                                   year,      x->level1, x->level2,
+                                   x->level3, t_a,       t_b,
+                                   a_a,       a_b,       pa,
+                                   pb,        why};
             table_add(t, cells);
             continue;
         }
@@ -183,8 +194,8 @@ static void indicator_rows(cli_table *t, const jx_diff_subject *s, cli_format fm
         snprintf(act, sizeof act, "%s", a_a);
         if (strcmp(a_a, a_b)) arrow(act, sizeof act, a_a, a_b);
         arrow(pts, sizeof pts, pa, pb);
-        const char *cells[] = {s->name, cli_project_label(s->project), year, x->level3, tgt, act,
-                               pts,     why};
+        const char *cells[] = {
+            s->name, cli_project_label(s->project), year, x->level3, tgt, act, pts, why};
         table_add(t, cells);
     }
 }
@@ -197,13 +208,12 @@ static int print_rows(const jx_diff *d, cli_format fmt, bool indicators)
     static const char *const chdr[] = {"部门编码", "部门名称", "项目",     "年度",
                                        "总分A",    "总分B",    "排名A",    "排名B",
                                        "等级A",    "等级B",    "变化指标", "原因"};
-    static const char *const ihdr[] = {"部门名称", "项目", "年度", "三级指标",
+    static const char *const ihdr[] = {"部门名称", "项目",       "年度", "三级指标",
                                        "指标值",   "实际完成值", "得分", "原因"};
     static const bool iright[] = {false, false, true, false, false, false, true, false};
-    static const char *const cihdr[] = {"部门编码", "部门名称",  "项目",      "年度",
-                                        "一级指标", "二级指标",  "三级指标",  "指标值A",
-                                        "指标值B",  "实际完成值A", "实际完成值B", "得分A",
-                                        "得分B",    "原因"};
+    static const char *const cihdr[] = {
+        "部门编码", "部门名称", "项目",        "年度",        "一级指标", "二级指标", "三级指标",
+        "指标值A",  "指标值B",  "实际完成值A", "实际完成值B", "得分A",    "得分B",    "原因"};
     bool csv = fmt == FMT_CSV;
     cli_table *t = csv ? table_new(12, chdr, NULL) : table_new(9, hdr, right);
     cli_table *it = csv ? table_new(14, cihdr, NULL) : table_new(8, ihdr, iright);
@@ -265,11 +275,13 @@ static int which_runs(jx_store *st, int argc, char **argv, int64_t *a, int64_t *
 
 int cmd_diff(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"indicators", no_argument, NULL, 'I'}, {"departments", no_argument, NULL, 'D'},
-        {"projects", no_argument, NULL, 'P'},   {"year", required_argument, NULL, 'y'},
-        {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"indicators", no_argument, NULL, 'I'},
+                                         {"departments", no_argument, NULL, 'D'},
+                                         {"projects", no_argument, NULL, 'P'},
+                                         {"year", required_argument, NULL, 'y'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     jx_selection sel = {0};
     cli_format fmt = FMT_TABLE;
     bool indicators = false;

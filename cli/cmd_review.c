@@ -172,18 +172,11 @@ static void subject_row(cli_table *t, const jx_review_subject *s, cli_format fmt
     snprintf(gaps, sizeof gaps, "%zu", s->ngaps);
     cli_bits_text(s->flags, JX_REVIEW_FLAG_COUNT, jx_review_flag_name, jx_review_flag_label, fmt,
                   flags, sizeof flags);
-    const char *cells[] = {s->code,
-                           s->name,
-                           cli_project_label(s->project),
-                           year,
-                           claimed,
-                           s->total_given ? (fmt == FMT_TABLE ? "自评总分" : "given") : "",
-                           total,
-                           gap,
-                           s->claimed_grade ? s->claimed_grade : "—",
-                           s->grade,
-                           gaps,
-                           flags};
+    const char *cells[] = {
+        s->code,  s->name, cli_project_label(s->project),
+        year,     claimed, s->total_given ? (fmt == FMT_TABLE ? "自评总分" : "given") : "",
+        total,    gap,     s->claimed_grade ? s->claimed_grade : "—",
+        s->grade, gaps,    flags};
     table_add(t, cells);
 }
 
@@ -206,15 +199,14 @@ static void gap_rows(cli_table *t, const jx_review_subject *s, cli_format fmt)
 
 static int print_rows(const jx_review *rv, cli_format fmt, bool flagged, bool indicators)
 {
-    static const char *const hdr[] = {"部门编码", "部门名称", "项目", "年度",   "自评总分", "来源",
-                                      "规则总分", "差额",     "自评等级", "规则等级", "差异指标",
-                                      "标记"};
+    static const char *const hdr[] = {"部门编码", "部门名称", "项目",     "年度",
+                                      "自评总分", "来源",     "规则总分", "差额",
+                                      "自评等级", "规则等级", "差异指标", "标记"};
     static const bool right[] = {false, false, false, true,  true, false,
                                  true,  true,  false, false, true, false};
     static const char *const ghdr[] = {"部门编码", "部门名称", "项目",     "年度",     "一级指标",
                                        "二级指标", "三级指标", "自评得分", "规则得分", "差额"};
-    static const bool gright[] = {false, false, false, true, false,
-                                  false, false, true,  true, true};
+    static const bool gright[] = {false, false, false, true, false, false, false, true, true, true};
     cli_table *t = table_new(12, hdr, right), *g = table_new(10, ghdr, gright);
     if (!t || !g) {
         table_free(t);
@@ -233,15 +225,16 @@ static int print_rows(const jx_review *rv, cli_format fmt, bool flagged, bool in
     }
     if (!indicators) table_print(t, stdout, fmt);
     if (indicators || fmt == FMT_TABLE) {
-        if (!indicators) fputs("\n指标差异（自评得分与规则得分不同的指标，差额大者在前）\n", stdout);
+        if (!indicators)
+            fputs("\n指标差异（自评得分与规则得分不同的指标，差额大者在前）\n", stdout);
         table_print(g, stdout, fmt);
     }
     if (fmt == FMT_TABLE) {
         const jx_run_info *info = jx_review_about(rv);
         printf("\nrun %lld · rules %s · threshold %g points · %zu subjects: %zu with claims, %zu "
                "over_claimed (自评虚高), %zu with claims incomplete, %zu without claims\n",
-               (long long)info->id, info->rules, jx_review_threshold(rv), n, with, over,
-               incomplete, n - with);
+               (long long)info->id, info->rules, jx_review_threshold(rv), n, with, over, incomplete,
+               n - with);
     }
     table_free(t);
     table_free(g);
@@ -258,12 +251,12 @@ bool cli_has_ext(const char *path, const char *ext)
 int cmd_review(int argc, char **argv, cli_ctx *ctx)
 {
     static const struct option opts[] = {
-        {"run", required_argument, NULL, 'r'},       {"threshold", required_argument, NULL, 't'},
-        {"rules", required_argument, NULL, 'R'},     {"flagged", no_argument, NULL, 'F'},
-        {"indicators", no_argument, NULL, 'I'},      {"departments", no_argument, NULL, 'D'},
-        {"projects", no_argument, NULL, 'P'},        {"year", required_argument, NULL, 'y'},
-        {"format", required_argument, NULL, 'f'},    {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
+        {"run", required_argument, NULL, 'r'},    {"threshold", required_argument, NULL, 't'},
+        {"rules", required_argument, NULL, 'R'},  {"flagged", no_argument, NULL, 'F'},
+        {"indicators", no_argument, NULL, 'I'},   {"departments", no_argument, NULL, 'D'},
+        {"projects", no_argument, NULL, 'P'},     {"year", required_argument, NULL, 'y'},
+        {"format", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     cli_review_args a = {.fmt = FMT_TABLE};
     bool flagged = false, indicators = false;
     int c, rc;

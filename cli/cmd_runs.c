@@ -48,8 +48,9 @@ static int one_run(const jx_run_info *info, double mean, void *ctx)
     snprintf(subjects, sizeof subjects, "%lld", (long long)info->subjects);
     snprintf(indicators, sizeof indicators, "%lld", (long long)info->indicators);
     cli_fmt_num(m, sizeof m, mean, c->fmt == FMT_CSV ? -1 : 2);
-    const char *cells[] = {id,       info->created_at, info->rules, c->fmt == FMT_CSV ? info->rules_sha256 : sha,
-                           info->label, subjects,      indicators,  m};
+    const char *cells[] = {
+        id,          info->created_at, info->rules, c->fmt == FMT_CSV ? info->rules_sha256 : sha,
+        info->label, subjects,         indicators,  m};
     table_add(c->t, cells);
     return 0;
 }

@@ -33,8 +33,8 @@ static const char usage_text[] =
     "  --out FILE.csv  write the CSV for Excel to FILE\n";
 
 static const char *const stratum_code[JX_SAMPLE_STRATA] = {"Q1", "Q2", "Q3", "Q4", "no_budget"};
-static const char *const stratum_label[JX_SAMPLE_STRATA] = {"Q1（最小）", "Q2", "Q3",
-                                                            "Q4（最大）", "无预算"};
+static const char *const stratum_label[JX_SAMPLE_STRATA] = {"Q1（最小）", "Q2", "Q3", "Q4（最大）",
+                                                            "无预算"};
 
 static int parse_count(const char *arg, size_t *count)
 {
@@ -105,11 +105,11 @@ static void print_json(const jx_review *rv, const jx_sample *sm, uint64_t seed)
 
 static void print_rows(const jx_sample *sm, cli_format fmt)
 {
-    static const char *const hdr[] = {"序号", "部门编码", "部门名称", "项目",     "年度",
-                                      "全年预算数", "预算分层", "总分", "自评总分", "差额",
-                                      "抽取原因"};
-    static const bool right[] = {true, false, false, false, true, true,
-                                 false, true, true, true, false};
+    static const char *const hdr[] = {"序号",     "部门编码",   "部门名称", "项目",
+                                      "年度",     "全年预算数", "预算分层", "总分",
+                                      "自评总分", "差额",       "抽取原因"};
+    static const bool right[] = {true,  false, false, false, true, true,
+                                 false, true,  true,  true,  false};
     cli_table *t = table_new(11, hdr, right);
     if (!t) return;
     int dec = fmt == FMT_CSV ? -1 : 2;
@@ -126,10 +126,17 @@ static void print_rows(const jx_sample *sm, cli_format fmt)
         bool over = p->reason == JX_SAMPLE_OVER_CLAIMED;
         const char *why = fmt == FMT_TABLE ? (over ? "自评虚高（必查）" : "随机抽取")
                                            : (over ? "over_claimed" : "random");
-        const char *cells[] = {no,     s->code, s->name,
-                               cli_project_label(s->project), year, budget,
-                               fmt == FMT_TABLE ? stratum_label[p->stratum] : stratum_code[p->stratum],
-                               total,  claimed, gap,
+        const char *cells[] = {no,
+                               s->code,
+                               s->name,
+                               cli_project_label(s->project),
+                               year,
+                               budget,
+                               fmt == FMT_TABLE ? stratum_label[p->stratum]
+                                                : stratum_code[p->stratum],
+                               total,
+                               claimed,
+                               gap,
                                why};
         table_add(t, cells);
     }
@@ -173,14 +180,19 @@ static void print_footer(const jx_review *rv, const jx_sample *sm, uint64_t seed
 
 int cmd_sample(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"rate", required_argument, NULL, 'a'},      {"count", required_argument, NULL, 'n'},
-        {"seed", required_argument, NULL, 'S'},      {"run", required_argument, NULL, 'r'},
-        {"threshold", required_argument, NULL, 't'}, {"rules", required_argument, NULL, 'R'},
-        {"departments", no_argument, NULL, 'D'},     {"projects", no_argument, NULL, 'P'},
-        {"year", required_argument, NULL, 'y'},      {"format", required_argument, NULL, 'f'},
-        {"out", required_argument, NULL, 'o'},       {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"rate", required_argument, NULL, 'a'},
+                                         {"count", required_argument, NULL, 'n'},
+                                         {"seed", required_argument, NULL, 'S'},
+                                         {"run", required_argument, NULL, 'r'},
+                                         {"threshold", required_argument, NULL, 't'},
+                                         {"rules", required_argument, NULL, 'R'},
+                                         {"departments", no_argument, NULL, 'D'},
+                                         {"projects", no_argument, NULL, 'P'},
+                                         {"year", required_argument, NULL, 'y'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     cli_review_args a = {.fmt = FMT_TABLE};
     jx_sample_opts so = {.seed = 1};
     bool seeded = false;

@@ -102,8 +102,8 @@ static void print_years(const jx_trend *t, cli_format fmt)
 /* One row per indicator and year (a long table: it reads in a terminal and pivots in Excel). */
 static void print_indicators(const jx_trend *t, cli_format fmt)
 {
-    static const char *const hdr[] = {"一级指标", "二级指标", "三级指标", "年度",
-                                      "指标值",   "实际完成值", "分值",  "得分", "标记"};
+    static const char *const hdr[] = {"一级指标",   "二级指标", "三级指标", "年度", "指标值",
+                                      "实际完成值", "分值",     "得分",     "标记"};
     static const bool right[] = {false, false, false, true, false, false, true, true, false};
     cli_table *tb = table_new(9, hdr, right);
     if (!tb) return;
@@ -124,10 +124,14 @@ static void print_indicators(const jx_trend *t, cli_format fmt)
                 snprintf(flags + n, sizeof flags - n, "（上年完成 %g）", c->prev_actual);
             }
             bool first = fmt != FMT_TABLE || i == 0 || !x->cells[i - 1].present;
-            const char *cells[] = {first ? x->level1 : "", first ? x->level2 : "",
-                                   first ? x->level3 : "", year,
-                                   c->target,              c->actual ? c->actual : "（未填报）",
-                                   w,                      p,
+            const char *cells[] = {first ? x->level1 : "",
+                                   first ? x->level2 : "",
+                                   first ? x->level3 : "",
+                                   year,
+                                   c->target,
+                                   c->actual ? c->actual : "（未填报）",
+                                   w,
+                                   p,
                                    flags};
             table_add(tb, cells);
         }
@@ -140,9 +144,8 @@ int cmd_trend(int argc, char **argv, cli_ctx *ctx)
 {
     static const struct option opts[] = {
         {"project", required_argument, NULL, 'p'}, {"run", required_argument, NULL, 'r'},
-        {"indicators", no_argument, NULL, 'I'},
-        {"format", required_argument, NULL, 'f'},  {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"indicators", no_argument, NULL, 'I'},    {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     const char *project = "";
     int64_t run_id = 0;
     cli_format fmt = FMT_TABLE;

@@ -37,8 +37,8 @@ JX_API jx_err jx_review_write_xlsx(const jx_review *rv, const char *path, jx_err
  * @param note  printed under the title (e.g. "run 3 · rules mof-2020"); may be NULL
  * @return as jx_review_write_xlsx().
  */
-JX_API jx_err jx_stats_write_xlsx(const jx_ranking *r, const jx_stats_report *rep,
-                                  const char *note, const char *path, jx_errmsg *msg);
+JX_API jx_err jx_stats_write_xlsx(const jx_ranking *r, const jx_stats_report *rep, const char *note,
+                                  const char *path, jx_errmsg *msg);
 
 /**
  * @brief The sensitivity workbook: 排名区间 (each subject's nominal rank, mean, median, P5 and
@@ -48,8 +48,8 @@ JX_API jx_err jx_stats_write_xlsx(const jx_ranking *r, const jx_stats_report *re
  * @param note  printed under the title (e.g. the reproducing command line); may be NULL
  * @return as jx_review_write_xlsx().
  */
-JX_API jx_err jx_sensitivity_write_xlsx(const jx_sensitivity *s, const char *note,
-                                        const char *path, jx_errmsg *msg);
+JX_API jx_err jx_sensitivity_write_xlsx(const jx_sensitivity *s, const char *note, const char *path,
+                                        jx_errmsg *msg);
 
 #ifdef __cplusplus
 }

@@ -66,7 +66,8 @@ JX_API const char *jx_review_flag_label(unsigned flag);
 
 /** One item whose claim differs from the rule points. Strings are owned by the ::jx_review. */
 typedef struct jx_review_gap {
-    const char *level1, *level2, *level3; /**< the budget line: 预算执行率, "", 全年执行数/全年预算数 */
+    const char *level1, *level2,
+        *level3;    /**< the budget line: 预算执行率, "", 全年执行数/全年预算数 */
     bool scored;    /**< the rules scored it; false: n/a under the rules (points 0, left out) */
     double claimed; /**< 自评得分 */
     double points;  /**< the rule points (0 when !scored) */
@@ -78,10 +79,10 @@ typedef struct jx_review_subject {
     int64_t subject_id;
     const char *code, *name, *project; /**< project "" = 部门整体 */
     int year;
-    double total;       /**< the run's (rule) total */
-    const char *grade;  /**< the run's grade */
-    bool has_claims;    /**< the department gave a 自评总分 or some 自评得分 */
-    bool total_given;   /**< claimed_total is the 自评总分 as written (else computed) */
+    double total;      /**< the run's (rule) total */
+    const char *grade; /**< the run's grade */
+    bool has_claims;   /**< the department gave a 自评总分 or some 自评得分 */
+    bool total_given;  /**< claimed_total is the 自评总分 as written (else computed) */
     double claimed_total; /**< 自评总分, else 100 × Σ claims / Σ weights of the scored items, the
                              budget line's claim included; NaN when unknown */
     const char *claimed_grade; /**< the rule set's grade of claimed_total; NULL when unknown */
@@ -163,10 +164,10 @@ typedef struct jx_sample_pick {
 
 /** One stratum: its members among the subjects, and how many of them were picked. */
 typedef struct jx_sample_stratum {
-    size_t population;  /**< subjects in it */
-    size_t over;        /**< of them flagged over_claimed (all picked) */
-    size_t drawn;       /**< of the others, drawn at random */
-    double min, max;    /**< 全年预算数 of its members (NaN when empty or no budget) */
+    size_t population; /**< subjects in it */
+    size_t over;       /**< of them flagged over_claimed (all picked) */
+    size_t drawn;      /**< of the others, drawn at random */
+    double min, max;   /**< 全年预算数 of its members (NaN when empty or no budget) */
 } jx_sample_stratum;
 
 /** A sample. Opaque; free with jx_sample_free(). It points into its review: free it first. */
@@ -198,14 +199,14 @@ JX_API void jx_sample_free(jx_sample *sm);
 
 /** Why an indicator or a subject differs between two runs, as bits; names are stable. */
 typedef enum jx_diff_why {
-    JX_DIFF_TARGET = 1u << 0,  /**< target_changed: another target row (targets re-imported) */
-    JX_DIFF_ACTUAL = 1u << 1,  /**< actual_reimported: another actual row (or none) */
-    JX_DIFF_RULES = 1u << 2,   /**< rules_changed: the runs' rule sets differ (SHA-256) */
-    JX_DIFF_WEIGHT = 1u << 3,  /**< weight_changed: its weight moved with its own rows unchanged
-                                  (another row of the subject changed the default split) */
-    JX_DIFF_BUDGET = 1u << 4,  /**< budget_changed: other budget figures (subjects only) */
-    JX_DIFF_ADDED = 1u << 5,   /**< added: only in run B */
-    JX_DIFF_REMOVED = 1u << 6  /**< removed: only in run A */
+    JX_DIFF_TARGET = 1u << 0, /**< target_changed: another target row (targets re-imported) */
+    JX_DIFF_ACTUAL = 1u << 1, /**< actual_reimported: another actual row (or none) */
+    JX_DIFF_RULES = 1u << 2,  /**< rules_changed: the runs' rule sets differ (SHA-256) */
+    JX_DIFF_WEIGHT = 1u << 3, /**< weight_changed: its weight moved with its own rows unchanged
+                                 (another row of the subject changed the default split) */
+    JX_DIFF_BUDGET = 1u << 4, /**< budget_changed: other budget figures (subjects only) */
+    JX_DIFF_ADDED = 1u << 5,  /**< added: only in run B */
+    JX_DIFF_REMOVED = 1u << 6 /**< removed: only in run A */
 } jx_diff_why;
 #define JX_DIFF_WHY_COUNT 7
 
@@ -236,12 +237,13 @@ typedef struct jx_diff_subject {
     const char *code, *name, *project;
     int year;
     bool in_a, in_b;
-    double total_a, total_b;    /**< NaN on the side it is missing from */
-    size_t rank_a, rank_b;      /**< competition rank in its group (rank.h); 0 when missing */
+    double total_a, total_b;       /**< NaN on the side it is missing from */
+    size_t rank_a, rank_b;         /**< competition rank in its group (rank.h); 0 when missing */
     const char *grade_a, *grade_b; /**< "" when missing */
-    unsigned why;               /**< subject-level reasons: budget, rules, added, removed */
+    unsigned why;                  /**< subject-level reasons: budget, rules, added, removed */
     size_t n;
-    const jx_diff_indicator *ind; /**< the changed indicators, in run B's order, then removed ones */
+    const jx_diff_indicator
+        *ind; /**< the changed indicators, in run B's order, then removed ones */
 } jx_diff_subject;
 
 /** A diff. Opaque; free with jx_diff_free(). */

@@ -291,8 +291,8 @@ static void finish(jx_review *rv)
     qsort(rv->s, rv->n, sizeof *rv->s, cmp_subject);
 }
 
-jx_err jx_review_run(jx_run *run, const jx_ruleset *rs, const jx_review_opts *opts,
-                     jx_review **out, jx_errmsg *msg)
+jx_err jx_review_run(jx_run *run, const jx_ruleset *rs, const jx_review_opts *opts, jx_review **out,
+                     jx_errmsg *msg)
 {
     if (!out) return jx_msg(msg, JX_ERR_INVALID, "jx_review_run: out is NULL");
     *out = NULL;

@@ -27,9 +27,12 @@
 static const struct {
     const char *name, *label;
 } why_names[JX_DIFF_WHY_COUNT] = {
-    {"target_changed", "目标已修改"},  {"actual_reimported", "实际值重新导入"},
-    {"rules_changed", "规则集不同"},   {"weight_changed", "分值随其他指标变化"},
-    {"budget_changed", "预算数据变化"}, {"added", "新增"},
+    {"target_changed", "目标已修改"},
+    {"actual_reimported", "实际值重新导入"},
+    {"rules_changed", "规则集不同"},
+    {"weight_changed", "分值随其他指标变化"},
+    {"budget_changed", "预算数据变化"},
+    {"added", "新增"},
     {"removed", "已删除"},
 };
 
@@ -152,16 +155,14 @@ static int load_subject(const jx_run_subject *s, void *ctx)
     return c->nomem;
 }
 
-static jx_err load_side(jx_diff *d, jx_run *run, const jx_selection *sel, dside *sd,
-                        jx_errmsg *msg)
+static jx_err load_side(jx_diff *d, jx_run *run, const jx_selection *sel, dside *sd, jx_errmsg *msg)
 {
     load_ctx c = {.d = d, .side = sd, .sel = sel};
     jx_run_filter f = {.year = sel ? sel->year : 0, .indicators = true};
     jx_err e = jx_run_foreach(run, &f, load_subject, &c);
     if (!e && c.nomem) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
     if (!e) e = rv_ranks_load(run, sel, &sd->ranks);
-    return e ? jx_msg(msg, e, "run %lld: %s", (long long)jx_run_about(run)->id,
-                      jx_run_errmsg(run))
+    return e ? jx_msg(msg, e, "run %lld: %s", (long long)jx_run_about(run)->id, jx_run_errmsg(run))
              : JX_OK;
 }
 
@@ -230,9 +231,12 @@ static bool add_indicator(jx_diff *d, const dind *x, const dind *y, unsigned why
 {
     if (!JX_GROW(d->ind, d->capi, d->ni + 1)) return false;
     const dind *any = y ? y : x;
-    d->ind[d->ni++] = (jx_diff_indicator){
-        .level1 = any->l1, .level2 = any->l2, .level3 = any->l3, .a = side_of(x), .b = side_of(y),
-        .why = why};
+    d->ind[d->ni++] = (jx_diff_indicator){.level1 = any->l1,
+                                          .level2 = any->l2,
+                                          .level3 = any->l3,
+                                          .a = side_of(x),
+                                          .b = side_of(y),
+                                          .why = why};
     return true;
 }
 
@@ -290,23 +294,22 @@ static bool diff_subject(jx_diff *d, dside *a, dside *b, const dsubj *x, const d
     const dsubj *any = y ? y : x;
     const jx_ranked *ra = x ? rv_ranks_find(&a->ranks, x->name, x->project, x->year) : NULL;
     const jx_ranked *rb = y ? rv_ranks_find(&b->ranks, y->name, y->project, y->year) : NULL;
-    d->s[d->n++] = (dout){
-        .pub = {.code = any->code,
-                .name = any->name,
-                .project = any->project,
-                .year = any->year,
-                .in_a = x != NULL,
-                .in_b = y != NULL,
-                .total_a = x ? x->total : NAN,
-                .total_b = y ? y->total : NAN,
-                .rank_a = ra ? ra->rank : 0,
-                .rank_b = rb ? rb->rank : 0,
-                .grade_a = x ? x->grade : "",
-                .grade_b = y ? y->grade : "",
-                .why = why,
-                .n = d->ni - o0},
-        .o0 = o0,
-        .group = an_group_key(any->project, any->year)};
+    d->s[d->n++] = (dout){.pub = {.code = any->code,
+                                  .name = any->name,
+                                  .project = any->project,
+                                  .year = any->year,
+                                  .in_a = x != NULL,
+                                  .in_b = y != NULL,
+                                  .total_a = x ? x->total : NAN,
+                                  .total_b = y ? y->total : NAN,
+                                  .rank_a = ra ? ra->rank : 0,
+                                  .rank_b = rb ? rb->rank : 0,
+                                  .grade_a = x ? x->grade : "",
+                                  .grade_b = y ? y->grade : "",
+                                  .why = why,
+                                  .n = d->ni - o0},
+                          .o0 = o0,
+                          .group = an_group_key(any->project, any->year)};
     return true;
 }
 
@@ -343,8 +346,7 @@ static jx_err compare_runs(jx_diff *d, dside *a, dside *b, jx_errmsg *msg)
     return JX_OK;
 }
 
-jx_err jx_diff_runs(jx_run *a, jx_run *b, const jx_selection *sel, jx_diff **out,
-                    jx_errmsg *msg)
+jx_err jx_diff_runs(jx_run *a, jx_run *b, const jx_selection *sel, jx_diff **out, jx_errmsg *msg)
 {
     if (!out) return jx_msg(msg, JX_ERR_INVALID, "jx_diff_runs: out is NULL");
     *out = NULL;

@@ -108,8 +108,8 @@ static void allocate(size_t k, const size_t avail[JX_SAMPLE_STRATA], size_t take
 }
 
 /* Draw take[h] of the eligible subjects of each stratum into sm->pick. */
-static bool draw(jx_sample *sm, const jx_review_subject **elig, size_t nelig,
-                 const int *stratum, const size_t take[JX_SAMPLE_STRATA], uint64_t seed)
+static bool draw(jx_sample *sm, const jx_review_subject **elig, size_t nelig, const int *stratum,
+                 const size_t take[JX_SAMPLE_STRATA], uint64_t seed)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     const jx_review_subject **pool = malloc((nelig ? nelig : 1) * sizeof *pool);

@@ -26,7 +26,7 @@ typedef struct tind {
     bool scored, number, has_numbers;
     double weight, points, a, t;
     unsigned flags;
-    jx_op op;          /* the operator applied (or written, when no actual was scored) */
+    jx_op op;               /* the operator applied (or written, when no actual was scored) */
     char unit[JX_UNIT_MAX]; /* the target's normalised unit, for number targets */
 } tind;
 
@@ -231,8 +231,7 @@ static jx_err rank_years(jx_run *run, jx_trend *t, const char *project)
     return JX_OK;
 }
 
-static jx_err load(jx_run *run, const char *dept, const char *project, jx_trend *t,
-                   jx_errmsg *msg)
+static jx_err load(jx_run *run, const char *dept, const char *project, jx_trend *t, jx_errmsg *msg)
 {
     trend_ctx c = {.t = t};
     jx_run_filter f = {.depts = &dept, .ndepts = 1, .project = project, .indicators = true};

@@ -27,7 +27,16 @@
 #define ROW_HEAD 2
 #define ROW_FIRST 3
 
-typedef enum cf_id { CF_TITLE, CF_NOTE, CF_HEAD, CF_TEXT, CF_NUM2, CF_INT, CF_PCT, CF__COUNT } cf_id;
+typedef enum cf_id {
+    CF_TITLE,
+    CF_NOTE,
+    CF_HEAD,
+    CF_TEXT,
+    CF_NUM2,
+    CF_INT,
+    CF_PCT,
+    CF__COUNT
+} cf_id;
 
 /* One workbook being written. */
 typedef struct cw {
@@ -65,8 +74,8 @@ static void keep(cw *w, lxw_error e)
 
 static void str(cw *w, lxw_worksheet *ws, int r, int c, const char *s, cf_id id, bool flagged)
 {
-    keep(w, worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, s ? s : "",
-                                   fmt(w, id, flagged)));
+    keep(w,
+         worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, s ? s : "", fmt(w, id, flagged)));
 }
 
 /* A number; a blank cell when it is not finite (an undefined statistic, an unknown total). */
@@ -104,8 +113,9 @@ static lxw_worksheet *listing(cw *w, const char *name, const char *title, const 
 
 static void autofilter(cw *w, lxw_worksheet *ws, int rows, int ncols)
 {
-    if (rows) keep(w, worksheet_autofilter(ws, ROW_HEAD, 0, (lxw_row_t)(ROW_HEAD + rows),
-                                           (lxw_col_t)(ncols - 1)));
+    if (rows)
+        keep(w, worksheet_autofilter(ws, ROW_HEAD, 0, (lxw_row_t)(ROW_HEAD + rows),
+                                     (lxw_col_t)(ncols - 1)));
 }
 
 static lxw_chart *chart_new(cw *w, uint8_t type, const char *title, const char *x_title,
@@ -171,8 +181,7 @@ static void place(cw *w, lxw_worksheet *ws, int r, lxw_chart *ch, double width, 
 static jx_err finish(cw *w, const char *path, jx_errmsg *msg)
 {
     lxw_error e = workbook_close(w->wb);
-    if (w->err)
-        return jx_msg(msg, JX_ERR_XLSX, "%s: %s", path, lxw_strerror(w->err));
+    if (w->err) return jx_msg(msg, JX_ERR_XLSX, "%s: %s", path, lxw_strerror(w->err));
     if (e == LXW_ERROR_CREATING_XLSX_FILE || e == LXW_ERROR_CREATING_TMPFILE)
         return jx_msg(msg, JX_ERR_IO, "%s: cannot write the file (%s)", path, lxw_strerror(e));
     if (e) return jx_msg(msg, JX_ERR_XLSX, "%s: %s", path, lxw_strerror(e));
@@ -193,12 +202,12 @@ static jx_err start(cw *w, const char *path, jx_errmsg *msg)
 
 static int review_subjects(cw *w, const jx_review *rv, const char *note)
 {
-    static const char *const head[] = {"部门编码", "部门名称", "项目",     "年度",
-                                       "自评总分", "规则总分", "差额",     "自评等级",
+    static const char *const head[] = {"部门编码", "部门名称",   "项目", "年度",
+                                       "自评总分", "规则总分",   "差额", "自评等级",
                                        "规则等级", "差异指标数", "标记"};
     static const double width[] = {10, 26, 20, 7, 10, 10, 9, 9, 9, 10, 22};
-    lxw_worksheet *ws = listing(w, "复核汇总", "绩效自评复核：自评总分与规则总分", note, head,
-                                width, 11);
+    lxw_worksheet *ws =
+        listing(w, "复核汇总", "绩效自评复核：自评总分与规则总分", note, head, width, 11);
     if (!ws) return 0;
     int r = ROW_FIRST;
     for (size_t i = 0; i < jx_review_count(rv); i++) {
@@ -229,12 +238,11 @@ static int review_subjects(cw *w, const jx_review *rv, const char *note)
 
 static void review_gaps(cw *w, const jx_review *rv, const char *note)
 {
-    static const char *const head[] = {"部门编码", "部门名称", "项目",     "年度",
-                                       "一级指标", "二级指标", "三级指标", "自评得分",
-                                       "规则得分", "差额"};
+    static const char *const head[] = {"部门编码", "部门名称", "项目",     "年度",     "一级指标",
+                                       "二级指标", "三级指标", "自评得分", "规则得分", "差额"};
     static const double width[] = {10, 24, 18, 7, 12, 16, 34, 9, 9, 9};
-    lxw_worksheet *ws =
-        listing(w, "指标差异", "自评得分与规则得分不同的指标（差额大者在前）", note, head, width, 10);
+    lxw_worksheet *ws = listing(w, "指标差异", "自评得分与规则得分不同的指标（差额大者在前）", note,
+                                head, width, 10);
     if (!ws) return;
     int r = ROW_FIRST;
     for (size_t i = 0; i < jx_review_count(rv); i++) {
@@ -265,10 +273,14 @@ static void review_gaps(cw *w, const jx_review *rv, const char *note)
 static double review_chart_data(cw *w, lxw_worksheet *ws, const jx_review *rv, int *n_over,
                                 int *n_other)
 {
-    static const char *const head[] = {"规则总分（自评虚高）", "自评总分（自评虚高）",
-                                       "规则总分（其他）",     "自评总分（其他）",
-                                       "",                     "参考线 x",
-                                       "自评 = 规则",          "阈值线 x",
+    static const char *const head[] = {"规则总分（自评虚高）",
+                                       "自评总分（自评虚高）",
+                                       "规则总分（其他）",
+                                       "自评总分（其他）",
+                                       "",
+                                       "参考线 x",
+                                       "自评 = 规则",
+                                       "阈值线 x",
                                        "规则 + 阈值"};
     for (int c = 0; c < 9; c++) {
         str(w, ws, 0, c, head[c], CF_HEAD, false);
@@ -313,10 +325,11 @@ static void review_chart(cw *w, const jx_review *rv)
     lxw_chart *ch = chart_new(w, LXW_CHART_SCATTER, "自评总分与规则总分", "规则总分（按规则计算）",
                               "自评总分（单位自报）");
     if (!ch) return;
-    if (n_other) dots(series(ch, "图表数据", 2, 3, 1, n_other, "其他单位"), LXW_CHART_MARKER_CIRCLE,
-                      BLUE, 5);
-    if (n_over) dots(series(ch, "图表数据", 0, 1, 1, n_over, "自评虚高"), LXW_CHART_MARKER_DIAMOND,
-                     RED, 7);
+    if (n_other)
+        dots(series(ch, "图表数据", 2, 3, 1, n_other, "其他单位"), LXW_CHART_MARKER_CIRCLE, BLUE,
+             5);
+    if (n_over)
+        dots(series(ch, "图表数据", 0, 1, 1, n_over, "自评虚高"), LXW_CHART_MARKER_DIAMOND, RED, 7);
     line_style(series(ch, "图表数据", 5, 6, 1, 2, "自评总分 = 规则总分"), GREY,
                LXW_CHART_LINE_DASH_SOLID);
     line_style(series(ch, "图表数据", 7, 8, 1, 2, thr), RED, LXW_CHART_LINE_DASH_DASH);
@@ -324,8 +337,9 @@ static void review_chart(cw *w, const jx_review *rv)
     chart_axis_set_max(ch->x_axis, 100);
     chart_axis_set_min(ch->y_axis, lo);
     chart_axis_set_max(ch->y_axis, 100);
-    str(w, cs, 0, 0, "点在虚线上方：自评总分超过规则总分加阈值（自评虚高）；点在实线上：自评与规则一致",
-        CF_NOTE, false);
+    str(w, cs, 0, 0,
+        "点在虚线上方：自评总分超过规则总分加阈值（自评虚高）；点在实线上：自评与规则一致", CF_NOTE,
+        false);
     place(w, cs, 1, ch, 760, 560);
     worksheet_set_landscape(cs);
     worksheet_set_paper(cs, 9);
@@ -340,8 +354,10 @@ jx_err jx_review_write_xlsx(const jx_review *rv, const char *path, jx_errmsg *ms
     if (e) return e;
     const jx_run_info *info = jx_review_about(rv);
     char note[512];
-    snprintf(note, sizeof note, "评分运行 #%lld（%s），规则 %s；阈值 %g 分：差额超过阈值或自评等级高于规则等级为自评虚高",
-             (long long)info->id, info->created_at, info->rules, jx_review_threshold(rv));
+    snprintf(
+        note, sizeof note,
+        "评分运行 #%lld（%s），规则 %s；阈值 %g 分：差额超过阈值或自评等级高于规则等级为自评虚高",
+        (long long)info->id, info->created_at, info->rules, jx_review_threshold(rv));
     review_subjects(&w, rv, note);
     review_gaps(&w, rv, note);
     review_chart(&w, rv);
@@ -382,8 +398,8 @@ static void stats_rows(cw *w, const jx_stats_report *s, const char *note)
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++, r++) {
         str(w, ws, r, 0, rows[i].name, CF_TEXT, false);
         num(w, ws, r, 1, rows[i].x, i ? CF_NUM2 : CF_INT, false);
-        str(w, ws, r, 2, isfinite(rows[i].x) ? rows[i].what : "无定义（样本不足或为常数）",
-            CF_TEXT, false);
+        str(w, ws, r, 2, isfinite(rows[i].x) ? rows[i].what : "无定义（样本不足或为常数）", CF_TEXT,
+            false);
     }
     for (int f = 0; f < JX_FLAG_COUNT; f++, r++) {
         str(w, ws, r, 0, jx_flag_name(1u << f), CF_TEXT, false);
@@ -394,8 +410,8 @@ static void stats_rows(cw *w, const jx_stats_report *s, const char *note)
 
 static int stats_subjects(cw *w, const jx_ranking *r, const char *note)
 {
-    static const char *const head[] = {"排名", "部门编码", "部门名称", "项目", "年度",
-                                       "总分", "等级",     "执行率"};
+    static const char *const head[] = {"排名", "部门编码", "部门名称", "项目",
+                                       "年度", "总分",     "等级",     "执行率"};
     static const double width[] = {6, 10, 26, 20, 7, 9, 7, 9};
     lxw_worksheet *ws = listing(w, "对象", "各对象总分（各组内排名）", note, head, width, 8);
     if (!ws) return 0;
@@ -420,16 +436,15 @@ static int stats_subjects(cw *w, const jx_ranking *r, const char *note)
 static void stats_chart_data(cw *w, lxw_worksheet *ds, const jx_ranking *r,
                              const jx_stats_report *s, int *npts)
 {
-    static const char *const head[] = {"总分区间", "对象数", "", "等级", "对象数",
-                                       "",         "执行率", "总分"};
+    static const char *const head[] = {"总分区间", "对象数", "",       "等级",
+                                       "对象数",   "",       "执行率", "总分"};
     for (int c = 0; c < 8; c++) {
         str(w, ds, 0, c, head[c], CF_HEAD, false);
         keep(w, worksheet_set_column(ds, (lxw_col_t)c, (lxw_col_t)c, 11, NULL));
     }
     for (int b = 0; b < JX_STATS_BINS; b++) {
         char bin[32];
-        snprintf(bin, sizeof bin, b == JX_STATS_BINS - 1 ? "%d–%d" : "%d–<%d", b * 10,
-                 b * 10 + 10);
+        snprintf(bin, sizeof bin, b == JX_STATS_BINS - 1 ? "%d–%d" : "%d–<%d", b * 10, b * 10 + 10);
         str(w, ds, 1 + b, 0, bin, CF_TEXT, false);
         num(w, ds, 1 + b, 1, (double)s->histogram[b], CF_INT, false);
     }
@@ -519,28 +534,54 @@ static void sens_rows(cw *w, lxw_worksheet *ws, const jx_sensitivity *s)
     }
 }
 
-/* The chart of one group: rows r0..r1 of 排名区间. */
-static lxw_chart *sens_chart(cw *w, const jx_sens_subject *first, int r0, int r1)
+/* 图表数据 of one group (subjects i0..i1 in nominal order), in columns c..c+4: the interval
+ * as segments (x, P5), (x, P95), then a blank row that breaks the line; x, the nominal and the
+ * median rank. x is the subject's place in nominal order (1, 2, …). */
+static void sens_chart_data(cw *w, lxw_worksheet *ds, const jx_sensitivity *s, size_t i0, size_t i1,
+                            int c)
+{
+    static const char *const head[] = {"序号", "P5 / P95 排名", "序号", "名义排名", "中位排名"};
+    for (int k = 0; k < 5; k++)
+        str(w, ds, 0, c + k, head[k], CF_HEAD, false);
+    for (size_t i = i0; i <= i1; i++) {
+        const jx_sens_subject *o = jx_sensitivity_at(s, i);
+        double x = (double)(i - i0 + 1);
+        int r = 1 + 3 * (int)(i - i0);
+        num(w, ds, r, c, x, CF_INT, false);
+        num(w, ds, r, c + 1, o->rank_p5, CF_NUM2, false);
+        num(w, ds, r + 1, c, x, CF_INT, false);
+        num(w, ds, r + 1, c + 1, o->rank_p95, CF_NUM2, false);
+        num(w, ds, 1 + (int)(i - i0), c + 2, x, CF_INT, false);
+        num(w, ds, 1 + (int)(i - i0), c + 3, (double)o->nominal_rank, CF_INT, false);
+        num(w, ds, 1 + (int)(i - i0), c + 4, o->rank_median, CF_NUM2, false);
+    }
+}
+
+/* The chart of one group: a vertical line from P5 to P95 per subject, with its nominal and
+ * median rank, subjects in nominal order. Scatter series only: they render alike in Excel and
+ * LibreOffice (high-low lines and up-down bars do not). */
+static lxw_chart *sens_chart(cw *w, const jx_sens_subject *first, size_t n, int c)
 {
     char title[256];
     snprintf(title, sizeof title, "%d年%s排名的不确定性：P5–P95 区间与名义排名", first->year,
              *first->project ? "项目" : "部门");
-    lxw_chart *ch = chart_new(w, LXW_CHART_LINE, title, "按名义排名排列", "排名（1 = 最好）");
+    lxw_chart *ch =
+        chart_new(w, LXW_CHART_SCATTER_STRAIGHT, title,
+                  "对象（按名义排名排列，序号见图表数据与排名区间表）", "排名（1 = 最好）");
     if (!ch) return NULL;
-    dots(series(ch, "排名区间", 1, 7, r0, r1, "P5"), LXW_CHART_MARKER_LONG_DASH, GREY, 6);
-    dots(series(ch, "排名区间", 1, 8, r0, r1, "P95"), LXW_CHART_MARKER_LONG_DASH, GREY, 6);
-    dots(series(ch, "排名区间", 1, 6, r0, r1, "中位排名"), LXW_CHART_MARKER_X, RED, 5);
-    dots(series(ch, "排名区间", 1, 4, r0, r1, "名义排名"), LXW_CHART_MARKER_CIRCLE, BLUE, 5);
-    lxw_chart_line hl = {.color = GREY, .width = 1.25};
-    chart_set_high_low_lines(ch, &hl);
+    int rows = 3 * (int)n;
+    line_style(series(ch, "图表数据", c, c + 1, 1, rows, "P5–P95 区间"), GREY,
+               LXW_CHART_LINE_DASH_SOLID);
+    dots(series(ch, "图表数据", c + 2, c + 4, 1, (int)n, "中位排名"), LXW_CHART_MARKER_X, RED, 5);
+    dots(series(ch, "图表数据", c + 2, c + 3, 1, (int)n, "名义排名"), LXW_CHART_MARKER_CIRCLE, BLUE,
+         5);
+    chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
     chart_axis_set_reverse(ch->y_axis);
     chart_axis_set_min(ch->y_axis, 1);
-    chart_axis_set_max(ch->y_axis, (double)(r1 - r0 + 1));
-    chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
-    int n = r1 - r0 + 1;
-    if (n > 40) chart_axis_set_interval_unit(ch->x_axis, (uint16_t)((n + 39) / 40));
-    lxw_chart_font f = {.rotation = -45, .size = 8};
-    chart_axis_set_num_font(ch->x_axis, &f);
+    chart_axis_set_max(ch->y_axis, fmax(2, (double)n));
+    chart_axis_set_min(ch->x_axis, 0);
+    chart_axis_set_max(ch->x_axis, (double)n + 1);
+    chart_axis_set_label_position(ch->x_axis, LXW_CHART_AXIS_LABEL_POSITION_HIGH);
     return ch;
 }
 
@@ -551,13 +592,14 @@ jx_err jx_sensitivity_write_xlsx(const jx_sensitivity *s, const char *note, cons
     cw w;
     jx_err e = start(&w, path, msg);
     if (e) return e;
-    static const char *const head[] = {"部门编码", "部门名称 / 项目", "年度",  "名义总分",
-                                       "名义排名", "平均排名",        "中位排名", "P5 排名",
+    static const char *const head[] = {"部门编码", "部门名称 / 项目", "年度",       "名义总分",
+                                       "名义排名", "平均排名",        "中位排名",   "P5 排名",
                                        "P95 排名", "P(优)",           "P(等级变化)"};
     static const double width[] = {10, 32, 7, 9, 8, 8, 8, 8, 8, 8, 10};
     lxw_worksheet *ws = listing(&w, "排名区间", "排名的稳健性（蒙特卡洛）", note, head, width, 11);
     lxw_worksheet *cs = workbook_add_worksheet(w.wb, "图表");
-    if (!ws || !cs) {
+    lxw_worksheet *ds = workbook_add_worksheet(w.wb, "图表数据");
+    if (!ws || !cs || !ds) {
         keep(&w, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return finish(&w, path, msg);
     }
@@ -565,17 +607,20 @@ jx_err jx_sensitivity_write_xlsx(const jx_sensitivity *s, const char *note, cons
     size_t n = jx_sensitivity_count(s);
     autofilter(&w, ws, (int)n, 11);
     int charts = 0;
+    lxw_row_t breaks[13] = {0}; /* a page per chart; the list ends with 0 */
     for (size_t i = 0; i < n && charts < 12;) {
         size_t j = i;
         while (j + 1 < n && jx_sensitivity_at(s, j + 1)->group == jx_sensitivity_at(s, i)->group)
             j++;
-        double width_px = fmin(1400, fmax(640, 14.0 * (double)(j - i + 1)));
-        place(&w, cs, charts * 25, sens_chart(&w, jx_sensitivity_at(s, i), ROW_FIRST + (int)i,
-                                             ROW_FIRST + (int)j),
+        if (charts) breaks[charts - 1] = (lxw_row_t)(charts * 25);
+        sens_chart_data(&w, ds, s, i, j, 6 * charts);
+        double width_px = fmin(1400, fmax(720, 12.0 * (double)(j - i + 1)));
+        place(&w, cs, charts * 25, sens_chart(&w, jx_sensitivity_at(s, i), j - i + 1, 6 * charts),
               width_px, 460);
         charts++;
         i = j + 1;
     }
+    if (charts > 1) keep(&w, worksheet_set_h_pagebreaks(cs, breaks));
     worksheet_set_landscape(cs);
     worksheet_set_paper(cs, 9);
     worksheet_fit_to_pages(cs, 1, 0);
