@@ -70,8 +70,7 @@ static jx_batch *example_batch(const jx_ruleset *rs)
     assert_int_equal(jx_batch_new(&b), JX_OK);
     static const char *const files[] = {DATA("targets.csv"), DATA("actuals.csv"),
                                         DATA("budget.csv")};
-    static const jx_import_kind kinds[] = {JX_IMPORT_TARGETS, JX_IMPORT_ACTUALS,
-                                           JX_IMPORT_BUDGET};
+    static const jx_import_kind kinds[] = {JX_IMPORT_TARGETS, JX_IMPORT_ACTUALS, JX_IMPORT_BUDGET};
     for (int i = 0; i < 3; i++)
         if (jx_batch_import_file(b, kinds[i], files[i], NULL, NULL))
             fail_msg("batch import %s: %s", files[i], jx_batch_errmsg(b));
@@ -228,8 +227,7 @@ static void review_threshold(void **state)
     *cut = '\0';
     jx_ruleset *bare = NULL;
     jx_errmsg msg;
-    assert_int_equal(jx_ruleset_parse(text, strlen(text), "bare.ini", NULL, 0, &bare, &msg),
-                     JX_OK);
+    assert_int_equal(jx_ruleset_parse(text, strlen(text), "bare.ini", NULL, 0, &bare, &msg), JX_OK);
     assert_false(jx_ruleset_review_threshold(bare, &t));
     assert_int_equal(jx_review_run(run, bare, NULL, &rv, &msg), JX_ERR_RULES);
     assert_null(rv);
@@ -421,7 +419,8 @@ static void diff_runs(void **state)
                      JX_OK);
     score(st, rs20); /* run 4 */
     d = diff_of(st, 3, 4);
-    /* 甲局 2023 and 2024, 乙局; not 专项 (no budget), nor 丙局 and 丁局 (full marks: 100 either way) */
+    /* 甲局 2023 and 2024, 乙局; not 专项 (no budget), nor 丙局 and 丁局 (full marks: 100 either
+     * way) */
     assert_int_equal(jx_diff_count(d), 3);
     for (size_t i = 0; i < jx_diff_count(d); i++) {
         assert_true(jx_diff_at(d, i)->why & JX_DIFF_RULES);
@@ -496,8 +495,7 @@ static void sheet_row(const char *path, size_t sheet, const char *first, char *o
     while (!jx_wb_next_row(wb, &row, &eof) && !eof) {
         if (strcmp(row.cells[0].ptr, first)) continue;
         for (size_t i = 0; i < row.ncells; i++)
-            snprintf(out + strlen(out), cap - strlen(out), "%s%s", i ? "|" : "",
-                     row.cells[i].ptr);
+            snprintf(out + strlen(out), cap - strlen(out), "%s%s", i ? "|" : "", row.cells[i].ptr);
         break;
     }
     jx_wb_close(wb);
@@ -541,8 +539,10 @@ static void workbooks(void **state)
     /* typed numbers, read back as General shows them (15 digits) */
     assert_string_equal(row, "801|甲局|部门整体|2024|100|94.8235294117647|5.1764705882353|优|优|2|"
                              "自评虚高");
-    sheet_row(path, 1, "802", row, sizeof row); /* 指标差异: 乙局 专项 comes first of 802; 72 − 71.1 */
-    assert_string_equal(row, "802|乙局|专项|2024|产出指标|数量指标|设备数|72|71.1|0.899999999999991");
+    sheet_row(path, 1, "802", row,
+              sizeof row); /* 指标差异: 乙局 专项 comes first of 802; 72 − 71.1 */
+    assert_string_equal(row,
+                        "802|乙局|专项|2024|产出指标|数量指标|设备数|72|71.1|0.899999999999991");
     assert_true(has_part(path, "xl/charts/chart1.xml", "<c:scatterChart>"));
     jx_review_free(rv);
 
@@ -605,10 +605,14 @@ static void run_list(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(review_store_and_batch), cmocka_unit_test(review_threshold),
-        cmocka_unit_test(review_threshold_rules), cmocka_unit_test(sample_strata),
-        cmocka_unit_test(diff_runs),              cmocka_unit_test(trend_years),
-        cmocka_unit_test(workbooks),              cmocka_unit_test(run_list),
+        cmocka_unit_test(review_store_and_batch),
+        cmocka_unit_test(review_threshold),
+        cmocka_unit_test(review_threshold_rules),
+        cmocka_unit_test(sample_strata),
+        cmocka_unit_test(diff_runs),
+        cmocka_unit_test(trend_years),
+        cmocka_unit_test(workbooks),
+        cmocka_unit_test(run_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
