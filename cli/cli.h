@@ -155,6 +155,8 @@ int cli_review_load(cli_ctx *ctx, const char *cmd, cli_review_args *a, jx_store 
                     jx_ruleset **rs, jx_review **rv);
 /* Points: 2 decimals in a table ("—" for NaN, never "-0.00"), full precision in CSV. */
 void cli_fmt_points(char *buf, size_t cap, double x, cli_format fmt);
+/* "run":N,"created_at":…,"rules":…,"rules_sha256":…,"label":… (cmd_runs.c; no braces) */
+void json_run_info(FILE *f, const jx_run_info *info);
 /* path ends in ext (".xlsx"), case-insensitively */
 bool cli_has_ext(const char *path, const char *ext);
 /* stats --out and sensitivity --out (cmd_charts.c): the workbook with charts; an exit status */

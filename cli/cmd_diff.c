@@ -77,14 +77,8 @@ static void json_indicator(const jx_diff_indicator *x, bool first)
 
 static void json_run(const char *key, const jx_run_info *info)
 {
-    printf("\"%s\":{\"run\":%lld,\"created_at\":", key, (long long)info->id);
-    json_str(stdout, info->created_at);
-    fputs(",\"rules\":", stdout);
-    json_str(stdout, info->rules);
-    fputs(",\"rules_sha256\":", stdout);
-    json_str(stdout, info->rules_sha256);
-    fputs(",\"label\":", stdout);
-    json_str(stdout, info->label);
+    printf("\"%s\":{", key);
+    json_run_info(stdout, info);
     fputc('}', stdout);
 }
 

@@ -23,18 +23,24 @@ typedef struct runs_ctx {
     bool first;
 } runs_ctx;
 
+void json_run_info(FILE *f, const jx_run_info *info)
+{
+    fprintf(f, "\"run\":%lld,\"created_at\":", (long long)info->id);
+    json_str(f, info->created_at);
+    fputs(",\"rules\":", f);
+    json_str(f, info->rules);
+    fputs(",\"rules_sha256\":", f);
+    json_str(f, info->rules_sha256);
+    fputs(",\"label\":", f);
+    json_str(f, info->label);
+}
+
 static int one_run(const jx_run_info *info, double mean, void *ctx)
 {
     runs_ctx *c = ctx;
     if (c->fmt == FMT_JSON) {
-        printf("%s{\"run\":%lld,\"created_at\":", c->first ? "\n" : ",\n", (long long)info->id);
-        json_str(stdout, info->created_at);
-        fputs(",\"rules\":", stdout);
-        json_str(stdout, info->rules);
-        fputs(",\"rules_sha256\":", stdout);
-        json_str(stdout, info->rules_sha256);
-        fputs(",\"label\":", stdout);
-        json_str(stdout, info->label);
+        fputs(c->first ? "\n{" : ",\n{", stdout);
+        json_run_info(stdout, info);
         printf(",\"subjects\":%lld,\"indicators\":%lld,\"mean_total\":", (long long)info->subjects,
                (long long)info->indicators);
         json_num(stdout, mean);

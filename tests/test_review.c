@@ -64,6 +64,34 @@ static jx_store *example_store(const jx_ruleset *rs)
     return st;
 }
 
+/* The worked example scored (run 1), open for reading: each test's state (setup/teardown). */
+typedef struct fixture {
+    jx_ruleset *rs;
+    jx_store *st;
+    jx_run *run;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx) return -1;
+    fx->rs = rules("mof-2020");
+    fx->st = example_store(fx->rs);
+    if (jx_run_open(fx->st, 0, &fx->run)) return -1;
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    jx_run_close(fx->run);
+    jx_store_close(fx->st);
+    jx_ruleset_free(fx->rs);
+    free(fx);
+    return 0;
+}
+
 static jx_batch *example_batch(const jx_ruleset *rs)
 {
     jx_batch *b = NULL;
@@ -169,39 +197,31 @@ static void check_example(const jx_review *rv)
 /* the same review from a stored run and from a batch */
 static void review_store_and_batch(void **state)
 {
-    (void)state;
-    jx_ruleset *rs = rules("mof-2020");
-    jx_store *st = example_store(rs);
-    jx_run *run = NULL;
-    assert_int_equal(jx_run_open(st, 0, &run), JX_OK);
-    jx_review *rv = review_of(run, rs, NULL);
+    fixture *fx = *state;
+    jx_review *rv = review_of(fx->run, fx->rs, NULL);
     check_example(rv);
     assert_int_equal(jx_review_about(rv)->id, 1);
     jx_review_free(rv);
-    jx_run_close(run);
-    jx_store_close(st);
 
-    jx_batch *b = example_batch(rs);
+    jx_batch *b = example_batch(fx->rs);
+    jx_run *run = NULL;
     assert_int_equal(jx_batch_run(b, &run), JX_OK);
-    rv = review_of(run, rs, NULL);
+    rv = review_of(run, fx->rs, NULL);
     check_example(rv);
     jx_review_free(rv);
     jx_run_close(run);
     jx_batch_free(b);
-    jx_ruleset_free(rs);
 }
 
 /* the threshold: strict, from the options or the rule set; none at all is an error */
 static void review_threshold(void **state)
 {
-    (void)state;
-    jx_ruleset *rs = rules("mof-2020");
+    fixture *fx = *state;
+    jx_ruleset *rs = fx->rs;
+    jx_run *run = fx->run;
     double t = 0;
     assert_true(jx_ruleset_review_threshold(rs, &t));
     assert_true(t == 5);
-    jx_store *st = example_store(rs);
-    jx_run *run = NULL;
-    assert_int_equal(jx_run_open(st, 0, &run), JX_OK);
     jx_review_opts o = {.has_threshold = true, .threshold = 4};
     jx_review *rv = review_of(run, rs, &o);
     assert_int_equal(find(rv, "甲局", "", 2023)->flags, 0); /* a gap of exactly 4 is not > 4 */
@@ -235,9 +255,6 @@ static void review_threshold(void **state)
     o = (jx_review_opts){.has_threshold = true, .threshold = -1};
     assert_int_equal(jx_review_run(run, rs, &o, &rv, &msg), JX_ERR_INVALID);
     jx_ruleset_free(bare);
-    jx_run_close(run);
-    jx_store_close(st);
-    jx_ruleset_free(rs);
 }
 
 /* a [review] threshold out of range is a rule-set error naming the line */
@@ -258,22 +275,19 @@ static void review_threshold_rules(void **state)
     jx_ruleset_free(rs);
 }
 
-static const char *pick_name(const jx_sample_pick *p)
+/* "甲局2024", "乙局专项2024": who was picked, in buf */
+static const char *pick_name(const jx_sample_pick *p, char *buf, size_t cap)
 {
-    static char buf[64]; /* test only */
-    snprintf(buf, sizeof buf, "%s%s%d", p->s->name, p->s->project, p->s->year);
+    snprintf(buf, cap, "%s%s%d", p->s->name, p->s->project, p->s->year);
     return buf;
 }
+#define PICK(p) pick_name((p), (char[64]){0}, 64)
 
 /* every over-claimer, then the strata (README.md): reproducible, one from each stratum */
 static void sample_strata(void **state)
 {
-    (void)state;
-    jx_ruleset *rs = rules("mof-2020");
-    jx_store *st = example_store(rs);
-    jx_run *run = NULL;
-    assert_int_equal(jx_run_open(st, 0, &run), JX_OK);
-    jx_review *rv = review_of(run, rs, NULL);
+    fixture *fx = *state;
+    jx_review *rv = review_of(fx->run, fx->rs, NULL);
     jx_errmsg msg;
     char seen[3][64] = {{0}};
     int distinct = 0;
@@ -285,19 +299,20 @@ static void sample_strata(void **state)
         assert_int_equal(jx_sample_count(sm), 4);
         for (size_t i = 0; i < 4; i++) /* the same seed, the same list */
             assert_ptr_equal(jx_sample_at(sm, i)->s, jx_sample_at(again, i)->s);
-        assert_string_equal(pick_name(jx_sample_at(sm, 0)), "甲局2024");
+        assert_string_equal(PICK(jx_sample_at(sm, 0)), "甲局2024");
         assert_int_equal(jx_sample_at(sm, 0)->reason, JX_SAMPLE_OVER_CLAIMED);
         assert_int_equal(jx_sample_at(sm, 0)->stratum, 2);
-        assert_string_equal(pick_name(jx_sample_at(sm, 1)), "乙局专项2024");
+        assert_string_equal(PICK(jx_sample_at(sm, 1)), "乙局专项2024");
         assert_int_equal(jx_sample_at(sm, 1)->stratum, JX_SAMPLE_NO_BUDGET);
         /* 2 random: one of Q1 {丁局, 甲局 2023, 丙局}, and Q4's only member 乙局 */
         const jx_sample_pick *q1 = jx_sample_at(sm, 2), *q4 = jx_sample_at(sm, 3);
         assert_int_equal(q1->reason, JX_SAMPLE_RANDOM);
         assert_int_equal(q1->stratum, 0);
         assert_true(q1->s->budget <= 100);
-        assert_string_equal(pick_name(q4), "乙局2024");
+        assert_string_equal(PICK(q4), "乙局2024");
         assert_int_equal(q4->stratum, 3);
-        const char *name = pick_name(q1);
+        char name[64];
+        pick_name(q1, name, sizeof name);
         int k = 0;
         while (k < distinct && strcmp(seen[k], name))
             k++;
@@ -333,9 +348,6 @@ static void sample_strata(void **state)
     assert_int_equal(jx_sample_draw(rv, &o, &sm, &msg), JX_ERR_INVALID);
     assert_null(sm);
     jx_review_free(rv);
-    jx_run_close(run);
-    jx_store_close(st);
-    jx_ruleset_free(rs);
 }
 
 static jx_diff *diff_of(jx_store *st, int64_t a, int64_t b)
@@ -354,9 +366,9 @@ static jx_diff *diff_of(jx_store *st, int64_t a, int64_t b)
 /* a corrected actual, a changed target, another rule set: each diff lists what changed and why */
 static void diff_runs(void **state)
 {
-    (void)state;
-    jx_ruleset *rs = rules("mof-2020");
-    jx_store *st = example_store(rs);
+    fixture *fx = *state;
+    jx_ruleset *rs = fx->rs;
+    jx_store *st = fx->st;
     jx_diff *d = diff_of(st, 1, 1);
     assert_int_equal(jx_diff_count(d), 0);
     assert_int_equal(jx_diff_compared(d), 6);
@@ -430,18 +442,13 @@ static void diff_runs(void **state)
     assert_string_equal(jx_diff_why_name(JX_DIFF_ACTUAL), "actual_reimported");
     jx_diff_free(d);
     jx_ruleset_free(rs20);
-    jx_store_close(st);
-    jx_ruleset_free(rs);
 }
 
 /* 甲局's two years lined up; the targets that were not raised */
 static void trend_years(void **state)
 {
-    (void)state;
-    jx_ruleset *rs = rules("mof-2020");
-    jx_store *st = example_store(rs);
-    jx_run *run = NULL;
-    assert_int_equal(jx_run_open(st, 0, &run), JX_OK);
+    fixture *fx = *state;
+    jx_run *run = fx->run;
     jx_trend *t = NULL;
     jx_errmsg msg;
     assert_int_equal(jx_trend_load(run, "801", "", &t, &msg), JX_OK);
@@ -477,9 +484,6 @@ static void trend_years(void **state)
     assert_int_equal(jx_trend_load(run, "戊局", "", &t, &msg), JX_ERR_NOTFOUND);
     assert_non_null(strstr(msg.text, "no department 戊局"));
     assert_string_equal(jx_review_flag_name(JX_REVIEW_TARGET_NOT_RAISED), "target_not_raised");
-    jx_run_close(run);
-    jx_store_close(st);
-    jx_ruleset_free(rs);
 }
 
 /* the first non-empty row of a sheet whose first cell is `first`, as "a|b|c…" */
@@ -523,11 +527,10 @@ static bool has_part(const char *path, const char *part, const char *needle)
 /* the three workbooks: their numbers read back, their charts present */
 static void workbooks(void **state)
 {
-    (void)state;
-    jx_ruleset *rs = rules("mof-2020");
-    jx_store *st = example_store(rs);
-    jx_run *run = NULL;
-    assert_int_equal(jx_run_open(st, 0, &run), JX_OK);
+    fixture *fx = *state;
+    jx_ruleset *rs = fx->rs;
+    jx_store *st = fx->st;
+    jx_run *run = fx->run;
     jx_review *rv = review_of(run, rs, NULL);
     char path[] = "/tmp/jx-review-XXXXXX.xlsx", row[1024];
     int fd = mkstemps(path, 5);
@@ -572,9 +575,6 @@ static void workbooks(void **state)
     rv = review_of(run, rs, NULL);
     assert_int_equal(jx_review_write_xlsx(rv, "/nonexistent-dir/x.xlsx", &msg), JX_ERR_IO);
     jx_review_free(rv);
-    jx_run_close(run);
-    jx_store_close(st);
-    jx_ruleset_free(rs);
 }
 
 /* the runs of a store, with their mean totals */
@@ -587,9 +587,9 @@ static int count_run(const jx_run_info *info, double mean, void *ctx)
 
 static void run_list(void **state)
 {
-    (void)state;
-    jx_ruleset *rs = rules("mof-2020");
-    jx_store *st = example_store(rs);
+    fixture *fx = *state;
+    jx_ruleset *rs = fx->rs;
+    jx_store *st = fx->st;
     import(st, JX_IMPORT_ACTUALS, DATA("actuals-fix.csv"));
     score(st, rs);
     double m[3] = {NAN, NAN, NAN};
@@ -598,21 +598,19 @@ static void run_list(void **state)
     assert_true(fabs(m[0] - totals / 6) < 1e-9);
     assert_true(fabs(m[1] - (totals + 4) / 6) < 1e-9);
     assert_true(isnan(m[2]));
-    jx_store_close(st);
-    jx_ruleset_free(rs);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(review_store_and_batch),
-        cmocka_unit_test(review_threshold),
+        cmocka_unit_test_setup_teardown(review_store_and_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(review_threshold, setup, teardown),
         cmocka_unit_test(review_threshold_rules),
-        cmocka_unit_test(sample_strata),
-        cmocka_unit_test(diff_runs),
-        cmocka_unit_test(trend_years),
-        cmocka_unit_test(workbooks),
-        cmocka_unit_test(run_list),
+        cmocka_unit_test_setup_teardown(sample_strata, setup, teardown),
+        cmocka_unit_test_setup_teardown(diff_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(trend_years, setup, teardown),
+        cmocka_unit_test_setup_teardown(workbooks, setup, teardown),
+        cmocka_unit_test_setup_teardown(run_list, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /*
  * review.c - the bureau's review (复核): each subject's own scores (自评得分, 自评总分) against
- * the rule scores of a run; the review's flags; helpers the other review modules share.
+ * the rule scores of a run; the codes and labels of the review's flags and of a diff's reasons;
+ * helpers the other review modules share.
  *
  * A claimed total is the 自评总分 when the department gave one. Otherwise it is totalled from
  * the per-item claims the way the rules total points: 100 × Σ claimed points / Σ weights of the
@@ -19,31 +20,57 @@
 #include "keep/run_int.h"
 #include "util/util_int.h"
 
-static const struct {
+/* Codes and Chinese labels of bit flags: the review's findings and a diff's reasons. */
+typedef struct code_label {
     const char *name, *label;
-} review_flags[JX_REVIEW_FLAG_COUNT] = {
+} code_label;
+
+static const code_label review_flags[JX_REVIEW_FLAG_COUNT] = {
     {"over_claimed", "自评虚高"},
     {"claims_incomplete", "自评得分不全"},
     {"target_not_raised", "目标未提高"},
 };
 
-static int flag_index(unsigned flag)
+static const code_label diff_why[JX_DIFF_WHY_COUNT] = {
+    {"target_changed", "目标已修改"},
+    {"actual_reimported", "实际值重新导入"},
+    {"rules_changed", "规则集不同"},
+    {"weight_changed", "分值随其他指标变化"},
+    {"budget_changed", "预算数据变化"},
+    {"added", "新增"},
+    {"removed", "已删除"},
+};
+
+/* The entry of one bit (1u << i) of a table of n, or NULL. */
+static const code_label *bit_entry(const code_label *t, int n, unsigned bit)
 {
-    for (int i = 0; i < JX_REVIEW_FLAG_COUNT; i++)
-        if (flag == 1u << i) return i;
-    return -1;
+    for (int i = 0; i < n; i++)
+        if (bit == 1u << i) return &t[i];
+    return NULL;
 }
 
 const char *jx_review_flag_name(unsigned flag)
 {
-    int i = flag_index(flag);
-    return i < 0 ? "" : review_flags[i].name;
+    const code_label *e = bit_entry(review_flags, JX_REVIEW_FLAG_COUNT, flag);
+    return e ? e->name : "";
 }
 
 const char *jx_review_flag_label(unsigned flag)
 {
-    int i = flag_index(flag);
-    return i < 0 ? "" : review_flags[i].label;
+    const code_label *e = bit_entry(review_flags, JX_REVIEW_FLAG_COUNT, flag);
+    return e ? e->label : "";
+}
+
+const char *jx_diff_why_name(unsigned bit)
+{
+    const code_label *e = bit_entry(diff_why, JX_DIFF_WHY_COUNT, bit);
+    return e ? e->name : "";
+}
+
+const char *jx_diff_why_label(unsigned bit)
+{
+    const code_label *e = bit_entry(diff_why, JX_DIFF_WHY_COUNT, bit);
+    return e ? e->label : "";
 }
 
 /* ---- helpers of the review modules (review_int.h) ---- */
@@ -288,7 +315,7 @@ static void finish(jx_review *rv)
                 g[j - 1] = t;
             }
     }
-    qsort(rv->s, rv->n, sizeof *rv->s, cmp_subject);
+    if (rv->n > 1) qsort(rv->s, rv->n, sizeof *rv->s, cmp_subject);
 }
 
 jx_err jx_review_run(jx_run *run, const jx_ruleset *rs, const jx_review_opts *opts, jx_review **out,

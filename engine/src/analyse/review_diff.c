@@ -24,37 +24,6 @@
 #include "jixiao/review.h"
 #include "util/util_int.h"
 
-static const struct {
-    const char *name, *label;
-} why_names[JX_DIFF_WHY_COUNT] = {
-    {"target_changed", "目标已修改"},
-    {"actual_reimported", "实际值重新导入"},
-    {"rules_changed", "规则集不同"},
-    {"weight_changed", "分值随其他指标变化"},
-    {"budget_changed", "预算数据变化"},
-    {"added", "新增"},
-    {"removed", "已删除"},
-};
-
-static int why_index(unsigned bit)
-{
-    for (int i = 0; i < JX_DIFF_WHY_COUNT; i++)
-        if (bit == 1u << i) return i;
-    return -1;
-}
-
-const char *jx_diff_why_name(unsigned bit)
-{
-    int i = why_index(bit);
-    return i < 0 ? "" : why_names[i].name;
-}
-
-const char *jx_diff_why_label(unsigned bit)
-{
-    int i = why_index(bit);
-    return i < 0 ? "" : why_names[i].label;
-}
-
 /* An indicator of one run, as compared. */
 typedef struct dind {
     const char *l1, *l2, *l3, *target, *actual, *reason;
@@ -342,7 +311,7 @@ static jx_err compare_runs(jx_diff *d, dside *a, dside *b, jx_errmsg *msg)
     }
     for (size_t i = 0; i < d->n; i++)
         d->s[i].pub.ind = d->s[i].pub.n ? d->ind + d->s[i].o0 : NULL;
-    qsort(d->s, d->n, sizeof *d->s, cmp_out);
+    if (d->n > 1) qsort(d->s, d->n, sizeof *d->s, cmp_out); /* d->s is NULL when none */
     return JX_OK;
 }
 

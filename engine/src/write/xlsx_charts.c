@@ -87,6 +87,16 @@ static void num(cw *w, lxw_worksheet *ws, int r, int c, double x, cf_id id, bool
         keep(w, worksheet_write_blank(ws, (lxw_row_t)r, (lxw_col_t)c, fmt(w, id, flagged)));
 }
 
+/* Who a row is about, in columns c..c+3: 部门编码, 部门名称, 项目 (部门整体 for ""), 年度. */
+static void identity(cw *w, lxw_worksheet *ws, int r, int c, const char *code, const char *name,
+                     const char *project, int year, bool flagged)
+{
+    str(w, ws, r, c, code, CF_TEXT, flagged);
+    str(w, ws, r, c + 1, name, CF_TEXT, flagged);
+    str(w, ws, r, c + 2, *project ? project : "部门整体", CF_TEXT, flagged);
+    num(w, ws, r, c + 3, year, CF_INT, flagged);
+}
+
 /* Title, note and header of a listing; columns sized by width[] (characters). */
 static lxw_worksheet *listing(cw *w, const char *name, const char *title, const char *note,
                               const char *const *head, const double *width, int ncols)
@@ -219,10 +229,7 @@ static int review_subjects(cw *w, const jx_review *rv, const char *note)
             if (s->flags & (1u << b))
                 jx_fmt_trunc(flags + strlen(flags), sizeof flags - strlen(flags), "%s%s",
                              *flags ? "、" : "", jx_review_flag_label(1u << b));
-        str(w, ws, r, 0, s->code, CF_TEXT, fl);
-        str(w, ws, r, 1, s->name, CF_TEXT, fl);
-        str(w, ws, r, 2, *s->project ? s->project : "部门整体", CF_TEXT, fl);
-        num(w, ws, r, 3, s->year, CF_INT, fl);
+        identity(w, ws, r, 0, s->code, s->name, s->project, s->year, fl);
         num(w, ws, r, 4, s->claimed_total, CF_NUM2, fl);
         num(w, ws, r, 5, s->total, CF_NUM2, fl);
         num(w, ws, r, 6, s->gap, CF_NUM2, fl);
@@ -250,10 +257,7 @@ static void review_gaps(cw *w, const jx_review *rv, const char *note)
         for (size_t k = 0; k < s->ngaps; k++, r++) {
             const jx_review_gap *g = &s->gaps[k];
             bool fl = s->flags & JX_REVIEW_OVER_CLAIMED;
-            str(w, ws, r, 0, s->code, CF_TEXT, fl);
-            str(w, ws, r, 1, s->name, CF_TEXT, fl);
-            str(w, ws, r, 2, *s->project ? s->project : "部门整体", CF_TEXT, fl);
-            num(w, ws, r, 3, s->year, CF_INT, fl);
+            identity(w, ws, r, 0, s->code, s->name, s->project, s->year, fl);
             str(w, ws, r, 4, g->level1, CF_TEXT, fl);
             str(w, ws, r, 5, g->level2, CF_TEXT, fl);
             str(w, ws, r, 6, g->level3, CF_TEXT, fl);
@@ -420,10 +424,7 @@ static int stats_subjects(cw *w, const jx_ranking *r, const char *note)
         const jx_ranked *s = jx_ranking_at(r, i);
         int row = ROW_FIRST + (int)i;
         num(w, ws, row, 0, (double)s->rank, CF_INT, false);
-        str(w, ws, row, 1, s->code, CF_TEXT, false);
-        str(w, ws, row, 2, s->name, CF_TEXT, false);
-        str(w, ws, row, 3, *s->project ? s->project : "部门整体", CF_TEXT, false);
-        num(w, ws, row, 4, s->year, CF_INT, false);
+        identity(w, ws, row, 1, s->code, s->name, s->project, s->year, false);
         num(w, ws, row, 5, s->total, CF_NUM2, false);
         str(w, ws, row, 6, s->grade, CF_TEXT, false);
         num(w, ws, row, 7, s->budget_scored ? s->budget_rate : NAN, CF_PCT, false);
