@@ -75,6 +75,9 @@ int cli_review_option(int c, const char *arg, const char *cmd, cli_review_args *
 jx_ruleset *cli_run_rules(const jx_run_info *info, const char *name, const char *cmd)
 {
     jx_ruleset *rs = cli_load_rules(name ? name : info->rules);
+    if (!rs && !name)
+        cli_error("%s: run %lld was scored under rule set %s: name its file with --rules PATH", cmd,
+                  (long long)info->id, info->rules);
     if (rs && !name && strcmp(jx_ruleset_sha256(rs), info->rules_sha256))
         fprintf(stderr,
                 "jixiao: %s: rule set %s has changed since run %lld was scored (SHA-256 %.12s… "
