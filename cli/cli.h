@@ -36,7 +36,19 @@ int cmd_value(int argc, char **argv, cli_ctx *ctx);
 
 /* out.c: printing helpers */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* table, csv, json; excel: CSV with a UTF-8 BOM (for Excel on Chinese Windows) */
 bool cli_parse_format(const char *s, cli_format *f);
+/* Send standard output to path for a CSV meant for Excel (a UTF-8 BOM comes first); false (and
+ * an error printed) when it cannot be opened. */
+bool cli_csv_out(const char *path);
+/* Take "--NAME VALUE" or "--NAME=VALUE" out of argv (before a "--"), for an option a command
+ * shares with a parser it does not own; *value: the last one given. false: --NAME lacks a value. */
+bool cli_take_option(int *argc, char **argv, const char *name, const char **value);
+/* Set bits as text: Chinese labels joined by "、" in a table, codes joined by "," in CSV. */
+void cli_bits_text(unsigned bits, int count, const char *(*name)(unsigned),
+                   const char *(*label)(unsigned), cli_format fmt, char *buf, size_t cap);
+/* Set bits as a JSON array of their codes. */
+void json_bits(FILE *f, unsigned bits, int count, const char *(*name)(unsigned));
 void json_str(FILE *f, const char *s); /* a JSON string literal, escaped */
 void json_num(FILE *f, double x);      /* shortest round-trip number, null for NaN/inf */
 /* "code":…,"name":…,"project":…,"year":N — who a JSON row is about (no braces, no commas around) */
@@ -70,8 +82,12 @@ typedef struct cli_rules_paths { /* storage behind the pointers cli_rules_dirs()
 size_t cli_rules_dirs(cli_rules_paths *storage, const char **dirs, size_t cap);
 /* Load a rule set by name or path, printing the error. NULL on failure. */
 jx_ruleset *cli_load_rules(const char *name_or_path);
-/* Open the store at path, printing the error. NULL on failure. */
+/* Open the store at path, printing the error. NULL on failure. A missing file is refused
+ * ("no database at PATH") unless the command writes (cli_store_writes()): then it is created,
+ * and standard error says so. */
 jx_store *cli_open_store(const char *path);
+/* Whether the running command writes the database (main.c: init, import, score, evaluate). */
+void cli_store_writes(bool writes);
 /* Open a stored run (0: the newest), printing the error ("CMD: why"). NULL on failure. */
 jx_run *cli_open_run(jx_store *st, int64_t run_id, const char *cmd);
 /* Print a run's subjects (and, with indicators, each indicator) in the given format. */
@@ -113,3 +129,39 @@ const char *cli_project_label(const char *project); /* "部门整体" for "" */
 void cli_fmt_num(char *buf, size_t cap, double x,
                  int decimals);                         /* "—" for NaN; decimals < 0: CSV %.10g */
 void cli_fmt_shortest(char *buf, size_t cap, double x); /* shortest text that reads back as x */
+
+/* the bureau's review (复核): review, sample, runs, diff, trend */
+#include "jixiao/review.h"
+int cmd_review(int argc, char **argv, cli_ctx *ctx);
+int cmd_sample(int argc, char **argv, cli_ctx *ctx);
+int cmd_runs(int argc, char **argv, cli_ctx *ctx);
+int cmd_diff(int argc, char **argv, cli_ctx *ctx);
+int cmd_trend(int argc, char **argv, cli_ctx *ctx);
+/* The options review and sample share (cmd_review.c). */
+typedef struct cli_review_args {
+    int64_t run_id;      /* --run (0: the newest) */
+    jx_review_opts opts; /* --threshold, --departments, --projects, --year */
+    const char *rules;   /* --rules: grades the claimed totals (NULL: the run's rule set) */
+    cli_format fmt;      /* --format */
+    const char *out;     /* --out */
+} cli_review_args;
+/* One of r t R D P y f o; −1 for another option, else an exit status (0: taken). */
+int cli_review_option(int c, const char *arg, const char *cmd, cli_review_args *a);
+/* The run's rule set by name (or name when given); a changed file (SHA-256) is reported. */
+jx_ruleset *cli_run_rules(const jx_run_info *info, const char *name, const char *cmd);
+/* Open the store and review the run; the exit status (0: *st, *rs and *rv to free). */
+int cli_review_load(cli_ctx *ctx, const char *cmd, cli_review_args *a, jx_store **st,
+                    jx_ruleset **rs, jx_review **rv);
+/* Points: 2 decimals in a table ("—" for NaN, never "-0.00"), full precision in CSV. */
+void cli_fmt_points(char *buf, size_t cap, double x, cli_format fmt);
+/* "run":N,"created_at":…,"rules":…,"rules_sha256":…,"label":… (cmd_runs.c; no braces) */
+void json_run_info(FILE *f, const jx_run_info *info);
+/* path ends in ext (".xlsx"), case-insensitively */
+bool cli_has_ext(const char *path, const char *ext);
+/* stats --out and sensitivity --out (cmd_charts.c): the workbook with charts; an exit status */
+#include "jixiao/sensitivity.h"
+#include "jixiao/stats.h"
+int cli_stats_xlsx(const jx_ranking *r, const jx_stats_report *rep, const jx_run_info *info,
+                   const char *path);
+int cli_sensitivity_xlsx(const jx_sensitivity *s, jx_ruleset *const *rs, size_t nrules,
+                         const jx_selection *sel, const char *path);

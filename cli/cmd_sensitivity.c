@@ -43,7 +43,9 @@ static const char usage_text[] =
     "  --threads N       worker threads (default 2; results do not depend on it)\n"
     "  --departments     only 部门整体 subjects;  --projects  only projects\n"
     "  --year Y          only that year\n"
-    "  --format F        table (default), csv or json\n";
+    "  --format F        table (default), csv or json\n"
+    "  --out FILE.xlsx   also write the rank intervals (P5–P95 around the nominal rank,\n"
+    "                    per ranking group) with charts to a workbook\n";
 
 static void progress(void *ctx, int64_t done)
 {
@@ -182,17 +184,23 @@ static void print_table(const jx_sensitivity *res, cli_format fmt)
     table_free(t);
 }
 
-/* The options, into *o, *fmt and *rules. Returns -1 to go on, else the exit status. */
+/* The options, into *o, *fmt, *rules and *out. Returns -1 to go on, else the exit status. */
 static int parse_options(int argc, char **argv, jx_sens_opts *o, cli_format *fmt,
-                         const char **rules)
+                         const char **rules, const char **out)
 {
-    static const struct option opts[] = {
-        {"samples", required_argument, NULL, 'n'}, {"spread", required_argument, NULL, 's'},
-        {"rules", required_argument, NULL, 'r'},   {"seed", required_argument, NULL, 'S'},
-        {"mode", required_argument, NULL, 'm'},    {"threads", required_argument, NULL, 't'},
-        {"departments", no_argument, NULL, 'D'},   {"projects", no_argument, NULL, 'P'},
-        {"year", required_argument, NULL, 'y'},    {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"samples", required_argument, NULL, 'n'},
+                                         {"spread", required_argument, NULL, 's'},
+                                         {"rules", required_argument, NULL, 'r'},
+                                         {"seed", required_argument, NULL, 'S'},
+                                         {"mode", required_argument, NULL, 'm'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"departments", no_argument, NULL, 'D'},
+                                         {"projects", no_argument, NULL, 'P'},
+                                         {"year", required_argument, NULL, 'y'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     uint64_t v;
     int c, rc;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -248,6 +256,9 @@ static int parse_options(int argc, char **argv, jx_sens_opts *o, cli_format *fmt
                 return EXIT_USAGE;
             }
             break;
+        case 'o':
+            *out = optarg;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             return EXIT_OK;
@@ -255,6 +266,10 @@ static int parse_options(int argc, char **argv, jx_sens_opts *o, cli_format *fmt
             fputs(usage_text, stderr);
             return EXIT_USAGE;
         }
+    }
+    if (*out && !cli_has_ext(*out, ".xlsx")) {
+        cli_error("sensitivity: --out wants a FILE.xlsx");
+        return EXIT_USAGE;
     }
     if (optind < argc) {
         cli_error("sensitivity: unexpected argument '%s'", argv[optind]);
@@ -336,8 +351,8 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
     jx_sens_opts o = {
         .samples = JX_SENS_DEFAULT_SAMPLES, .spread = JX_SENS_DEFAULT_SPREAD, .seed = 1};
     cli_format fmt = FMT_TABLE;
-    const char *rules = NULL;
-    int rc = parse_options(argc, argv, &o, &fmt, &rules);
+    const char *rules = NULL, *out = NULL;
+    int rc = parse_options(argc, argv, &o, &fmt, &rules, &out);
     if (rc >= 0) return rc;
     cli_analysis_setup();
     jx_store *st = cli_open_store(ctx->db_path);
@@ -367,7 +382,7 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
     } else {
         print_report(res, rs, nrules, &o.sel);
     }
-    rc = EXIT_OK;
+    rc = out ? cli_sensitivity_xlsx(res, rs, nrules, &o.sel, out) : EXIT_OK;
 done:
     jx_sensitivity_free(res);
     for (size_t r = 0; r < MAX_RULES; r++)

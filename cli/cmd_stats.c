@@ -25,7 +25,9 @@ static const char usage_text[] =
     "  --departments   only 部门整体 subjects\n"
     "  --projects      only projects\n"
     "  --year Y        only that year\n"
-    "  --format F      table (default), csv or json\n";
+    "  --format F      table (default), csv or json\n"
+    "  --out FILE.xlsx also write the statistics with charts (histogram, grades,\n"
+    "                  total against 执行率) to a workbook\n";
 
 static void json_kv(const char *key, double x, bool comma)
 {
@@ -170,6 +172,11 @@ int cmd_stats(int argc, char **argv, cli_ctx *ctx)
     jx_run_info info;
     jx_store *st;
     jx_ranking *r;
+    const char *out = NULL;
+    if (!cli_take_option(&argc, argv, "out", &out) || (out && !cli_has_ext(out, ".xlsx"))) {
+        cli_error("stats: --out wants a FILE.xlsx");
+        return EXIT_USAGE;
+    }
     int rc = cli_ranking_open(argc, argv, ctx, "stats", usage_text, &fmt, &run_id, &info, &st, &r);
     if (rc >= 0) return rc;
     jx_stats_report rep = {0};
@@ -187,7 +194,7 @@ int cmd_stats(int argc, char **argv, cli_ctx *ctx)
                    rep.d.n);
         print_rows(r, &rep, fmt);
     }
-    rc = EXIT_OK;
+    rc = out ? cli_stats_xlsx(r, &rep, &info, out) : EXIT_OK;
 done:
     jx_stats_report_free(&rep);
     jx_ranking_free(r);

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -51,8 +52,26 @@ jx_ruleset *cli_load_rules(const char *name_or_path)
     return rs;
 }
 
+/* Whether the running command writes the database (main.c sets it from the command's name). */
+static bool store_writes;
+
+void cli_store_writes(bool writes)
+{
+    store_writes = writes;
+}
+
 jx_store *cli_open_store(const char *path)
 {
+    struct stat sb;
+    if (stat(path, &sb) && errno == ENOENT) {
+        if (!store_writes) {
+            cli_error("no database at %s: import data first ('jixiao --db %s import …'), or "
+                      "name another file with --db",
+                      path, path);
+            return NULL;
+        }
+        fprintf(stderr, "jixiao: creating a new database at %s\n", path);
+    }
     jx_store *st = NULL;
     jx_errmsg msg;
     if (jx_store_open(path, &st, &msg)) {
@@ -102,15 +121,13 @@ typedef struct print_ctx {
 
 static void json_flags(FILE *f, unsigned flags)
 {
-    fputc('[', f);
-    bool first = true;
-    for (int i = 0; i < JX_FLAG_COUNT; i++)
-        if (flags & (1u << i)) {
-            if (!first) fputc(',', f);
-            json_str(f, jx_flag_name(1u << i));
-            first = false;
-        }
-    fputc(']', f);
+    json_bits(f, flags, JX_FLAG_COUNT, jx_flag_name);
+}
+
+/* Flags as a listing shows them: Chinese in a table, codes in CSV (and JSON). */
+static void flags_text(unsigned flags, cli_format fmt, char *buf, size_t cap)
+{
+    cli_bits_text(flags, JX_FLAG_COUNT, jx_flag_name, jx_flag_label, fmt, buf, cap);
 }
 
 static void fmt_num(char *buf, size_t cap, double x, int decimals)
@@ -199,25 +216,26 @@ static int print_json_subject(const jx_run_subject *s, print_ctx *p)
     return 0;
 }
 
-static void subject_cells(const jx_run_subject *s, char bufs[][64], const char **cells)
+static void subject_cells(const jx_run_subject *s, cli_format fmt, char bufs[][256],
+                          const char **cells)
 {
     const jx_result *r = &s->result;
     cells[0] = s->code;
     cells[1] = s->name;
     cells[2] = *s->project ? s->project : "部门整体";
-    snprintf(bufs[0], 64, "%d", s->year);
+    snprintf(bufs[0], 256, "%d", s->year);
     cells[3] = bufs[0];
-    fmt_num(bufs[1], 64, r->total, 2);
+    fmt_num(bufs[1], 256, r->total, 2);
     cells[4] = bufs[1];
     cells[5] = r->grade;
     if (r->budget_scored) {
-        fmt_num(bufs[2], 64, r->budget_rate * 100, 1);
+        fmt_num(bufs[2], 256, r->budget_rate * 100, 1);
         strcat(bufs[2], "%");
     } else {
-        snprintf(bufs[2], 64, "—");
+        snprintf(bufs[2], 256, "—");
     }
     cells[6] = bufs[2];
-    jx_flags_str(r->flags, bufs[3], 64);
+    flags_text(r->flags, fmt, bufs[3], 256);
     cells[7] = bufs[3];
 }
 
@@ -226,10 +244,10 @@ static int print_subject(const jx_run_subject *s, void *ctx)
     print_ctx *p = ctx;
     if (p->fmt == FMT_JSON) return print_json_subject(s, p);
     if (!p->indicators) {
-        char bufs[4][64];
+        char bufs[4][256];
         const char *cells[8];
         char total[64]; /* outside the if: table_add() below reads it */
-        subject_cells(s, bufs, cells);
+        subject_cells(s, p->fmt, bufs, cells);
         if (p->fmt == FMT_CSV) { /* full precision for spreadsheets */
             snprintf(total, sizeof total, "%.10g", s->result.total);
             cells[4] = total;
@@ -243,13 +261,14 @@ static int print_subject(const jx_run_subject *s, void *ctx)
         printf("%s%s%s · %s · %d\n", s->code, *s->code ? " " : "", s->name,
                *s->project ? s->project : "部门整体", s->year);
     static const char *const hdr[] = {"一级指标", "二级指标", "三级指标", "指标值", "实际完成值",
-                                      "分值",     "得分",     "计算",     "标记"};
-    static const bool right[] = {false, false, false, false, false, true, true, false, false};
-    cli_table *t = table_new(9, hdr, right);
+                                      "分值",     "得分",     "计算",     "标记",   "偏差原因"};
+    static const bool right[] = {false, false, false, false, false,
+                                 true,  true,  false, false, false};
+    cli_table *t = table_new(10, hdr, right);
     if (!t) return 1;
     for (size_t i = 0; i < s->n; i++) {
         const jx_run_indicator *in = &s->ind[i];
-        char target[256], w[32], pts[32], flags[128];
+        char target[256], w[32], pts[32], flags[256];
         snprintf(target, sizeof target, "%s%s%s", in->op, in->target,
                  strstr(in->target, in->unit) ? "" : in->unit);
         if (in->score.scored) {
@@ -259,10 +278,10 @@ static int print_subject(const jx_run_subject *s, void *ctx)
             snprintf(w, sizeof w, "—");
             snprintf(pts, sizeof pts, "—");
         }
-        jx_flags_str(in->score.flags, flags, sizeof flags);
-        const char *cells[9] = {
+        flags_text(in->score.flags, p->fmt, flags, sizeof flags);
+        const char *cells[10] = {
             in->level1, in->level2, in->level3,  target, in->actual ? in->actual : "（未填报）",
-            w,          pts,        in->explain, flags};
+            w,          pts,        in->explain, flags,  in->reason};
         table_add(t, cells);
     }
     if (r->budget_scored) {
@@ -272,15 +291,15 @@ static int print_subject(const jx_run_subject *s, void *ctx)
         fmt_num(pts, sizeof pts, r->budget_points, 2);
         snprintf(how, sizeof how, "执行率 %.2f%% → min(1, %.4f) × %s", r->budget_rate * 100,
                  r->budget_rate, w);
-        const char *cells[9] = {"预算执行率", "", "全年执行数/全年预算数", "", rate, w, pts,
-                                how,          ""};
+        const char *cells[10] = {"预算执行率", "", "全年执行数/全年预算数", "", rate, w, pts, how,
+                                 "",           ""};
         table_add(t, cells);
     }
     table_print(t, stdout, p->fmt);
     table_free(t);
     if (p->fmt == FMT_TABLE) {
-        char flags[256];
-        jx_flags_str(r->flags, flags, sizeof flags);
+        char flags[512];
+        flags_text(r->flags, p->fmt, flags, sizeof flags);
         printf("总分 %.2f = 100 × %.4f / %.4f   等级 %s%s%s\n\n", r->total, r->points_sum,
                r->weight_sum, r->grade, *flags ? "   标记 " : "", flags);
     }

@@ -30,6 +30,11 @@ static const cli_cmd commands[] = {
     {"whatif", cmd_whatif, "rescore under other rules, weights or actuals; compare rankings"},
     {"sensitivity", cmd_sensitivity,
      "Monte Carlo robustness of the ranking to weights and rule sets"},
+    {"review", cmd_review, "复核: claimed (自评得分) against rule scores; over_claimed subjects"},
+    {"sample", cmd_sample, "抽查: every over-claimer, then a random sample by budget quartile"},
+    {"runs", cmd_runs, "list the stored scoring runs (time, rule set, label, mean total)"},
+    {"diff", cmd_diff, "what changed between two runs: subjects, indicators, and why"},
+    {"trend", cmd_trend, "one department's years side by side; targets not raised"},
 };
 
 static void usage(FILE *f)
@@ -99,6 +104,12 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {
         if (strcmp(commands[k].name, name)) continue;
         optind = 0; /* GNU getopt: fully re-initialise for the command's own options */
+        /* the commands that write may create the database; the others refuse a missing file */
+        static const char *const writers[] = {"init", "import", "score", "evaluate"};
+        bool writes = false;
+        for (size_t w = 0; w < sizeof writers / sizeof *writers; w++)
+            writes |= !strcmp(name, writers[w]);
+        cli_store_writes(writes);
         int rc = commands[k].fn(argc - i, argv + i, &ctx);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             cli_error("write error on standard output");

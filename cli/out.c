@@ -2,6 +2,7 @@
  * out.c - printing helpers of the CLI: messages, JSON and CSV escaping, and
  * aligned tables that measure Chinese text by its display width.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,12 +21,19 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+/* CSV for Excel (--format excel, or a listing written to a file with --out): a UTF-8 byte-order
+ * mark before the first table, so that Excel on Chinese Windows reads the file as UTF-8 rather
+ * than in the system's code page. Standard output for programs stays plain CSV. */
+static bool bom_pending;
+
 bool cli_parse_format(const char *s, cli_format *f)
 {
     if (!strcmp(s, "table"))
         *f = FMT_TABLE;
     else if (!strcmp(s, "csv"))
         *f = FMT_CSV;
+    else if (!strcmp(s, "excel"))
+        *f = FMT_CSV, bom_pending = true;
     else if (!strcmp(s, "json"))
         *f = FMT_JSON;
     else
@@ -155,9 +163,74 @@ void table_add(cli_table *t, const char *const *cells)
     t->nrows++;
 }
 
+bool cli_take_option(int *argc, char **argv, const char *name, const char **value)
+{
+    size_t len = strlen(name);
+    int to = 1;
+    bool ok = true, rest = false;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        rest |= !strcmp(a, "--");
+        if (rest || strncmp(a, "--", 2) || strncmp(a + 2, name, len) ||
+            (a[2 + len] && a[2 + len] != '=')) {
+            argv[to++] = argv[i];
+            continue;
+        }
+        if (a[2 + len] == '=')
+            *value = a + 3 + len;
+        else if (i + 1 < *argc)
+            *value = argv[++i];
+        else
+            ok = false;
+    }
+    argv[to] = NULL;
+    *argc = to;
+    return ok;
+}
+
+bool cli_csv_out(const char *path)
+{
+    if (!freopen(path, "w", stdout)) {
+        cli_error("%s: %s", path, strerror(errno));
+        return false;
+    }
+    bom_pending = true;
+    return true;
+}
+
+void cli_bits_text(unsigned bits, int count, const char *(*name)(unsigned),
+                   const char *(*label)(unsigned), cli_format fmt, char *buf, size_t cap)
+{
+    size_t n = 0;
+    if (cap) buf[0] = '\0';
+    for (int i = 0; i < count && n < cap; i++) {
+        if (!(bits & (1u << i))) continue;
+        const char *sep = !n ? "" : fmt == FMT_TABLE ? "、" : ",";
+        int k = snprintf(buf + n, cap - n, "%s%s", sep,
+                         fmt == FMT_TABLE ? label(1u << i) : name(1u << i));
+        if (k < 0 || (size_t)k >= cap - n) break;
+        n += (size_t)k;
+    }
+}
+
+void json_bits(FILE *f, unsigned bits, int count, const char *(*name)(unsigned))
+{
+    fputc('[', f);
+    bool first = true;
+    for (int i = 0; i < count; i++)
+        if (bits & (1u << i)) {
+            if (!first) fputc(',', f);
+            json_str(f, name(1u << i));
+            first = false;
+        }
+    fputc(']', f);
+}
+
 void table_print(cli_table *t, FILE *f, cli_format fmt)
 {
     if (fmt == FMT_CSV) {
+        if (bom_pending && f == stdout) fputs("\xEF\xBB\xBF", f);
+        if (f == stdout) bom_pending = false;
         for (size_t r = 0; r <= t->nrows; r++) {
             for (size_t j = 0; j < t->ncols; j++) {
                 if (j) fputc(',', f);

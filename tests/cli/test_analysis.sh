@@ -10,7 +10,14 @@ J() { "$JIXIAO" --db "$DB" "$@"; }
 # a number from one-line JSON: num KEY (first occurrence), rounded to 6 decimals
 num() { printf '%s\n' "$OUT" | grep -o "\"$1\":[-0-9.e+]*" | head -1 | cut -d: -f2 | awk '{ printf "%.6f\n", $1 }'; }
 
+# no database yet: commands that only read refuse (and create nothing)
+run J rank
+expect_rc 1 "rank without a database"
+expect_err_has "no database at $DB"
+[ ! -e "$DB" ] && _ok || _fail "rank created $DB"
 # before any run: a clear error
+run J init
+expect_err_has "creating a new database at $DB"
 run J rank
 expect_rc 1 "rank without a run"
 expect_err_has "no scoring run yet"

@@ -154,6 +154,7 @@ err: jixiao: mixed-late.csv:2002:5: invalid UTF-8 (bytes B4 F3 D6 F1): the file 
 { echo "$H"; for i in $(seq 1 1500); do echo "135,大竹县司法局,,2024,产出指标,数量指标,指标$i,≥,5,件,abc,"; done; } >"$G/errors-1500.csv"
 (cd "$G" && "$JIXIAO" --db "$WORK/e.db" import targets errors-1500.csv) >"$WORK/out" 2>"$WORK/err"
 RC=$?
+sed -i '/^jixiao: creating a new database at /d' "$WORK/err"
 expect_rc 1 "errors-1500"
 [ "$(wc -l <"$WORK/err")" -eq 1001 ] && _ok || _fail "errors-1500: 1000 messages and a summary expected" "$(tail -3 "$WORK/err")"
 [ "$(sed -n 1000p "$WORK/err")" = 'errors-1500.csv:1001:11: column 权重: "abc" is not a number' ] && _ok ||

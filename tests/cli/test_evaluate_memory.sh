@@ -17,6 +17,9 @@ same() {
     local mrc=$?
     "$JIXIAO" --db "$db" evaluate "$@" >"$WORK/s.out" 2>"$WORK/s.err"
     local src=$?
+    grep -q "^jixiao: creating a new database at $db\$" "$WORK/s.err" && _ok ||
+        _fail "evaluate --db NEW says it creates the database" "$(cat "$WORK/s.err")"
+    sed -i '/^jixiao: creating a new database at /d' "$WORK/s.err"
     if [ "$mrc" -eq "$src" ] && cmp -s "$WORK/m.out" "$WORK/s.out" && cmp -s "$WORK/m.err" "$WORK/s.err"; then
         _ok
     else
@@ -87,6 +90,7 @@ book_same() { # NAME ARGS...: evaluate ARGS --out/--split both ways, compare wha
     "$JIXIAO" --db "$WORK/bs.db" evaluate "$@" --out "$WORK/bs/one.xlsx" --split "$WORK/bs/split" \
         >"$WORK/s.out" 2>"$WORK/s.err"
     local src=$?
+    sed -i '/^jixiao: creating a new database at /d' "$WORK/s.err"
     [ "$mrc" -eq 0 ] && [ "$src" -eq 0 ] && _ok || _fail "$name: evaluate --out --split failed ($mrc, $src)" "$(cat "$WORK/m.err" "$WORK/s.err")"
     cmp -s "$WORK/m.out" "$WORK/s.out" && _ok || _fail "$name: listings differ"
     # the summary line names the directory and says how long it took: compare the rest

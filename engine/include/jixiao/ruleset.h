@@ -17,6 +17,7 @@
 #ifndef JIXIAO_RULESET_H
 #define JIXIAO_RULESET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "jixiao/error.h"
@@ -88,6 +89,13 @@ JX_API jx_err jx_ruleset_level1(const jx_ruleset *rs, size_t i, const char **nam
 
 /** @brief Weight of budget execution (预算执行率), 10 in mof-2020. */
 JX_API double jx_ruleset_budget_weight(const jx_ruleset *rs);
+
+/**
+ * @brief The 复核 threshold (`[review] threshold`, 5 points in mof-2020): a department whose
+ * claimed total exceeds the rule total by more than this is flagged over_claimed (review.h).
+ * @return false when the rule set states none (then *threshold is untouched).
+ */
+JX_API bool jx_ruleset_review_threshold(const jx_ruleset *rs, double *threshold);
 
 /**
  * @brief The canonical level-1 name of @p name after the rule set's aliases

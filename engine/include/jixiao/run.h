@@ -72,6 +72,16 @@ JX_API jx_err jx_run_latest(jx_store *st, int64_t *run_id);
 /** @brief A run's details. @return ::JX_OK or ::JX_ERR_NOTFOUND. */
 JX_API jx_err jx_run_get(jx_store *st, int64_t run_id, jx_run_info *out);
 
+/** Callback of jx_run_list(): one run and the mean of its subjects' totals (NaN when it has
+ * none); return non-zero to stop. */
+typedef int (*jx_run_list_cb)(const jx_run_info *info, double mean_total, void *ctx);
+
+/**
+ * @brief Every stored run, oldest first, with the mean of its totals.
+ * @return ::JX_OK (also when there is none), ::JX_ERR_DB, ::JX_ERR_INVALID; jx_store_errmsg().
+ */
+JX_API jx_err jx_run_list(jx_store *st, jx_run_list_cb cb, void *ctx);
+
 /** One indicator of a stored run, as read back. Strings are valid during the callback only. */
 typedef struct jx_run_indicator {
     const char *level1, *level2, *level3; /**< as in the targets table */
@@ -84,6 +94,10 @@ typedef struct jx_run_indicator {
     char explain[256];                    /**< jx_score_explain() of it */
     bool has_claim;                       /**< the department gave its own points (自评得分) */
     double claimed;                       /**< 自评得分 as written, when has_claim */
+    /** The store's row ids of the target and the actual the run scored (0: no actual, or a
+     * batch's run, which keeps no rows): two runs that scored the same row have the same id,
+     * so a diff can tell a re-imported actual or a changed target from a changed rule set. */
+    int64_t target_ref, actual_ref;
 } jx_run_indicator;
 
 /** Money of one row of the form's 项目资金 / 部门 money block (万元); has == false: not given. */
@@ -116,6 +130,9 @@ typedef struct jx_run_subject {
     double claimed_budget;               /**< its 自评得分 for that line */
     bool has_claimed_total;              /**< the department gave its 自评总分 */
     double claimed_total;                /**< 自评总分 as written */
+    /** The store's import that wrote the budget rows the run scored (0: none, or a batch's run);
+     * read with or without the indicators. */
+    int64_t budget_ref;
 } jx_run_subject;
 
 /** Which subjects jx_run_foreach() visits. Zero-initialised: all, without indicators. */

@@ -26,7 +26,7 @@ extern "C" {
 typedef struct jx_store jx_store;
 
 /** Schema version this library writes (`PRAGMA user_version`). */
-#define JX_SCHEMA_VERSION 3
+#define JX_SCHEMA_VERSION 4
 
 /**
  * @brief Open (creating and migrating as needed) the store at @p path.

@@ -4,6 +4,7 @@
  */
 #include "jixiao/run.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,20 @@ jx_err jx_run_latest(jx_store *st, int64_t *run_id)
                    : st_fail(st, JX_ERR_NOTFOUND, "no scoring run yet: run 'jixiao score' first");
 }
 
+/* A run's details from columns 0-6 of S_RUN_INFO or S_RUN_LIST (id, created_at, rules,
+ * rules_sha256, subjects, indicators, label). */
+static void info_from(sqlite3_stmt *q, jx_run_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(q, 0);
+    jx_fmt_trunc(out->created_at, sizeof out->created_at, "%s", col(q, 1));
+    jx_fmt_trunc(out->rules, sizeof out->rules, "%s", col(q, 2));
+    jx_fmt_trunc(out->rules_sha256, sizeof out->rules_sha256, "%s", col(q, 3));
+    out->subjects = sqlite3_column_int64(q, 4);
+    out->indicators = sqlite3_column_int64(q, 5);
+    jx_fmt_trunc(out->label, sizeof out->label, "%s", col(q, 6));
+}
+
 jx_err jx_run_get(jx_store *st, int64_t run_id, jx_run_info *out)
 {
     if (!st || !out) return JX_ERR_INVALID;
@@ -80,15 +95,26 @@ jx_err jx_run_get(jx_store *st, int64_t run_id, jx_run_info *out)
         return rc == SQLITE_DONE ? st_fail(st, JX_ERR_NOTFOUND, "no run %lld", (long long)run_id)
                                  : st_dberr(st, "runs");
     }
-    out->id = sqlite3_column_int64(q, 0);
-    jx_fmt_trunc(out->created_at, sizeof out->created_at, "%s", col(q, 1));
-    jx_fmt_trunc(out->rules, sizeof out->rules, "%s", col(q, 2));
-    jx_fmt_trunc(out->rules_sha256, sizeof out->rules_sha256, "%s", col(q, 3));
-    out->subjects = sqlite3_column_int64(q, 4);
-    out->indicators = sqlite3_column_int64(q, 5);
-    jx_fmt_trunc(out->label, sizeof out->label, "%s", col(q, 6));
+    info_from(q, out);
     sqlite3_reset(q);
     return JX_OK;
+}
+
+jx_err jx_run_list(jx_store *st, jx_run_list_cb cb, void *ctx)
+{
+    if (!st || !cb) return JX_ERR_INVALID;
+    sqlite3_stmt *q = st_stmt(st, S_RUN_LIST);
+    if (!q) return JX_ERR_DB;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        jx_run_info info;
+        info_from(q, &info);
+        double mean = sqlite3_column_type(q, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 7);
+        if (cb(&info, mean, ctx)) break;
+    }
+    jx_err e = rc == SQLITE_ROW || rc == SQLITE_DONE ? JX_OK : st_dberr(st, "runs");
+    sqlite3_reset(q);
+    return e;
 }
 
 bool run_wanted(const jx_run_filter *f, const char *code, const char *name, const char *project,
@@ -149,6 +175,8 @@ static jx_err read_indicators(jx_store *st, int64_t run_id, int64_t sid, buf *b)
             o->has_claim = true;
             o->claimed = sqlite3_column_double(q, 20);
         }
+        o->target_ref = sqlite3_column_int64(q, 21);
+        o->actual_ref = sqlite3_column_int64(q, 22); /* NULL reads as 0 */
         /* the explanation needs the parsed values (units, grade words) */
         ind->level1 = o->level1;
         ind->level2 = o->level2;
@@ -271,9 +299,10 @@ static jx_err store_foreach(jx_run *run, const jx_run_filter *filter, jx_run_cb 
         r->budget_points = sqlite3_column_double(q, 18);
         r->nscored = (size_t)sqlite3_column_int64(q, 19);
         r->nna = (size_t)sqlite3_column_int64(q, 20);
+        s.budget_ref = sqlite3_column_int64(q, 21);
         if (filter && filter->indicators) {
             if ((e = read_indicators(st, run_id, s.subject_id, &b)) ||
-                (e = read_details(st, sqlite3_column_int64(q, 21), &s, &b)))
+                (e = read_details(st, s.budget_ref, &s, &b)))
                 break;
             s.n = b.n;
             s.ind = b.out;

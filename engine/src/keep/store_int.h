@@ -44,6 +44,7 @@ typedef enum st_id {
     S_BUDGET_OF,
     S_RUN_INFO,
     S_RUN_LATEST,
+    S_RUN_LIST,
     S_RUN_SUBJECTS,
     S_RUN_INDICATORS,
     S_SCENARIO_FIND,

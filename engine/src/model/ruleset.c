@@ -433,6 +433,19 @@ double rs_round_points(const jx_ruleset *rs, double x)
     return y / f;
 }
 
+/* [review]: settings of the bureau's 复核 (analyse/review.c). Optional: a rule set without them
+ * makes `jixiao review` ask for --threshold. */
+static int h_review(rs_ctx *c, const char *k, const char *v)
+{
+    double d;
+    if (strcmp(k, "threshold")) return fail(c, "review", k, "unknown key (threshold)");
+    if (!parse_num(v, &d) || d < 0 || d > 100)
+        return fail(c, "review", k, "\"%s\" is not a number of points in [0, 100]", v);
+    c->rs->review_threshold = d;
+    c->rs->has_review_threshold = true;
+    return 1;
+}
+
 static int h_total_grades(rs_ctx *c, const char *k, const char *v)
 {
     jx_ruleset *rs = c->rs;
@@ -587,6 +600,7 @@ static int handler(void *user, const char *section, const char *key, const char 
     if (!strcmp(section, "direction")) return h_direction(c, key, value);
     if (!strcmp(section, "statements")) return h_statements(c, key, value);
     if (!strcmp(section, "rounding")) return h_rounding(c, key, value);
+    if (!strcmp(section, "review")) return h_review(c, key, value);
     if (!strncmp(section, "override", 8)) return h_override(c, section, key, value);
     if (!*section) return fail(c, "", key, "key outside any section");
     return fail(c, section, key, "unknown section");
@@ -877,6 +891,13 @@ size_t jx_ruleset_level1_count(const jx_ruleset *rs)
 double jx_ruleset_budget_weight(const jx_ruleset *rs)
 {
     return rs->budget_weight;
+}
+
+bool jx_ruleset_review_threshold(const jx_ruleset *rs, double *threshold)
+{
+    if (!rs || !rs->has_review_threshold) return false;
+    if (threshold) *threshold = rs->review_threshold;
+    return true;
 }
 
 jx_err jx_ruleset_level1(const jx_ruleset *rs, size_t i, const char **name, double *weight)

@@ -153,8 +153,10 @@ struct jx_ruleset {
     double stmt_ratio;
 
     /* [rounding]: the points each indicator (and the budget item) is credited with */
-    int round_decimals; /* -1: as computed; 0: whole points; 1: one decimal; ... */
-    bool round_down;    /* cut (去尾) instead of half-up (四舍五入) */
+    int round_decimals;      /* -1: as computed; 0: whole points; 1: one decimal; ... */
+    bool round_down;         /* cut (去尾) instead of half-up (四舍五入) */
+    double review_threshold; /* [review] threshold: points of claimed − rule total (复核) */
+    bool has_review_threshold;
 };
 
 /* The names of the attainment bands as written in rule files and actuals. */
