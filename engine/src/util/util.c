@@ -3,9 +3,11 @@
  */
 #include "util/util_int.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 size_t jx_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
@@ -254,4 +256,46 @@ bool jx_grow(void **p, size_t *cap, size_t need, size_t elem)
     *p = q;
     *cap = nc;
     return true;
+}
+
+const char *jx_number_ungroup(const char *s, char *out, size_t cap)
+{
+    static const char bad[] = "bad thousands separator";
+    size_t n = 0, group = 0; /* digits in the current group of the integer part */
+    bool in_int = false, after_int = false, seps = false;
+    for (const char *p = s; *p; p++) {
+        char ch = *p;
+        if (ch == ',') {
+            /* 1-3 digits before the first separator, 3 before each later one, 3 after each */
+            if (!in_int || after_int || group > 3 || (seps && group != 3)) return bad;
+            size_t g = 0;
+            while (p[1 + g] >= '0' && p[1 + g] <= '9')
+                g++;
+            if (g != 3) return bad;
+            seps = true;
+            group = 0;
+            continue;
+        }
+        if (ch >= '0' && ch <= '9') {
+            if (!after_int) in_int = true, group++;
+        } else if (in_int) {
+            after_int = true; /* the point, an exponent, a unit: no separator after it */
+        }
+        if (n + 1 >= cap) return "too long";
+        out[n++] = ch;
+    }
+    if (!cap) return "too long";
+    out[n] = '\0';
+    return NULL;
+}
+
+const char *jx_user_name(unsigned uid, char *buf, size_t cap)
+{
+    struct passwd pw, *res = NULL;
+    char tmp[1024];
+    if (getpwuid_r((uid_t)uid, &pw, tmp, sizeof tmp, &res) == 0 && res && res->pw_name)
+        jx_fmt_trunc(buf, cap, "%s (uid %u)", res->pw_name, uid);
+    else
+        jx_fmt_trunc(buf, cap, "uid %u", uid);
+    return buf;
 }
