@@ -116,6 +116,7 @@ typedef struct imp {
     int col[C__COUNT];
     size_t errors, max_errors;
     bool writing; /* false after the first error: keep checking, stop writing */
+    bool nomem;   /* out of memory: the import ends at this row (stopped()) */
     int64_t import_id;
     jx_arena arena;
     jx_map subj_by_key; /* key → index + 1 into subj[] */
@@ -148,6 +149,14 @@ static void report(imp *m, const char *fmt, ...)
     jx_vfmt_trunc(buf, sizeof buf, fmt, ap);
     va_end(ap);
     m->o->on_error(m->o->ctx, buf);
+}
+
+/* Out of memory: counted, not reported per row; the import ends at this row (stopped()). */
+static void nomem(imp *m)
+{
+    m->errors++;
+    m->writing = false;
+    m->nomem = true;
 }
 
 /* Record a failure of the whole file in the store's or the batch's message. */
@@ -362,33 +371,39 @@ static jx_err read_header(imp *m, const jx_table_row *row)
 
 /* ---- numbers ---- */
 
-/* A number with optional thousands separators and a trailing %; false when not one. */
-static bool parse_amount(const char *s, bool allow_percent, double *out)
+/* Problems of parse_amount() beyond "not a number". */
+static const char comma_problem[] =
+    "has a comma that is not a thousands separator: write a decimal point as \".\" (1.5); a "
+    "comma may only separate groups of three digits (2,016.47)";
+static const char tiny_problem[] =
+    "is too close to 0 to be read exactly: write 0 or a larger number";
+
+/* A number with optional thousands separators (the value grammar's rule: 2,016.47, not 2016,47)
+ * and a trailing %. NULL when it is one (in *out); else the problem: comma_problem,
+ * tiny_problem, or "" when it is no number at all (the caller words that). */
+static const char *parse_amount(const char *s, bool allow_percent, double *out)
 {
     char buf[64];
-    size_t n = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p == ',') continue;
-        if (n + 1 >= sizeof buf) return false;
-        buf[n++] = *p;
-    }
-    buf[n] = '\0';
+    const char *why = jx_number_ungroup(s, buf, sizeof buf);
+    if (why) return strcmp(why, "too long") ? comma_problem : "";
+    size_t n = strlen(buf);
     if (allow_percent && n && buf[n - 1] == '%')
         buf[--n] = '\0';
     else if (allow_percent && n >= 3 && !strcmp(buf + n - 3, "％"))
         buf[n -= 3] = '\0';
-    if (!n) return false;
-    char *end;
-    errno = 0;
-    double d = strtod(buf, &end);
-    if (*end || errno == ERANGE || !isfinite(d)) return false;
+    if (!n) return "";
     /* strtod accepts hex and "inf"/"nan": only plain decimals are amounts */
     for (const char *p = buf; *p; p++)
         if (!(isdigit((unsigned char)*p) || *p == '.' || *p == '-' || *p == '+' || *p == 'e' ||
               *p == 'E'))
-            return false;
+            return "";
+    char *end;
+    errno = 0;
+    double d = strtod(buf, &end);
+    if (*end || !isfinite(d)) return "";
+    if (errno == ERANGE) return fabs(d) < 1 ? tiny_problem : ""; /* 4.9e-324; 1e400 */
     *out = d;
-    return true;
+    return NULL;
 }
 
 static bool parse_year(const char *s, int *year)
@@ -431,7 +446,7 @@ static bool find_subject(imp *m, subj *s, const char *code, const char *name, co
         s->id = batch_subject(m->b, code, name, project, year, create, stored);
         if (s->id >= 0) return true;
         s->id = 0;
-        report(m, "%s: out of memory", m->name);
+        nomem(m);
         return false;
     }
     sqlite3_stmt *q = st_stmt(m->st, S_SUBJECT_FIND);
@@ -445,7 +460,7 @@ static bool find_subject(imp *m, subj *s, const char *code, const char *name, co
         const char *c = (const char *)sqlite3_column_text(q, 1);
         if (c && *c && !(*stored = keep(m, c))) {
             sqlite3_reset(q);
-            report(m, "%s: out of memory", m->name);
+            nomem(m);
             return false;
         }
     } else if (rc != SQLITE_DONE) {
@@ -475,7 +490,7 @@ static bool set_code(imp *m, const subj *s, const char *code)
 {
     if (m->b) {
         if (batch_set_code(m->b, s->id, code)) return true;
-        report(m, "%s: out of memory", m->name);
+        nomem(m);
         return false;
     }
     sqlite3_stmt *u = st_stmt(m->st, S_SUBJECT_SETCODE);
@@ -511,25 +526,27 @@ static subj *get_subject(imp *m, bool create)
     }
     /* rows come subject by subject: most rows name the subject of the row before */
     if (m->last_klen == klen && !memcmp(m->last_key, key, klen)) return &m->subj[m->last_subj];
+    /* room first: a key in the map must always have its subject (a failed realloc after the
+     * insertion left a slot of 0, and the next row used subj[-1]) */
+    if (m->nsubj == m->capsubj) {
+        size_t cap = m->capsubj ? m->capsubj * 2 : 64;
+        subj *p = realloc(m->subj, cap * sizeof *p);
+        if (!p) {
+            nomem(m);
+            return NULL;
+        }
+        m->subj = p;
+        m->capsubj = cap;
+    }
     int is_new;
     int64_t *slot = jx_map_put(&m->subj_by_key, key, (size_t)klen, &is_new);
     if (!slot) {
-        report(m, "%s: out of memory", m->name);
+        nomem(m);
         return NULL;
     }
     if (!is_new) {
         remember_subject(m, key, klen, (size_t)*slot - 1);
         return &m->subj[*slot - 1];
-    }
-    if (m->nsubj == m->capsubj) {
-        size_t cap = m->capsubj ? m->capsubj * 2 : 64;
-        subj *p = realloc(m->subj, cap * sizeof *p);
-        if (!p) {
-            report(m, "%s: out of memory", m->name);
-            return NULL;
-        }
-        m->subj = p;
-        m->capsubj = cap;
     }
     subj *s = &m->subj[m->nsubj];
     memset(s, 0, sizeof *s);
@@ -661,7 +678,7 @@ static void target_row(imp *m)
     if (*m->f[C_L1]) l1 = s->l1 = s->l1 && !strcmp(s->l1, l1) ? s->l1 : keep(m, l1);
     if (*m->f[C_L2]) l2 = s->l2 = s->l2 && !strcmp(s->l2, l2) ? s->l2 : keep(m, l2);
     if (!l1 || (*m->f[C_L2] && !l2)) {
-        report(m, "%s: out of memory", m->name);
+        nomem(m);
         return;
     }
     if (!l2) l2 = "";
@@ -687,8 +704,9 @@ static void target_row(imp *m)
     const char *wt = m->f[C_WEIGHT];
     bool has_w =
         *wt != '\0' && strcmp(wt, "—") && strcmp(wt, "-") && strcmp(wt, "－") && strcmp(wt, "/");
-    if (has_w && !parse_amount(m->f[C_WEIGHT], true, &w)) {
-        col_err(m, C_WEIGHT, "is not a number");
+    const char *why = has_w ? parse_amount(m->f[C_WEIGHT], true, &w) : NULL;
+    if (why) {
+        col_err(m, C_WEIGHT, *why ? why : "is not a number");
         return;
     }
     /* a weight is an indicator's points out of 100 (or its %); a bigger one is a typing
@@ -714,7 +732,7 @@ static void target_row(imp *m)
         t->l3 = keep(m, l3);
     }
     if (!t || !t->l3 || !add_tgt(m, s)) {
-        report(m, "%s: out of memory", m->name);
+        nomem(m);
         return;
     }
     s->nok++;
@@ -729,7 +747,7 @@ static void target_row(imp *m)
     if (m->b) {
         if (!batch_add_target(m->b, s->id, l1, l2, l3, m->f[C_OP], m->f[C_TARGET], m->f[C_UNIT],
                               has_w, w, m->f[C_NOTE], v.kind, vidx))
-            report(m, "%s: out of memory", m->name);
+            nomem(m);
         else
             m->res->rows++;
         return;
@@ -809,15 +827,19 @@ static bool load_targets(imp *m, subj *s)
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         tgt *t = new_tgt(m);
-        if (!t) return false;
-        t->l1 = keep(m, (const char *)sqlite3_column_text(q, 0));
-        t->l2 = keep(m, (const char *)sqlite3_column_text(q, 1));
-        t->l3 = keep(m, (const char *)sqlite3_column_text(q, 2));
-        if (!t->l1 || !t->l2 || !t->l3) return false;
-        if (!key_tgt(m, s, t, (const char *)sqlite3_column_text(q, 3),
+        if (t) {
+            t->l1 = keep(m, (const char *)sqlite3_column_text(q, 0));
+            t->l2 = keep(m, (const char *)sqlite3_column_text(q, 1));
+            t->l3 = keep(m, (const char *)sqlite3_column_text(q, 2));
+        }
+        if (!t || !t->l1 || !t->l2 || !t->l3 ||
+            !key_tgt(m, s, t, (const char *)sqlite3_column_text(q, 3),
                      (const char *)sqlite3_column_text(q, 4),
-                     (const char *)sqlite3_column_text(q, 5)))
+                     (const char *)sqlite3_column_text(q, 5))) {
+            sqlite3_reset(q);
+            m->nomem = true;
             return false;
+        }
     }
     sqlite3_reset(q);
     if (rc != SQLITE_DONE) return false;
@@ -868,11 +890,11 @@ static void actual_row(imp *m)
         return;
     }
     if (!s->loaded && !load_targets(m, s)) {
-        if (m->b) {
-            report(m, "%s: out of memory", m->name);
+        if (m->b || m->nomem) {
+            nomem(m);
             return;
         }
-        st_dberr(m->st, "targets");
+        if (!m->st->failed) st_dberr(m->st, "targets"); /* (a failed st_stmt() said why) */
         report(m, "%s: %s", at(m, -1), m->st->errmsg);
         return;
     }
@@ -920,7 +942,7 @@ static void actual_row(imp *m)
     if (!m->writing) return;
     if (m->b) {
         if (!batch_add_actual(m->b, t->ref, m->f[C_ACTUAL], m->f[C_REASON], aidx))
-            report(m, "%s: out of memory", m->name);
+            nomem(m);
         else
             m->res->rows++;
         return;
@@ -966,17 +988,14 @@ static void budget_row(imp *m)
     }
     double initial = 0, budget = 0, spent = 0;
     bool has_initial = *m->f[C_INITIAL] != '\0';
-    if (has_initial && (!parse_amount(m->f[C_INITIAL], false, &initial) || initial < 0)) {
-        col_err(m, C_INITIAL, "is not an amount >= 0 (万元)");
-        return;
-    }
-    if (!parse_amount(m->f[C_BUDGET], false, &budget) || budget < 0) {
-        col_err(m, C_BUDGET, "is not an amount >= 0 (万元)");
-        return;
-    }
-    if (!parse_amount(m->f[C_SPENT], false, &spent) || spent < 0) {
-        col_err(m, C_SPENT, "is not an amount >= 0 (万元)");
-        return;
+    static const int amount_col[3] = {C_INITIAL, C_BUDGET, C_SPENT};
+    double *amount[3] = {&initial, &budget, &spent};
+    for (int k = has_initial ? 0 : 1; k < 3; k++) {
+        const char *why = parse_amount(m->f[amount_col[k]], false, amount[k]);
+        if (why || *amount[k] < 0) {
+            col_err(m, amount_col[k], why && *why ? why : "is not an amount >= 0 (万元)");
+            return;
+        }
     }
     if (s->budget_seen) {
         report(m, "%s: %s has a second budget row in this file", at(m, -1), s->label);
@@ -986,7 +1005,7 @@ static void budget_row(imp *m)
     if (!m->writing) return;
     if (m->b) {
         if (!batch_add_budget(m->b, s->id, has_initial, initial, budget, spent))
-            report(m, "%s: out of memory", m->name);
+            nomem(m);
         else
             m->res->rows++;
         return;
@@ -1114,6 +1133,20 @@ static jx_err finish(imp *m)
     return e;
 }
 
+/* The import ends at the current row: out of memory, or the database failed to write (SQLite
+ * may have rolled the transaction back already: any further statement would be committed on its
+ * own, so none is run). */
+static jx_err stopped(imp *m)
+{
+    if (m->nomem)
+        return fail(m, JX_ERR_NOMEM, "%s: out of memory at %s; nothing imported", m->name,
+                    at(m, -1));
+    return fail(m, JX_ERR_DB,
+                "%s: nothing imported: the import stopped at %s because the database could not "
+                "be written (the error above); the database is as it was before",
+                m->name, at(m, -1));
+}
+
 /* Read, check and write one file (m: its store or batch, kind, options and result set). */
 static jx_err import_file(imp *m, const char *path)
 {
@@ -1177,6 +1210,10 @@ static jx_err import_file(imp *m, const char *path)
             actual_row(m);
         else
             budget_row(m);
+        if (m->nomem || (m->st && st_broken(m->st))) {
+            e = stopped(m);
+            goto done;
+        }
         if (opts && opts->on_progress && (nrows & 0xFFFF) == 0) opts->on_progress(opts->ctx, nrows);
     }
     for (size_t i = 0; kind == JX_IMPORT_TARGETS && i < m->nsubj; i++) {
@@ -1209,6 +1246,12 @@ static jx_err import_file(imp *m, const char *path)
     }
     e = finish(m);
 done:
+    /* a database error before or after the rows (BEGIN, COMMIT) names the database: add the file */
+    if (e == JX_ERR_DB && m->st && strncmp(m->st->errmsg, m->name, strlen(m->name))) {
+        char why[JX_ERRMSG_MAX];
+        memcpy(why, m->st->errmsg, sizeof why);
+        fail(m, e, "%s: nothing imported: %s", m->name, why);
+    }
     res->errors = m->errors;
     if (e) {
         if (m->b)
