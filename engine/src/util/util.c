@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 size_t jx_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
@@ -298,4 +300,24 @@ const char *jx_user_name(unsigned uid, char *buf, size_t cap)
     else
         jx_fmt_trunc(buf, cap, "uid %u", uid);
     return buf;
+}
+
+bool jx_mem_headroom(size_t need)
+{
+    struct rlimit as, data;
+    bool as_set = getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY;
+    bool data_set = getrlimit(RLIMIT_DATA, &data) == 0 && data.rlim_cur != RLIM_INFINITY;
+    if (!as_set && !data_set) return true;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f) return true;
+    unsigned long size = 0, rss, shared, text, lib, dat = 0;
+    int n = fscanf(f, "%lu %lu %lu %lu %lu %lu", &size, &rss, &shared, &text, &lib, &dat);
+    fclose(f);
+    if (n != 6) return true;
+    long page = sysconf(_SC_PAGESIZE);
+    uint64_t used_as = (uint64_t)size * (uint64_t)(page > 0 ? page : 4096);
+    uint64_t used_data = (uint64_t)dat * (uint64_t)(page > 0 ? page : 4096);
+    if (as_set && (uint64_t)as.rlim_cur < used_as + need) return false;
+    if (data_set && (uint64_t)data.rlim_cur < used_data + need) return false;
+    return true;
 }

@@ -71,6 +71,11 @@ const char *jx_number_ungroup(const char *s, char *out, size_t cap);
 /* "wang (uid 1001)", or "uid 1001" when the user has no name, into buf; returns buf. */
 const char *jx_user_name(unsigned uid, char *buf, size_t cap);
 
+/* Is there room for need more bytes under the process's memory limits (ulimit -v, ulimit -d)?
+ * true when no limit is set. For code that hands memory to a library that does not survive a
+ * failed allocation (libxlsxwriter dereferences NULL rows): stop before, with a message. */
+bool jx_mem_headroom(size_t need);
+
 /* The map key of a subject: "YEAR\x1fNAME\x1fPROJECT" into buf; its length, or 0 when it does
  * not fit in cap (NUL included). Built by hand: the importer builds one for every row. */
 size_t jx_subject_key(char *buf, size_t cap, int year, const char *name, const char *project);
