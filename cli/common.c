@@ -71,7 +71,8 @@ void cli_progress(void *ctx, int64_t n)
 void cli_on_error(void *ctx, const char *message)
 {
     (void)ctx;
-    fprintf(stderr, "%s\n", message);
+    cli_fputs_safe(stderr, message, true);
+    fputc('\n', stderr);
 }
 
 bool cli_parse_int64(const char *s, int64_t *out)
@@ -232,9 +233,14 @@ static int print_subject(const jx_run_subject *s, void *ctx)
     }
     /* per-indicator listing (show) */
     const jx_result *r = &s->result;
-    if (p->fmt == FMT_TABLE)
-        printf("%s%s%s · %s · %d\n", s->code, *s->code ? " " : "", s->name,
-               *s->project ? s->project : "部门整体", s->year);
+    if (p->fmt == FMT_TABLE) {
+        cli_fputs_safe(stdout, s->code, false);
+        fputs(*s->code ? " " : "", stdout);
+        cli_fputs_safe(stdout, s->name, false);
+        fputs(" · ", stdout);
+        cli_fputs_safe(stdout, *s->project ? s->project : "部门整体", false);
+        printf(" · %d\n", s->year);
+    }
     static const char *const hdr[] = {"一级指标", "二级指标", "三级指标", "指标值", "实际完成值",
                                       "分值",     "得分",     "计算",     "标记"};
     static const bool right[] = {false, false, false, false, false, true, true, false, false};

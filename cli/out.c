@@ -2,6 +2,7 @@
  * out.c - printing helpers of the CLI: messages, JSON and CSV escaping, and
  * aligned tables that measure Chinese text by its display width.
  */
+#define _GNU_SOURCE
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -10,14 +11,94 @@
 
 #include "cli.h"
 
+/* ---- text that must not reach a terminal raw ---- */
+
+/* One UTF-8 character of s (valid or not): its code point, or 0xFFFFFFFF for a stray byte;
+ * the bytes it takes in *n. */
+static uint32_t next_cp(const unsigned char *s, size_t *n)
+{
+    uint32_t c = s[0];
+    size_t k = c < 0x80             ? 1
+               : (c & 0xE0) == 0xC0 ? 2
+               : (c & 0xF0) == 0xE0 ? 3
+               : (c & 0xF8) == 0xF0 ? 4
+                                    : 0;
+    if (!k) {
+        *n = 1;
+        return 0xFFFFFFFF;
+    }
+    if (k > 1) c &= 0xFF >> (k + 1);
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *n = 1;
+            return 0xFFFFFFFF;
+        }
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    *n = k;
+    return c;
+}
+
+/* Control characters (C0 but, with keep_ws, TAB, LF and CR; DEL; C1) and the invisible
+ * characters that reorder or hide text (bidirectional embeddings, overrides, isolates and
+ * marks): a name holding ESC [ 2 J or U+202E would act on the terminal or show another text. */
+static bool unsafe_cp(uint32_t c, bool keep_ws)
+{
+    if (c < 0x20) return !(keep_ws && (c == '\t' || c == '\n' || c == '\r'));
+    return c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+void cli_fputs_safe(FILE *f, const char *s, bool keep_ws)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n;
+        uint32_t c = next_cp(p, &n);
+        if (c != 0xFFFFFFFF && unsafe_cp(c, keep_ws))
+            fprintf(f, c < 0x80 ? "\\x%02X" : "\\u%04X", (unsigned)c);
+        else
+            fwrite(p, 1, n, f);
+        p += n;
+    }
+}
+
+char *cli_safe_dup(const char *s, bool keep_ws)
+{
+    size_t extra = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n;
+        uint32_t c = next_cp(p, &n);
+        if (c != 0xFFFFFFFF && unsafe_cp(c, keep_ws)) extra += 6;
+        p += n;
+    }
+    if (!extra) return NULL;
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&buf, &size);
+    if (!m) return NULL;
+    cli_fputs_safe(m, s, keep_ws);
+    if (fclose(m)) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 void cli_error(const char *fmt, ...)
 {
+    char *text = NULL;
     va_list ap;
     va_start(ap, fmt);
-    fputs("jixiao: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int n = vasprintf(&text, fmt, ap);
     va_end(ap);
+    fputs("jixiao: ", stderr);
+    if (n >= 0)
+        cli_fputs_safe(stderr, text, true);
+    else
+        fputs("(out of memory)", stderr);
+    fputc('\n', stderr);
+    free(text);
 }
 
 bool cli_parse_format(const char *s, cli_format *f)
@@ -54,10 +135,19 @@ void json_str(FILE *f, const char *s)
             fputs("\\t", f);
             break;
         default:
-            if (*p < 0x20)
+            if (*p < 0x20) {
                 fprintf(f, "\\u%04x", *p);
-            else
+            } else if (*p < 0x80) {
                 fputc(*p, f);
+            } else { /* C1 controls and bidirectional formatting: escaped, so still the same text */
+                size_t n;
+                uint32_t c = next_cp(p, &n);
+                if (c != 0xFFFFFFFF && unsafe_cp(c, false))
+                    fprintf(f, "\\u%04x", (unsigned)c);
+                else
+                    fwrite(p, 1, n, f);
+                p += n - 1;
+            }
         }
     }
     fputc('"', f);
@@ -91,6 +181,14 @@ void json_subject_id(FILE *f, const char *code, const char *name, const char *pr
 
 void csv_field(FILE *f, const char *s)
 {
+    /* control and bidirectional characters become visible escapes (a CSV is read on terminals
+     * too); TAB, CR and LF are quoted as they are */
+    char *safe = cli_safe_dup(s, true);
+    if (safe) {
+        csv_field(f, safe);
+        free(safe);
+        return;
+    }
     /* A cell starting with = + - @ (or TAB, CR) would be a formula when the CSV is
      * opened in Excel: prefix a quote character so it stays text. */
     bool formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
@@ -218,6 +316,14 @@ void table_print(cli_table *t, FILE *f, cli_format fmt)
             fputc('\n', f);
         }
         return;
+    }
+    /* a terminal table: control and bidirectional characters (TAB and LF too) made visible */
+    for (size_t i = 0; i < t->nrows * t->ncols; i++) {
+        char *safe = cli_safe_dup(t->cells[i], false);
+        if (safe) {
+            free(t->cells[i]);
+            t->cells[i] = safe;
+        }
     }
     size_t *w = calloc(t->ncols, sizeof *w);
     if (!w) return;
