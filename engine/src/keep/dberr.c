@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,29 +34,28 @@ static void readonly_advice(const char *path, char *buf, size_t cap)
     bool wal_data = false;
     jx_fmt_trunc(f, sizeof f, "%s-wal", path);
     if (stat(f, &wal) == 0 && wal.st_size > 0) wal_data = true;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path; /* messages are long */
     for (int i = 0; i < 3; i++) {
         jx_fmt_trunc(f, sizeof f, "%s%s", path, sfx[i]);
         if (stat(f, &sb) != 0 || writable(f)) continue;
         jx_user_name(sb.st_uid, who, sizeof who);
-        if (i == 0) {
+        if (i == 0)
             jx_fmt_trunc(buf, cap,
                          "%s belongs to %s and you may not write it; ask its owner for write "
                          "access (a shared group and chmod g+w) or work on a copy",
                          f, who);
-        } else if (wal_data) {
+        else if (wal_data)
             jx_fmt_trunc(buf, cap,
                          "%s belongs to %s and you may not write it; ask them or an administrator "
-                         "to make %s-wal and %s-shm writable for you (a shared group and chmod "
-                         "g+w); do not delete %s-wal: it holds changes not yet in the database",
-                         f, who, path, path, path);
-        } else {
+                         "to make %s-wal and %s-shm writable for you (chmod g+w); do not delete "
+                         "%s-wal: it holds changes not yet in the database",
+                         f, who, base, base, base);
+        else
             jx_fmt_trunc(buf, cap,
-                         "%s belongs to %s and you may not write it: a command of theirs that "
-                         "could only read the database left it behind; ask them or an "
-                         "administrator to delete %s-wal and %s-shm while no one is using the "
-                         "database (they hold no data)",
-                         f, who, path, path);
-        }
+                         "%s belongs to %s, whose command could only read the database and left "
+                         "it behind; ask them or an administrator to delete %s-wal and %s-shm "
+                         "while no one uses the database (they hold no data)",
+                         f, who, base, base);
         return;
     }
     char dir[4200];
@@ -80,9 +80,28 @@ static void readonly_advice(const char *path, char *buf, size_t cap)
                  "system may be mounted read-only");
 }
 
+/* Has a file of the database grown to the file size limit (ulimit -f)? SQLite does not always
+ * keep the errno (EFBIG) of a write that failed under it. */
+static bool at_size_limit(const char *path)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_FSIZE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return false;
+    static const char *const sfx[] = {"", "-wal", "-journal"};
+    for (int i = 0; i < 3; i++) {
+        char f[4200];
+        struct stat sb;
+        jx_fmt_trunc(f, sizeof f, "%s%s", path, sfx[i]);
+        if (stat(f, &sb) == 0 && (uint64_t)sb.st_size + 65536 >= (uint64_t)rl.rlim_cur) return true;
+    }
+    return false;
+}
+
 void st_explain(const char *path, int rc, int sys_errno, const char *sqlmsg, const char *what,
                 char *buf, size_t cap)
 {
+    if ((rc & 0xff) == SQLITE_IOERR && sys_errno != ENOSPC && sys_errno != EDQUOT &&
+        at_size_limit(path))
+        sys_errno = EFBIG;
     const char *head = NULL; /* the cause in plain words */
     char advice[1400] = "";
     char cause[200];

@@ -452,6 +452,12 @@ jx_err jx_store_open(const char *path, jx_store **out, jx_errmsg *msg)
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
     /* WAL lets readers go on while an import writes; foreign keys guard the links. */
     if ((e = exec(st, "PRAGMA foreign_keys = ON"))) goto fail;
+    /* A file no jixiao could have written (another program's database, a tampered version) is
+     * refused before anything is changed, the journal mode included. */
+    int version;
+    if ((e = read_version(st, &version)) ||
+        (version != JX_SCHEMA_VERSION && (e = check_version(st, version))))
+        goto fail;
     /* Several processes opening a new file at once: switching it to WAL needs an exclusive
      * lock, and SQLite answers SQLITE_BUSY at once, without the busy handler, where waiting
      * could deadlock (8 of 4,000 processes failed in 1,000 rounds of 4 first imports).
