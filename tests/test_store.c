@@ -190,7 +190,8 @@ static void test_versions_refused(void **state)
     static const struct {
         const char *sql, *want;
     } cases[] = {
-        {"PRAGMA user_version = -1", "schema version -1 (PRAGMA user_version), which no jixiao writes"},
+        {"PRAGMA user_version = -1",
+         "schema version -1 (PRAGMA user_version), which no jixiao writes"},
         {"PRAGMA user_version = -2147483648", "schema version -2147483648"},
         {"PRAGMA user_version = 3", "schema version 3; this jixiao knows up to 2: upgrade jixiao"},
         {"PRAGMA user_version = 0", "but its tables are those of version 2"},
@@ -248,9 +249,9 @@ static void test_check(void **state)
     unlink(path);
     jx_store *st = NULL;
     assert_int_equal(jx_store_open(path, &st, NULL), JX_OK);
-    assert_int_equal(jx_import_file(st, JX_IMPORT_TARGETS, JX_FIXTURES_DIR "/demo/targets.csv",
-                                    NULL, NULL),
-                     JX_OK);
+    assert_int_equal(
+        jx_import_file(st, JX_IMPORT_TARGETS, JX_FIXTURES_DIR "/demo/targets.csv", NULL, NULL),
+        JX_OK);
     jx_store_close(st);
     jx_check_result res;
     jx_errmsg msg;
@@ -258,11 +259,12 @@ static void test_check(void **state)
     assert_int_equal(jx_store_check(path, on_finding, &runs, &res, &msg), JX_OK);
     assert_int_equal(res.total, 0);
     assert_int_equal(res.version, JX_SCHEMA_VERSION);
-    set_version(path, "PRAGMA foreign_keys = OFF; "
-                      "INSERT INTO targets(subject_id, import_id, line, seq, level1, level2, level3, "
-                      "target) VALUES (999, 998, 1, 1, 'a', 'b', 'c', '1'); "
-                      "INSERT INTO runs(rules, rules_sha256, rules_source) VALUES ('mof-2020', "
-                      "'0000000000000000000000000000000000000000000000000000000000000000', 'x');");
+    set_version(path,
+                "PRAGMA foreign_keys = OFF; "
+                "INSERT INTO targets(subject_id, import_id, line, seq, level1, level2, level3, "
+                "target) VALUES (999, 998, 1, 1, 'a', 'b', 'c', '1'); "
+                "INSERT INTO runs(rules, rules_sha256, rules_source) VALUES ('mof-2020', "
+                "'0000000000000000000000000000000000000000000000000000000000000000', 'x');");
     assert_int_equal(jx_store_check(path, on_finding, &runs, &res, &msg), JX_OK);
     assert_int_equal(res.problems[JX_CHECK_FOREIGN_KEYS], 2); /* the subject and the import */
     assert_int_equal(res.problems[JX_CHECK_RUNS], 1);
