@@ -337,8 +337,8 @@ static jx_err file_close(xfile *f, lxw_error cell_err, jx_errmsg *msg)
     return jx_outfile_close(&f->out, true, msg);
 }
 
-static void set_props(lxw_workbook *wb, const xctx *x, char *title, size_t cap, char *comments,
-                      size_t ccap)
+static lxw_error set_props(lxw_workbook *wb, const xctx *x, char *title, size_t cap, char *comments,
+                           size_t ccap)
 {
     if (x->year)
         snprintf(title, cap, "%d年度绩效自评表", x->year);
@@ -347,7 +347,7 @@ static void set_props(lxw_workbook *wb, const xctx *x, char *title, size_t cap, 
     snprintf(comments, ccap, "评分运行 #%lld；规则集 %s（SHA-256 %s）", (long long)x->info.id,
              x->info.rules, x->info.rules_sha256);
     lxw_doc_properties p = {.title = title, .author = "jixiao", .comments = comments};
-    workbook_set_properties(wb, &p);
+    return workbook_set_properties(wb, &p);
 }
 
 /* One workbook being written: its file, its writer state, and the property strings. */
@@ -361,8 +361,8 @@ static jx_err book_open(xbook *b, xctx *x, const char *path, size_t nsheets, jx_
 {
     jx_err e = file_open(&b->f, path, x->opts->tmpdir, nsheets, msg);
     if (e) return e;
-    set_props(b->f.wb, x, b->title, sizeof b->title, b->comments, sizeof b->comments);
-    if (!xw_init(&b->w, b->f.wb, x->rs, x->opts->blank, &x->info)) {
+    if (set_props(b->f.wb, x, b->title, sizeof b->title, b->comments, sizeof b->comments) ||
+        !xw_init(&b->w, b->f.wb, x->rs, x->opts->blank, &x->info)) {
         file_close(&b->f, LXW_ERROR_MEMORY_MALLOC_FAILED, NULL);
         return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
     }
@@ -459,8 +459,9 @@ static jx_err write_summary(xwb *w, const xctx *x, bool links)
     static const char *const head[S__COUNT] = {
         "排名",     "部门编码",   "部门（单位）名称", "项目",     "年度",  "总分",
         "自评等级", "预算执行率", "标记数",           "审核提示", "工作表"};
-    for (int c = 0; c < S__COUNT; c++)
-        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
+    lxw_error le = LXW_NO_ERROR; /* the first error of the calls below (all allocate) */
+    for (int c = 0; c < S__COUNT && !le; c++)
+        le = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
     lxw_format *link = workbook_add_format(w->wb);
     if (link) {
         format_set_font_name(link, "宋体");
@@ -473,18 +474,18 @@ static jx_err write_summary(xwb *w, const xctx *x, bool links)
     }
 
     char buf[1024];
-    worksheet_set_row(ws, 0, 30, NULL);
+    if (!le) le = worksheet_set_row(ws, 0, 30, NULL);
     if (x->year)
         snprintf(buf, sizeof buf, "%d年度部门整体及项目支出绩效自评结果汇总", x->year);
     else
         snprintf(buf, sizeof buf, "部门整体及项目支出绩效自评结果汇总");
     xw_merge(w, ws, 0, 0, 0, S__COUNT - 1, buf, xw_fmt(w, XF_TITLE, false));
-    worksheet_set_row(ws, 1, 20, NULL);
+    if (!le) le = worksheet_set_row(ws, 1, 20, NULL);
     snprintf(buf, sizeof buf, "评分规则：%s（SHA-256 %.12s…）；评分运行 #%lld，%s；共 %zu 个%s",
              x->info.rules, x->info.rules_sha256, (long long)x->info.id, x->info.created_at, n,
              w->blank ? "；空白填报表：得分待填报后计算" : "");
     xw_merge(w, ws, 1, 0, 1, S__COUNT - 1, buf, xw_fmt(w, XF_SIGN, false));
-    worksheet_set_row(ws, 2, 22, NULL);
+    if (!le) le = worksheet_set_row(ws, 2, 22, NULL);
     for (int c = 0; c < S__COUNT; c++)
         xw_str(w, ws, 2, c, c == S_SHEET && !links ? "文件" : head[c], xw_fmt(w, XF_HEAD, false));
 
@@ -549,7 +550,8 @@ static jx_err write_summary(xwb *w, const xctx *x, bool links)
     }
     free(idx);
     worksheet_freeze_panes(ws, 3, 0);
-    if (n) worksheet_autofilter(ws, 2, 0, (lxw_row_t)(2 + n), S__COUNT - 1);
+    if (n && !le) le = worksheet_autofilter(ws, 2, 0, (lxw_row_t)(2 + n), S__COUNT - 1);
+    if (le && w->lxerr == LXW_NO_ERROR) w->lxerr = le;
     xw_print_setup(ws, 2, 2 + (int)n, S__COUNT - 1);
     return JX_OK;
 }
