@@ -86,6 +86,9 @@ int cli_print_batch(jx_batch *b, const jx_run_filter *filter, cli_format fmt);
 void cli_progress(void *ctx, int64_t n);
 /* Print an error line (engine callbacks). */
 void cli_on_error(void *ctx, const char *message);
+/* The options of a command that takes none but --help: -1 to go on, else the exit status (the
+ * usage printed, or an error for an unexpected argument). */
+int cli_no_options(int argc, char **argv, const char *cmd, const char *usage);
 /* Parse a whole decimal number; false when not one. */
 bool cli_parse_int64(const char *s, int64_t *out);
 

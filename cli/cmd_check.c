@@ -2,7 +2,6 @@
  * cmd_check.c - `jixiao check`: is the database sound? (engine: jx_store_check()).
  */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -60,20 +59,8 @@ static void on_finding(const jx_check_finding *f, void *ctx)
 
 int cmd_check(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        }
-        fputs(usage_text, stderr);
-        return EXIT_USAGE;
-    }
-    if (optind < argc) {
-        cli_error("check: unexpected argument '%s'", argv[optind]);
-        return EXIT_USAGE;
-    }
+    int rc = cli_no_options(argc, argv, "check", usage_text);
+    if (rc >= 0) return rc;
     check_ctx cc = {.path = ctx->db_path};
     jx_check_result res;
     jx_errmsg msg;

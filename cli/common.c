@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,25 @@ bool cli_parse_int64(const char *s, int64_t *out)
     if (!*s || *end || errno) return false;
     *out = v;
     return true;
+}
+
+int cli_no_options(int argc, char **argv, const char *cmd, const char *usage)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        }
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (optind < argc) {
+        cli_error("%s: unexpected argument '%s'", cmd, argv[optind]);
+        return EXIT_USAGE;
+    }
+    return -1;
 }
 
 /* ---- printing a run ---- */

@@ -94,6 +94,7 @@ typedef struct chk {
     jx_check_cb cb;
     void *ctx;
     jx_check_result *res;
+    int want; /* the schema version whose objects the file should hold */
 } chk;
 
 static void note(chk *c, jx_check_kind kind, bool problem, const char *fmt, ...)
@@ -123,6 +124,34 @@ static void step_failed(chk *c, jx_check_kind kind, const char *what)
     st_explain(c->path, sqlite3_extended_errcode(c->db), sqlite3_system_errno(c->db),
                sqlite3_errmsg(c->db), what, buf, sizeof buf);
     note(c, kind, true, "%s", buf);
+}
+
+/* Run sql and hand each row to row(); a statement that fails is a finding of kind (a damaged
+ * file fails them). */
+static void each_row(chk *c, jx_check_kind kind, const char *sql, const char *what,
+                     void (*row)(chk *c, sqlite3_stmt *q))
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        step_failed(c, kind, what);
+        return;
+    }
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        row(c, q);
+    if (rc != SQLITE_DONE) step_failed(c, kind, what);
+    sqlite3_finalize(q);
+}
+
+/* An object of the file that none of the versions it should be creates. */
+static void object_row(chk *c, sqlite3_stmt *q)
+{
+    const char *type = (const char *)sqlite3_column_text(q, 0);
+    const char *name = (const char *)sqlite3_column_text(q, 1);
+    int ov = name ? object_version(name) : 0;
+    if (!ov || ov > c->want)
+        note(c, JX_CHECK_SCHEMA, true, "%s %s is not one of jixiao's (schema version %d)",
+             type ? type : "object", name ? name : "?", c->want);
 }
 
 /* Is the object name there? */
@@ -166,64 +195,29 @@ static void check_schema(chk *c, int tables)
         for (const char *const *o = objects[k]; *o; o++)
             schema_object(c, q, *o);
     sqlite3_finalize(q);
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' "
-                           "ESCAPE '\\' ORDER BY rowid",
-                           -1, &q, NULL) != SQLITE_OK) {
-        step_failed(c, JX_CHECK_SCHEMA, "reading the schema");
-        return;
-    }
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *type = (const char *)sqlite3_column_text(q, 0);
-        const char *name = (const char *)sqlite3_column_text(q, 1);
-        int ov = name ? object_version(name) : 0;
-        if (!ov || ov > want)
-            note(c, JX_CHECK_SCHEMA, true, "%s %s is not one of jixiao's (schema version %d)",
-                 type ? type : "object", name ? name : "?", want);
-    }
-    if (rc != SQLITE_DONE) step_failed(c, JX_CHECK_SCHEMA, "reading the schema");
-    sqlite3_finalize(q);
+    c->want = want;
+    each_row(c, JX_CHECK_SCHEMA,
+             "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+             "ORDER BY rowid",
+             "reading the schema", object_row);
 }
 
-static void check_integrity(chk *c)
+static void integrity_row(chk *c, sqlite3_stmt *q)
 {
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(c->db, "PRAGMA integrity_check(1000)", -1, &q, NULL) != SQLITE_OK) {
-        step_failed(c, JX_CHECK_INTEGRITY, "integrity_check");
-        return;
-    }
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(q, 0);
-        if (t && strcmp(t, "ok")) note(c, JX_CHECK_INTEGRITY, true, "%s", t);
-    }
-    if (rc != SQLITE_DONE) step_failed(c, JX_CHECK_INTEGRITY, "integrity_check");
-    sqlite3_finalize(q);
+    const char *t = (const char *)sqlite3_column_text(q, 0);
+    if (t && strcmp(t, "ok")) note(c, JX_CHECK_INTEGRITY, true, "%s", t);
 }
 
-static void check_foreign_keys(chk *c)
+static void foreign_key_row(chk *c, sqlite3_stmt *q)
 {
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(c->db, "PRAGMA foreign_key_check", -1, &q, NULL) != SQLITE_OK) {
-        step_failed(c, JX_CHECK_FOREIGN_KEYS, "foreign_key_check");
-        return;
-    }
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *table = (const char *)sqlite3_column_text(q, 0);
-        const char *parent = (const char *)sqlite3_column_text(q, 2);
-        if (sqlite3_column_type(q, 1) == SQLITE_NULL)
-            note(c, JX_CHECK_FOREIGN_KEYS, true,
-                 "a row of %s refers to a %s row that does not exist", table ? table : "?",
-                 parent ? parent : "?");
-        else
-            note(c, JX_CHECK_FOREIGN_KEYS, true,
-                 "%s row %lld refers to a %s row that does not exist", table ? table : "?",
-                 (long long)sqlite3_column_int64(q, 1), parent ? parent : "?");
-    }
-    if (rc != SQLITE_DONE) step_failed(c, JX_CHECK_FOREIGN_KEYS, "foreign_key_check");
-    sqlite3_finalize(q);
+    const char *table = (const char *)sqlite3_column_text(q, 0);
+    const char *parent = (const char *)sqlite3_column_text(q, 2);
+    if (sqlite3_column_type(q, 1) == SQLITE_NULL)
+        note(c, JX_CHECK_FOREIGN_KEYS, true, "a row of %s refers to a %s row that does not exist",
+             table ? table : "?", parent ? parent : "?");
+    else
+        note(c, JX_CHECK_FOREIGN_KEYS, true, "%s row %lld refers to a %s row that does not exist",
+             table ? table : "?", (long long)sqlite3_column_int64(q, 1), parent ? parent : "?");
 }
 
 static bool sha256_hex(const void *p, size_t n, char hex[65])
@@ -236,54 +230,35 @@ static bool sha256_hex(const void *p, size_t n, char hex[65])
     return true;
 }
 
-static void check_runs(chk *c)
+static void run_row(chk *c, sqlite3_stmt *q)
 {
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT r.id, r.rules, r.rules_sha256, r.rules_source, r.subjects, "
-                           "(SELECT count(*) FROM run_subjects s WHERE s.run_id = r.id) "
-                           "FROM runs r ORDER BY r.id",
-                           -1, &q, NULL) != SQLITE_OK) {
-        step_failed(c, JX_CHECK_RUNS, "runs");
-        return;
-    }
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(q, 0);
-        const char *rules = (const char *)sqlite3_column_text(q, 1);
-        const char *sha = (const char *)sqlite3_column_text(q, 2);
-        const void *src = sqlite3_column_blob(q, 3);
-        size_t n = (size_t)sqlite3_column_bytes(q, 3);
-        int64_t claimed = sqlite3_column_int64(q, 4), held = sqlite3_column_int64(q, 5);
-        rules = rules ? rules : "";
-        sha = sha ? sha : "";
-        c->res->runs++;
-        char hex[65] = "";
-        if (!sha256_hex(src ? src : "", src ? n : 0, hex))
-            note(c, JX_CHECK_RUNS, true, "run %lld: SHA-256 failed", (long long)id);
-        else if (strcmp(hex, sha))
-            note(c, JX_CHECK_RUNS, true,
-                 "run %lld (rule set %s): the rule set's text kept with the run does not have "
-                 "the SHA-256 kept with it (%.12s…, the text has %.12s…): one was changed after "
-                 "the run",
-                 (long long)id, rules, sha, hex);
-        if (claimed != held)
-            note(c, JX_CHECK_RUNS, true, "run %lld: it scored %lld subjects but holds %lld",
-                 (long long)id, (long long)claimed, (long long)held);
-        if (c->cb) {
-            char text[300];
-            jx_fmt_trunc(text, sizeof text, "run %lld: rule set %s (SHA-256 %.12s…), %lld subjects",
-                         (long long)id, rules, sha, (long long)held);
-            jx_check_finding f = {.kind = JX_CHECK_RUNS,
-                                  .text = text,
-                                  .run_id = id,
-                                  .rules = rules,
-                                  .rules_sha256 = sha};
-            c->cb(&f, c->ctx);
-        }
-    }
-    if (rc != SQLITE_DONE) step_failed(c, JX_CHECK_RUNS, "runs");
-    sqlite3_finalize(q);
+    int64_t id = sqlite3_column_int64(q, 0);
+    const char *rules = (const char *)sqlite3_column_text(q, 1);
+    const char *sha = (const char *)sqlite3_column_text(q, 2);
+    const void *src = sqlite3_column_blob(q, 3);
+    size_t n = (size_t)sqlite3_column_bytes(q, 3);
+    int64_t claimed = sqlite3_column_int64(q, 4), held = sqlite3_column_int64(q, 5);
+    rules = rules ? rules : "";
+    sha = sha ? sha : "";
+    c->res->runs++;
+    char hex[65] = "";
+    if (!sha256_hex(src ? src : "", src ? n : 0, hex))
+        note(c, JX_CHECK_RUNS, true, "run %lld: SHA-256 failed", (long long)id);
+    else if (strcmp(hex, sha))
+        note(c, JX_CHECK_RUNS, true,
+             "run %lld (rule set %s): the rule set's text kept with the run does not have the "
+             "SHA-256 kept with it (%.12s…, the text has %.12s…): one was changed after the run",
+             (long long)id, rules, sha, hex);
+    if (claimed != held)
+        note(c, JX_CHECK_RUNS, true, "run %lld: it scored %lld subjects but holds %lld",
+             (long long)id, (long long)claimed, (long long)held);
+    if (!c->cb) return;
+    char text[300];
+    jx_fmt_trunc(text, sizeof text, "run %lld: rule set %s (SHA-256 %.12s…), %lld subjects",
+                 (long long)id, rules, sha, (long long)held);
+    jx_check_finding f = {
+        .kind = JX_CHECK_RUNS, .text = text, .run_id = id, .rules = rules, .rules_sha256 = sha};
+    c->cb(&f, c->ctx);
 }
 
 jx_err jx_store_check(const char *path, jx_check_cb cb, void *ctx, jx_check_result *res,
@@ -321,8 +296,11 @@ jx_err jx_store_check(const char *path, jx_check_cb cb, void *ctx, jx_check_resu
     sqlite3_finalize(q);
     int tables = st_schema_guess(c.db);
     check_schema(&c, tables);
-    check_integrity(&c);
-    if (tables != 0) check_foreign_keys(&c);
+    each_row(&c, JX_CHECK_INTEGRITY, "PRAGMA integrity_check(1000)", "integrity_check",
+             integrity_row);
+    if (tables != 0)
+        each_row(&c, JX_CHECK_FOREIGN_KEYS, "PRAGMA foreign_key_check", "foreign_key_check",
+                 foreign_key_row);
     /* the runs tables are the same in every version; when they are not there, the schema check
      * said so */
     if (sqlite3_prepare_v2(c.db,
@@ -332,7 +310,11 @@ jx_err jx_store_check(const char *path, jx_check_cb cb, void *ctx, jx_check_resu
         sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 2) {
         sqlite3_finalize(q);
         q = NULL;
-        check_runs(&c);
+        each_row(&c, JX_CHECK_RUNS,
+                 "SELECT r.id, r.rules, r.rules_sha256, r.rules_source, r.subjects, "
+                 "(SELECT count(*) FROM run_subjects s WHERE s.run_id = r.id) "
+                 "FROM runs r ORDER BY r.id",
+                 "runs", run_row);
     }
     sqlite3_finalize(q);
     sqlite3_close(c.db);
