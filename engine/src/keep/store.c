@@ -223,6 +223,7 @@ jx_err st_fail(jx_store *st, jx_err err, const char *fmt, ...)
 static jx_err explain(jx_store *st, int rc, const char *sqlmsg, const char *what)
 {
     st->failed = true;
+    st->busy = (rc & 0xff) == SQLITE_BUSY; /* jx_store_open() retries its set-up then */
     st_explain(st->path ? st->path : "the database", rc, sqlite3_system_errno(st->db), sqlmsg, what,
                st->errmsg, sizeof st->errmsg);
     return (rc & 0xff) == SQLITE_NOMEM ? JX_ERR_NOMEM : JX_ERR_DB;
@@ -400,19 +401,30 @@ static jx_err check_version(jx_store *st, int version)
                    p, version, what, tables, p, tables, p);
 }
 
+/* The schema version, checked against the tables (check_version) in one snapshot: another
+ * process may be creating the tables meanwhile (a version read before its commit and tables
+ * read after it would look tampered with). */
+static jx_err read_checked_version(jx_store *st, int *version)
+{
+    bool own_tx = !st->in_tx;
+    if (own_tx && exec(st, "BEGIN")) return JX_ERR_DB;
+    jx_err e = read_version(st, version);
+    if (!e && *version != JX_SCHEMA_VERSION) e = check_version(st, *version);
+    if (own_tx) sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL); /* it only read */
+    return e;
+}
+
 static jx_err migrate(jx_store *st)
 {
     int version;
-    jx_err e = read_version(st, &version);
+    jx_err e = read_checked_version(st, &version);
     if (e) return e;
     int latest = (int)(sizeof schema / sizeof *schema);
     if (version == latest) return JX_OK;
-    if ((e = check_version(st, version))) return e;
     if ((e = st_begin(st))) return e;
     /* Another process may have migrated while this one waited for the write
      * lock (two first imports into a new file): read the version again. */
-    if ((e = read_version(st, &version)) ||
-        (version != latest && (e = check_version(st, version)))) {
+    if ((e = read_checked_version(st, &version))) {
         st_rollback(st);
         return e;
     }
@@ -452,19 +464,17 @@ jx_err jx_store_open(const char *path, jx_store **out, jx_errmsg *msg)
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
     /* WAL lets readers go on while an import writes; foreign keys guard the links. */
     if ((e = exec(st, "PRAGMA foreign_keys = ON"))) goto fail;
-    /* A file no jixiao could have written (another program's database, a tampered version) is
-     * refused before anything is changed, the journal mode included. */
-    int version;
-    if ((e = read_version(st, &version)) ||
-        (version != JX_SCHEMA_VERSION && (e = check_version(st, version))))
-        goto fail;
     /* Several processes opening a new file at once: switching it to WAL needs an exclusive
      * lock, and SQLite answers SQLITE_BUSY at once, without the busy handler, where waiting
      * could deadlock (8 of 4,000 processes failed in 1,000 rounds of 4 first imports).
      * Retry the set-up, for up to the busy timeout. */
     for (int waited = 0;; waited += 10) {
         st->busy = false;
-        if (!(e = exec(st, "PRAGMA journal_mode = WAL")) &&
+        int version;
+        /* A file no jixiao could have written (another program's database, a tampered version)
+         * is refused before anything is changed, the journal mode included. */
+        if (!(e = read_checked_version(st, &version)) &&
+            !(e = exec(st, "PRAGMA journal_mode = WAL")) &&
             !(e = exec(st, "PRAGMA synchronous = FULL")))
             e = migrate(st);
         if (!e || !st->busy || waited >= BUSY_TIMEOUT_MS) break;
