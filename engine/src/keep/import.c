@@ -1147,6 +1147,15 @@ static jx_err stopped(imp *m)
                 m->name, at(m, -1));
 }
 
+/* A database error before or after the rows (BEGIN, COMMIT) names the database: add the file. */
+static void name_the_file(imp *m)
+{
+    if (!strncmp(m->st->errmsg, m->name, strlen(m->name))) return; /* it does already */
+    char why[JX_ERRMSG_MAX];
+    memcpy(why, m->st->errmsg, sizeof why);
+    fail(m, JX_ERR_DB, "%s: nothing imported: %s", m->name, why);
+}
+
 /* Read, check and write one file (m: its store or batch, kind, options and result set). */
 static jx_err import_file(imp *m, const char *path)
 {
@@ -1246,12 +1255,7 @@ static jx_err import_file(imp *m, const char *path)
     }
     e = finish(m);
 done:
-    /* a database error before or after the rows (BEGIN, COMMIT) names the database: add the file */
-    if (e == JX_ERR_DB && m->st && strncmp(m->st->errmsg, m->name, strlen(m->name))) {
-        char why[JX_ERRMSG_MAX];
-        memcpy(why, m->st->errmsg, sizeof why);
-        fail(m, e, "%s: nothing imported: %s", m->name, why);
-    }
+    if (e == JX_ERR_DB && m->st) name_the_file(m);
     res->errors = m->errors;
     if (e) {
         if (m->b)
