@@ -54,6 +54,11 @@ void json_num(FILE *f, double x);      /* shortest round-trip number, null for N
 /* "code":…,"name":…,"project":…,"year":N — who a JSON row is about (no braces, no commas around) */
 void json_subject_id(FILE *f, const char *code, const char *name, const char *project, int year);
 void csv_field(FILE *f, const char *s); /* RFC 4180 field; formula-like text made inert */
+/* s with control characters (keep_ws: but TAB, LF, CR) and bidirectional formatting characters
+ * written as visible escapes (\x1B, \u202E) */
+void cli_fputs_safe(FILE *f, const char *s, bool keep_ws);
+/* The same as a malloc'd string; NULL when s has none of them (or out of memory) */
+char *cli_safe_dup(const char *s, bool keep_ws);
 void pad_to(FILE *f, const char *s, size_t width);  /* print s left-aligned in width columns */
 void padl_to(FILE *f, const char *s, size_t width); /* right-aligned */
 
@@ -96,6 +101,9 @@ int cli_print_run(jx_run *run, const jx_run_filter *filter, cli_format fmt);
 void cli_progress(void *ctx, int64_t n);
 /* Print an error line (engine callbacks). */
 void cli_on_error(void *ctx, const char *message);
+/* The options of a command that takes none but --help: -1 to go on, else the exit status (the
+ * usage printed, or an error for an unexpected argument). */
+int cli_no_options(int argc, char **argv, const char *cmd, const char *usage);
 /* Parse a whole decimal number; false when not one. */
 bool cli_parse_int64(const char *s, int64_t *out);
 
@@ -104,6 +112,7 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx);
 int cmd_score(int argc, char **argv, cli_ctx *ctx);
 int cmd_show(int argc, char **argv, cli_ctx *ctx);
 int cmd_history(int argc, char **argv, cli_ctx *ctx);
+int cmd_check(int argc, char **argv, cli_ctx *ctx);
 int cmd_rules(int argc, char **argv, cli_ctx *ctx);
 int cmd_evaluate(int argc, char **argv, cli_ctx *ctx);
 int cmd_export(int argc, char **argv, cli_ctx *ctx); /* cmd_export.c; also evaluate --out: */

@@ -2,7 +2,6 @@
  * cmd_init.c - `jixiao init`: create (or migrate) the database.
  */
 #define _GNU_SOURCE
-#include <getopt.h>
 
 #include "cli.h"
 
@@ -14,20 +13,8 @@ static const char usage_text[] =
 
 int cmd_init(int argc, char **argv, cli_ctx *ctx)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        }
-        fputs(usage_text, stderr);
-        return EXIT_USAGE;
-    }
-    if (optind < argc) {
-        cli_error("init: unexpected argument '%s'", argv[optind]);
-        return EXIT_USAGE;
-    }
+    int rc = cli_no_options(argc, argv, "init", usage_text);
+    if (rc >= 0) return rc;
     jx_store *st = cli_open_store(ctx->db_path);
     if (!st) return EXIT_ERR;
     jx_store_close(st);

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -18,6 +19,58 @@ static const char usage_text[] =
     "  --project P   only that project; --project '' for 部门整体 only\n"
     "  --year Y      only that year\n"
     "  --run ID      a stored run (see the run number printed by 'jixiao score')\n";
+
+typedef struct seen_ctx {
+    const jx_run_filter *f;
+    bool *seen; /* per department named: a subject of the run matched it */
+} seen_ctx;
+
+static int seen_cb(const jx_run_subject *s, void *ctx)
+{
+    seen_ctx *c = ctx;
+    for (size_t i = 0; i < c->f->ndepts; i++)
+        if ((*s->code && !strcmp(c->f->depts[i], s->code)) || !strcmp(c->f->depts[i], s->name))
+            c->seen[i] = true;
+    return 0;
+}
+
+/* Every department named has a subject in the run (within --project and --year)? Else each one
+ * that has none is named, and nothing is printed: a misspelt name is an error, not an empty
+ * listing. */
+static int check_depts(jx_run *run, const jx_run_filter *f)
+{
+    bool *seen = calloc(f->ndepts, sizeof *seen);
+    if (!seen) {
+        cli_error("out of memory");
+        return EXIT_ERR;
+    }
+    jx_run_filter all = *f;
+    all.indicators = false;
+    seen_ctx c = {.f = f, .seen = seen};
+    int rc = EXIT_OK;
+    if (jx_run_foreach(run, &all, seen_cb, &c)) {
+        cli_error("show: %s", jx_run_errmsg(run));
+        rc = EXIT_ERR;
+    }
+    for (size_t i = 0; !rc && i < f->ndepts; i++)
+        if (!seen[i]) {
+            char where[160] = "";
+            if (f->project && f->year)
+                snprintf(where, sizeof where, " (project %s, year %d)",
+                         cli_project_label(f->project), f->year);
+            else if (f->project)
+                snprintf(where, sizeof where, " (project %s)", cli_project_label(f->project));
+            else if (f->year)
+                snprintf(where, sizeof where, " (year %d)", f->year);
+            cli_error("show: run %lld has no department %s%s: give its 部门编码 or 部门名称 as "
+                      "'jixiao rank' lists them",
+                      (long long)jx_run_about(run)->id, f->depts[i], where);
+        }
+    for (size_t i = 0; !rc && i < f->ndepts; i++)
+        if (!seen[i]) rc = EXIT_ERR;
+    free(seen);
+    return rc;
+}
 
 int cmd_show(int argc, char **argv, cli_ctx *ctx)
 {
@@ -71,7 +124,8 @@ int cmd_show(int argc, char **argv, cli_ctx *ctx)
     jx_store *st = cli_open_store(ctx->db_path);
     if (!st) return EXIT_ERR;
     jx_run *run = cli_open_run(st, run_id, "show");
-    int rc = run ? cli_print_run(run, &f, fmt) : EXIT_ERR;
+    int rc = run ? check_depts(run, &f) : EXIT_ERR;
+    if (!rc) rc = cli_print_run(run, &f, fmt);
     jx_run_close(run);
     jx_store_close(st);
     return rc;

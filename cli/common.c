@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +98,8 @@ void cli_progress(void *ctx, int64_t n)
 void cli_on_error(void *ctx, const char *message)
 {
     (void)ctx;
-    fprintf(stderr, "%s\n", message);
+    cli_fputs_safe(stderr, message, true);
+    fputc('\n', stderr);
 }
 
 bool cli_parse_int64(const char *s, int64_t *out)
@@ -108,6 +110,25 @@ bool cli_parse_int64(const char *s, int64_t *out)
     if (!*s || *end || errno) return false;
     *out = v;
     return true;
+}
+
+int cli_no_options(int argc, char **argv, const char *cmd, const char *usage)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        }
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (optind < argc) {
+        cli_error("%s: unexpected argument '%s'", cmd, argv[optind]);
+        return EXIT_USAGE;
+    }
+    return -1;
 }
 
 /* ---- printing a run ---- */
@@ -257,9 +278,14 @@ static int print_subject(const jx_run_subject *s, void *ctx)
     }
     /* per-indicator listing (show) */
     const jx_result *r = &s->result;
-    if (p->fmt == FMT_TABLE)
-        printf("%s%s%s · %s · %d\n", s->code, *s->code ? " " : "", s->name,
-               *s->project ? s->project : "部门整体", s->year);
+    if (p->fmt == FMT_TABLE) {
+        cli_fputs_safe(stdout, s->code, false);
+        fputs(*s->code ? " " : "", stdout);
+        cli_fputs_safe(stdout, s->name, false);
+        fputs(" · ", stdout);
+        cli_fputs_safe(stdout, *s->project ? s->project : "部门整体", false);
+        printf(" · %d\n", s->year);
+    }
     static const char *const hdr[] = {"一级指标", "二级指标", "三级指标", "指标值", "实际完成值",
                                       "分值",     "得分",     "计算",     "标记",   "偏差原因"};
     static const bool right[] = {false, false, false, false, false,

@@ -20,6 +20,7 @@ static const cli_cmd commands[] = {
     {"score", cmd_score, "score every department and project under a rule set; store the run"},
     {"show", cmd_show, "one department's indicators with how each score was found"},
     {"history", cmd_history, "list every import (file, SHA-256, rows, replaced rows)"},
+    {"check", cmd_check, "check the database: schema, integrity, links, stored rule sets"},
     {"rules", cmd_rules, "list, show and check rule sets"},
     {"export", cmd_export,
      "write the 自评表 workbook (.xlsx) of a run; --split: one per department"},

@@ -2,6 +2,7 @@
  * out.c - printing helpers of the CLI: messages, JSON and CSV escaping, and
  * aligned tables that measure Chinese text by its display width.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -11,14 +12,46 @@
 #include "cli.h"
 #include "jixiao/text.h"
 
+/* ---- text that must not reach a terminal raw ---- */
+
+void cli_fputs_safe(FILE *f, const char *s, bool keep_ws)
+{
+    char buf[JX_VISIBLE_ROOM(256)];
+    size_t n = strlen(s);
+    for (size_t i = 0, k; i < n; i += k) { /* in pieces that end on a character boundary */
+        k = n - i < 256 ? n - i : 256;
+        while (k < n - i && k > 1 && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+            k--;
+        fwrite(buf, 1, jx_text_visible(buf, s + i, k, keep_ws), f);
+    }
+}
+
+char *cli_safe_dup(const char *s, bool keep_ws)
+{
+    size_t n = strlen(s);
+    char *buf = malloc(JX_VISIBLE_ROOM(n));
+    if (!buf) return NULL;
+    if (jx_text_visible(buf, s, n, keep_ws) == n) { /* nothing to make visible */
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 void cli_error(const char *fmt, ...)
 {
+    char *text = NULL;
     va_list ap;
     va_start(ap, fmt);
-    fputs("jixiao: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int n = vasprintf(&text, fmt, ap);
     va_end(ap);
+    fputs("jixiao: ", stderr);
+    if (n >= 0)
+        cli_fputs_safe(stderr, text, true);
+    else
+        fputs("(out of memory)", stderr);
+    fputc('\n', stderr);
+    free(text);
 }
 
 /* CSV for Excel (--format excel, or a listing written to a file with --out): a UTF-8 byte-order
@@ -46,8 +79,12 @@ void json_str(FILE *f, const char *s)
     char buf[JX_JSON_ROOM(256)];
     size_t n = strlen(s);
     fputc('"', f);
-    for (size_t i = 0; i < n; i += 256) /* escaped in pieces: no allocation, any length */
-        fwrite(buf, 1, jx_json_escape(buf, s + i, n - i < 256 ? n - i : 256), f);
+    for (size_t i = 0, k; i < n; i += k) { /* escaped in pieces: no allocation, any length */
+        k = n - i < 256 ? n - i : 256;
+        while (k < n - i && k > 1 && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+            k--; /* a piece ends on a character boundary */
+        fwrite(buf, 1, jx_json_escape(buf, s + i, k), f);
+    }
     fputc('"', f);
 }
 
@@ -79,6 +116,14 @@ void json_subject_id(FILE *f, const char *code, const char *name, const char *pr
 
 void csv_field(FILE *f, const char *s)
 {
+    /* control and bidirectional characters become visible escapes (a CSV is read on terminals
+     * too); TAB, CR and LF are quoted as they are */
+    char *safe = cli_safe_dup(s, true);
+    if (safe) {
+        csv_field(f, safe);
+        free(safe);
+        return;
+    }
     /* A cell starting with = + - @ (or TAB, CR) would be a formula when the CSV is
      * opened in Excel: prefix a quote character so it stays text. */
     bool formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
@@ -239,6 +284,14 @@ void table_print(cli_table *t, FILE *f, cli_format fmt)
             fputc('\n', f);
         }
         return;
+    }
+    /* a terminal table: control and bidirectional characters (TAB and LF too) made visible */
+    for (size_t i = 0; i < t->nrows * t->ncols; i++) {
+        char *safe = cli_safe_dup(t->cells[i], false);
+        if (safe) {
+            free(t->cells[i]);
+            t->cells[i] = safe;
+        }
     }
     size_t *w = calloc(t->ncols, sizeof *w);
     if (!w) return;

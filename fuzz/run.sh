@@ -8,8 +8,13 @@ set -uo pipefail
 build=${1:?usage: run.sh BUILD_DIR [SECONDS]}
 secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
-targets=${FUZZ_TARGETS:-value csv ruleset import}
+targets=${FUZZ_TARGETS:-value csv ruleset import store}
 bash "$here/seed.sh" "$build/seeds" || exit 1
+# the store's seeds are databases made by the engine itself (fuzz_store.c)
+if [ -x "$build/fuzz/fuzz_store" ]; then
+    JX_FUZZ_STORE_SEEDS="$build/seeds/store" "$build/fuzz/fuzz_store" >/dev/null 2>&1 ||
+        { echo "fuzz_store: could not write its seeds" >&2; exit 1; }
+fi
 mkdir -p "$build/artifacts" "$build/logs"
 failed=()
 for t in $targets; do
@@ -17,6 +22,7 @@ for t in $targets; do
     dict=()
     case $t in
     value | import) dict=(-dict="$here/value.dict") ;;
+    store) dict=(-dict="$here/store.dict") ;;
     ruleset) dict=(-dict="$here/ruleset.dict") ;;
     esac
     log=$build/logs/$t.log

@@ -27,6 +27,10 @@ expect_out_has()  { case "$OUT" in *"$1"*) _ok ;; *) _fail "${2:-stdout should c
 expect_err_has()  { case "$ERR" in *"$1"*) _ok ;; *) _fail "${2:-stderr should contain} '$1'" "$ERR" ;; esac; }
 expect_same_file() { cmp -s "$1" "$2" && _ok || _fail "${3:-files differ}: $1 $2"; }
 
+# sanitized: the binary is built with AddressSanitizer, which reserves terabytes of address
+# space at start: a test cannot run it under ulimit -v.
+sanitized() { grep -qa __asan_init "$JIXIAO"; }
+
 # done_testing: prints the plain closing line and exits non-zero on any failure.
 done_testing() {
     echo "$T_PASS passed, $T_FAIL failed"

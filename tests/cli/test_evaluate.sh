@@ -85,8 +85,15 @@ expect_out_has "总分 96.90"
 run "$JIXIAO" --db "$DB" show 大竹县司法局 --format json
 expect_rc 0 "show by name, json"
 expect_out_has '"explain":'
+# an unknown department is an error naming it (issue 21, item 11), and nothing is printed
 run "$JIXIAO" --db "$DB" show 不存在的部门
-expect_rc 0 "show of an unknown department prints nothing"
+expect_rc 1 "show of an unknown department"
+expect_out "" "show of an unknown department prints nothing"
+expect_err_has "jixiao: show: run 1 has no department 不存在的部门: give its 部门编码 or 部门名称"
+run "$JIXIAO" --db "$DB" show 大竹县司法局 不存在的部门 --year 2024
+expect_rc 1 "show of a known and an unknown department"
+expect_out "" "nothing printed when one department is unknown"
+expect_err_has "run 1 has no department 不存在的部门 (year 2024)"
 # re-importing the same targets replaces (and keeps) the 22 rows; scores do not change
 run "$JIXIAO" --db "$DB" import targets "$FIXTURES/dazhu-2024/targets.csv"
 expect_out_has "22 earlier rows replaced and kept"

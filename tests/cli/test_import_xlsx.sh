@@ -203,7 +203,7 @@ H=$WORK/h
 mkdir -p "$H"
 for k in bomb bomb-lying truncated-xml malformed-xml missing-sst missing-sst-part sst-index ref-col ref-row \
     merge-range merges-many style-index rows-order doctype html truncated-zip not-workbook ods encrypted-ole no-header \
-    wide; do
+    wide deep deep-sst; do
     MK bad $k "$H/$k.xlsx"
 done
 cd "$H" || exit 1
@@ -251,6 +251,33 @@ rejected targets no-header.xlsx \
 # width (about half a second; 16,384 columns a row would take minutes)
 rejected targets wide.xlsx \
     "jixiao: wide.xlsx:Sheet1!XFD1: missing columns 年度 (year), 一级指标 (level1), 二级指标 (level2), 三级指标 (level3), 指标值 (target) for targets"
+# 3 million nested elements (23 KB; 18 MB of XML), in a sheet and in a small part: refused at
+# level 257 (issue 21, item 8; before: 430 MiB and 1.3 s, and 30 million levels took 4.2 GB).
+# Under a 200 MiB address-space limit, so that reading them whole would fail differently (not
+# under AddressSanitizer, which cannot start under such a limit).
+VLIMIT=204800
+sanitized && VLIMIT=unlimited
+for k in deep deep-sst; do
+    cp "$BASE" "$WORK/case.db"
+    (ulimit -v $VLIMIT && "$JIXIAO" --db "$WORK/case.db" import targets "$k.xlsx") >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    ERR=$(cat "$WORK/err")
+    expect_rc 1 "$k.xlsx: exit status"
+    expect_same_file "$WORK/case.db" "$BASE" "$k.xlsx: database file changed"
+done
+[ "$ERR" = "jixiao: deep-sst.xlsx: xl/sharedStrings.xml:2:986: XML elements nested more than 256 deep, which no workbook has: the file is damaged or made to exhaust memory; refused" ] &&
+    _ok || _fail "deep-sst.xlsx: message" "$ERR"
+rejected targets deep.xlsx \
+    "jixiao: deep.xlsx:Sheet1: xl/worksheets/sheet1.xml:2:1072: XML elements nested more than 256 deep, which no workbook has: the file is damaged or made to exhaust memory; refused"
+# a damaged .xls whose sheets libfreexl cannot find said "(.xls, 0 sheets)" (issue 21, item 12)
+"$PY" - "$DATA/dazhu-2024-targets.xls" "$H/damaged.xls" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[600:4000] = bytes(3400)  # the workbook stream's sheet records
+open(sys.argv[2], "wb").write(bytes(d))
+PY
+rejected targets damaged.xls \
+    "jixiao: damaged.xls: a damaged Excel 97-2003 workbook (.xls): no sheet can be read from it; open it in Excel or LibreOffice, save it as .xlsx (Excel Workbook) and import that"
 cd "$DATA" || exit 1
 # a real password-protected workbook (xlsx-populate, password "secret") and an .xls (LibreOffice)
 rejected budget encrypted-password-secret.xlsx \

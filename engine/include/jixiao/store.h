@@ -14,6 +14,8 @@
 #ifndef JIXIAO_STORE_H
 #define JIXIAO_STORE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "jixiao/error.h"
@@ -63,6 +65,57 @@ typedef int (*jx_import_cb)(const jx_import_info *info, void *ctx);
 
 /** @brief Call @p cb for every logged import, oldest first. */
 JX_API jx_err jx_store_history(jx_store *st, jx_import_cb cb, void *ctx);
+
+/** What jx_store_check() looks at, in the order it looks. */
+typedef enum jx_check_kind {
+    JX_CHECK_SCHEMA,       /**< the schema version, and that the file holds jixiao's tables */
+    JX_CHECK_INTEGRITY,    /**< PRAGMA integrity_check: pages, records, indexes, constraints */
+    JX_CHECK_FOREIGN_KEYS, /**< PRAGMA foreign_key_check: every row's links point at a row */
+    JX_CHECK_RUNS,         /**< every stored run's rule set: its text has the stored SHA-256 */
+    JX_CHECK__COUNT
+} jx_check_kind;
+
+/** @brief "schema", "integrity", "foreign keys", "runs". Static; never NULL. */
+JX_API const char *jx_check_kind_str(jx_check_kind kind);
+
+/** One finding of jx_store_check(). Strings are valid during the callback only. */
+typedef struct jx_check_finding {
+    jx_check_kind kind;
+    bool problem;             /**< true: something is wrong; false: a note (a run, a summary) */
+    const char *text;         /**< what was found, in words */
+    int64_t run_id;           /**< JX_CHECK_RUNS: the run (0 for other kinds) */
+    const char *rules;        /**< JX_CHECK_RUNS: its rule set's name ("" otherwise) */
+    const char *rules_sha256; /**< JX_CHECK_RUNS: the SHA-256 stored with it ("" otherwise) */
+} jx_check_finding;
+
+/** Callback of jx_store_check(). */
+typedef void (*jx_check_cb)(const jx_check_finding *f, void *ctx);
+
+/** What jx_store_check() found. */
+typedef struct jx_check_result {
+    int version;                      /**< PRAGMA user_version of the file */
+    size_t problems[JX_CHECK__COUNT]; /**< problems of each kind (all counted) */
+    size_t total;                     /**< their sum: 0 when the store is sound */
+    int64_t runs;                     /**< stored runs looked at */
+} jx_check_result;
+
+/** At most this many problems of one kind are handed to the callback (all are counted). */
+#define JX_CHECK_REPORT_MAX 100
+
+/**
+ * @brief Check the store at @p path without changing it (opened read-only; not migrated).
+ *
+ * Works on files jx_store_open() refuses (a tampered schema version, damage), so that the
+ * damage can be seen. Each problem, and a note per stored run (its rule set's name and
+ * SHA-256), goes to @p cb (may be NULL).
+ * @param res  receives the counts (required)
+ * @param msg  optional; why the file could not be checked
+ * @return ::JX_OK when the file was checked (res->total says whether it is sound),
+ *         ::JX_ERR_NOTFOUND (no such file), ::JX_ERR_DB (not a database, cannot be read),
+ *         ::JX_ERR_NOMEM.
+ */
+JX_API jx_err jx_store_check(const char *path, jx_check_cb cb, void *ctx, jx_check_result *res,
+                             jx_errmsg *msg);
 
 #ifdef __cplusplus
 }

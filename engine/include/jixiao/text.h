@@ -9,6 +9,7 @@
 #ifndef JIXIAO_TEXT_H
 #define JIXIAO_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "jixiao/error.h"
@@ -24,6 +25,21 @@ extern "C" {
  */
 JX_API size_t jx_text_width(const char *s);
 
+/** Room jx_text_visible() needs for n bytes of text (a control byte written as six). */
+#define JX_VISIBLE_ROOM(n) (6 * (size_t)(n) + 1)
+
+/**
+ * @brief @p s[0..n) with the characters that act on a terminal or hide text made visible, into
+ * @p dst, NUL-terminated: C0 controls (with @p keep_ws, all but TAB, LF and CR), DEL and C1
+ * controls as `\x1B` / `\u0085`, the bidirectional marks, embeddings, overrides and isolates
+ * (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) as `\u202E`. A name holding ESC [ 2 J or
+ * U+202E cannot clear a screen or show another text. Everything else is copied; cut @p s on a
+ * character boundary when escaping it in pieces.
+ * @param dst  room for at least JX_VISIBLE_ROOM(n) bytes
+ * @return the length written (excluding the NUL)
+ */
+JX_API size_t jx_text_visible(char *dst, const char *s, size_t n, bool keep_ws);
+
 /** Room jx_json_escape() needs for n bytes of text: the worst case, every byte a control
  * character written as six (a backslash, u and four hex digits), and the NUL. */
 #define JX_JSON_ROOM(n) (6 * (size_t)(n) + 1)
@@ -31,8 +47,9 @@ JX_API size_t jx_text_width(const char *s);
 /**
  * @brief @p s[0..n) escaped for a JSON string literal (without its quotes) into @p dst,
  * NUL-terminated: the quote and the backslash escaped, control characters written as backslash
- * n, r, t, b, f or u00XX; every other byte (UTF-8) copied as it is, so text may be escaped in
- * pieces cut anywhere.
+ * n, r, t, b, f or u00XX, and the characters jx_text_visible() makes visible as u followed by
+ * their four hex digits (the same text to a JSON reader); every other byte copied as it is. Cut
+ * @p s on a character boundary when escaping it in pieces.
  * @param dst  room for at least JX_JSON_ROOM(n) bytes
  * @return the length written (excluding the NUL)
  */

@@ -212,17 +212,26 @@ static jx_err fail(imp *m, jx_err e, const char *fmt, ...)
 static const char *at(imp *m, int c);
 
 /* A write failed (its message is in the back-end's buffer) or memory ran out: the import stops
- * at once, and its one message says where and why. Returns false, for `return stop(m, e)`. */
+ * at once. Memory: one message. A write: the back-end's error at the row, then what it means.
+ * Returns false, for `return stop(m, e)`. */
 static bool stop(imp *m, jx_err e)
 {
     if (m->fatal) return false;
     m->fatal = e;
     m->errors++;
     m->writing = false;
-    char why[JX_ERRMSG_MAX];
-    jx_fmt_trunc(why, sizeof why, "%s",
-                 e == JX_ERR_NOMEM ? "out of memory" : m->be.ops->errbuf(m->be.h));
-    fail(m, e, "%s: %s; nothing imported", m->line ? at(m, -1) : m->name, why);
+    if (e == JX_ERR_NOMEM) {
+        fail(m, e, "%s: out of memory at %s; nothing imported", m->name, at(m, -1));
+        return false;
+    }
+    char buf[JX_ERRMSG_MAX];
+    jx_fmt_trunc(buf, sizeof buf, "%s: %s", at(m, -1), m->be.ops->errbuf(m->be.h));
+    if (m->o && m->o->on_error) m->o->on_error(m->o->ctx, buf);
+    fail(m, e,
+         "%s: nothing imported: the import stopped at %s because the data could not be written "
+         "(the error above); %s",
+         m->name, at(m, -1),
+         m->be.ops->keeps_log ? "the database is as it was before" : "nothing was kept");
     return false;
 }
 
@@ -420,33 +429,39 @@ static jx_err read_header(imp *m, const jx_table_row *row)
 
 /* ---- numbers ---- */
 
-/* A number with optional thousands separators and a trailing %; false when not one. */
-static bool parse_amount(const char *s, bool allow_percent, double *out)
+/* Problems of parse_amount() beyond "not a number". */
+static const char comma_problem[] =
+    "has a comma that is not a thousands separator: write a decimal point as \".\" (1.5); a "
+    "comma may only separate groups of three digits (2,016.47)";
+static const char tiny_problem[] =
+    "is too close to 0 to be read exactly: write 0 or a larger number";
+
+/* A number with optional thousands separators (the value grammar's rule: 2,016.47, not 2016,47)
+ * and a trailing %. NULL when it is one (in *out); else the problem: comma_problem,
+ * tiny_problem, or "" when it is no number at all (the caller words that). */
+static const char *parse_amount(const char *s, bool allow_percent, double *out)
 {
     char buf[64];
-    size_t n = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p == ',') continue;
-        if (n + 1 >= sizeof buf) return false;
-        buf[n++] = *p;
-    }
-    buf[n] = '\0';
+    const char *why = jx_number_ungroup(s, buf, sizeof buf);
+    if (why) return strcmp(why, "too long") ? comma_problem : "";
+    size_t n = strlen(buf);
     if (allow_percent && n && buf[n - 1] == '%')
         buf[--n] = '\0';
     else if (allow_percent && n >= 3 && !strcmp(buf + n - 3, "％"))
         buf[n -= 3] = '\0';
-    if (!n) return false;
-    char *end;
-    errno = 0;
-    double d = strtod(buf, &end);
-    if (*end || errno == ERANGE || !isfinite(d)) return false;
+    if (!n) return "";
     /* strtod accepts hex and "inf"/"nan": only plain decimals are amounts */
     for (const char *p = buf; *p; p++)
         if (!(isdigit((unsigned char)*p) || *p == '.' || *p == '-' || *p == '+' || *p == 'e' ||
               *p == 'E'))
-            return false;
+            return "";
+    char *end;
+    errno = 0;
+    double d = strtod(buf, &end);
+    if (*end || !isfinite(d)) return "";
+    if (errno == ERANGE) return fabs(d) < 1 ? tiny_problem : ""; /* 4.9e-324; 1e400 */
     *out = d;
-    return true;
+    return NULL;
 }
 
 static bool parse_year(const char *s, int *year)
@@ -474,8 +489,9 @@ static bool parse_claim(imp *m, int c, bool *has, double *v)
     *has = *m->f[c] != '\0';
     *v = 0;
     if (!*has) return true;
-    if (parse_amount(m->f[c], false, v) && *v >= 0) return true;
-    col_err(m, c, "is not a number of points >= 0");
+    const char *why = parse_amount(m->f[c], false, v);
+    if (!why && *v >= 0) return true;
+    col_err(m, c, why && *why ? why : "is not a number of points >= 0");
     return false;
 }
 
@@ -742,8 +758,9 @@ static void target_row(imp *m)
     const char *wt = m->f[C_WEIGHT];
     bool has_w =
         *wt != '\0' && strcmp(wt, "—") && strcmp(wt, "-") && strcmp(wt, "－") && strcmp(wt, "/");
-    if (has_w && !parse_amount(m->f[C_WEIGHT], true, &w)) {
-        col_err(m, C_WEIGHT, "is not a number");
+    const char *why = has_w ? parse_amount(m->f[C_WEIGHT], true, &w) : NULL;
+    if (why) {
+        col_err(m, C_WEIGHT, *why ? why : "is not a number");
         return;
     }
     /* a weight is an indicator's points out of 100 (or its %); a bigger one is a typing
@@ -981,18 +998,14 @@ static int budget_source(imp *m)
 static bool budget_amounts(imp *m, kp_budget *kb)
 {
     kb->has_initial = *m->f[C_INITIAL] != '\0';
-    if (kb->has_initial &&
-        (!parse_amount(m->f[C_INITIAL], false, &kb->initial) || kb->initial < 0)) {
-        col_err(m, C_INITIAL, "is not an amount >= 0 (万元)");
-        return false;
-    }
-    if (!parse_amount(m->f[C_BUDGET], false, &kb->budget) || kb->budget < 0) {
-        col_err(m, C_BUDGET, "is not an amount >= 0 (万元)");
-        return false;
-    }
-    if (!parse_amount(m->f[C_SPENT], false, &kb->spent) || kb->spent < 0) {
-        col_err(m, C_SPENT, "is not an amount >= 0 (万元)");
-        return false;
+    static const int amount_col[3] = {C_INITIAL, C_BUDGET, C_SPENT};
+    double *amount[3] = {&kb->initial, &kb->budget, &kb->spent};
+    for (int k = kb->has_initial ? 0 : 1; k < 3; k++) {
+        const char *why = parse_amount(m->f[amount_col[k]], false, amount[k]);
+        if (why || *amount[k] < 0) {
+            col_err(m, amount_col[k], why && *why ? why : "is not an amount >= 0 (万元)");
+            return false;
+        }
     }
     return true;
 }
@@ -1165,6 +1178,16 @@ static jx_err read_rows(imp *m, int64_t *nrows)
     return m->fatal;
 }
 
+/* A database error before or after the rows (BEGIN, COMMIT) names the database: add the file. */
+static void name_the_file(imp *m)
+{
+    const char *msg = m->be.ops->errbuf(m->be.h);
+    if (!strncmp(msg, m->name, strlen(m->name))) return; /* it does already */
+    char why[JX_ERRMSG_MAX];
+    memcpy(why, msg, sizeof why);
+    fail(m, JX_ERR_DB, "%s: nothing imported: %s", m->name, why);
+}
+
 /* Read, check and write one file (m: its back-end, kind, options and result set). */
 static jx_err import_file(imp *m, const char *path)
 {
@@ -1218,6 +1241,7 @@ static jx_err import_file(imp *m, const char *path)
     res->replaced = m->file.replaced;
     res->import_id = m->file.import_id;
 done:
+    if (e == JX_ERR_DB) name_the_file(m);
     res->errors = m->errors;
     if (e) {
         if (begun) m->be.ops->rollback(m->be.h);

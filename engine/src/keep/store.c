@@ -261,13 +261,37 @@ jx_err st_fail(jx_store *st, jx_err err, const char *fmt, ...)
     return err;
 }
 
+/* The explanation of the connection's last error (st_explain) into st->errmsg. */
+static jx_err explain(jx_store *st, int rc, const char *sqlmsg, const char *what)
+{
+    st->failed = true;
+    st->busy = (rc & 0xff) == SQLITE_BUSY; /* jx_store_open() retries its set-up then */
+    st_explain(st->path ? st->path : "the database", rc, sqlite3_system_errno(st->db), sqlmsg, what,
+               st->errmsg, sizeof st->errmsg);
+    return (rc & 0xff) == SQLITE_NOMEM ? JX_ERR_NOMEM : JX_ERR_DB;
+}
+
 jx_err st_dberr(jx_store *st, const char *what)
 {
-    return st_fail(st, JX_ERR_DB, "%s: %s", what, st->db ? sqlite3_errmsg(st->db) : "no database");
+    if (!st->db) return st_fail(st, JX_ERR_DB, "%s: no database", what);
+    return explain(st, sqlite3_extended_errcode(st->db), sqlite3_errmsg(st->db), what);
+}
+
+bool st_broken(const jx_store *st)
+{
+    return st->in_tx && (st->failed || sqlite3_get_autocommit(st->db));
 }
 
 sqlite3_stmt *st_stmt(jx_store *st, st_id id)
 {
+    /* A statement after a failed one would run outside the transaction, on its own, if SQLite
+     * rolled the transaction back (an I/O error, a full disk): it is never handed out. */
+    if (st->in_tx && sqlite3_get_autocommit(st->db)) {
+        st->failed = true;
+        st_fail(st, JX_ERR_DB, "%s: the transaction was rolled back after an earlier error",
+                st->path ? st->path : "the database");
+        return NULL;
+    }
     sqlite3_stmt *s = st->stmt[id];
     if (s) {
         sqlite3_reset(s);
@@ -293,9 +317,11 @@ static jx_err exec(jx_store *st, const char *sql)
     int rc = sqlite3_exec(st->db, sql, NULL, NULL, &err);
     if (rc != SQLITE_OK) {
         st->busy = (rc & 0xff) == SQLITE_BUSY;
-        st_fail(st, JX_ERR_DB, "%s", err ? err : sqlite3_errmsg(st->db));
+        rc = sqlite3_extended_errcode(st->db);
+        jx_err e = explain(st, rc, err ? err : sqlite3_errmsg(st->db),
+                           strlen(sql) < 40 ? sql : "upgrading the schema");
         sqlite3_free(err);
-        return JX_ERR_DB;
+        return e;
     }
     return JX_OK;
 }
@@ -313,6 +339,7 @@ jx_err st_begin(jx_store *st)
     if (st->in_tx) return st_fail(st, JX_ERR_INVALID, "a transaction is already open");
     jx_err e = exec(st, "BEGIN IMMEDIATE");
     if (e == JX_OK) st->in_tx = true;
+    st->failed = false;
     return e;
 }
 
@@ -329,12 +356,18 @@ jx_err st_begin_bulk(jx_store *st)
 
 jx_err st_commit(jx_store *st)
 {
-    /* SQLite rolls a transaction back by itself after some errors (a full disk, I/O errors):
-     * then there is nothing to commit, and what ran since ran in autocommit mode */
+    /* SQLite rolls a transaction back by itself on some errors (I/O, a full disk): then the
+     * writes after it were not part of it, and COMMIT would seal whatever they left. */
     if (st->in_tx && sqlite3_get_autocommit(st->db)) {
-        st->in_tx = false;
-        end_bulk(st);
-        return st_fail(st, JX_ERR_DB, "the transaction was rolled back by SQLite after an error");
+        st_fail(st, JX_ERR_DB,
+                "%s: the transaction was rolled back after an earlier error; nothing written",
+                st->path ? st->path : "the database");
+        st_rollback(st);
+        return JX_ERR_DB;
+    }
+    if (st->in_tx && st->failed) {
+        st_rollback(st);
+        return JX_ERR_DB; /* the message of the failed statement stays */
     }
     jx_err e = exec(st, "COMMIT");
     if (e) {
@@ -356,40 +389,92 @@ void st_rollback(jx_store *st)
     end_bulk(st);
 }
 
-static jx_err migrate(jx_store *st)
+static jx_err read_version(jx_store *st, int *version)
 {
-    int version = 0;
     sqlite3_stmt *s;
+    *version = 0;
     if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-        return st_dberr(st, "read schema version");
-    if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+        return st_dberr(st, "reading the schema version");
+    int rc = sqlite3_step(s);
+    jx_err e = JX_OK;
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int(s, 0);
+    else
+        e = st_dberr(st, "reading the schema version");
     sqlite3_finalize(s);
+    return e;
+}
+
+/* Is version a state this jixiao can open or upgrade, given the tables the file holds? A
+ * negative version, or tables that are not those of the version (user_version reset to 0 by a
+ * tool, another program's database), is refused with what to do: the file is left alone. */
+static jx_err check_version(jx_store *st, int version)
+{
     int latest = (int)(sizeof schema / sizeof *schema);
+    const char *p = st->path;
     if (version > latest)
         return st_fail(
             st, JX_ERR_DB,
-            "the database has schema version %d; this jixiao knows up to %d: upgrade jixiao",
+            "%s: the database has schema version %d; this jixiao knows up to %d: upgrade jixiao", p,
             version, latest);
-    if (version == latest) return JX_OK;
-    jx_err e = st_begin(st);
+    int tables = st_schema_guess(st->db);
+    if (version >= 0 && tables == version) return JX_OK; /* as written, or a new empty file */
+    if (tables < 0)
+        return st_fail(st, JX_ERR_DB,
+                       "%s: not a jixiao database: it holds tables that are not jixiao's, or only "
+                       "some of them (schema version %d); the file is left as it is: give jixiao "
+                       "a file of its own, or restore this one from a backup",
+                       p, version);
+    if (tables == 0)
+        return st_fail(st, JX_ERR_DB,
+                       "%s: the database has schema version %d (PRAGMA user_version) but no "
+                       "tables; the file is left as it is: delete it, or use another file",
+                       p, version);
+    char what[120];
+    if (version < 0)
+        jx_fmt_trunc(what, sizeof what, "which no jixiao writes");
+    else
+        jx_fmt_trunc(what, sizeof what, "but its tables are those of version %d", tables);
+    return st_fail(st, JX_ERR_DB,
+                   "%s: the database has schema version %d (PRAGMA user_version), %s: a tool "
+                   "changed the version, and the file is left as it is; if it is a jixiao "
+                   "database of version %d, set the version back with sqlite3 %s 'PRAGMA "
+                   "user_version = %d', then run 'jixiao --db %s check'",
+                   p, version, what, tables, p, tables, p);
+}
+
+/* The schema version, checked against the tables (check_version) in one snapshot: another
+ * process may be creating the tables meanwhile (a version read before its commit and tables
+ * read after it would look tampered with). */
+static jx_err read_checked_version(jx_store *st, int *version)
+{
+    bool own_tx = !st->in_tx;
+    if (own_tx && exec(st, "BEGIN")) return JX_ERR_DB;
+    jx_err e = read_version(st, version);
+    if (!e && *version != JX_SCHEMA_VERSION) e = check_version(st, *version);
+    if (own_tx) sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL); /* it only read */
+    return e;
+}
+
+static jx_err migrate(jx_store *st)
+{
+    int version;
+    jx_err e = read_checked_version(st, &version);
     if (e) return e;
+    int latest = (int)(sizeof schema / sizeof *schema);
+    if (version == latest) return JX_OK;
+    if ((e = st_begin(st))) return e;
     /* Another process may have migrated while this one waited for the write
      * lock (two first imports into a new file): read the version again. */
-    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK) {
-        e = st_dberr(st, "read schema version");
+    if ((e = read_checked_version(st, &version))) {
         st_rollback(st);
         return e;
     }
-    if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    if (version >= latest) {
+    if (version == latest) {
         st_rollback(st);
-        return version == latest ? JX_OK
-                                 : st_fail(st, JX_ERR_DB,
-                                           "the database has schema version %d; this jixiao knows "
-                                           "up to %d: upgrade jixiao",
-                                           version, latest);
+        return JX_OK;
     }
+    /* check_version() allows only 0 <= version < latest here: schema[version] exists */
     for (int v = version; v < latest; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
@@ -406,12 +491,15 @@ jx_err jx_store_open(const char *path, jx_store **out, jx_errmsg *msg)
     if (!out || !path) return jx_msg(msg, JX_ERR_INVALID, "jx_store_open: NULL argument");
     *out = NULL;
     jx_store *st = calloc(1, sizeof *st);
-    if (!st) return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+    if (!st || !(st->path = strdup(path))) {
+        free(st);
+        return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
+    }
     jx_err e = JX_OK;
     if (sqlite3_open_v2(path, &st->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
-        e = st_dberr(st, path);
+        e = st_dberr(st, NULL);
         goto fail;
     }
     sqlite3_extended_result_codes(st->db, 1);
@@ -424,7 +512,11 @@ jx_err jx_store_open(const char *path, jx_store **out, jx_errmsg *msg)
      * Retry the set-up, for up to the busy timeout. */
     for (int waited = 0;; waited += 10) {
         st->busy = false;
-        if (!(e = exec(st, "PRAGMA journal_mode = WAL")) &&
+        int version;
+        /* A file no jixiao could have written (another program's database, a tampered version)
+         * is refused before anything is changed, the journal mode included. */
+        if (!(e = read_checked_version(st, &version)) &&
+            !(e = exec(st, "PRAGMA journal_mode = WAL")) &&
             !(e = exec(st, "PRAGMA synchronous = FULL")))
             e = migrate(st);
         if (!e || !st->busy || waited >= BUSY_TIMEOUT_MS) break;
@@ -434,7 +526,7 @@ jx_err jx_store_open(const char *path, jx_store **out, jx_errmsg *msg)
     *out = st;
     return JX_OK;
 fail:
-    jx_msg(msg, e, "%s: %s", path, st->errmsg);
+    jx_msg(msg, e, "%s", st->errmsg); /* it names the database */
     jx_store_close(st);
     return e;
 }
@@ -447,6 +539,7 @@ void jx_store_close(jx_store *st)
         sqlite3_finalize(st->stmt[i]);
     sqlite3_close(st->db);
     free(st->code);
+    free(st->path);
     free(st);
 }
 

@@ -58,11 +58,13 @@ typedef enum st_id {
 
 struct jx_store {
     sqlite3 *db;
+    char *path; /* as given to jx_store_open(), for messages */
     char errmsg[JX_ERRMSG_MAX];
     sqlite3_stmt *stmt[S__COUNT];
     bool in_tx;
-    bool bulk; /* foreign keys are off until this transaction ends (st_begin_bulk) */
-    bool busy; /* the last failed statement met a lock (SQLITE_BUSY) */
+    bool bulk;   /* foreign keys are off until this transaction ends (st_begin_bulk) */
+    bool busy;   /* the last failed statement met a lock (SQLITE_BUSY) */
+    bool failed; /* a statement failed since the transaction began (st_broken) */
     /* the store as a back-end (store_keep.c): the file being imported, or the run recorded */
     struct kp_file *file;
     int64_t import_id, run_id;
@@ -73,8 +75,16 @@ struct jx_store {
 /* The statement, prepared on first use, reset and unbound; NULL on failure (errmsg set). */
 sqlite3_stmt *st_stmt(jx_store *st, st_id id);
 
-/* Record a failure: "what: sqlite's message" in st->errmsg; returns JX_ERR_DB. */
+/* Record the failure of the last statement in st->errmsg, naming the database, what was being
+ * done and what to do ("s.db: the disk is full (database or disk is full; targets): free space
+ * and try again"); marks the transaction failed (st_broken). Returns JX_ERR_DB (JX_ERR_NOMEM when
+ * SQLite ran out of memory). */
 jx_err st_dberr(jx_store *st, const char *what);
+
+/* The open transaction can no longer be committed: a statement in it failed, or SQLite rolled it
+ * back (an I/O error, a full disk) and the connection is in autocommit mode again. A writer
+ * stops at once: any further statement would be committed on its own. */
+bool st_broken(const jx_store *st);
 
 /* Record a failure with our own text; returns err. */
 jx_err st_fail(jx_store *st, jx_err err, const char *fmt, ...)
@@ -90,6 +100,16 @@ jx_err st_begin(jx_store *st);
 jx_err st_begin_bulk(jx_store *st);
 jx_err st_commit(jx_store *st);
 void st_rollback(jx_store *st);
+
+/* The schema version whose tables and indexes db holds (check.c): 0 when it holds none, 1 or 2,
+ * -1 when it holds others, or only some of a version's. */
+int st_schema_guess(sqlite3 *db);
+
+/* The explanation of a failed SQLite call into buf (dberr.c): the database at path named, the
+ * cause of result code rc (extended; sys_errno: sqlite3_system_errno) in plain words, SQLite's
+ * message and what was being done (what, may be NULL), and what to do. */
+void st_explain(const char *path, int rc, int sys_errno, const char *sqlmsg, const char *what,
+                char *buf, size_t cap);
 
 /* Bind helpers: text with length -1 and SQLITE_STATIC (the caller keeps it alive until the step).
  */

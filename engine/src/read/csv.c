@@ -422,6 +422,11 @@ static jx_err fail_pending(jx_csv *c)
                     "byte order mark?)",
                     c->name, line, col);
     case PEND_BOM:
+        if (col > 1) /* inside a cell: an invisible character copied in with the text */
+            return fail(c, JX_ERR_ENCODING,
+                        "%s:%zu:%zu: an invisible character U+FEFF (zero width no-break space, "
+                        "also used as a byte order mark) inside the text: delete it",
+                        c->name, line, col);
         return fail(c, JX_ERR_ENCODING,
                     "%s:%zu:%zu: byte order mark (U+FEFF) in the middle of the file "
                     "(were two files joined together?)",

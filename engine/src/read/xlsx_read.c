@@ -96,6 +96,7 @@ struct jx_wb {
     size_t nact, capact;
     /* the row being built */
     bool in_row, in_cell;
+    int depth; /* of XML elements open in the sheet (XML_DEPTH_MAX) */
     uint32_t row_num, prev_row, next_col;
     char *rb;
     size_t rblen, rbcap;
@@ -424,10 +425,28 @@ static void xml_abort(xctx *x)
     XML_StopParser(x->p, XML_FALSE);
 }
 
+/* Elements nested deeper than this are refused: SpreadsheetML nests about 10 levels, and every
+ * open level costs expat memory (3 million levels in a 21 KB workbook took 419 MiB). */
+#define XML_DEPTH_MAX 256
+
+static void deep_fail(jx_wb *wb, XML_Parser p, const char *where, const char *partname)
+{
+    wfail(wb, JX_ERR_LIMIT,
+          "%s: %s:%lu:%lu: XML elements nested more than %d deep, which no workbook has: the file "
+          "is damaged or made to exhaust memory; refused",
+          where, partname, (unsigned long)XML_GetCurrentLineNumber(p),
+          (unsigned long)XML_GetCurrentColumnNumber(p) + 1, XML_DEPTH_MAX);
+}
+
 static void XMLCALL x_start(void *ud, const XML_Char *el, const XML_Char **atts)
 {
     xctx *x = ud;
     if (x->wb->err) return;
+    if (x->depth >= XML_DEPTH_MAX) {
+        deep_fail(x->wb, x->p, x->wb->name, x->part);
+        xml_abort(x);
+        return;
+    }
     if (x->depth++ == 0)
         jx_fmt_trunc(x->rootbuf, sizeof x->rootbuf, "%s", local(el)), x->root = x->rootbuf;
     if (x->on_start) x->on_start(x, local(el), (const char **)atts);
@@ -843,6 +862,12 @@ static jx_err refuse_ole2(jx_wb *wb, const char *path)
                      "%s: the .xls workbook is password-protected: jixiao cannot read it; remove "
                      "the password in Excel, "
                      "save it as .xlsx (Excel Workbook) and import that",
+                     wb->name);
+    if (nsheets == 0) /* libfreexl read the header but no sheet: the rest is damaged */
+        return wfail(wb, JX_ERR_FORMAT,
+                     "%s: a damaged Excel 97-2003 workbook (.xls): no sheet can be read from it; "
+                     "open it in Excel or LibreOffice, save it as .xlsx (Excel Workbook) and "
+                     "import that",
                      wb->name);
     return wfail(
         wb, JX_ERR_FORMAT,
@@ -1508,6 +1533,10 @@ static void XMLCALL s_start(void *ud, const XML_Char *name, const XML_Char **att
     if (wb->err) return;
     const char *el = local(name);
     char where[600];
+    if (++wb->depth > XML_DEPTH_MAX) {
+        deep_fail(wb, wb->xp, sheet_where(wb, where, sizeof where), wb->sh[wb->cur].part);
+        goto fail;
+    }
     if (wb->in_cell) {
         if (!strcmp(el, "v"))
             wb->in_v = true, wb->has_v = true, wb->cvlen = 0;
@@ -1613,6 +1642,7 @@ fail:
 static void XMLCALL s_end(void *ud, const XML_Char *name)
 {
     jx_wb *wb = ud;
+    wb->depth--;
     if (wb->err) return;
     const char *el = local(name);
     if (wb->in_cell) {
@@ -1674,6 +1704,7 @@ jx_err jx_wb_sheet_begin(jx_wb *wb, size_t i)
     wb->cur = i;
     wb->xp_final = wb->xp_suspended = wb->sheet_done = false;
     wb->in_row = wb->in_cell = false;
+    wb->depth = 0;
     wb->prev_row = 0;
     row_reset(wb);
     if (wb->stamp)

@@ -3,9 +3,13 @@
  */
 #include "util/util_int.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 /* jx_utf8_check(), inline in jx_utf8_decode(): value parsing decodes every character */
 static inline __attribute__((always_inline)) int utf8_check(const unsigned char *u, size_t len)
@@ -325,5 +329,67 @@ bool jx_grow_(void *pp, size_t *cap, size_t need, size_t elem)
     if (!q) return false;
     memcpy(pp, &q, sizeof q);
     *cap = nc;
+    return true;
+}
+
+const char *jx_number_ungroup(const char *s, char *out, size_t cap)
+{
+    static const char bad[] = "bad thousands separator";
+    size_t n = 0, group = 0; /* digits in the current group of the integer part */
+    bool in_int = false, after_int = false, seps = false;
+    for (const char *p = s; *p; p++) {
+        char ch = *p;
+        if (ch == ',') {
+            /* 1-3 digits before the first separator, 3 before each later one, 3 after each */
+            if (!in_int || after_int || group > 3 || (seps && group != 3)) return bad;
+            size_t g = 0;
+            while (p[1 + g] >= '0' && p[1 + g] <= '9')
+                g++;
+            if (g != 3) return bad;
+            seps = true;
+            group = 0;
+            continue;
+        }
+        if (ch >= '0' && ch <= '9') {
+            if (!after_int) in_int = true, group++;
+        } else if (in_int) {
+            after_int = true; /* the point, an exponent, a unit: no separator after it */
+        }
+        if (n + 1 >= cap) return "too long";
+        out[n++] = ch;
+    }
+    if (!cap) return "too long";
+    out[n] = '\0';
+    return NULL;
+}
+
+const char *jx_user_name(unsigned uid, char *buf, size_t cap)
+{
+    struct passwd pw, *res = NULL;
+    char tmp[1024];
+    if (getpwuid_r((uid_t)uid, &pw, tmp, sizeof tmp, &res) == 0 && res && res->pw_name)
+        jx_fmt_trunc(buf, cap, "%s (uid %u)", res->pw_name, uid);
+    else
+        jx_fmt_trunc(buf, cap, "uid %u", uid);
+    return buf;
+}
+
+bool jx_mem_headroom(size_t need)
+{
+    struct rlimit as, data;
+    bool as_set = getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY;
+    bool data_set = getrlimit(RLIMIT_DATA, &data) == 0 && data.rlim_cur != RLIM_INFINITY;
+    if (!as_set && !data_set) return true;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f) return true;
+    unsigned long size = 0, rss, shared, text, lib, dat = 0;
+    int n = fscanf(f, "%lu %lu %lu %lu %lu %lu", &size, &rss, &shared, &text, &lib, &dat);
+    fclose(f);
+    if (n != 6) return true;
+    long page = sysconf(_SC_PAGESIZE);
+    uint64_t used_as = (uint64_t)size * (uint64_t)(page > 0 ? page : 4096);
+    uint64_t used_data = (uint64_t)dat * (uint64_t)(page > 0 ? page : 4096);
+    if (as_set && (uint64_t)as.rlim_cur < used_as + need) return false;
+    if (data_set && (uint64_t)data.rlim_cur < used_data + need) return false;
     return true;
 }

@@ -91,6 +91,21 @@ static inline bool jx_grow_room_(void *pp, size_t *cap, size_t need, size_t elem
     return need <= *cap || jx_grow_(pp, cap, need, elem);
 }
 
+/* Copy the number text s into out (capacity cap) without its thousands separators, by the rule
+ * of the value grammar (jx_value_parse): a comma separates groups of three digits of the integer
+ * part, so 2,016.47 and 1,000 are read as 2016.47 and 1000, while 2016,47, 1,5 and 1,0000 (a
+ * decimal comma, a typo) are errors. Returns NULL, or the problem: "bad thousands separator", or
+ * "too long" when out is too small. Nothing else is checked. */
+const char *jx_number_ungroup(const char *s, char *out, size_t cap);
+
+/* "wang (uid 1001)", or "uid 1001" when the user has no name, into buf; returns buf. */
+const char *jx_user_name(unsigned uid, char *buf, size_t cap);
+
+/* Is there room for need more bytes under the process's memory limits (ulimit -v, ulimit -d)?
+ * true when no limit is set. For code that hands memory to a library that does not survive a
+ * failed allocation (libxlsxwriter dereferences NULL rows): stop before, with a message. */
+bool jx_mem_headroom(size_t need);
+
 /* The map key of a subject: "YEAR\x1fNAME\x1fPROJECT" into buf; its length, or 0 when it does
  * not fit in cap (NUL included). Built by hand: the importer builds one for every row. */
 size_t jx_subject_key(char *buf, size_t cap, int year, const char *name, const char *project);

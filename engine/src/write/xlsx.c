@@ -28,9 +28,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/outfile_int.h"
 #include "util/util_int.h"
 #include "write/xlsx_write_int.h"
 
+/* Memory a sheet may still need when the next one is begun: libxlsxwriter does not survive a
+ * failed allocation (a NULL row is dereferenced in worksheet_write_string()), so a workbook
+ * stops, with a message, before a memory limit (ulimit -v, ulimit -d) comes this close. */
+#define XLSX_HEADROOM (64u << 20)
 #define SUMMARY_FILE "汇总.xlsx"
 
 /* ---- sheet names ---- */
@@ -266,40 +271,29 @@ static int pass1_cb(const jx_run_subject *s, void *ctx)
 /* ---- files ---- */
 
 typedef struct xfile {
-    char final[4096];
-    char tmp[4200];
-    bool in_place; /* written under its own name */
+    jx_outfile out; /* the temporary file, renamed over the destination when complete */
     lxw_workbook *wb;
 } xfile;
 
-/* Open a workbook under a temporary name beside @p path. */
+/* Open a workbook in a new temporary file beside @p path (util/outfile.c). */
 static jx_err file_open(xfile *f, const char *path, const char *tmpdir, size_t nsheets,
                         jx_errmsg *msg)
 {
     memset(f, 0, sizeof *f);
-    snprintf(f->final, sizeof f->final, "%s", path);
-    /* A new or regular file is written beside and renamed over; anything else (a symbolic link,
-     * /dev/stdout, a FIFO) is written in place, never replaced. */
-    struct stat st;
-    bool in_place = lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
-    if (in_place)
-        snprintf(f->tmp, sizeof f->tmp, "%s", path);
-    else
-        snprintf(f->tmp, sizeof f->tmp, "%s.%ld.part", path, (long)getpid());
-    f->in_place = in_place;
-    int fd = open(f->tmp, O_WRONLY | O_CREAT | (in_place ? 0 : O_TRUNC), 0666);
-    if (fd < 0) return jx_msg(msg, JX_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    close(fd);
+    jx_err e = jx_outfile_open(&f->out, path, msg);
+    if (e) return e;
     /* constant memory keeps one temporary file open per sheet: use it while the limit allows */
     struct rlimit rl;
     bool cm = getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
               (rl.rlim_cur == RLIM_INFINITY || nsheets + 64 < rl.rlim_cur);
     lxw_workbook_options o = {.constant_memory = cm, .tmpdir = (char *)tmpdir};
-    f->wb = workbook_new_opt(f->tmp, &o);
+    f->wb = workbook_new_opt(f->out.io, &o); /* through the descriptor: no name to swap */
     if (!f->wb) {
-        if (!f->in_place) unlink(f->tmp);
-        return jx_msg(msg, JX_ERR_XLSX,
-                      "cannot write %s: libxlsxwriter could not create the workbook", path);
+        jx_outfile_close(&f->out, false, NULL);
+        return jx_msg(msg, JX_ERR_NOMEM,
+                      "cannot write %s: libxlsxwriter could not create the workbook (out of "
+                      "memory)",
+                      path);
     }
     return JX_OK;
 }
@@ -307,23 +301,32 @@ static jx_err file_open(xfile *f, const char *path, const char *tmpdir, size_t n
 /* Close (always) and, when all went well, move into place. */
 static jx_err file_close(xfile *f, lxw_error cell_err, jx_errmsg *msg)
 {
-    lxw_error e = workbook_close(f->wb);
+    errno = 0;
+    lxw_error e = LXW_ERROR_MEMORY_MALLOC_FAILED;
+    if (f->wb && cell_err != LXW_NO_ERROR)
+        lxw_workbook_free(f->wb); /* a failed workbook is not assembled only to be removed */
+    else if (f->wb)
+        e = workbook_close(f->wb);
+    int en = errno; /* a full disk or a size limit shows here; libxlsxwriter's code does not say */
     f->wb = NULL;
     if (cell_err != LXW_NO_ERROR || e != LXW_NO_ERROR) {
-        if (!f->in_place) unlink(f->tmp);
-        return jx_msg(msg, JX_ERR_XLSX, "cannot write %s: %s", f->final,
-                      lxw_strerror(cell_err != LXW_NO_ERROR ? cell_err : e));
+        jx_outfile_close(&f->out, false, NULL);
+        lxw_error le = cell_err != LXW_NO_ERROR ? cell_err : e;
+        bool disk = le != LXW_ERROR_MEMORY_MALLOC_FAILED &&
+                    (en == ENOSPC || en == EFBIG || en == EDQUOT || en == EIO);
+        char why[200];
+        jx_fmt_trunc(why, sizeof why, "%s", lxw_strerror(le));
+        size_t n = strlen(why);
+        if (n && why[n - 1] == '.') why[n - 1] = '\0';
+        return jx_msg(msg, le == LXW_ERROR_MEMORY_MALLOC_FAILED ? JX_ERR_NOMEM : JX_ERR_XLSX,
+                      "cannot write %s: %s%s%s%s", f->out.path, why, disk ? " (" : "",
+                      disk ? strerror(en) : "", disk ? ")" : "");
     }
-    if (!f->in_place && rename(f->tmp, f->final)) {
-        int en = errno;
-        unlink(f->tmp);
-        return jx_msg(msg, JX_ERR_IO, "cannot write %s: %s", f->final, strerror(en));
-    }
-    return JX_OK;
+    return jx_outfile_close(&f->out, true, msg);
 }
 
-static void set_props(lxw_workbook *wb, const xctx *x, char *title, size_t cap, char *comments,
-                      size_t ccap)
+static lxw_error set_props(lxw_workbook *wb, const xctx *x, char *title, size_t cap, char *comments,
+                           size_t ccap)
 {
     if (x->year)
         snprintf(title, cap, "%d年度绩效自评表", x->year);
@@ -332,7 +335,7 @@ static void set_props(lxw_workbook *wb, const xctx *x, char *title, size_t cap, 
     snprintf(comments, ccap, "评分运行 #%lld；规则集 %s（SHA-256 %s）", (long long)x->info.id,
              x->info.rules, x->info.rules_sha256);
     lxw_doc_properties p = {.title = title, .author = "jixiao", .comments = comments};
-    workbook_set_properties(wb, &p);
+    return workbook_set_properties(wb, &p);
 }
 
 /* One workbook being written: its file, its writer state, and the property strings. */
@@ -346,8 +349,8 @@ static jx_err book_open(xbook *b, xctx *x, const char *path, size_t nsheets, jx_
 {
     jx_err e = file_open(&b->f, path, x->opts->tmpdir, nsheets, msg);
     if (e) return e;
-    set_props(b->f.wb, x, b->title, sizeof b->title, b->comments, sizeof b->comments);
-    if (!xw_init(&b->w, b->f.wb, x->rs, x->opts->blank, &x->info)) {
+    if (set_props(b->f.wb, x, b->title, sizeof b->title, b->comments, sizeof b->comments) ||
+        !xw_init(&b->w, b->f.wb, x->rs, x->opts->blank, &x->info)) {
         file_close(&b->f, LXW_ERROR_MEMORY_MALLOC_FAILED, NULL);
         return jx_msg(msg, JX_ERR_NOMEM, "out of memory");
     }
@@ -387,6 +390,13 @@ static int one_cb(const jx_run_subject *s, void *ctx)
     if (o->k >= x->nsubs || s->n != x->subs[o->k].nrows) {
         x->err = jx_msg(o->msg, JX_ERR_DB, "run %lld changed while it was being written",
                         (long long)x->info.id);
+        return 1;
+    }
+    if (!jx_mem_headroom(XLSX_HEADROOM)) {
+        x->err = jx_msg(o->msg, JX_ERR_NOMEM,
+                        "out of memory after %zu of %zu sheets: a workbook is built in memory; "
+                        "write one workbook per department with --split, or allow more memory",
+                        o->k, x->nsubs);
         return 1;
     }
     lxw_worksheet *ws = workbook_add_worksheet(o->w->wb, x->subs[o->k].sheet);
@@ -502,6 +512,8 @@ typedef struct xpool {
     xjob *head, *tail;
     int len, cap;
     bool closed, failed;
+    size_t written;       /* workbooks written whole (the 汇总 included) */
+    bool summary_written; /* the 汇总 workbook is one of them */
     jx_err err;
     jx_errmsg msg;
     jx_xlsx_summary stats;
@@ -526,7 +538,8 @@ static jx_err write_dept(xpool *pl, const xjob *j, jx_xlsx_summary *st, jx_errms
             k++;
         const char *name = k < x->nsubs ? x->subs[k].sheet : "Sheet";
         k++;
-        lxw_worksheet *ws = workbook_add_worksheet(w->wb, name);
+        lxw_worksheet *ws =
+            jx_mem_headroom(XLSX_HEADROOM) ? workbook_add_worksheet(w->wb, name) : NULL;
         if (!ws) {
             w->lxerr = LXW_ERROR_MEMORY_MALLOC_FAILED;
             break;
@@ -579,12 +592,17 @@ static void *worker(void *arg)
         jx_xlsx_summary st = {0};
         jx_errmsg msg;
         jx_err e = JX_OK;
+        int j_dept = j->dept;
         if (!failed)
             e = j->dept < 0 ? write_split_summary(pl, &st, &msg) : write_dept(pl, j, &st, &msg);
         free_snaps(j->subjects);
         free(j);
         pthread_mutex_lock(&pl->mu);
         add_stats(&pl->stats, &st);
+        if (!e && !failed) {
+            pl->written++;
+            if (j_dept < 0) pl->summary_written = true;
+        }
         if (e && !pl->failed) {
             pl->failed = true;
             pl->err = e;
@@ -668,6 +686,8 @@ static jx_err write_split(xctx *x, const char *path, jx_xlsx_summary *sum, jx_er
     struct stat stt;
     if (stat(dir, &stt) || !S_ISDIR(stt.st_mode))
         return jx_msg(msg, JX_ERR_IO, "cannot write %s: not a directory", dir);
+    jx_err le = jx_outdir_check(dir, msg); /* not through another user's link */
+    if (le) return le;
     char summary[4096];
     if (path)
         snprintf(summary, sizeof summary, "%s", path);
@@ -732,6 +752,15 @@ static jx_err write_split(xctx *x, const char *path, jx_xlsx_summary *sum, jx_er
     if (!e && pl.failed) {
         e = pl.err;
         if (msg) *msg = pl.msg;
+    }
+    if (e && msg) { /* say what is there: the workbooks written before the error are whole */
+        char what[JX_ERRMSG_MAX];
+        memcpy(what, msg->text, sizeof what);
+        jx_msg(msg, e,
+               "%s; %zu of the %zu workbooks were written to %s before it stopped (%s among "
+               "them); write them all again once the cause is fixed",
+               what, pl.written, x->ndepts + 1, dir,
+               pl.summary_written ? "汇总 is" : "汇总 is not");
     }
     *sum = pl.stats;
     pthread_mutex_destroy(&pl.mu);

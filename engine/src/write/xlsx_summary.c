@@ -495,6 +495,8 @@ static int write_sections(xwb *w, lxw_worksheet *ws, const xsub *subs, const ord
 
 jx_err xsum_write(xwb *w, const xsub *subs, size_t n, int year, bool links)
 {
+    /* libxlsxwriter does not survive a failed allocation: stop before memory runs that low */
+    if (!jx_mem_headroom((64u << 20) + n * 4096)) return JX_ERR_NOMEM;
     lxw_worksheet *ws = workbook_add_worksheet(w->wb, SUMMARY_SHEET);
     if (!ws) return JX_ERR_XLSX;
     w->stats.sheets++;

@@ -352,6 +352,14 @@ def bad(args):
         mg = "".join('<mergeCell ref="%s1:%s100"/>' % (col(c), col(c)) for c in range(1100))
         p["xl/worksheets/sheet1.xml"] = ('<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
                                         '</sheetData><mergeCells>%s</mergeCells></worksheet>' % (MAIN, mg))
+    elif kind in ("deep", "deep-sst"):  # 3 million nested elements: 18 MB of XML in a ~20 KB zip
+        n = 3000000
+        if kind == "deep":
+            s = p["xl/worksheets/sheet1.xml"]
+            p["xl/worksheets/sheet1.xml"] = s.replace("</sheetData>", "<a>" * n + "</a>" * n + "</sheetData>", 1)
+        else:
+            s = p["xl/sharedStrings.xml"]
+            p["xl/sharedStrings.xml"] = s.replace("</sst>", "<a>" * n + "</a>" * n + "</sst>", 1)
     elif kind == "no-header":
         b3 = Book()
         b3.sheet("说明", {1: [b3.cell("A1", "s", "填报说明")], 2: [b3.cell("A2", "s", "部门名称"), b3.cell("B2", "s", "三级指标")]})
