@@ -7,7 +7,7 @@ set -euo pipefail
 declare -A MODS=(
   [sqlite3]=libsqlite3-dev [gsl]=libgsl-dev [xlsxwriter]=libxlsxwriter-dev
   [cmocka]=libcmocka-dev [inih]=libinih-dev [libcrypto]=libssl-dev
-  [libzip]=libzip-dev [expat]=libexpat1-dev [freexl]=libfreexl-dev
+  [libzip]=libzip-dev [expat]=libexpat1-dev
 )
 # command -> Debian package
 declare -A CMDS=( [cmake]=cmake [pkg-config]=pkg-config [cc]=gcc [make]=make [unzip]=unzip [sqlite3]=sqlite3 [python3]=python3 [valgrind]=valgrind [clang-format]=clang-format [git]=git )

@@ -269,7 +269,8 @@ done
     _ok || _fail "deep-sst.xlsx: message" "$ERR"
 rejected targets deep.xlsx \
     "jixiao: deep.xlsx:Sheet1: xl/worksheets/sheet1.xml:2:1072: XML elements nested more than 256 deep, which no workbook has: the file is damaged or made to exhaust memory; refused"
-# a damaged .xls whose sheets libfreexl cannot find said "(.xls, 0 sheets)" (issue 21, item 12)
+# a damaged .xls said "(.xls, 0 sheets)" (issue 21, item 12): an .xls is refused whatever its
+# state, with the same advice; an OLE2 file without a workbook stream is no .xls
 "$PY" - "$DATA/dazhu-2024-targets.xls" "$H/damaged.xls" <<'PY'
 import sys
 d = bytearray(open(sys.argv[1], "rb").read())
@@ -277,13 +278,22 @@ d[600:4000] = bytes(3400)  # the workbook stream's sheet records
 open(sys.argv[2], "wb").write(bytes(d))
 PY
 rejected targets damaged.xls \
-    "jixiao: damaged.xls: a damaged Excel 97-2003 workbook (.xls): no sheet can be read from it; open it in Excel or LibreOffice, save it as .xlsx (Excel Workbook) and import that"
+    "jixiao: damaged.xls: an Excel 97-2003 workbook (.xls): not read, because an .xls does not keep what a 自评表 is read by (75% would come back as 0.75, merged 一级指标 would be lost); open it in Excel or LibreOffice, save it as .xlsx (Excel Workbook) and import that"
+"$PY" - "$DATA/dazhu-2024-targets.xls" "$H/word.doc" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+w = "Workbook".encode("utf-16-le")
+assert w in d
+open(sys.argv[2], "wb").write(d.replace(w, "WordDocu".encode("utf-16-le")))
+PY
+rejected targets word.doc \
+    "jixiao: word.doc: an OLE2 compound file that is not an Excel workbook (a Word or other Office file, or a damaged one): save the table as .xlsx (Excel Workbook) or CSV and import that"
 cd "$DATA" || exit 1
 # a real password-protected workbook (xlsx-populate, password "secret") and an .xls (LibreOffice)
 rejected budget encrypted-password-secret.xlsx \
     "jixiao: encrypted-password-secret.xlsx: the workbook is password-protected (encrypted): jixiao cannot read it; in Excel remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), save, and import again"
 rejected targets dazhu-2024-targets.xls \
-    "jixiao: dazhu-2024-targets.xls: an Excel 97-2003 workbook (.xls, 1 sheet): not read, because the .xls library (libfreexl) reports neither number formats nor merged cells, so 75% would be read as 0.75 and merged 一级指标 lost; open it in Excel or LibreOffice, save it as .xlsx (Excel Workbook) and import that"
+    "jixiao: dazhu-2024-targets.xls: an Excel 97-2003 workbook (.xls): not read, because an .xls does not keep what a 自评表 is read by (75% would come back as 0.75, merged 一级指标 would be lost); open it in Excel or LibreOffice, save it as .xlsx (Excel Workbook) and import that"
 cd - >/dev/null || exit 1
 
 # the 自评表's other fields go round: 主管部门, 实施单位, the 年度总体目标 block (预期目标 over the goal,

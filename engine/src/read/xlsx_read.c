@@ -21,15 +21,16 @@
  * expansion at all); references are checked against Excel's limits, shared
  * string and style indexes against what the workbook has; rows must ascend.
  *
- * .xls (Excel 97-2003): libfreexl can read the cells but reports neither number
- * formats nor merged ranges, so 75% would silently become 0.75 and merged
- * 一级指标 would be lost. Such a file is recognised (and a password-protected one
- * told apart) and refused with a message saying to save it as .xlsx.
+ * .xls (Excel 97-2003): recognised by its OLE2 signature and its Workbook stream
+ * (an encrypted .xlsx, also OLE2, by its EncryptedPackage stream) and refused with
+ * a message saying to save it as .xlsx. Debian's .xls library (libfreexl) reads
+ * the cells but reports neither number formats nor merged ranges, so 75% would
+ * silently become 0.75 and merged 一级指标 would be lost: reading them that way
+ * would be worse than not reading them; telling the file apart needs no library.
  */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <expat.h>
-#include <freexl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -807,11 +808,14 @@ static jx_err load_sst(jx_wb *wb, const char *partname)
     return e;
 }
 
-/* Is there a stream named EncryptedPackage (UTF-16LE in the compound file's directory)? */
-static bool ole_encrypted_package(const char *path)
+/* Does the OLE2 compound file at path name a stream called name (its directory holds the name in
+ * UTF-16LE; the scan reads at most 256 MiB)? */
+static bool ole_has_stream(const char *path, const char *name)
 {
-    static const char pat[] = "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
-    const size_t plen = sizeof pat - 1;
+    char pat[64];
+    size_t plen = 0;
+    for (const char *c = name; *c && plen + 2 <= sizeof pat; c++)
+        pat[plen++] = *c, pat[plen++] = '\0';
     FILE *f = fopen(path, "rb");
     if (!f) return false;
     enum { BLK = 1 << 16 };
@@ -824,7 +828,7 @@ static bool ole_encrypted_package(const char *path)
         total += n;
         size_t have = keep + n;
         for (size_t i = 0; i + plen <= have && !found; i++)
-            if (buf[i] == 'E' && !memcmp(buf + i, pat, plen)) found = true;
+            if (buf[i] == pat[0] && !memcmp(buf + i, pat, plen)) found = true;
         keep = have < plen ? have : plen - 1;
         memmove(buf, buf + have - keep, keep);
     }
@@ -833,50 +837,31 @@ static bool ole_encrypted_package(const char *path)
     return found;
 }
 
-/* An OLE2 compound file: say what it is and why it is not read. */
+/* An OLE2 compound file: say what it is and why it is not read. An .xls is refused whatever its
+ * state (damaged, password-protected): its cells carry neither the number formats nor the merged
+ * ranges a 自评表 is read by, so the answer is the same — save it as .xlsx, which Excel or
+ * LibreOffice does and whose own messages say when the file is damaged or locked. */
 static jx_err refuse_ole2(jx_wb *wb, const char *path)
 {
-    if (ole_encrypted_package(path))
+    if (ole_has_stream(path, "EncryptedPackage"))
         return wfail(wb, JX_ERR_FORMAT,
                      "%s: the workbook is password-protected (encrypted): jixiao cannot read it; "
                      "in Excel remove the "
                      "password (File > Info > Protect Workbook > Encrypt with Password, clear it), "
                      "save, and import again",
                      wb->name);
-    const void *h = NULL;
-    int rc = freexl_open_info(path, &h);
-    if (rc != FREEXL_OK) {
-        if (h) freexl_close(h);
+    if (ole_has_stream(path, "Workbook") || ole_has_stream(path, "Book"))
         return wfail(wb, JX_ERR_FORMAT,
-                     "%s: an OLE2 compound file that is not a readable Excel 97-2003 workbook "
-                     "(damaged, or a Word or "
-                     "other Office file; libfreexl error %d)",
-                     wb->name, rc);
-    }
-    unsigned int pw = 0, nsheets = 0;
-    freexl_get_info(h, FREEXL_BIFF_PASSWORD, &pw);
-    freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &nsheets);
-    freexl_close(h);
-    if (pw == FREEXL_BIFF_OBFUSCATED)
-        return wfail(wb, JX_ERR_FORMAT,
-                     "%s: the .xls workbook is password-protected: jixiao cannot read it; remove "
-                     "the password in Excel, "
-                     "save it as .xlsx (Excel Workbook) and import that",
+                     "%s: an Excel 97-2003 workbook (.xls): not read, because an .xls does not "
+                     "keep what a 自评表 is read by (75%% would come back as 0.75, merged 一级指标 "
+                     "would be lost); open it in Excel or LibreOffice, save it as .xlsx (Excel "
+                     "Workbook) and import that",
                      wb->name);
-    if (nsheets == 0) /* libfreexl read the header but no sheet: the rest is damaged */
-        return wfail(wb, JX_ERR_FORMAT,
-                     "%s: a damaged Excel 97-2003 workbook (.xls): no sheet can be read from it; "
-                     "open it in Excel or LibreOffice, save it as .xlsx (Excel Workbook) and "
-                     "import that",
-                     wb->name);
-    return wfail(
-        wb, JX_ERR_FORMAT,
-        "%s: an Excel 97-2003 workbook (.xls, %u sheet%s): not read, because the .xls library "
-        "(libfreexl) "
-        "reports neither number formats nor merged cells, so 75%% would be read as 0.75 and merged "
-        "一级指标 "
-        "lost; open it in Excel or LibreOffice, save it as .xlsx (Excel Workbook) and import that",
-        wb->name, nsheets, nsheets == 1 ? "" : "s");
+    return wfail(wb, JX_ERR_FORMAT,
+                 "%s: an OLE2 compound file that is not an Excel workbook (a Word or other Office "
+                 "file, or a damaged one): save the table as .xlsx (Excel Workbook) or CSV and "
+                 "import that",
+                 wb->name);
 }
 
 static const char *zip_open_problem(int code)
