@@ -882,6 +882,157 @@ static const char *zip_open_problem(int code)
     }
 }
 
+/* The file is a zip: open it. Anything else (an .xls, an encrypted .xlsx, other files) is
+ * refused with what it is. */
+static jx_err open_zip(jx_wb *wb, const char *path)
+{
+    unsigned char head[512];
+    size_t nhead = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return wfail(wb, JX_ERR_IO, "%s: cannot open: %s", wb->name, strerror(errno));
+    nhead = fread(head, 1, sizeof head, f);
+    fclose(f);
+    jx_wb_sniff_kind kind = jx_wb_sniff(head, nhead);
+    if (kind == JX_WB_SNIFF_OLE2) return refuse_ole2(wb, path);
+    if (kind != JX_WB_SNIFF_ZIP)
+        return wfail(wb, JX_ERR_FORMAT, "%s: not a workbook (no zip or OLE2 signature)", wb->name);
+    int zerr = 0;
+    wb->za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+    if (wb->za) return JX_OK;
+    zip_error_t ze;
+    zip_error_init_with_code(&ze, zerr);
+    const char *why = zip_open_problem(zerr);
+    jx_err e =
+        wfail(wb,
+              zerr == ZIP_ER_MEMORY                        ? JX_ERR_NOMEM
+              : zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ ? JX_ERR_IO
+                                                           : JX_ERR_FORMAT,
+              "%s: %s (%s)", wb->name, why ? why : "cannot read the zip", zip_error_strerror(&ze));
+    zip_error_fini(&ze);
+    return e;
+}
+
+/* The workbook's main part, named by the package relationships (rels), else the usual place,
+ * into *wbpart (malloc'd). Other zip-based formats (.ods, .xlsb) say what they are. */
+static jx_err main_part(jx_wb *wb, xctx *rels, char **wbpart)
+{
+    if (locate(wb, "mimetype") >= 0) {
+        part pr;
+        char m[128] = "";
+        if (!part_open(wb, &pr, "mimetype", 4096)) {
+            int64_t n = part_read(wb, &pr, m, sizeof m - 1);
+            m[n > 0 ? n : 0] = '\0';
+            part_close(&pr);
+        }
+        wb->err = JX_OK;
+        if (strstr(m, "opendocument.spreadsheet"))
+            return wfail(wb, JX_ERR_FORMAT,
+                         "%s: an OpenDocument spreadsheet (.ods), not an .xlsx: save it as .xlsx "
+                         "(Excel 2007-365) and import that",
+                         wb->name);
+    }
+    jx_err e;
+    if (locate(wb, "_rels/.rels") >= 0) {
+        if ((e = parse_part(wb, rels, "_rels/.rels", wb->lim.part_max))) return e;
+        for (size_t i = 0; i < rels->nrels && !*wbpart; i++)
+            if (!strcmp(rel_kind(rels->rels[i].type), "officeDocument"))
+                *wbpart = resolve("", rels->rels[i].target);
+    }
+    if (!*wbpart && locate(wb, "xl/workbook.xml") >= 0) *wbpart = strdup("xl/workbook.xml");
+    if (!*wbpart)
+        return wfail(wb, JX_ERR_FORMAT,
+                     "%s: a zip file that is not an Excel workbook (no workbook part)", wb->name);
+    size_t wl = strlen(*wbpart);
+    if (wl > 4 && !strcasecmp(*wbpart + wl - 4, ".bin"))
+        return wfail(wb, JX_ERR_FORMAT,
+                     "%s: an Excel binary workbook (.xlsb): save it as .xlsx (Excel Workbook) and "
+                     "import that",
+                     wb->name);
+    return JX_OK;
+}
+
+/* The workbook part's relationships (dir: the part's folder): its styles and shared strings,
+ * loaded. */
+static jx_err workbook_parts(jx_wb *wb, const char *dir, const char *wbpart, xctx *wrels)
+{
+    char rp[1024];
+    size_t dirlen = strlen(dir);
+    jx_fmt_trunc(rp, sizeof rp, "%s_rels/%s.rels", dir, wbpart + dirlen);
+    jx_err e = parse_part(wb, wrels, rp, wb->lim.part_max);
+    if (e) return e;
+    char *styles = NULL, *sst = NULL;
+    for (size_t i = 0; i < wrels->nrels; i++) {
+        const char *k = rel_kind(wrels->rels[i].type);
+        if (!strcmp(k, "styles") && !styles)
+            styles = resolve(dir, wrels->rels[i].target);
+        else if (!strcmp(k, "sharedStrings") && !sst)
+            sst = resolve(dir, wrels->rels[i].target);
+    }
+    if (styles) e = load_styles(wb, styles);
+    if (!e && sst) e = load_sst(wb, sst);
+    free(styles);
+    free(sst);
+    return e;
+}
+
+/* The worksheets the workbook part lists (w), in workbook order, with their parts; chart and
+ * dialog sheets are skipped. */
+static jx_err list_sheets(jx_wb *wb, const wbctx *w, const xctx *wrels, const char *dir)
+{
+    wb->sh = calloc(w->ns ? w->ns : 1, sizeof *wb->sh);
+    if (!wb->sh) return wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
+    for (size_t i = 0; i < w->ns; i++) {
+        const struct rel *r = NULL;
+        for (size_t k = 0; k < wrels->nrels && !r; k++)
+            if (!strcmp(wrels->rels[k].id, w->s[i].rid)) r = &wrels->rels[k];
+        if (!r)
+            return wfail(wb, JX_ERR_FORMAT,
+                         "%s: sheet %s has no part (relationship %s is missing; damaged file)",
+                         wb->name, w->s[i].name, w->s[i].rid);
+        if (strcmp(rel_kind(r->type), "worksheet")) continue;
+        wsheet *s = &wb->sh[wb->nsh];
+        s->part = resolve(dir, r->target);
+        s->name = strdup(w->s[i].name);
+        s->hidden = w->s[i].hidden;
+        wb->nsh++;
+        if (!s->part || !s->name) return wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
+    }
+    return JX_OK;
+}
+
+/* Read the workbook: the zip, its main part, styles, shared strings, the list of sheets. */
+static jx_err wb_read(jx_wb *wb, const char *path)
+{
+    wbctx w = {0};
+    xctx rels = {.on_start = rels_start}, wrels = {.on_start = rels_start};
+    char *wbpart = NULL;
+    jx_err e = open_zip(wb, path);
+    if (!e) e = main_part(wb, &rels, &wbpart);
+    if (!e) {
+        w.x.on_start = wb_start;
+        e = parse_part(wb, &w.x, wbpart, wb->lim.part_max);
+    }
+    if (!e && (!w.x.root || strcmp(w.x.root, "workbook")))
+        e = wfail(wb, JX_ERR_FORMAT,
+                  "%s: not an Excel workbook (its main part %s is a %s document)", wb->name, wbpart,
+                  w.x.root ? w.x.root : "empty");
+    if (!e) {
+        const char *slash = strrchr(wbpart, '/');
+        char dir[512];
+        jx_fmt_trunc(dir, sizeof dir, "%.*s", slash ? (int)(slash - wbpart + 1) : 0, wbpart);
+        e = workbook_parts(wb, dir, wbpart, &wrels);
+        if (!e) e = list_sheets(wb, &w, &wrels, dir);
+    }
+    for (size_t i = 0; i < w.ns; i++)
+        free(w.s[i].name), free(w.s[i].rid);
+    free(w.s);
+    xctx_free(&w.x);
+    xctx_free(&rels);
+    xctx_free(&wrels);
+    free(wbpart);
+    return e;
+}
+
 jx_err jx_wb_open(const char *path, const char *name, const jx_wb_limits *lim, jx_wb **out,
                   jx_errmsg *msg)
 {
@@ -900,155 +1051,7 @@ jx_err jx_wb_open(const char *path, const char *name, const jx_wb_limits *lim, j
     wb->lim.sheet_max = lim && lim->sheet_max ? lim->sheet_max : 2ull << 30;
     wb->lim.text_max = lim && lim->text_max ? lim->text_max : 256u << 20;
     if (wb->lim.text_max > UINT32_MAX) wb->lim.text_max = UINT32_MAX; /* 32-bit offsets */
-
-    jx_err e = JX_OK;
-    wbctx w = {0};
-    xctx rels = {.on_start = rels_start}, wrels = {.on_start = rels_start};
-    char *wbpart = NULL, *wbrels = NULL;
-
-    unsigned char head[512];
-    size_t nhead = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        e = wfail(wb, JX_ERR_IO, "%s: cannot open: %s", wb->name, strerror(errno));
-        goto done;
-    }
-    nhead = fread(head, 1, sizeof head, f);
-    fclose(f);
-    jx_wb_sniff_kind kind = jx_wb_sniff(head, nhead);
-    if (kind == JX_WB_SNIFF_OLE2) {
-        e = refuse_ole2(wb, path);
-        goto done;
-    }
-    if (kind != JX_WB_SNIFF_ZIP) {
-        e = wfail(wb, JX_ERR_FORMAT, "%s: not a workbook (no zip or OLE2 signature)", wb->name);
-        goto done;
-    }
-    int zerr = 0;
-    wb->za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
-    if (!wb->za) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, zerr);
-        const char *why = zip_open_problem(zerr);
-        e = wfail(wb,
-                  zerr == ZIP_ER_MEMORY                        ? JX_ERR_NOMEM
-                  : zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ ? JX_ERR_IO
-                                                               : JX_ERR_FORMAT,
-                  "%s: %s (%s)", wb->name, why ? why : "cannot read the zip",
-                  zip_error_strerror(&ze));
-        zip_error_fini(&ze);
-        goto done;
-    }
-    /* other zip-based formats say what they are */
-    zip_int64_t mt = locate(wb, "mimetype");
-    if (mt >= 0) {
-        part pr;
-        char m[128] = "";
-        if (!part_open(wb, &pr, "mimetype", 4096)) {
-            int64_t n = part_read(wb, &pr, m, sizeof m - 1);
-            m[n > 0 ? n : 0] = '\0';
-            part_close(&pr);
-        }
-        wb->err = JX_OK;
-        if (strstr(m, "opendocument.spreadsheet")) {
-            e = wfail(wb, JX_ERR_FORMAT,
-                      "%s: an OpenDocument spreadsheet (.ods), not an .xlsx: save it as .xlsx "
-                      "(Excel 2007-365) and import that",
-                      wb->name);
-            goto done;
-        }
-    }
-    /* the package relationships name the main part; without them, the usual place */
-    if (locate(wb, "_rels/.rels") >= 0) {
-        if ((e = parse_part(wb, &rels, "_rels/.rels", wb->lim.part_max))) goto done;
-        for (size_t i = 0; i < rels.nrels && !wbpart; i++)
-            if (!strcmp(rel_kind(rels.rels[i].type), "officeDocument"))
-                wbpart = resolve("", rels.rels[i].target);
-    }
-    if (!wbpart && locate(wb, "xl/workbook.xml") >= 0) wbpart = strdup("xl/workbook.xml");
-    if (!wbpart) {
-        e = wfail(wb, JX_ERR_FORMAT,
-                  "%s: a zip file that is not an Excel workbook (no workbook part)", wb->name);
-        goto done;
-    }
-    size_t wl = strlen(wbpart);
-    if (wl > 4 && !strcasecmp(wbpart + wl - 4, ".bin")) {
-        e = wfail(wb, JX_ERR_FORMAT,
-                  "%s: an Excel binary workbook (.xlsb): save it as .xlsx (Excel Workbook) and "
-                  "import that",
-                  wb->name);
-        goto done;
-    }
-    w.x.on_start = wb_start;
-    if ((e = parse_part(wb, &w.x, wbpart, wb->lim.part_max))) goto done;
-    if (!w.x.root || strcmp(w.x.root, "workbook")) {
-        e = wfail(wb, JX_ERR_FORMAT,
-                  "%s: not an Excel workbook (its main part %s is a %s document)", wb->name, wbpart,
-                  w.x.root ? w.x.root : "empty");
-        goto done;
-    }
-    /* the workbook's relationships: xl/_rels/workbook.xml.rels */
-    const char *slash = strrchr(wbpart, '/');
-    size_t dirlen = slash ? (size_t)(slash - wbpart + 1) : 0;
-    char dir[512];
-    jx_fmt_trunc(dir, sizeof dir, "%.*s", (int)dirlen, wbpart);
-    char rp[1024];
-    jx_fmt_trunc(rp, sizeof rp, "%s_rels/%s.rels", dir, wbpart + dirlen);
-    wbrels = strdup(rp);
-    if (!wbrels) {
-        e = wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
-        goto done;
-    }
-    if ((e = parse_part(wb, &wrels, wbrels, wb->lim.part_max))) goto done;
-    char *styles = NULL, *sst = NULL;
-    for (size_t i = 0; i < wrels.nrels; i++) {
-        const char *k = rel_kind(wrels.rels[i].type);
-        if (!strcmp(k, "styles") && !styles)
-            styles = resolve(dir, wrels.rels[i].target);
-        else if (!strcmp(k, "sharedStrings") && !sst)
-            sst = resolve(dir, wrels.rels[i].target);
-    }
-    if (styles) e = load_styles(wb, styles);
-    if (!e && sst) e = load_sst(wb, sst);
-    free(styles);
-    free(sst);
-    if (e) goto done;
-    /* worksheets, in workbook order; chart and dialog sheets are skipped */
-    wb->sh = calloc(w.ns ? w.ns : 1, sizeof *wb->sh);
-    if (!wb->sh) {
-        e = wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
-        goto done;
-    }
-    for (size_t i = 0; i < w.ns; i++) {
-        const struct rel *r = NULL;
-        for (size_t k = 0; k < wrels.nrels && !r; k++)
-            if (!strcmp(wrels.rels[k].id, w.s[i].rid)) r = &wrels.rels[k];
-        if (!r) {
-            e = wfail(wb, JX_ERR_FORMAT,
-                      "%s: sheet %s has no part (relationship %s is missing; damaged file)",
-                      wb->name, w.s[i].name, w.s[i].rid);
-            goto done;
-        }
-        if (strcmp(rel_kind(r->type), "worksheet")) continue;
-        wsheet *s = &wb->sh[wb->nsh];
-        s->part = resolve(dir, r->target);
-        s->name = strdup(w.s[i].name);
-        s->hidden = w.s[i].hidden;
-        wb->nsh++;
-        if (!s->part || !s->name) {
-            e = wfail(wb, JX_ERR_NOMEM, "%s: out of memory", wb->name);
-            goto done;
-        }
-    }
-done:
-    for (size_t i = 0; i < w.ns; i++)
-        free(w.s[i].name), free(w.s[i].rid);
-    free(w.s);
-    xctx_free(&w.x);
-    xctx_free(&rels);
-    xctx_free(&wrels);
-    free(wbpart);
-    free(wbrels);
+    jx_err e = wb_read(wb, path);
     if (e) {
         jx_msg(msg, e, "%s", wb->msg);
         jx_wb_close(wb);
