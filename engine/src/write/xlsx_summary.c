@@ -610,7 +610,7 @@ void xsum_charts(xwb *w)
         if (sec->projects) continue;
         lxw_chart *t = totals_chart(w, sec, &bars);
         if (!t) continue;
-        double px = 70 + 22.0 * bars;
+        double px = 130 + 28.0 * bars; /* room for the title, the axis and a name per bar */
         lxw_chart_options o = {.x_scale = 1.5, .y_scale = px / 288};
         worksheet_insert_chart_opt(ws, (lxw_row_t)row, 0, t, &o);
         row += (int)(px / 20) + 2;
