@@ -309,14 +309,23 @@ if [ "$ROOT" = 1 ]; then
     cp "$BASE" "$SH/s.db"
     chown 1000:1000 "$SH/s.db"
     chmod 644 "$SH/s.db"
+    # the other users reach nothing of the checkout (a CI clone may be in a 0700 folder): the
+    # program, the input and the rule sets they use are copied where they can read them
+    mkdir -p "$WORK/other"
+    cp "$JIXIAO" "$WORK/other/jixiao"
+    cp "$D/targets.csv" "$WORK/other/targets.csv"
+    cp -r "$RULES" "$WORK/other/rules"
+    chmod -R a+rX "$WORK/other"
+    OJ=$WORK/other/jixiao OT=$WORK/other/targets.csv
+    export JIXIAO_RULES="$WORK/other/rules"
     # uid 1001 may only read it: its history leaves s.db-wal and s.db-shm, its own, 0644
-    run setpriv --reuid=1001 --regid=1001 --clear-groups "$JIXIAO" --db "$SH/s.db" history
+    run setpriv --reuid=1001 --regid=1001 --clear-groups "$OJ" --db "$SH/s.db" history
     expect_rc 0 "history by a reader"
-    run setpriv --reuid=1000 --regid=1000 --clear-groups "$JIXIAO" --db "$SH/s.db" import targets "$D/targets.csv"
+    run setpriv --reuid=1000 --regid=1000 --clear-groups "$OJ" --db "$SH/s.db" import targets "$OT"
     expect_rc 1 "import by the owner after a reader left its files"
-    expect_err_has "jixiao: $D/targets.csv: nothing imported: $SH/s.db: the database cannot be written (attempt to write a readonly database"
+    expect_err_has "jixiao: $OT: nothing imported: $SH/s.db: the database cannot be written (attempt to write a readonly database"
     expect_err_has "$SH/s.db-wal belongs to $(user_of 1001), whose command could only read the database and left it behind; ask them or an administrator to delete s.db-wal and s.db-shm while no one uses the database (they hold no data)"
-    run setpriv --reuid=1001 --regid=1001 --clear-groups "$JIXIAO" --db "$SH/s.db" score
+    run setpriv --reuid=1001 --regid=1001 --clear-groups "$OJ" --db "$SH/s.db" score
     expect_rc 1 "score by a reader"
     expect_err_has "$SH/s.db belongs to $(user_of 1000) and you may not write it; ask its owner for write access"
 else
