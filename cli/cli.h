@@ -38,6 +38,9 @@ int cmd_value(int argc, char **argv, cli_ctx *ctx);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* table, csv, json; excel: CSV with a UTF-8 BOM (for Excel on Chinese Windows) */
 bool cli_parse_format(const char *s, cli_format *f);
+/* cli_parse_format() of a --format argument of command cmd; false (and the error printed: the
+ * formats every command takes) when it is none of them. The caller exits with EXIT_USAGE. */
+bool cli_format_option(const char *cmd, const char *arg, cli_format *f);
 /* Send standard output to path for a CSV meant for Excel (a UTF-8 BOM comes first); false (and
  * an error printed) when it cannot be opened. */
 bool cli_csv_out(const char *path);

@@ -13,7 +13,7 @@
 
 static const char usage_text[] =
     "usage: jixiao [--db PATH] rank [--run ID] [--departments|--projects] [--year Y]\n"
-    "                              [--format table|csv|json]\n"
+    "                              [--format table|csv|json|excel]\n"
     "\n"
     "Rank the subjects of a stored run (default: the newest) by total, highest\n"
     "first, with competition ranks (1, 2, 2, 4). Departments (部门整体) and projects\n"
@@ -24,7 +24,7 @@ static const char usage_text[] =
     "  --departments   only 部门整体 subjects\n"
     "  --projects      only projects\n"
     "  --year Y        only that year\n"
-    "  --format F      table (default), csv or json\n";
+    "  --format F      table (default), csv, json or excel (CSV with a BOM)\n";
 
 void cli_analysis_setup(void)
 {
@@ -137,10 +137,7 @@ int cli_ranking_open(int argc, char **argv, cli_ctx *ctx, const char *cmd, const
             if ((rc = cli_parse_run(optarg, cmd, run_id))) return rc;
             break;
         case 'f':
-            if (!cli_parse_format(optarg, fmt)) {
-                cli_error("%s: --format must be table, csv or json", cmd);
-                return EXIT_USAGE;
-            }
+            if (!cli_format_option(cmd, optarg, fmt)) return EXIT_USAGE;
             break;
         case 'h':
             fputs(usage, stdout);
