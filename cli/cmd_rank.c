@@ -73,6 +73,22 @@ const char *cli_project_label(const char *project)
     return project && *project ? project : "部门整体";
 }
 
+const char *cli_kind_label(bool projects)
+{
+    return projects ? "项目" : "部门整体";
+}
+
+const char *cli_kind_code(bool projects)
+{
+    return projects ? "projects" : "departments";
+}
+
+void cli_groups_note(FILE *f, size_t ngroups)
+{
+    fprintf(f, "%zu group%s (each year apart, 部门整体 apart from 项目)", ngroups,
+            ngroups == 1 ? "" : "s");
+}
+
 void cli_fmt_num(char *buf, size_t cap, double x, int decimals)
 {
     if (decimals <

@@ -49,23 +49,52 @@ run J rank --departments --projects
 expect_rc 2 "--departments with --projects"
 
 # ---- stats ----
+# group by group, as ranked (tests/test_stats.c works the numbers): 2021 部门整体 n 3, mean
+# 97.574189, weighted 95.107625; 2024 部门整体 n 2, mean 87.045259 (援助中心 77.19 is no outlier
+# within its year); 2021 项目 n 1. Never the six mixed (mean 92.668333, one outlier).
 run J stats --format json
 expect_rc 0 "stats json"
-[ "$(num n)" = "6.000000" ] && _ok || _fail "stats n" "$OUT"
-[ "$(num mean)" = "92.668333" ] && _ok || _fail "stats mean 92.668333" "$(num mean)"
-[ "$(num median)" = "95.582303" ] && _ok || _fail "stats median" "$(num median)"
-[ "$(num weighted_mean)" = "95.476686" ] && _ok || _fail "stats weighted mean (全年预算数)" "$(num weighted_mean)"
-[ "$(num spearman_budget)" = "0.885714" ] && _ok || _fail "stats spearman with 执行率 31/35" "$(num spearman_budget)"
-expect_out_has '"grades":{"优":4,"良":1,"中":1}'
-expect_out_has '"histogram":[0,0,0,0,0,0,0,1,1,4]'
-expect_out_has '"outliers":[{"code":"135001","name":"大竹县法律援助中心"'
-expect_out_has '"flag_counts":{"missing_reason":4,"overshoot":2,"placeholder_target":0,"rescaled":1,"budget_mismatch":2,"all_full_marks":1'
+ALL=$OUT
+expect_out_has '{"run":1,"rules":"mof-2020","subjects":6,"groups":['
+[ "$(printf '%s\n' "$ALL" | grep -c '^{"year":')" -eq 3 ] && _ok || _fail "stats: three groups" "$ALL"
+OUT=$(printf '%s\n' "$ALL" | grep '^{"year":2021,"kind":"departments",')
+[ "$(num n)" = "3.000000" ] && _ok || _fail "stats 2021 n 3" "$OUT"
+[ "$(num mean)" = "97.574189" ] && _ok || _fail "stats 2021 mean 97.574189" "$(num mean)"
+[ "$(num median)" = "98.555887" ] && _ok || _fail "stats 2021 median" "$(num median)"
+[ "$(num weighted_mean)" = "95.107625" ] && _ok || _fail "stats 2021 weighted mean (全年预算数)" "$(num weighted_mean)"
+[ "$(num spearman_budget)" = "1.000000" ] && _ok || _fail "stats 2021 spearman with 执行率" "$(num spearman_budget)"
+expect_out_has '"grades":{"优":3}'
+expect_out_has '"histogram":[0,0,0,0,0,0,0,0,0,3]'
+expect_out_has '"flag_counts":{"missing_reason":2,"overshoot":1,"placeholder_target":0,"rescaled":1,"budget_mismatch":1,"all_full_marks":1'
+OUT=$(printf '%s\n' "$ALL" | grep '^{"year":2024,"kind":"departments",')
+[ "$(num n)" = "2.000000" ] && _ok || _fail "stats 2024 n 2" "$OUT"
+[ "$(num mean)" = "87.045259" ] && _ok || _fail "stats 2024 mean 87.045259" "$(num mean)"
+expect_out_has '"grades":{"优":1,"中":1}'
+expect_out_has '"outliers":[]'
+OUT=$(printf '%s\n' "$ALL" | grep '^{"year":2021,"kind":"projects",')
+expect_out_has '"n":1,"mean":89.19691358'
+expect_out_has '"sd":null'
 run J stats --projects --format json
 expect_rc 0 "stats of one subject"
-expect_out_has '"sd":null'
+expect_out_has '"subjects":1,"groups":['
+expect_out_has '{"year":2021,"kind":"projects","n":1,'
+run J stats --year 2024 --format csv
+expect_rc 0 "stats --year csv"
+expect_out_has "年度,类别,统计量,值,说明
+2024,部门整体,n,2,subjects
+2024,部门整体,mean,87.04525915,"
+[ "$(printf '%s\n' "$OUT" | grep -vc '^2024,部门整体,')" -eq 1 ] && _ok || _fail "stats --year 2024: only that group (and the header)" "$OUT"
 run J stats
 expect_rc 0 "stats table"
+expect_out_has "6 subjects · 3 groups (each year apart, 部门整体 apart from 项目)"
+expect_out_has "== 2021 · 部门整体 · 3 subjects =="
+expect_out_has "== 2024 · 部门整体 · 2 subjects =="
+expect_out_has "== 2021 · 项目 · 1 subject =="
 expect_out_has "weighted_mean"
+run J stats --year 1999 --format json
+expect_rc 0 "stats of nothing"
+expect_out '{"run":1,"rules":"mof-2020","subjects":0,"groups":[
+]}'
 
 # ---- whatif ----
 # 大竹's 全年审查涉法文件多少件 372 → 400 of ≥400: +0.35 → 97.247926
