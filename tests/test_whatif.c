@@ -283,6 +283,7 @@ typedef struct listed {
     size_t nweights, nsets;
     int year;
     char rules[64];
+    char items[256]; /* the contents, as "L1=W;DEPT/PROJECT:L3=V;" */
 } listed;
 
 static int on_list(const jx_scenario_info *i, void *ctx)
@@ -294,6 +295,21 @@ static int on_list(const jx_scenario_info *i, void *ctx)
     l->nweights = i->nweights;
     l->nsets = i->nsets;
     l->year = i->sel.year;
+    const jx_scenario *sc = i->scenario;
+    assert_non_null(sc);
+    assert_int_equal(sc->nweights, i->nweights);
+    assert_int_equal(sc->nsets, i->nsets);
+    assert_string_equal(sc->rules, i->rules);
+    assert_int_equal(sc->sel.year, i->sel.year);
+    size_t at = 0;
+    l->items[0] = '\0';
+    for (size_t k = 0; k < sc->nweights; k++)
+        at += (size_t)snprintf(l->items + at, sizeof l->items - at, "%s=%g;", sc->weight_level1[k],
+                               sc->weight[k]);
+    for (size_t k = 0; k < sc->nsets; k++)
+        at +=
+            (size_t)snprintf(l->items + at, sizeof l->items - at, "%s/%s:%s=%s;", sc->sets[k].dept,
+                             sc->sets[k].project, sc->sets[k].level3, sc->sets[k].value);
     return 0;
 }
 
@@ -324,6 +340,11 @@ static void test_saved(void **state)
                       .sel = {.kind = JX_SEL_DEPARTMENTS, .year = 2024}};
     int64_t id1, id2;
     assert_int_equal(jx_scenario_save(st, "s1", &sc, &id1), JX_OK);
+    /* the list shows what it contains */
+    listed l0 = {0};
+    assert_int_equal(jx_scenario_list(st, on_list, &l0), JX_OK);
+    assert_int_equal(l0.n, 1);
+    assert_string_equal(l0.items, "产出指标=60;135/:全年审查涉法文件多少件=400;");
     jx_saved_scenario *s = NULL;
     assert_int_equal(jx_scenario_load(st, "s1", &s), JX_OK);
     const jx_scenario *g = jx_saved_scenario_get(s);
@@ -374,6 +395,42 @@ static void test_saved(void **state)
     assert_int_equal(jx_scenario_load(st, "nope", &s), JX_ERR_NOTFOUND);
     assert_null(s);
     assert_int_equal(jx_scenario_save(st, "", &sc, NULL), JX_ERR_INVALID);
+
+    /* deleting: the current s1 (id2) is marked replaced by a deletion row that replaces itself;
+     * nothing is removed, the list and load no longer see it */
+    int64_t del;
+    assert_int_equal(jx_scenario_save(st, "s2", &sc, NULL), JX_OK);
+    assert_int_equal(jx_scenario_delete(st, "s1", &del), JX_OK);
+    assert_true(del == id2);
+    l = (listed){0};
+    assert_int_equal(jx_scenario_list(st, on_list, &l), JX_OK);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.name, "s2");
+    assert_int_equal(jx_scenario_load(st, "s1", &s), JX_ERR_NOTFOUND);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM scenarios"), 4);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM scenarios WHERE name = 's1' AND "
+                                    "replaced_by = id"),
+                     1);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM scenarios a JOIN scenarios d ON "
+                                    "d.id = a.replaced_by AND d.replaced_by = d.id "
+                                    "WHERE a.name = 's1' AND a.id <> d.id"),
+                     1);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM scenario_items"), 4); /* s1's 1st, s2 */
+    /* deleting it again, or a name never saved: not found, nothing written */
+    assert_int_equal(jx_scenario_delete(st, "s1", NULL), JX_ERR_NOTFOUND);
+    assert_non_null(strstr(jx_store_errmsg(st), "s1"));
+    assert_int_equal(jx_scenario_delete(st, "nope", NULL), JX_ERR_NOTFOUND);
+    assert_int_equal(jx_scenario_delete(st, "", NULL), JX_ERR_INVALID);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM scenarios"), 4);
+    /* saving the name again starts anew */
+    assert_int_equal(jx_scenario_save(st, "s1", &sc, &id1), JX_OK);
+    assert_int_equal(jx_scenario_load(st, "s1", &s), JX_OK);
+    assert_int_equal(jx_saved_scenario_get(s)->nweights, 1);
+    jx_saved_scenario_free(s);
+    l = (listed){0};
+    assert_int_equal(jx_scenario_list(st, on_list, &l), JX_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(count_rows(st, "PRAGMA foreign_key_check"), -1); /* no row: every link holds */
     jx_ruleset_free(mof);
     jx_ruleset_free(daying);
     jx_store_close(st);

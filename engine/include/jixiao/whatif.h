@@ -18,7 +18,8 @@
  * weight instead.
  *
  * Scenarios can be saved by name in the store (schema version 2), listed and
- * re-run. Saving a name again replaces the older scenario (which is kept).
+ * re-run. Saving a name again replaces the older scenario (which is kept);
+ * deleting one marks it replaced by a deletion (nothing is removed).
  */
 #ifndef JIXIAO_WHATIF_H
 #define JIXIAO_WHATIF_H
@@ -167,6 +168,7 @@ typedef struct jx_scenario_info {
     const char *name, *created_at, *base_rules, *rules;
     jx_selection sel;
     size_t nweights, nsets;
+    const jx_scenario *scenario; /**< what it contains: its weights and sets (and the above) */
 } jx_scenario_info;
 
 /**
@@ -175,6 +177,19 @@ typedef struct jx_scenario_info {
  */
 JX_API jx_err jx_scenario_list(jx_store *st, int (*cb)(const jx_scenario_info *info, void *ctx),
                                void *ctx);
+
+/**
+ * @brief Delete the current scenario saved as @p name (one transaction).
+ *
+ * Nothing is removed from the store: a deletion is a row of its own in the table of scenarios
+ * (the name, no items, created_at the time of the deletion) that replaces itself, and the
+ * scenario is marked replaced by it, as saving the name again would mark it. Then
+ * jx_scenario_load() and jx_scenario_list() no longer see the name; saving it again starts anew.
+ * @param id  optional; receives the deleted scenario's id
+ * @return ::JX_OK, ::JX_ERR_NOTFOUND (no current scenario of that name), ::JX_ERR_INVALID,
+ *         ::JX_ERR_DB.
+ */
+JX_API jx_err jx_scenario_delete(jx_store *st, const char *name, int64_t *id);
 
 #ifdef __cplusplus
 }

@@ -477,6 +477,75 @@ static const char *scol(sqlite3_stmt *q, int i)
     return t ? (const char *)t : "";
 }
 
+static jx_sel_kind sel_kind(int kind)
+{
+    return kind == JX_SEL_DEPARTMENTS || kind == JX_SEL_PROJECTS ? (jx_sel_kind)kind : JX_SEL_ALL;
+}
+
+/* Column i of q kept in s's arena; NULL when out of memory. */
+static const char *keep_col(jx_saved_scenario *s, sqlite3_stmt *q, int i)
+{
+    const char *t = scol(q, i);
+    return jx_arena_strndup(&s->arena, t, strlen(t));
+}
+
+/* The capacities of a saved scenario's arrays while its items are read. */
+typedef struct item_caps {
+    size_t wname, w, sets;
+} item_caps;
+
+/* One row of S_SCENARIO_ITEMS into s; false when out of memory. */
+static bool add_item(jx_saved_scenario *s, sqlite3_stmt *q, item_caps *cap)
+{
+    if (!strcmp(scol(q, 0), "weight")) {
+        size_t n = s->sc.nweights;
+        if (!JX_GROW(s->wname, cap->wname, n + 1) || !JX_GROW(s->w, cap->w, n + 1)) return false;
+        if (!(s->wname[n] = keep_col(s, q, 1))) return false;
+        s->w[n] = sqlite3_column_double(q, 2);
+        s->sc.nweights++;
+        return true;
+    }
+    size_t n = s->sc.nsets;
+    if (!JX_GROW(s->sets, cap->sets, n + 1)) return false;
+    jx_whatif_set *set = &s->sets[n];
+    if (!(set->dept = keep_col(s, q, 3)) || !(set->project = keep_col(s, q, 4)) ||
+        !(set->level3 = keep_col(s, q, 5)) || !(set->value = keep_col(s, q, 6)))
+        return false;
+    s->sc.nsets++;
+    return true;
+}
+
+/* The weights and sets of scenario sid into s (its other fields are left as they are). */
+static jx_err read_items(jx_store *st, int64_t sid, jx_saved_scenario *s)
+{
+    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_ITEMS);
+    if (!q) return JX_ERR_DB;
+    sqlite3_bind_int64(q, 1, sid);
+    item_caps cap = {0};
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (!add_item(s, q, &cap)) {
+            sqlite3_reset(q);
+            return st_fail(st, JX_ERR_NOMEM, "out of memory");
+        }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE) return st_dberr(st, "scenario_items");
+    s->sc.weight_level1 = s->wname;
+    s->sc.weight = s->w;
+    s->sc.sets = s->sets;
+    return JX_OK;
+}
+
+/* Free what s holds (not s). */
+static void saved_clear(jx_saved_scenario *s)
+{
+    free(s->wname);
+    free(s->w);
+    free(s->sets);
+    jx_arena_free(&s->arena);
+    memset(s, 0, sizeof *s);
+}
+
 jx_err jx_scenario_load(jx_store *st, const char *name, jx_saved_scenario **out)
 {
     if (!out) return JX_ERR_INVALID;
@@ -501,56 +570,16 @@ jx_err jx_scenario_load(jx_store *st, const char *name, jx_saved_scenario **out)
         goto done;
     }
     int64_t sid = sqlite3_column_int64(q, 0);
-    jx_arena *a = &s->arena;
-#define KEEP(dst, i)                                                                               \
-    do {                                                                                           \
-        const char *t_ = scol(q, i);                                                               \
-        if (!((dst) = jx_arena_strndup(a, t_, strlen(t_)))) goto nomem;                            \
-    } while (0)
-    KEEP(s->name, 1);
-    KEEP(s->sc.base_rules, 3);
-    KEEP(s->sc.rules, 4);
+    s->name = keep_col(s, q, 1);
+    s->sc.base_rules = keep_col(s, q, 3);
+    s->sc.rules = keep_col(s, q, 4);
     s->sc.sel.year = sqlite3_column_int(q, 5);
-    int kind = sqlite3_column_int(q, 6);
-    s->sc.sel.kind =
-        kind == JX_SEL_DEPARTMENTS || kind == JX_SEL_PROJECTS ? (jx_sel_kind)kind : JX_SEL_ALL;
+    s->sc.sel.kind = sel_kind(sqlite3_column_int(q, 6));
     sqlite3_reset(q);
-    if (!(q = st_stmt(st, S_SCENARIO_ITEMS))) {
-        e = JX_ERR_DB;
-        goto done;
-    }
-    sqlite3_bind_int64(q, 1, sid);
-    size_t wname_cap = 0, w_cap = 0, sets_cap = 0;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (!strcmp(scol(q, 0), "weight")) {
-            size_t n = s->sc.nweights;
-            if (!JX_GROW(s->wname, wname_cap, n + 1) || !JX_GROW(s->w, w_cap, n + 1)) goto nomem;
-            KEEP(s->wname[n], 1);
-            s->w[n] = sqlite3_column_double(q, 2);
-            s->sc.nweights++;
-        } else {
-            size_t n = s->sc.nsets;
-            if (!JX_GROW(s->sets, sets_cap, n + 1)) goto nomem;
-            KEEP(s->sets[n].dept, 3);
-            KEEP(s->sets[n].project, 4);
-            KEEP(s->sets[n].level3, 5);
-            KEEP(s->sets[n].value, 6);
-            s->sc.nsets++;
-        }
-    }
-#undef KEEP
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE) {
-        e = st_dberr(st, "scenario_items");
-        goto done;
-    }
-    s->sc.weight_level1 = s->wname;
-    s->sc.weight = s->w;
-    s->sc.sets = s->sets;
-    goto done;
-nomem:
-    sqlite3_reset(q);
-    e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+    if (!s->name || !s->sc.base_rules || !s->sc.rules)
+        e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+    else
+        e = read_items(st, sid, s);
 done:
     if (e) {
         jx_saved_scenario_free(s);
@@ -573,10 +602,7 @@ const char *jx_saved_scenario_name(const jx_saved_scenario *s)
 void jx_saved_scenario_free(jx_saved_scenario *s)
 {
     if (!s) return;
-    free(s->wname);
-    free(s->w);
-    free(s->sets);
-    jx_arena_free(&s->arena);
+    saved_clear(s);
     free(s);
 }
 
@@ -586,23 +612,90 @@ jx_err jx_scenario_list(jx_store *st, int (*cb)(const jx_scenario_info *info, vo
     sqlite3_stmt *q = st_stmt(st, S_SCENARIO_LIST);
     if (!q) return JX_ERR_DB;
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    jx_err e = JX_OK;
+    bool stop = false;
+    while (!e && !stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        jx_saved_scenario s = {0};
         jx_scenario_info info = {
             .id = sqlite3_column_int64(q, 0),
             .name = scol(q, 1),
             .created_at = scol(q, 2),
             .base_rules = scol(q, 3),
             .rules = scol(q, 4),
-            .sel.year = sqlite3_column_int(q, 5),
+            .sel = {.year = sqlite3_column_int(q, 5), .kind = sel_kind(sqlite3_column_int(q, 6))},
             .nweights = (size_t)sqlite3_column_int64(q, 7),
             .nsets = (size_t)sqlite3_column_int64(q, 8),
+            .scenario = &s.sc,
         };
-        int kind = sqlite3_column_int(q, 6);
-        info.sel.kind =
-            kind == JX_SEL_DEPARTMENTS || kind == JX_SEL_PROJECTS ? (jx_sel_kind)kind : JX_SEL_ALL;
-        if (cb(&info, ctx)) break;
+        s.sc.base_rules = info.base_rules;
+        s.sc.rules = info.rules;
+        s.sc.sel = info.sel;
+        if (!(e = read_items(st, info.id, &s))) stop = cb(&info, ctx) != 0;
+        saved_clear(&s);
     }
-    jx_err e = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? JX_OK : st_dberr(st, "scenarios");
+    if (!e && !stop && rc != SQLITE_DONE) e = st_dberr(st, "scenarios");
     sqlite3_reset(q);
+    return e;
+}
+
+/* Run statement i with name (?1) and id (?2, when > 0) bound; JX_OK when it is done. */
+static jx_err step_named(jx_store *st, int i, const char *name, int64_t id)
+{
+    sqlite3_stmt *q = st_stmt(st, i);
+    if (!q) return JX_ERR_DB;
+    if (name) st_bind_text(q, 1, name);
+    if (id > 0) sqlite3_bind_int64(q, name ? 2 : 1, id);
+    jx_err e = sqlite3_step(q) == SQLITE_DONE ? JX_OK : st_dberr(st, "scenarios");
+    sqlite3_reset(q);
+    return e;
+}
+
+jx_err jx_scenario_delete(jx_store *st, const char *name, int64_t *id)
+{
+    if (id) *id = 0;
+    if (!st) return JX_ERR_INVALID;
+    if (!name || !*name) return st_fail(st, JX_ERR_INVALID, "a scenario needs a name");
+    jx_err e = st_begin(st);
+    if (e) return e;
+    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_FIND);
+    if (!q) {
+        e = JX_ERR_DB;
+        goto done;
+    }
+    st_bind_text(q, 1, name);
+    int rc = sqlite3_step(q);
+    int64_t old = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW) {
+        e = rc == SQLITE_DONE
+                ? st_fail(st, JX_ERR_NOTFOUND,
+                          "no saved scenario named \"%s\" (see 'jixiao whatif --list')", name)
+                : st_dberr(st, "scenarios");
+        goto done;
+    }
+    /* the deletion: a row of its own (its time), marking the scenario replaced, replacing itself */
+    if (!(q = st_stmt(st, S_SCENARIO_INSERT))) {
+        e = JX_ERR_DB;
+        goto done;
+    }
+    st_bind_text(q, 1, name);
+    st_bind_text(q, 2, "");
+    st_bind_text(q, 3, "");
+    sqlite3_bind_int(q, 4, 0);
+    sqlite3_bind_int(q, 5, 0);
+    rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE) {
+        e = st_dberr(st, "scenarios");
+        goto done;
+    }
+    int64_t del = sqlite3_last_insert_rowid(st->db);
+    if ((e = step_named(st, S_SCENARIO_REPLACE, name, del)) ||
+        (e = step_named(st, S_SCENARIO_DELETED, NULL, del)))
+        goto done;
+    e = st_commit(st);
+    if (!e && id) *id = old;
+done:
+    if (e) st_rollback(st);
     return e;
 }
