@@ -105,6 +105,8 @@ struct jx_whatif {
     jx_whatif_row *row;
     size_t n, cap;
     jx_whatif_summary sum;
+    jx_whatif_group *group; /* ngroups, in group-number order (the display order) */
+    size_t ngroups;
     jx_arena arena;
 };
 
@@ -188,6 +190,12 @@ static jx_err wi_subject(void *ctx, kp_subject *s)
     }
     e = jx_aggregate(c->scen, s->ind, s->n, &s->budget, c->scores, &rsc, &msg);
     if (e) return st_fail(st, e, "%s (scenario): %s", s->label, msg.text);
+    if (rb.weight_sum > 0 && !(rsc.weight_sum > 0)) /* else it would total 0 and grade 差 */
+        return st_fail(st, JX_ERR_INVALID,
+                       "the scenario leaves %s nothing to score: every indicator it scores and "
+                       "its budget line weigh 0%s",
+                       s->label,
+                       sc && sc->nweights ? " (give some level 1 a --weight above 0)" : "");
 
     jx_whatif *w = c->w;
     if (!JX_GROW(w->row, w->cap, w->n + 1)) return st_fail(st, JX_ERR_NOMEM, "out of memory");
@@ -223,13 +231,54 @@ static int cmp_row(const void *a, const void *b)
     return c;
 }
 
-/* ranks, groups and the summary of the collected rows */
+/* The summary of n rows (b and s: room for n values). */
+static void summarise(const jx_whatif_row *row, size_t n, double *b, double *s,
+                      jx_whatif_summary *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    sum->n = n;
+    sum->spearman = sum->kendall = sum->mean_abs_delta = NAN;
+    if (!n) return;
+    double abs_sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        const jx_whatif_row *r = &row[i];
+        if (r->changed & JX_WHATIF_GRADE) sum->grade_changes++;
+        if (r->changed & JX_WHATIF_RANK) sum->rank_changes++;
+        if (r->changed) sum->changed++;
+        abs_sum += fabs(r->delta);
+        /* correlate the totals as they are ranked: rounded to 1e-9 */
+        b[i] = (double)jx_rank_key(r->baseline);
+        s[i] = (double)jx_rank_key(r->scenario);
+    }
+    sum->mean_abs_delta = abs_sum / (double)n;
+    sum->spearman = jx_stats_spearman(b, s, n);
+    sum->kendall = jx_stats_kendall(b, s, n);
+}
+
+/* The summaries of the whole and of each group (rows in display order: groups contiguous). */
+static jx_err summarise_groups(jx_store *st, jx_whatif *w, size_t ng, double *b, double *s)
+{
+    summarise(w->row, w->n, b, s, &w->sum);
+    if (!(w->group = calloc(ng, sizeof *w->group)))
+        return st_fail(st, JX_ERR_NOMEM, "out of memory");
+    w->ngroups = ng;
+    for (size_t i = 0, end; i < w->n; i = end) {
+        for (end = i + 1; end < w->n && w->row[end].group == w->row[i].group; end++)
+            ;
+        jx_whatif_group *g = &w->group[w->row[i].group];
+        g->year = w->row[i].year;
+        g->projects = *w->row[i].project != '\0';
+        summarise(w->row + i, end - i, b, s, &g->sum);
+    }
+    return JX_OK;
+}
+
+/* ranks, groups, changes and the summaries of the collected rows */
 static jx_err wi_finish(jx_store *st, jx_whatif *w)
 {
     size_t n = w->n;
-    jx_whatif_summary *sum = &w->sum;
-    sum->n = n;
-    sum->spearman = sum->kendall = sum->mean_abs_delta = NAN;
+    w->sum.n = n;
+    w->sum.spearman = w->sum.kendall = w->sum.mean_abs_delta = NAN;
     if (!n) return JX_OK;
     double *b = malloc(n * sizeof *b), *s = malloc(n * sizeof *s);
     int64_t *key = malloc(n * sizeof *key);
@@ -255,24 +304,18 @@ static jx_err wi_finish(jx_store *st, jx_whatif *w)
         e = st_fail(st, e, "ranking failed (a total is not a number)");
         goto done;
     }
-    double abs_sum = 0;
     for (size_t i = 0; i < n; i++) {
         jx_whatif_row *r = &w->row[i];
         r->group = group[i];
         r->baseline_rank = rb[i];
         r->scenario_rank = rs[i];
         r->delta_rank = (long)rs[i] - (long)rb[i];
-        if (strcmp(r->baseline_grade, r->scenario_grade)) sum->grade_changes++;
-        if (rb[i] != rs[i]) sum->rank_changes++;
-        abs_sum += fabs(r->delta);
-        /* correlate the totals as they are ranked: rounded to 1e-9 */
-        b[i] = (double)jx_rank_key(b[i]);
-        s[i] = (double)jx_rank_key(s[i]);
+        r->changed = (an_rank_key(r->baseline) != an_rank_key(r->scenario) ? JX_WHATIF_TOTAL : 0) |
+                     (rb[i] != rs[i] ? JX_WHATIF_RANK : 0) |
+                     (strcmp(r->baseline_grade, r->scenario_grade) ? JX_WHATIF_GRADE : 0);
     }
-    sum->mean_abs_delta = abs_sum / (double)n;
-    sum->spearman = jx_stats_spearman(b, s, n);
-    sum->kendall = jx_stats_kendall(b, s, n);
     qsort(w->row, n, sizeof *w->row, cmp_row);
+    e = summarise_groups(st, w, ng, b, s);
 done:
     free(b);
     free(s);
@@ -385,10 +428,21 @@ const jx_whatif_summary *jx_whatif_summary_of(const jx_whatif *w)
     return w ? &w->sum : NULL;
 }
 
+size_t jx_whatif_group_count(const jx_whatif *w)
+{
+    return w ? w->ngroups : 0;
+}
+
+const jx_whatif_group *jx_whatif_group_at(const jx_whatif *w, size_t g)
+{
+    return w && g < w->ngroups ? &w->group[g] : NULL;
+}
+
 void jx_whatif_free(jx_whatif *w)
 {
     if (!w) return;
     free(w->row);
+    free(w->group);
     jx_arena_free(&w->arena);
     free(w);
 }
