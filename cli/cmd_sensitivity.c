@@ -322,8 +322,14 @@ static void print_report(const jx_sensitivity *res, jx_ruleset *const *rs, size_
 {
     const jx_sens_summary *s = jx_sensitivity_summary(res);
     print_params(stdout, s, rs, nrules, sel);
-    printf("%zu subjects · %zu samples · %zu thread%s\n\n", s->subjects, s->samples, s->threads,
-           s->threads == 1 ? "" : "s");
+    size_t ngroups = 0; /* the subjects come group by group (rank.h) */
+    for (size_t i = 0; i < jx_sensitivity_count(res); i++)
+        if (!i || jx_sensitivity_at(res, i)->group != jx_sensitivity_at(res, i - 1)->group)
+            ngroups++;
+    printf("%zu subjects · %zu samples · %zu thread%s · ranked within ", s->subjects, s->samples,
+           s->threads, s->threads == 1 ? "" : "s");
+    cli_groups_note(stdout, ngroups);
+    fputs("\n\n", stdout);
     print_table(res, FMT_TABLE);
     printf("\nmean absolute rank shift: %.4f\n\nfirst-order sensitivity of the rank shift "
            "(Var(E[Y|X])/Var(Y), %zu bins):\n",
