@@ -449,6 +449,80 @@ void jx_whatif_free(jx_whatif *w)
 
 /* ---- saved scenarios ---- */
 
+/* Run statement i with name (?1) and id (?2, when > 0) bound; JX_OK when it is done. */
+static jx_err step_named(jx_store *st, int i, const char *name, int64_t id)
+{
+    sqlite3_stmt *q = st_stmt(st, i);
+    if (!q) return JX_ERR_DB;
+    if (name) st_bind_text(q, 1, name);
+    if (id > 0) sqlite3_bind_int64(q, name ? 2 : 1, id);
+    jx_err e = sqlite3_step(q) == SQLITE_DONE ? JX_OK : st_dberr(st, "scenarios");
+    sqlite3_reset(q);
+    return e;
+}
+
+/* A new row of the table of scenarios for name (sc NULL: a deletion's, no rule sets, every
+ * subject); its id into *sid. */
+static jx_err insert_row(jx_store *st, const char *name, const jx_scenario *sc, int64_t *sid)
+{
+    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_INSERT);
+    if (!q) return JX_ERR_DB;
+    st_bind_text(q, 1, name);
+    st_bind_text(q, 2, sc && sc->base_rules ? sc->base_rules : "");
+    st_bind_text(q, 3, sc && sc->rules ? sc->rules : "");
+    sqlite3_bind_int(q, 4, sc ? sc->sel.year : 0);
+    sqlite3_bind_int(q, 5, sc ? (int)sc->sel.kind : 0);
+    jx_err e = sqlite3_step(q) == SQLITE_DONE ? JX_OK : st_dberr(st, "scenarios");
+    sqlite3_reset(q);
+    if (!e) *sid = sqlite3_last_insert_rowid(st->db);
+    return e;
+}
+
+/* Item k of sc (its weights, then its sets) as row seq of scenario sid. */
+static jx_err insert_item(jx_store *st, int64_t sid, const jx_scenario *sc, size_t k)
+{
+    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_ITEM_INSERT);
+    if (!q) return JX_ERR_DB;
+    sqlite3_bind_int64(q, 1, sid);
+    sqlite3_bind_int(q, 2, (int)k);
+    if (k < sc->nweights) {
+        st_bind_text(q, 3, "weight");
+        st_bind_text(q, 4, sc->weight_level1[k]);
+        sqlite3_bind_double(q, 5, sc->weight[k]);
+    } else {
+        const jx_whatif_set *set = &sc->sets[k - sc->nweights];
+        st_bind_text(q, 3, "set");
+        st_bind_text(q, 6, set->dept);
+        st_bind_text(q, 7, set->project ? set->project : "");
+        st_bind_text(q, 8, set->level3);
+        st_bind_text(q, 9, set->value);
+    }
+    jx_err e = sqlite3_step(q) == SQLITE_DONE ? JX_OK : st_dberr(st, "scenario_items");
+    sqlite3_reset(q);
+    return e;
+}
+
+/* S_SCENARIO_FIND of name: JX_OK with *out on the current scenario's row (the caller resets
+ * it), else the error (JX_ERR_NOTFOUND: no current scenario of that name), nothing to reset. */
+static jx_err find_current(jx_store *st, const char *name, sqlite3_stmt **out)
+{
+    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_FIND);
+    if (!q) return JX_ERR_DB;
+    st_bind_text(q, 1, name);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *out = q;
+        return JX_OK;
+    }
+    jx_err e = JX_ERR_NOTFOUND;
+    if (rc == SQLITE_DONE)
+        st_fail(st, e, "no saved scenario named \"%s\" (see 'jixiao whatif --list')", name);
+    else
+        e = st_dberr(st, "scenarios");
+    sqlite3_reset(q);
+    return e;
+}
+
 jx_err jx_scenario_save(jx_store *st, const char *name, const jx_scenario *sc, int64_t *id)
 {
     if (id) *id = 0;
@@ -456,64 +530,18 @@ jx_err jx_scenario_save(jx_store *st, const char *name, const jx_scenario *sc, i
     if (!name || !*name) return st_fail(st, JX_ERR_INVALID, "a scenario needs a name");
     jx_err e = st_begin(st);
     if (e) return e;
-    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_INSERT);
-    if (!q) {
-        e = JX_ERR_DB;
-        goto done;
+    int64_t sid = 0;
+    e = insert_row(st, name, sc, &sid);
+    for (size_t k = 0; !e && k < sc->nweights + sc->nsets; k++)
+        e = insert_item(st, sid, sc, k);
+    if (!e) e = step_named(st, S_SCENARIO_REPLACE, name, sid);
+    if (!e) e = st_commit(st);
+    if (e) {
+        st_rollback(st);
+        return e;
     }
-    st_bind_text(q, 1, name);
-    st_bind_text(q, 2, sc->base_rules ? sc->base_rules : "");
-    st_bind_text(q, 3, sc->rules ? sc->rules : "");
-    sqlite3_bind_int(q, 4, sc->sel.year);
-    sqlite3_bind_int(q, 5, (int)sc->sel.kind);
-    if (sqlite3_step(q) != SQLITE_DONE) {
-        e = st_dberr(st, "scenarios");
-        goto done;
-    }
-    int64_t sid = sqlite3_last_insert_rowid(st->db);
-    sqlite3_reset(q);
-    int seq = 0;
-    for (size_t k = 0; k < sc->nweights + sc->nsets; k++) {
-        if (!(q = st_stmt(st, S_SCENARIO_ITEM_INSERT))) {
-            e = JX_ERR_DB;
-            goto done;
-        }
-        sqlite3_bind_int64(q, 1, sid);
-        sqlite3_bind_int(q, 2, seq++);
-        if (k < sc->nweights) {
-            st_bind_text(q, 3, "weight");
-            st_bind_text(q, 4, sc->weight_level1[k]);
-            sqlite3_bind_double(q, 5, sc->weight[k]);
-        } else {
-            const jx_whatif_set *set = &sc->sets[k - sc->nweights];
-            st_bind_text(q, 3, "set");
-            st_bind_text(q, 6, set->dept);
-            st_bind_text(q, 7, set->project ? set->project : "");
-            st_bind_text(q, 8, set->level3);
-            st_bind_text(q, 9, set->value);
-        }
-        if (sqlite3_step(q) != SQLITE_DONE) {
-            e = st_dberr(st, "scenario_items");
-            goto done;
-        }
-        sqlite3_reset(q);
-    }
-    if (!(q = st_stmt(st, S_SCENARIO_REPLACE))) {
-        e = JX_ERR_DB;
-        goto done;
-    }
-    st_bind_text(q, 1, name);
-    sqlite3_bind_int64(q, 2, sid);
-    if (sqlite3_step(q) != SQLITE_DONE) {
-        e = st_dberr(st, "scenarios");
-        goto done;
-    }
-    sqlite3_reset(q);
-    e = st_commit(st);
-    if (!e && id) *id = sid;
-done:
-    if (e) st_rollback(st);
-    return e;
+    if (id) *id = sid;
+    return JX_OK;
 }
 
 struct jx_saved_scenario {
@@ -607,22 +635,9 @@ jx_err jx_scenario_load(jx_store *st, const char *name, jx_saved_scenario **out)
     if (!st || !name) return JX_ERR_INVALID;
     jx_saved_scenario *s = calloc(1, sizeof *s);
     if (!s) return st_fail(st, JX_ERR_NOMEM, "out of memory");
-    jx_err e = JX_OK;
-    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_FIND);
-    if (!q) {
-        e = JX_ERR_DB;
-        goto done;
-    }
-    st_bind_text(q, 1, name);
-    int rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        e = rc == SQLITE_DONE
-                ? st_fail(st, JX_ERR_NOTFOUND,
-                          "no saved scenario named \"%s\" (see 'jixiao whatif --list')", name)
-                : st_dberr(st, "scenarios");
-        sqlite3_reset(q);
-        goto done;
-    }
+    sqlite3_stmt *q = NULL;
+    jx_err e = find_current(st, name, &q);
+    if (e) goto done;
     int64_t sid = sqlite3_column_int64(q, 0);
     s->name = keep_col(s, q, 1);
     s->sc.base_rules = keep_col(s, q, 3);
@@ -692,18 +707,6 @@ jx_err jx_scenario_list(jx_store *st, int (*cb)(const jx_scenario_info *info, vo
     return e;
 }
 
-/* Run statement i with name (?1) and id (?2, when > 0) bound; JX_OK when it is done. */
-static jx_err step_named(jx_store *st, int i, const char *name, int64_t id)
-{
-    sqlite3_stmt *q = st_stmt(st, i);
-    if (!q) return JX_ERR_DB;
-    if (name) st_bind_text(q, 1, name);
-    if (id > 0) sqlite3_bind_int64(q, name ? 2 : 1, id);
-    jx_err e = sqlite3_step(q) == SQLITE_DONE ? JX_OK : st_dberr(st, "scenarios");
-    sqlite3_reset(q);
-    return e;
-}
-
 jx_err jx_scenario_delete(jx_store *st, const char *name, int64_t *id)
 {
     if (id) *id = 0;
@@ -711,45 +714,21 @@ jx_err jx_scenario_delete(jx_store *st, const char *name, int64_t *id)
     if (!name || !*name) return st_fail(st, JX_ERR_INVALID, "a scenario needs a name");
     jx_err e = st_begin(st);
     if (e) return e;
-    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_FIND);
-    if (!q) {
-        e = JX_ERR_DB;
-        goto done;
-    }
-    st_bind_text(q, 1, name);
-    int rc = sqlite3_step(q);
-    int64_t old = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_reset(q);
-    if (rc != SQLITE_ROW) {
-        e = rc == SQLITE_DONE
-                ? st_fail(st, JX_ERR_NOTFOUND,
-                          "no saved scenario named \"%s\" (see 'jixiao whatif --list')", name)
-                : st_dberr(st, "scenarios");
-        goto done;
+    sqlite3_stmt *q = NULL;
+    int64_t old = 0, del = 0;
+    if (!(e = find_current(st, name, &q))) {
+        old = sqlite3_column_int64(q, 0);
+        sqlite3_reset(q);
     }
     /* the deletion: a row of its own (its time), marking the scenario replaced, replacing itself */
-    if (!(q = st_stmt(st, S_SCENARIO_INSERT))) {
-        e = JX_ERR_DB;
-        goto done;
+    if (!e) e = insert_row(st, name, NULL, &del);
+    if (!e) e = step_named(st, S_SCENARIO_REPLACE, name, del);
+    if (!e) e = step_named(st, S_SCENARIO_DELETED, NULL, del);
+    if (!e) e = st_commit(st);
+    if (e) {
+        st_rollback(st);
+        return e;
     }
-    st_bind_text(q, 1, name);
-    st_bind_text(q, 2, "");
-    st_bind_text(q, 3, "");
-    sqlite3_bind_int(q, 4, 0);
-    sqlite3_bind_int(q, 5, 0);
-    rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE) {
-        e = st_dberr(st, "scenarios");
-        goto done;
-    }
-    int64_t del = sqlite3_last_insert_rowid(st->db);
-    if ((e = step_named(st, S_SCENARIO_REPLACE, name, del)) ||
-        (e = step_named(st, S_SCENARIO_DELETED, NULL, del)))
-        goto done;
-    e = st_commit(st);
-    if (!e && id) *id = old;
-done:
-    if (e) st_rollback(st);
-    return e;
+    if (id) *id = old;
+    return JX_OK;
 }
