@@ -38,6 +38,9 @@ int cmd_value(int argc, char **argv, cli_ctx *ctx);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* table, csv, json; excel: CSV with a UTF-8 BOM (for Excel on Chinese Windows) */
 bool cli_parse_format(const char *s, cli_format *f);
+/* cli_parse_format() of a --format argument of command cmd; false (and the error printed: the
+ * formats every command takes) when it is none of them. The caller exits with EXIT_USAGE. */
+bool cli_format_option(const char *cmd, const char *arg, cli_format *f);
 /* Send standard output to path for a CSV meant for Excel (a UTF-8 BOM comes first); false (and
  * an error printed) when it cannot be opened. */
 bool cli_csv_out(const char *path);
@@ -135,6 +138,12 @@ int cli_ranking_open(int argc, char **argv, cli_ctx *ctx, const char *cmd, const
                      cli_format *fmt, int64_t *run_id, jx_run_info *info, jx_store **st,
                      jx_ranking **r);               /* -1: go on */
 const char *cli_project_label(const char *project); /* "部门整体" for "" */
+/* A ranking group's kind (rank.h: 部门整体 or projects): "部门整体"/"项目" for people,
+ * "departments"/"projects" in JSON */
+const char *cli_kind_label(bool projects);
+const char *cli_kind_code(bool projects);
+/* "N groups (each year apart, 部门整体 apart from 项目)": how every analysis groups */
+void cli_groups_note(FILE *f, size_t ngroups);
 void cli_fmt_num(char *buf, size_t cap, double x,
                  int decimals);                         /* "—" for NaN; decimals < 0: CSV %.10g */
 void cli_fmt_shortest(char *buf, size_t cap, double x); /* shortest text that reads back as x */

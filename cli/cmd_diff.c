@@ -287,12 +287,11 @@ int cmd_diff(int argc, char **argv, cli_ctx *ctx)
         }
         if (c == 'I') {
             indicators = true;
-        } else if (c == 'f' && cli_parse_format(optarg, &fmt)) {
+        } else if (c == 'f' && cli_format_option("diff", optarg, &fmt)) {
         } else if (c == 'h') {
             fputs(usage_text, stdout);
             return EXIT_OK;
         } else {
-            if (c == 'f') cli_error("diff: --format must be table, csv, json or excel");
             fputs(usage_text, stderr);
             return EXIT_USAGE;
         }

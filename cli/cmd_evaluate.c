@@ -12,7 +12,7 @@
 
 static const char usage_text[] =
     "usage: jixiao evaluate --targets T.csv --actuals A.csv [--budget B.csv] [--rules NAME|PATH]\n"
-    "                       [--format table|csv|json] [--show] [--strict] [--out FILE.xlsx]\n"
+    "                       [--format table|csv|json|excel] [--show] [--strict] [--out FILE.xlsx]\n"
     "                       [--split DIR]\n"
     "\n"
     "The main job: load a 绩效目标表 (targets), the 实际完成值 (actuals) and the\n"
@@ -27,7 +27,8 @@ static const char usage_text[] =
     "  --sheet NAME      in .xlsx workbooks read only this sheet (default: every sheet with the "
     "columns)\n"
     "  --rules NAME      rule set (default mof-2020)\n"
-    "  --format F        table (default), csv, or json (with every indicator)\n"
+    "  --format F        table (default), csv, json (with every indicator) or excel\n"
+    "                    (CSV with a BOM, for Excel)\n"
     "  --show            also print every subject's indicator table with explanations\n"
     "  --strict          an indicator whose actual cannot be compared with its target\n"
     "                    (`96件` against `≥95%`) is an error: nothing is scored or stored.\n"
@@ -142,10 +143,7 @@ int cmd_evaluate(int argc, char **argv, cli_ctx *ctx)
             show = true;
             break;
         case 'f':
-            if (!cli_parse_format(optarg, &fmt)) {
-                cli_error("evaluate: --format must be table, csv or json");
-                return EXIT_USAGE;
-            }
+            if (!cli_format_option("evaluate", optarg, &fmt)) return EXIT_USAGE;
             break;
         case 'o':
             out = optarg;

@@ -7,7 +7,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: jixiao [--db PATH] history [--format table|csv|json]\n"
+    "usage: jixiao [--db PATH] history [--format table|csv|json|excel]\n"
     "\n"
     "List every import: id, time (UTC), kind, file, encoding, rows, earlier rows\n"
     "it replaced (kept, never deleted) and the SHA-256 of the file.\n";
@@ -56,10 +56,7 @@ int cmd_history(int argc, char **argv, cli_ctx *ctx)
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (!cli_parse_format(optarg, &h.fmt)) {
-                cli_error("history: --format must be table, csv or json");
-                return EXIT_USAGE;
-            }
+            if (!cli_format_option("history", optarg, &h.fmt)) return EXIT_USAGE;
             break;
         case 'h':
             fputs(usage_text, stdout);

@@ -13,7 +13,7 @@
 
 static const char usage_text[] =
     "usage: jixiao [--db PATH] rank [--run ID] [--departments|--projects] [--year Y]\n"
-    "                              [--format table|csv|json]\n"
+    "                              [--format table|csv|json|excel]\n"
     "\n"
     "Rank the subjects of a stored run (default: the newest) by total, highest\n"
     "first, with competition ranks (1, 2, 2, 4). Departments (部门整体) and projects\n"
@@ -24,7 +24,7 @@ static const char usage_text[] =
     "  --departments   only 部门整体 subjects\n"
     "  --projects      only projects\n"
     "  --year Y        only that year\n"
-    "  --format F      table (default), csv or json\n";
+    "  --format F      table (default), csv, json or excel (CSV with a BOM)\n";
 
 void cli_analysis_setup(void)
 {
@@ -71,6 +71,22 @@ int cli_parse_run(const char *arg, const char *cmd, int64_t *run_id)
 const char *cli_project_label(const char *project)
 {
     return project && *project ? project : "部门整体";
+}
+
+const char *cli_kind_label(bool projects)
+{
+    return projects ? "项目" : "部门整体";
+}
+
+const char *cli_kind_code(bool projects)
+{
+    return projects ? "projects" : "departments";
+}
+
+void cli_groups_note(FILE *f, size_t ngroups)
+{
+    fprintf(f, "%zu group%s (each year apart, 部门整体 apart from 项目)", ngroups,
+            ngroups == 1 ? "" : "s");
 }
 
 void cli_fmt_num(char *buf, size_t cap, double x, int decimals)
@@ -137,10 +153,7 @@ int cli_ranking_open(int argc, char **argv, cli_ctx *ctx, const char *cmd, const
             if ((rc = cli_parse_run(optarg, cmd, run_id))) return rc;
             break;
         case 'f':
-            if (!cli_parse_format(optarg, fmt)) {
-                cli_error("%s: --format must be table, csv or json", cmd);
-                return EXIT_USAGE;
-            }
+            if (!cli_format_option(cmd, optarg, fmt)) return EXIT_USAGE;
             break;
         case 'h':
             fputs(usage, stdout);

@@ -60,11 +60,7 @@ int cli_review_option(int c, const char *arg, const char *cmd, cli_review_args *
         a->rules = arg;
         return EXIT_OK;
     case 'f':
-        if (!cli_parse_format(arg, &a->fmt)) {
-            cli_error("%s: --format must be table, csv, json or excel", cmd);
-            return EXIT_USAGE;
-        }
-        return EXIT_OK;
+        return cli_format_option(cmd, arg, &a->fmt) ? EXIT_OK : EXIT_USAGE;
     case 'o':
         a->out = arg;
         return EXIT_OK;

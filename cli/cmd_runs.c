@@ -69,8 +69,7 @@ int cmd_runs(int argc, char **argv, cli_ctx *ctx)
     runs_ctx c = {.fmt = FMT_TABLE, .first = true};
     int o;
     while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        if (o == 'f' && cli_parse_format(optarg, &c.fmt)) continue;
-        if (o == 'f') cli_error("runs: --format must be table, csv, json or excel");
+        if (o == 'f' && cli_format_option("runs", optarg, &c.fmt)) continue;
         if (o == 'h') {
             fputs(usage_text, stdout);
             return EXIT_OK;

@@ -9,7 +9,7 @@
 
 static const char usage_text[] =
     "usage: jixiao [--db PATH] score [--rules NAME|PATH] [--label TEXT] [--strict]\n"
-    "                                [--format table|csv|json]\n"
+    "                                [--format table|csv|json|excel]\n"
     "\n"
     "Score every department and project in the database under a rule set\n"
     "(default mof-2020), store the run (rule set name and SHA-256 included) and\n"
@@ -17,7 +17,8 @@ static const char usage_text[] =
     "\n"
     "  --rules NAME|PATH  rule set by name (see 'jixiao rules list') or file\n"
     "  --label TEXT       a note stored with the run\n"
-    "  --format F         table (default), csv, or json (with every indicator)\n"
+    "  --format F         table (default), csv, json (with every indicator) or excel\n"
+    "                     (CSV with a BOM, for Excel)\n"
     "  --strict           an indicator whose actual cannot be compared with its target\n"
     "                     (`96件` against `≥95%`) is an error: nothing is scored or stored.\n"
     "                     Without it such an indicator scores 0, is flagged 无法计分 and\n"
@@ -45,10 +46,7 @@ int cmd_score(int argc, char **argv, cli_ctx *ctx)
             label = optarg;
             break;
         case 'f':
-            if (!cli_parse_format(optarg, &fmt)) {
-                cli_error("score: --format must be table, csv or json");
-                return EXIT_USAGE;
-            }
+            if (!cli_format_option("score", optarg, &fmt)) return EXIT_USAGE;
             break;
         case 'h':
             fputs(usage_text, stdout);

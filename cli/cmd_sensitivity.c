@@ -17,8 +17,8 @@ static const char usage_text[] =
     "usage: jixiao [--db PATH] sensitivity [--samples N] [--spread S] [--rules A,B,...] [--seed "
     "N]\n"
     "                                     [--mode scale|impose] [--threads N]\n"
-    "                                     [--departments|--projects] [--year Y] [--format "
-    "table|csv|json]\n"
+    "                                     [--departments|--projects] [--year Y]\n"
+    "                                     [--format table|csv|json|excel] [--out FILE.xlsx]\n"
     "\n"
     "How robust is the ranking? Each of N samples draws the level-1 weights\n"
     "(产出, 效益, 满意度, …, 预算执行率) from a Dirichlet distribution around the\n"
@@ -43,7 +43,7 @@ static const char usage_text[] =
     "  --threads N       worker threads (default 2; results do not depend on it)\n"
     "  --departments     only 部门整体 subjects;  --projects  only projects\n"
     "  --year Y          only that year\n"
-    "  --format F        table (default), csv or json\n"
+    "  --format F        table (default), csv, json or excel (CSV with a BOM)\n"
     "  --out FILE.xlsx   also write the rank intervals (P5–P95 around the nominal rank,\n"
     "                    per ranking group) with charts to a workbook\n";
 
@@ -251,10 +251,7 @@ static int parse_options(int argc, char **argv, jx_sens_opts *o, cli_format *fmt
             o->threads = (unsigned)v;
             break;
         case 'f':
-            if (!cli_parse_format(optarg, fmt)) {
-                cli_error("sensitivity: --format must be table, csv or json");
-                return EXIT_USAGE;
-            }
+            if (!cli_format_option("sensitivity", optarg, fmt)) return EXIT_USAGE;
             break;
         case 'o':
             *out = optarg;
@@ -325,8 +322,14 @@ static void print_report(const jx_sensitivity *res, jx_ruleset *const *rs, size_
 {
     const jx_sens_summary *s = jx_sensitivity_summary(res);
     print_params(stdout, s, rs, nrules, sel);
-    printf("%zu subjects · %zu samples · %zu thread%s\n\n", s->subjects, s->samples, s->threads,
-           s->threads == 1 ? "" : "s");
+    size_t ngroups = 0; /* the subjects come group by group (rank.h) */
+    for (size_t i = 0; i < jx_sensitivity_count(res); i++)
+        if (!i || jx_sensitivity_at(res, i)->group != jx_sensitivity_at(res, i - 1)->group)
+            ngroups++;
+    printf("%zu subjects · %zu samples · %zu thread%s · ranked within ", s->subjects, s->samples,
+           s->threads, s->threads == 1 ? "" : "s");
+    cli_groups_note(stdout, ngroups);
+    fputs("\n\n", stdout);
     print_table(res, FMT_TABLE);
     printf("\nmean absolute rank shift: %.4f\n\nfirst-order sensitivity of the rank shift "
            "(Var(E[Y|X])/Var(Y), %zu bins):\n",

@@ -9,8 +9,8 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: jixiao [--db PATH] show DEPT... [--project P] [--year Y] [--run ID] [--format "
-    "table|csv|json]\n"
+    "usage: jixiao [--db PATH] show DEPT... [--project P] [--year Y] [--run ID]\n"
+    "                               [--format table|csv|json|excel]\n"
     "\n"
     "Print the per-indicator table of a scored department (by 部门编码 or 部门名称):\n"
     "target, actual, weight, points and the formula behind each score, then the\n"
@@ -101,10 +101,7 @@ int cmd_show(int argc, char **argv, cli_ctx *ctx)
             }
             break;
         case 'f':
-            if (!cli_parse_format(optarg, &fmt)) {
-                cli_error("show: --format must be table, csv or json");
-                return EXIT_USAGE;
-            }
+            if (!cli_format_option("show", optarg, &fmt)) return EXIT_USAGE;
             break;
         case 'h':
             fputs(usage_text, stdout);

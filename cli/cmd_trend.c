@@ -158,12 +158,11 @@ int cmd_trend(int argc, char **argv, cli_ctx *ctx)
             project = optarg;
         } else if (c == 'r') {
             if ((rc = cli_parse_run(optarg, "trend", &run_id))) return rc;
-        } else if (c == 'f' && cli_parse_format(optarg, &fmt)) {
+        } else if (c == 'f' && cli_format_option("trend", optarg, &fmt)) {
         } else if (c == 'h') {
             fputs(usage_text, stdout);
             return EXIT_OK;
         } else {
-            if (c == 'f') cli_error("trend: --format must be table, csv, json or excel");
             fputs(usage_text, stderr);
             return EXIT_USAGE;
         }

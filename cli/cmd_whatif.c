@@ -15,32 +15,38 @@
 
 static const char usage_text[] =
     "usage: jixiao [--db PATH] whatif [--rules NAME] [--weight LEVEL1=W]... [--set SPEC]...\n"
-    "                                [--base-rules NAME] [--save NAME] [--load NAME]\n"
-    "                                [--departments|--projects] [--year Y] [--format "
-    "table|csv|json]\n"
-    "       jixiao [--db PATH] whatif --list [--format table|csv|json]\n"
+    "                                [--base-rules NAME] [--save NAME] [--load NAME] [--changed]\n"
+    "                                [--departments|--projects] [--year Y]\n"
+    "                                [--format table|csv|json|excel]\n"
+    "       jixiao [--db PATH] whatif --list [--format table|csv|json|excel]\n"
+    "       jixiao [--db PATH] whatif --delete NAME\n"
     "\n"
     "Score the current data twice, in memory, without touching anything stored:\n"
     "the baseline, and a scenario with another rule set, other level-1 weights or\n"
-    "replaced actuals. Print per subject both totals, Δ, both ranks (departments\n"
-    "and projects apart, each year apart), Δrank and any grade change, then the\n"
-    "Spearman ρ and Kendall τ-b between the rankings and the number of grade changes.\n"
+    "replaced actuals. Print per subject both totals, Δ, both ranks and Δrank\n"
+    "(ranked within groups: each year apart, 部门整体 apart from projects) and any\n"
+    "grade change; then per group and over all subjects the Spearman ρ and Kendall\n"
+    "τ-b between the rankings and the number of grade and rank changes.\n"
     "\n"
     "  --rules NAME         the scenario's rule set (default: the baseline's)\n"
     "  --weight L1=W        impose a level-1 weight: the indicator weights under\n"
     "                       L1 are rescaled to sum to W (given or defaulted), then\n"
     "                       the total is rescaled to 100. 预算执行率=W sets the\n"
-    "                       budget-execution weight. Repeatable.\n"
+    "                       budget-execution weight. Repeatable. Weights that leave a\n"
+    "                       subject nothing to score (all 0) are refused.\n"
     "  --set SPEC           replace an actual: \"DEPT[/PROJECT]:三级指标=VALUE\", DEPT a\n"
     "                       部门编码 or 部门名称. Repeatable.\n"
     "  --base-rules NAME    the baseline rule set (default: the newest run's, else mof-2020)\n"
+    "  --changed            list only the subjects whose total, rank or grade changed\n"
+    "                       (the summaries still cover every subject)\n"
     "  --save NAME          save the scenario under NAME (after it ran)\n"
     "  --load NAME          re-run a saved scenario, on the subjects it was saved with\n"
     "                       (weights and sets given too are added; a selection replaces)\n"
-    "  --list               list the saved scenarios\n"
+    "  --list               list the saved scenarios: rule sets, subjects, weights, sets\n"
+    "  --delete NAME        delete a saved scenario (kept in the store, marked replaced)\n"
     "  --departments        only 部门整体 subjects;  --projects  only projects\n"
     "  --year Y             only that year (a --set must match one subject)\n"
-    "  --format F           table (default), csv or json\n";
+    "  --format F           table (default), csv, json or excel (CSV with a BOM)\n";
 
 /* Level-1 weights and replaced actuals, in arrays sized once: the counts are known before the
  * items are added (each option takes an argument of argv; a saved scenario knows its own). */
@@ -123,73 +129,7 @@ static int parse_set(const char *arg, wargs *a)
     return EXIT_OK;
 }
 
-/* ---- --list ---- */
-
-typedef struct list_ctx {
-    cli_format fmt;
-    cli_table *t;
-    bool first;
-} list_ctx;
-
-static const char *kind_name(jx_sel_kind k)
-{
-    return k == JX_SEL_DEPARTMENTS ? "departments" : k == JX_SEL_PROJECTS ? "projects" : "all";
-}
-
-static int list_row(const jx_scenario_info *i, void *ctx)
-{
-    list_ctx *l = ctx;
-    if (l->fmt == FMT_JSON) {
-        printf("%s{\"id\":%lld,\"name\":", l->first ? "\n" : ",\n", (long long)i->id);
-        l->first = false;
-        json_str(stdout, i->name);
-        fputs(",\"created_at\":", stdout);
-        json_str(stdout, i->created_at);
-        fputs(",\"base_rules\":", stdout);
-        json_str(stdout, i->base_rules);
-        fputs(",\"rules\":", stdout);
-        json_str(stdout, i->rules);
-        printf(",\"year\":%d,\"kind\":\"%s\",\"weights\":%zu,\"sets\":%zu}", i->sel.year,
-               kind_name(i->sel.kind), i->nweights, i->nsets);
-        return 0;
-    }
-    char nw[32], ns[32], sel[64];
-    snprintf(nw, sizeof nw, "%zu", i->nweights);
-    snprintf(ns, sizeof ns, "%zu", i->nsets);
-    if (i->sel.year)
-        snprintf(sel, sizeof sel, "%s %d", kind_name(i->sel.kind), i->sel.year);
-    else
-        snprintf(sel, sizeof sel, "%s", kind_name(i->sel.kind));
-    const char *cells[] = {i->name,
-                           i->created_at,
-                           *i->base_rules ? i->base_rules : "(default)",
-                           *i->rules ? i->rules : "(baseline's)",
-                           sel,
-                           nw,
-                           ns};
-    table_add(l->t, cells);
-    return 0;
-}
-
-static int do_list(jx_store *st, cli_format fmt)
-{
-    static const char *const hdr[] = {
-        "name", "saved (UTC)", "baseline rules", "scenario rules", "subjects", "weights", "sets"};
-    static const bool right[] = {false, false, false, false, false, true, true};
-    list_ctx l = {.fmt = fmt, .first = true, .t = table_new(7, hdr, right)};
-    if (!l.t) return EXIT_ERR;
-    if (fmt == FMT_JSON) fputs("{\"scenarios\":[", stdout);
-    jx_err e = jx_scenario_list(st, list_row, &l);
-    if (fmt == FMT_JSON)
-        fputs("\n]}\n", stdout);
-    else
-        table_print(l.t, stdout, fmt);
-    table_free(l.t);
-    if (e) cli_error("whatif: %s", jx_store_errmsg(st));
-    return e ? EXIT_ERR : EXIT_OK;
-}
-
-/* ---- printing a result ---- */
+/* ---- a scenario's contents ---- */
 
 static void json_scenario(const jx_scenario *sc)
 {
@@ -215,6 +155,119 @@ static void json_scenario(const jx_scenario *sc)
     fputc(']', stdout);
 }
 
+/* A scenario's weights ("产出指标=60, 预算执行率=20") and sets ("135:指标=400; …") as text;
+ * malloc'd (NULL when out of memory). */
+static char *items_text(const jx_scenario *sc, bool sets)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return NULL;
+    for (size_t k = 0; !sets && k < sc->nweights; k++) {
+        /* as typed: 60, 33.5 (and every digit a weight has, as 'whatif' would use it) */
+        double x = sc->weight[k];
+        char w[64];
+        snprintf(w, sizeof w, "%.15g", x);
+        if (strtod(w, NULL) != x) snprintf(w, sizeof w, "%.17g", x);
+        fprintf(f, "%s%s=%s", k ? ", " : "", sc->weight_level1[k], w);
+    }
+    for (size_t k = 0; sets && k < sc->nsets; k++) {
+        const jx_whatif_set *x = &sc->sets[k];
+        fprintf(f, "%s%s%s%s:%s=%s", k ? "; " : "", x->dept, *x->project ? "/" : "", x->project,
+                x->level3, x->value);
+    }
+    return fclose(f) ? (free(buf), NULL) : buf;
+}
+
+/* ---- --list and --delete ---- */
+
+typedef struct list_ctx {
+    cli_format fmt;
+    cli_table *t;
+    bool first, failed;
+} list_ctx;
+
+static const char *kind_name(jx_sel_kind k)
+{
+    return k == JX_SEL_DEPARTMENTS ? "departments" : k == JX_SEL_PROJECTS ? "projects" : "all";
+}
+
+static int list_row(const jx_scenario_info *i, void *ctx)
+{
+    list_ctx *l = ctx;
+    if (l->fmt == FMT_JSON) {
+        printf("%s{\"id\":%lld,\"name\":", l->first ? "\n" : ",\n", (long long)i->id);
+        l->first = false;
+        json_str(stdout, i->name);
+        fputs(",\"created_at\":", stdout);
+        json_str(stdout, i->created_at);
+        fputs(",\"base_rules\":", stdout);
+        json_str(stdout, i->base_rules);
+        fputs(",\"rules\":", stdout);
+        json_str(stdout, i->rules);
+        printf(",\"year\":%d,\"kind\":\"%s\"", i->sel.year, kind_name(i->sel.kind));
+        json_scenario(i->scenario);
+        fputc('}', stdout);
+        return 0;
+    }
+    char sel[64];
+    if (i->sel.year)
+        snprintf(sel, sizeof sel, "%s %d", kind_name(i->sel.kind), i->sel.year);
+    else
+        snprintf(sel, sizeof sel, "%s", kind_name(i->sel.kind));
+    char *w = items_text(i->scenario, false), *x = items_text(i->scenario, true);
+    if (!w || !x) {
+        free(w);
+        free(x);
+        cli_error("out of memory");
+        return l->failed = true;
+    }
+    const char *none = l->fmt == FMT_TABLE ? "—" : "";
+    const char *cells[] = {i->name,
+                           i->created_at,
+                           *i->base_rules ? i->base_rules : "(default)",
+                           *i->rules ? i->rules : "(baseline's)",
+                           sel,
+                           *w ? w : none,
+                           *x ? x : none};
+    table_add(l->t, cells);
+    free(w);
+    free(x);
+    return 0;
+}
+
+static int do_list(jx_store *st, cli_format fmt)
+{
+    static const char *const hdr[] = {
+        "name", "saved (UTC)", "baseline rules", "scenario rules", "subjects", "weights", "sets"};
+    static const bool right[] = {false, false, false, false, false, false, false};
+    list_ctx l = {.fmt = fmt, .first = true, .t = table_new(7, hdr, right)};
+    if (!l.t) return EXIT_ERR;
+    if (fmt == FMT_JSON) fputs("{\"scenarios\":[", stdout);
+    jx_err e = jx_scenario_list(st, list_row, &l);
+    if (fmt == FMT_JSON)
+        fputs("\n]}\n", stdout);
+    else
+        table_print(l.t, stdout, fmt);
+    table_free(l.t);
+    if (e) cli_error("whatif: %s", jx_store_errmsg(st));
+    return e || l.failed ? EXIT_ERR : EXIT_OK;
+}
+
+static int do_delete(jx_store *st, const char *name)
+{
+    int64_t id;
+    if (jx_scenario_delete(st, name, &id)) {
+        cli_error("whatif: --delete: %s", jx_store_errmsg(st));
+        return EXIT_ERR;
+    }
+    fprintf(stderr, "scenario \"%s\" deleted (its row, id %lld, is kept, marked replaced)\n", name,
+            (long long)id);
+    return EXIT_OK;
+}
+
+/* ---- printing a result ---- */
+
 static void json_row(const jx_whatif_row *r, bool first)
 {
     fputs(first ? "\n{" : ",\n{", stdout);
@@ -233,31 +286,53 @@ static void json_row(const jx_whatif_row *r, bool first)
     fputc('}', stdout);
 }
 
-static void print_json(const jx_whatif *w, const jx_scenario *sc, const char *base_name,
-                       const char *scen_name)
+/* "n":…,"spearman":…,…,"mean_abs_delta":… of a summary (no braces) */
+static void json_summary(const jx_whatif_summary *s)
 {
-    const jx_whatif_summary *s = jx_whatif_summary_of(w);
+    printf("\"n\":%zu,\"spearman\":", s->n);
+    json_num(stdout, s->spearman);
+    fputs(",\"kendall\":", stdout);
+    json_num(stdout, s->kendall);
+    printf(",\"grade_changes\":%zu,\"rank_changes\":%zu,\"changed\":%zu,\"mean_abs_delta\":",
+           s->grade_changes, s->rank_changes, s->changed);
+    json_num(stdout, s->mean_abs_delta);
+}
+
+/* What to print of a result. */
+typedef struct shown {
+    cli_format fmt;
+    bool only_changed; /* --changed */
+} shown;
+
+static void print_json(const jx_whatif *w, const jx_scenario *sc, const char *base_name,
+                       const char *scen_name, bool only_changed)
+{
     fputs("{\"base_rules\":", stdout);
     json_str(stdout, base_name);
     fputs(",\"rules\":", stdout);
     json_str(stdout, scen_name);
     json_scenario(sc);
-    fputs(",\"spearman\":", stdout);
-    json_num(stdout, s->spearman);
-    fputs(",\"kendall\":", stdout);
-    json_num(stdout, s->kendall);
-    printf(",\"grade_changes\":%zu,\"rank_changes\":%zu,\"mean_abs_delta\":", s->grade_changes,
-           s->rank_changes);
-    json_num(stdout, s->mean_abs_delta);
-    fputs(",\"subjects\":[", stdout);
-    size_t n = jx_whatif_count(w);
-    for (size_t i = 0; i < n; i++)
-        json_row(jx_whatif_at(w, i), i == 0);
+    fputc(',', stdout);
+    json_summary(jx_whatif_summary_of(w));
+    fputs(",\"groups\":[", stdout);
+    for (size_t g = 0; g < jx_whatif_group_count(w); g++) {
+        const jx_whatif_group *x = jx_whatif_group_at(w, g);
+        printf("%s{\"year\":%d,\"kind\":\"%s\",", g ? "," : "", x->year,
+               cli_kind_code(x->projects));
+        json_summary(&x->sum);
+        fputc('}', stdout);
+    }
+    printf("],\"only_changed\":%s,\"subjects\":[", only_changed ? "true" : "false");
+    size_t n = jx_whatif_count(w), k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const jx_whatif_row *r = jx_whatif_at(w, i);
+        if (!only_changed || r->changed) json_row(r, k++ == 0);
+    }
     fputs("\n]}\n", stdout);
 }
 
-/* One row per subject, as a table or CSV. */
-static void print_rows(const jx_whatif *w, cli_format fmt)
+/* One row per subject (with --changed, per changed subject), as a table or CSV. */
+static void print_rows(const jx_whatif *w, cli_format fmt, bool only_changed)
 {
     static const char *const hdr[] = {"部门编码", "部门名称", "项目",     "年度",  "基准", "情景",
                                       "Δ",        "基准排名", "情景排名", "Δ排名", "等级"};
@@ -269,6 +344,7 @@ static void print_rows(const jx_whatif *w, cli_format fmt)
     size_t n = jx_whatif_count(w);
     for (size_t i = 0; i < n; i++) {
         const jx_whatif_row *r = jx_whatif_at(w, i);
+        if (only_changed && !r->changed) continue;
         char year[16], b[64], sv[64], d[64], br[32], sr[32], dr[32], g[64];
         snprintf(year, sizeof year, "%d", r->year);
         cli_fmt_num(b, sizeof b, r->baseline, dec);
@@ -292,33 +368,65 @@ static void print_rows(const jx_whatif *w, cli_format fmt)
     table_free(t);
 }
 
-static void print_result(const jx_whatif *w, const jx_scenario *sc, const char *base_name,
-                         const char *scen_name, cli_format fmt)
+/* "N subjects · Spearman ρ … · mean |Δ| …" */
+static void print_summary(const jx_whatif_summary *s, const char *note)
 {
-    if (fmt == FMT_JSON) {
-        print_json(w, sc, base_name, scen_name);
+    char rho[32], tau[32];
+    cli_fmt_num(rho, sizeof rho, s->spearman, 4);
+    cli_fmt_num(tau, sizeof tau, s->kendall, 4);
+    printf("%zu subject%s · Spearman ρ %s · Kendall τ-b %s%s · grade changes %zu · rank changes "
+           "%zu · mean |Δ| %.4f\n",
+           s->n, s->n == 1 ? "" : "s", rho, tau, note, s->grade_changes, s->rank_changes,
+           s->mean_abs_delta);
+}
+
+/* The table's header: the rule sets, weights and sets, and how subjects are ranked. */
+static void print_header(const jx_whatif *w, const jx_scenario *sc, const char *base_name,
+                         const char *scen_name)
+{
+    printf("baseline: rules %s · scenario: rules %s", base_name, scen_name);
+    char *wt = items_text(sc, false), *set = items_text(sc, true);
+    if (wt && *wt) printf(" · weights %s", wt);
+    if (set && *set) printf(" · set %s", set);
+    free(wt);
+    free(set);
+    fputs("\nranked within ", stdout);
+    cli_groups_note(stdout, jx_whatif_group_count(w));
+    fputs("\n\n", stdout);
+}
+
+/* The table's footer: per group, then over all subjects. */
+static void print_footer(const jx_whatif *w, bool only_changed)
+{
+    const jx_whatif_summary *s = jx_whatif_summary_of(w);
+    size_t ng = jx_whatif_group_count(w);
+    fputc('\n', stdout);
+    if (only_changed)
+        printf("%zu of %zu subjects changed total, rank or grade (--changed lists only them)\n",
+               s->changed, s->n);
+    if (ng < 2) {
+        print_summary(s, "");
         return;
     }
-    if (fmt == FMT_TABLE) {
-        printf("baseline: rules %s · scenario: rules %s", base_name, scen_name);
-        for (size_t k = 0; k < sc->nweights; k++)
-            printf("%s%s=%g", k ? ", " : " · weights ", sc->weight_level1[k], sc->weight[k]);
-        for (size_t k = 0; k < sc->nsets; k++)
-            printf("%s%s%s%s:%s=%s", k ? ", " : " · set ", sc->sets[k].dept,
-                   *sc->sets[k].project ? "/" : "", sc->sets[k].project, sc->sets[k].level3,
-                   sc->sets[k].value);
-        fputs("\n\n", stdout);
+    for (size_t g = 0; g < ng; g++) {
+        const jx_whatif_group *x = jx_whatif_group_at(w, g);
+        printf("%d · %s: ", x->year, cli_kind_label(x->projects));
+        print_summary(&x->sum, "");
     }
-    print_rows(w, fmt);
-    if (fmt == FMT_TABLE) {
-        const jx_whatif_summary *s = jx_whatif_summary_of(w);
-        char rho[32], tau[32];
-        cli_fmt_num(rho, sizeof rho, s->spearman, 4);
-        cli_fmt_num(tau, sizeof tau, s->kendall, 4);
-        printf("\n%zu subjects · Spearman ρ %s · Kendall τ-b %s · grade changes %zu · rank changes "
-               "%zu · mean |Δ| %.4f\n",
-               s->n, rho, tau, s->grade_changes, s->rank_changes, s->mean_abs_delta);
+    fputs("all: ", stdout);
+    print_summary(s, " (totals compared across groups)");
+}
+
+static void print_result(const jx_whatif *w, const jx_scenario *sc, const char *base_name,
+                         const char *scen_name, shown how)
+{
+    if (how.fmt == FMT_JSON) {
+        print_json(w, sc, base_name, scen_name, how.only_changed);
+        return;
     }
+    if (how.fmt == FMT_TABLE) print_header(w, sc, base_name, scen_name);
+    print_rows(w, how.fmt, how.only_changed);
+    if (how.fmt == FMT_TABLE) print_footer(w, how.only_changed);
 }
 
 /* the default baseline: the newest run's rule set when it still loads by name, else mof-2020 */
@@ -337,9 +445,9 @@ static jx_ruleset *default_base(jx_store *st)
 /* What the command line asks for. */
 typedef struct wopts {
     jx_selection sel;
-    bool sel_given, list;
+    bool sel_given, list, changed;
     cli_format fmt;
-    const char *rules, *base_rules, *save, *load;
+    const char *rules, *base_rules, *save, *load, *del;
     wargs a; /* the --weight and --set items (owned) */
 } wopts;
 
@@ -353,6 +461,8 @@ static int parse_options(int argc, char **argv, wopts *o)
                                          {"save", required_argument, NULL, 'S'},
                                          {"load", required_argument, NULL, 'L'},
                                          {"list", no_argument, NULL, 'l'},
+                                         {"delete", required_argument, NULL, 'X'},
+                                         {"changed", no_argument, NULL, 'c'},
                                          {"departments", no_argument, NULL, 'D'},
                                          {"projects", no_argument, NULL, 'P'},
                                          {"year", required_argument, NULL, 'y'},
@@ -387,6 +497,12 @@ static int parse_options(int argc, char **argv, wopts *o)
         case 'l':
             o->list = true;
             break;
+        case 'X':
+            o->del = optarg;
+            break;
+        case 'c':
+            o->changed = true;
+            break;
         case 'w':
             rc = parse_weight(optarg, &o->a);
             break;
@@ -394,10 +510,7 @@ static int parse_options(int argc, char **argv, wopts *o)
             rc = parse_set(optarg, &o->a);
             break;
         case 'f':
-            if (!cli_parse_format(optarg, &o->fmt)) {
-                cli_error("whatif: --format must be table, csv or json");
-                rc = EXIT_USAGE;
-            }
+            if (!cli_format_option("whatif", optarg, &o->fmt)) rc = EXIT_USAGE;
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -413,8 +526,15 @@ static int parse_options(int argc, char **argv, wopts *o)
         cli_error("whatif: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    if (o->save && !*o->save) {
-        cli_error("whatif: --save wants a name");
+    if ((o->save && !*o->save) || (o->del && !*o->del)) {
+        cli_error("whatif: --%s wants a name", o->del && !*o->del ? "delete" : "save");
+        return EXIT_USAGE;
+    }
+    /* --list and --delete run no scenario: they take no scenario options */
+    bool scenario = o->rules || o->base_rules || o->save || o->load || o->changed || o->a.nw ||
+                    o->a.ns || o->sel_given;
+    if ((o->list || o->del) && (scenario || (o->list && o->del))) {
+        cli_error("whatif: --%s takes no other option but --format", o->list ? "list" : "delete");
         return EXIT_USAGE;
     }
     return -1;
@@ -477,7 +597,8 @@ static int run_scenario(jx_store *st, wopts *o)
         cli_error("whatif: %s", jx_store_errmsg(st));
         goto done;
     }
-    print_result(w, &sc, jx_ruleset_name(base), jx_ruleset_name(scen ? scen : base), o->fmt);
+    print_result(w, &sc, jx_ruleset_name(base), jx_ruleset_name(scen ? scen : base),
+                 (shown){.fmt = o->fmt, .only_changed = o->changed});
     if (o->save) {
         int64_t id;
         if (jx_scenario_save(st, o->save, &sc, &id)) {
@@ -508,7 +629,7 @@ int cmd_whatif(int argc, char **argv, cli_ctx *ctx)
         if (!st) {
             rc = EXIT_ERR;
         } else {
-            rc = o.list ? do_list(st, o.fmt) : run_scenario(st, &o);
+            rc = o.list ? do_list(st, o.fmt) : o.del ? do_delete(st, o.del) : run_scenario(st, &o);
             jx_store_close(st);
         }
     }

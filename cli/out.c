@@ -74,6 +74,13 @@ bool cli_parse_format(const char *s, cli_format *f)
     return true;
 }
 
+bool cli_format_option(const char *cmd, const char *arg, cli_format *f)
+{
+    if (cli_parse_format(arg, f)) return true;
+    cli_error("%s: --format must be table, csv, json or excel (got \"%s\")", cmd, arg);
+    return false;
+}
+
 void json_str(FILE *f, const char *s)
 {
     char buf[JX_JSON_ROOM(256)];

@@ -2,7 +2,7 @@
  * test_stats.c - descriptive statistics and correlations on small sets worked
  * by hand, Kendall's τ-b against a brute-force count, and the statistics
  * report of fixtures/demo (totals and budgets from fixtures/README.md and
- * fixtures/demo/budget.csv).
+ * fixtures/demo/budget.csv), as one sample and group by group (year and kind).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -209,12 +209,135 @@ static void test_demo_report(void **state)
     jx_store_close(st);
 }
 
+/*
+ * The same run group by group (rank.h: each year apart, 部门整体 apart from 项目), in display
+ * order:
+ *
+ * 2021 部门整体, n 3: 如皋 94.2666799721, 石峰 98.5558869740, 矫正中心 99.9 (sorted).
+ *   mean 292.7225669461 / 3 = 97.574188982; median 98.555886974;
+ *   deviations −3.307509010, 0.981697992, 2.325811018: Σd² = 17.312753680 → sd √8.656376840 =
+ *   2.942171281; q1: h = 0.5 → 94.2666800 + .5 × 4.2892070 = 96.411283473; q3: h = 1.5 →
+ *   98.5558870 + .5 × 1.3441130 = 99.227943487; IQR 2.816660014 → fences 92.186293452 and
+ *   103.452933508: no outlier. Weighted (全年预算数 452.6, 2186.4, 58; Σ 2697):
+ *   (44 606.394 + 206 104.669 + 5 794.2) / 2697 = 256 505.264 / 2697 = 95.107624596.
+ *   执行率 .975033 (石峰), .862001 (如皋), .99 (矫正中心): the same order as the totals →
+ * Spearman 1. Grades 优 3; histogram [90,100] 3. Flags: missing_reason 2 (石峰, 如皋), overshoot 1
+ * (石峰), rescaled 1 and budget_mismatch 1 (如皋), all_full_marks 1 (矫正中心). 2024 部门整体, n 2:
+ * 援助中心 77.1925925926, 大竹 96.8979257091. mean 174.0905183017 / 2 = 87.045259151; sd
+ * = 19.7053331165 / √2 = 13.933786; q1 = 77.1925926 + .25 × 19.7053331 = 82.118925871, q3
+ * = 77.1925926 + .75 × 19.7053331 = 91.971592431: fences 67.339426031 and 106.751092271, so
+ * 援助中心, the outlier of the six mixed (below 78.948793), is none within its year. Weighted
+ * (2016.47, 92): (195 391.760 + 7 101.719) / 2108.47. 执行率 .985643 and .72 in the order of the
+ * totals → Pearson and Spearman 1. Grades 优 1, 中 1; histogram [70,80) 1, [90,100] 1. Flags:
+ * missing_reason 2, overshoot 1 (大竹), budget_mismatch 1. 2021 项目, n 1: 司法专项 89.1969135802
+ * (良): sd, correlations undefined; no flag.
+ */
+static void test_demo_groups(void **state)
+{
+    (void)state;
+    jx_store *st = fixture_store("mof-2020");
+    jx_ranking *r = NULL;
+    assert_int_equal(stored_ranking(st, 0, NULL, &r), JX_OK);
+    jx_stats_groups gs;
+    assert_int_equal(jx_stats_of_groups(r, &gs), JX_OK);
+    assert_int_equal(gs.n, 3);
+
+    const jx_stats_group *g = &gs.group[0];
+    assert_int_equal(g->year, 2021);
+    assert_false(g->projects);
+    assert_int_equal(g->first, 0);
+    const jx_stats_report *s = &g->rep;
+    assert_int_equal(s->d.n, 3);
+    near(s->d.mean, 97.574188982, 1e-8);
+    near(s->d.median, 98.555886974, 1e-8);
+    near(s->d.sd, 2.942171281, 1e-8);
+    near(s->d.q1, 96.411283473, 1e-8);
+    near(s->d.q3, 99.227943487, 1e-8);
+    near(s->lower_fence, 92.186293452, 1e-8);
+    near(s->upper_fence, 103.452933508, 1e-8);
+    assert_int_equal(s->noutliers, 0);
+    near(s->weighted_mean,
+         (452.6 * 98.5558869740 + 2186.4 * 94.2666799721 + 58 * 99.9) / (452.6 + 2186.4 + 58),
+         1e-8);
+    near(s->weighted_mean, 95.107624596, 1e-8);
+    near(s->spearman_budget, 1, 1e-12);
+    assert_int_equal(s->ngrades, 1);
+    assert_string_equal(s->grades[0].grade, "优");
+    assert_int_equal(s->grades[0].count, 3);
+    assert_int_equal(s->histogram[9], 3);
+    const size_t flags2021[6] = {2, 1, 0, 1, 1, 1};
+    for (int f = 0; f < 6; f++)
+        assert_int_equal(s->flag_count[f], flags2021[f]);
+    near(s->flag_share[0], 2.0 / 3, 1e-12);
+    for (size_t i = 0; i < 3; i++) /* its subjects are the first three of the ranking */
+        assert_int_equal(jx_ranking_at(r, g->first + i)->year, 2021);
+
+    g = &gs.group[1];
+    s = &g->rep;
+    assert_int_equal(g->year, 2024);
+    assert_false(g->projects);
+    assert_int_equal(g->first, 3);
+    assert_int_equal(s->d.n, 2);
+    near(s->d.mean, 87.045259151, 1e-8);
+    near(s->d.sd, (96.8979257091 - 77.1925925926) / sqrt(2), 1e-8);
+    near(s->d.q1, 82.118925871, 1e-8);
+    near(s->d.q3, 91.971592431, 1e-8);
+    assert_int_equal(s->noutliers, 0);
+    near(s->weighted_mean, (2016.47 * 96.8979257091 + 92 * 77.1925925926) / 2108.47, 1e-8);
+    near(s->pearson_budget, 1, 1e-12);
+    near(s->spearman_budget, 1, 1e-12);
+    assert_int_equal(s->ngrades, 2);
+    assert_string_equal(s->grades[0].grade, "优");
+    assert_string_equal(s->grades[1].grade, "中");
+    assert_int_equal(s->grades[1].count, 1);
+    assert_int_equal(s->histogram[7], 1);
+    assert_int_equal(s->histogram[9], 1);
+    const size_t flags2024[6] = {2, 1, 0, 0, 1, 0};
+    for (int f = 0; f < 6; f++)
+        assert_int_equal(s->flag_count[f], flags2024[f]);
+
+    g = &gs.group[2];
+    s = &g->rep;
+    assert_int_equal(g->year, 2021);
+    assert_true(g->projects);
+    assert_int_equal(g->first, 5);
+    assert_int_equal(s->d.n, 1);
+    near(s->d.mean, 89.1969135802, 1e-9);
+    assert_true(isnan(s->d.sd) && isnan(s->spearman_budget));
+    assert_string_equal(s->grades[0].grade, "良");
+    assert_int_equal(s->histogram[8], 1);
+    for (int f = 0; f < JX_FLAG_COUNT; f++)
+        assert_int_equal(s->flag_count[f], 0);
+    jx_stats_groups_free(&gs);
+    assert_null(gs.group);
+    assert_int_equal(gs.n, 0);
+    jx_ranking_free(r);
+
+    /* a selection of one year leaves its groups; one of nothing, none */
+    jx_selection y = {.year = 2024};
+    assert_int_equal(stored_ranking(st, 0, &y, &r), JX_OK);
+    assert_int_equal(jx_stats_of_groups(r, &gs), JX_OK);
+    assert_int_equal(gs.n, 1);
+    assert_int_equal(gs.group[0].year, 2024);
+    near(gs.group[0].rep.d.mean, 87.045259151, 1e-8);
+    jx_stats_groups_free(&gs);
+    jx_ranking_free(r);
+    y.year = 1999;
+    assert_int_equal(stored_ranking(st, 0, &y, &r), JX_OK);
+    assert_int_equal(jx_stats_of_groups(r, &gs), JX_OK);
+    assert_int_equal(gs.n, 0);
+    assert_null(gs.group);
+    jx_stats_groups_free(&gs);
+    jx_ranking_free(r);
+    jx_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_describe),     cmocka_unit_test(test_describe_degenerate),
         cmocka_unit_test(test_correlations), cmocka_unit_test(test_kendall_bruteforce),
-        cmocka_unit_test(test_demo_report),
+        cmocka_unit_test(test_demo_report),  cmocka_unit_test(test_demo_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -163,7 +163,12 @@ static void test_set_actual(void **state)
  * (1), 石峰 98.56 (2), 如皋 94.27 (3) → 矫正中心 1, 如皋 2, 石峰 3. Ranks of the six totals
  * (ascending), subjects 石峰, 专项, 大竹, 如皋, 援助, 矫正: baseline 5 2 4 3 1 6, scenario 4 2 3 5
  * 1 6 → Σd² = 1 + 1 + 4 = 6 → ρ = 1 − 36/210 = 29/35; discordant pairs (如皋, 大竹) and (如皋,
- * 石峰) of 15 → τ = (13 − 2)/15 = 11/15.
+ * 石峰) of 15 → τ = (13 − 2)/15 = 11/15. Those compare totals across groups; as ranked, group by
+ * group: 2021 部门整体, ascending, baseline 如皋 1 石峰 2 矫正 3, scenario 石峰 1 如皋 2 矫正 3:
+ * Σd² = 2 → ρ = 1 − 12/24 = 1/2; of its 3 pairs (如皋, 石峰) is discordant → τ = (2 − 1)/3 = 1/3;
+ * 2 rank changes, mean |Δ| = (50/9)/3. 2024 部门整体: 大竹 falls 4 points and stays above 援助中心:
+ * ρ = τ = 1, mean |Δ| 2. 2021 项目: one subject, ρ and τ undefined. Changed: 石峰 (total, rank),
+ * 如皋 (rank), 大竹 (total): 3 of 6.
  */
 static void test_rules(void **state)
 {
@@ -190,6 +195,47 @@ static void test_rules(void **state)
     assert_int_equal(s->rank_changes, 2);
     assert_true(fabs(s->spearman - 29.0 / 35) < 1e-12);
     assert_true(fabs(s->kendall - 11.0 / 15) < 1e-12);
+    assert_int_equal(s->changed, 3);
+    assert_int_equal(sf->changed, JX_WHATIF_TOTAL | JX_WHATIF_RANK);
+    assert_int_equal(find(w, "如皋市司法局", "")->changed, JX_WHATIF_RANK);
+    assert_int_equal(find(w, "大竹县司法局", "")->changed, JX_WHATIF_TOTAL);
+    assert_int_equal(find(w, "株洲市石峰区社区矫正管理中心", "")->changed, 0);
+    assert_int_equal(find(w, "株洲市石峰区司法局", "司法专项")->changed, 0);
+    /* group by group, as ranked */
+    assert_int_equal(jx_whatif_group_count(w), 3);
+    assert_null(jx_whatif_group_at(w, 3));
+    const jx_whatif_group *g = jx_whatif_group_at(w, 0);
+    assert_int_equal(g->year, 2021);
+    assert_false(g->projects);
+    assert_int_equal(g->sum.n, 3);
+    assert_true(fabs(g->sum.spearman - 0.5) < 1e-12);
+    assert_true(fabs(g->sum.kendall - 1.0 / 3) < 1e-12);
+    assert_int_equal(g->sum.rank_changes, 2);
+    assert_int_equal(g->sum.grade_changes, 0);
+    assert_int_equal(g->sum.changed, 2);
+    near(g->sum.mean_abs_delta, 50.0 / 9 / 3);
+    g = jx_whatif_group_at(w, 1);
+    assert_int_equal(g->year, 2024);
+    assert_false(g->projects);
+    assert_int_equal(g->sum.n, 2);
+    assert_true(fabs(g->sum.spearman - 1) < 1e-12 && fabs(g->sum.kendall - 1) < 1e-12);
+    assert_int_equal(g->sum.rank_changes, 0);
+    assert_int_equal(g->sum.changed, 1);
+    near(g->sum.mean_abs_delta, 2);
+    g = jx_whatif_group_at(w, 2);
+    assert_int_equal(g->year, 2021);
+    assert_true(g->projects);
+    assert_int_equal(g->sum.n, 1);
+    assert_true(isnan(g->sum.spearman) && isnan(g->sum.kendall));
+    assert_int_equal(g->sum.changed, 0);
+    /* every row's group is one of them, and the rows come group by group */
+    for (size_t i = 0; i < jx_whatif_count(w); i++) {
+        const jx_whatif_row *x = jx_whatif_at(w, i);
+        g = jx_whatif_group_at(w, x->group);
+        assert_int_equal(g->year, x->year);
+        assert_true(g->projects == (*x->project != 0));
+        if (i) assert_true(x->group >= jx_whatif_at(w, i - 1)->group);
+    }
     jx_whatif_free(w);
     jx_ruleset_free(mof);
     jx_ruleset_free(daying);
@@ -263,6 +309,23 @@ static void test_errors(void **state)
     names[0] = "产出指标";
     wt[0] = -1;
     assert_int_equal(jx_whatif_run(st, mof, NULL, &sw, NULL, &w), JX_ERR_INVALID);
+    /* weights that leave nothing to score: every level 1 of mof-2020 and the budget line at 0.
+     * (如皋 keeps its 内部管理（共性指标）, which mof-2020 gives no weight; the others have nothing
+     * left.) Refused rather than totalled 0 and graded 差. */
+    const char *all[] = {"产出指标", "效益指标", "满意度指标", "预算执行率"};
+    const double zero[] = {0, 0, 0, 0};
+    jx_scenario sz = {.weight_level1 = all, .weight = zero, .nweights = 4};
+    assert_int_equal(jx_whatif_run(st, mof, NULL, &sz, NULL, &w), JX_ERR_INVALID);
+    assert_null(w);
+    assert_non_null(strstr(jx_store_errmsg(st), "nothing to score"));
+    /* the message names a subject left with nothing, never 如皋 (it has 内部管理 left) */
+    assert_null(strstr(jx_store_errmsg(st), "如皋"));
+    /* zero for some level 1s only: the others are scored */
+    sz.nweights = 3; /* 产出, 效益, 满意度 at 0; the budget line keeps its 10 */
+    assert_int_equal(jx_whatif_run(st, mof, NULL, &sz, NULL, &w), JX_OK);
+    assert_true(jx_whatif_count(w) == 6);
+    jx_whatif_free(w);
+    w = NULL;
     /* nothing selected */
     jx_selection none = {.year = 1999};
     assert_int_equal(jx_whatif_run(st, mof, NULL, NULL, &none, &w), JX_ERR_NOTFOUND);
@@ -283,6 +346,7 @@ typedef struct listed {
     size_t nweights, nsets;
     int year;
     char rules[64];
+    char items[256]; /* the contents, as "L1=W;DEPT/PROJECT:L3=V;" */
 } listed;
 
 static int on_list(const jx_scenario_info *i, void *ctx)
@@ -294,6 +358,21 @@ static int on_list(const jx_scenario_info *i, void *ctx)
     l->nweights = i->nweights;
     l->nsets = i->nsets;
     l->year = i->sel.year;
+    const jx_scenario *sc = i->scenario;
+    assert_non_null(sc);
+    assert_int_equal(sc->nweights, i->nweights);
+    assert_int_equal(sc->nsets, i->nsets);
+    assert_string_equal(sc->rules, i->rules);
+    assert_int_equal(sc->sel.year, i->sel.year);
+    size_t at = 0;
+    l->items[0] = '\0';
+    for (size_t k = 0; k < sc->nweights; k++)
+        at += (size_t)snprintf(l->items + at, sizeof l->items - at, "%s=%g;", sc->weight_level1[k],
+                               sc->weight[k]);
+    for (size_t k = 0; k < sc->nsets; k++)
+        at +=
+            (size_t)snprintf(l->items + at, sizeof l->items - at, "%s/%s:%s=%s;", sc->sets[k].dept,
+                             sc->sets[k].project, sc->sets[k].level3, sc->sets[k].value);
     return 0;
 }
 
@@ -324,6 +403,11 @@ static void test_saved(void **state)
                       .sel = {.kind = JX_SEL_DEPARTMENTS, .year = 2024}};
     int64_t id1, id2;
     assert_int_equal(jx_scenario_save(st, "s1", &sc, &id1), JX_OK);
+    /* the list shows what it contains */
+    listed l0 = {0};
+    assert_int_equal(jx_scenario_list(st, on_list, &l0), JX_OK);
+    assert_int_equal(l0.n, 1);
+    assert_string_equal(l0.items, "产出指标=60;135/:全年审查涉法文件多少件=400;");
     jx_saved_scenario *s = NULL;
     assert_int_equal(jx_scenario_load(st, "s1", &s), JX_OK);
     const jx_scenario *g = jx_saved_scenario_get(s);
@@ -374,6 +458,42 @@ static void test_saved(void **state)
     assert_int_equal(jx_scenario_load(st, "nope", &s), JX_ERR_NOTFOUND);
     assert_null(s);
     assert_int_equal(jx_scenario_save(st, "", &sc, NULL), JX_ERR_INVALID);
+
+    /* deleting: the current s1 (id2) is marked replaced by a deletion row that replaces itself;
+     * nothing is removed, the list and load no longer see it */
+    int64_t del;
+    assert_int_equal(jx_scenario_save(st, "s2", &sc, NULL), JX_OK);
+    assert_int_equal(jx_scenario_delete(st, "s1", &del), JX_OK);
+    assert_true(del == id2);
+    l = (listed){0};
+    assert_int_equal(jx_scenario_list(st, on_list, &l), JX_OK);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.name, "s2");
+    assert_int_equal(jx_scenario_load(st, "s1", &s), JX_ERR_NOTFOUND);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM scenarios"), 4);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM scenarios WHERE name = 's1' AND "
+                                    "replaced_by = id"),
+                     1);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM scenarios a JOIN scenarios d ON "
+                                    "d.id = a.replaced_by AND d.replaced_by = d.id "
+                                    "WHERE a.name = 's1' AND a.id <> d.id"),
+                     1);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM scenario_items"), 4); /* s1's 1st, s2 */
+    /* deleting it again, or a name never saved: not found, nothing written */
+    assert_int_equal(jx_scenario_delete(st, "s1", NULL), JX_ERR_NOTFOUND);
+    assert_non_null(strstr(jx_store_errmsg(st), "s1"));
+    assert_int_equal(jx_scenario_delete(st, "nope", NULL), JX_ERR_NOTFOUND);
+    assert_int_equal(jx_scenario_delete(st, "", NULL), JX_ERR_INVALID);
+    assert_int_equal(count_rows(st, "SELECT count(*) FROM scenarios"), 4);
+    /* saving the name again starts anew */
+    assert_int_equal(jx_scenario_save(st, "s1", &sc, &id1), JX_OK);
+    assert_int_equal(jx_scenario_load(st, "s1", &s), JX_OK);
+    assert_int_equal(jx_saved_scenario_get(s)->nweights, 1);
+    jx_saved_scenario_free(s);
+    l = (listed){0};
+    assert_int_equal(jx_scenario_list(st, on_list, &l), JX_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(count_rows(st, "PRAGMA foreign_key_check"), -1); /* no row: every link holds */
     jx_ruleset_free(mof);
     jx_ruleset_free(daying);
     jx_store_close(st);

@@ -49,23 +49,52 @@ run J rank --departments --projects
 expect_rc 2 "--departments with --projects"
 
 # ---- stats ----
+# group by group, as ranked (tests/test_stats.c works the numbers): 2021 部门整体 n 3, mean
+# 97.574189, weighted 95.107625; 2024 部门整体 n 2, mean 87.045259 (援助中心 77.19 is no outlier
+# within its year); 2021 项目 n 1. Never the six mixed (mean 92.668333, one outlier).
 run J stats --format json
 expect_rc 0 "stats json"
-[ "$(num n)" = "6.000000" ] && _ok || _fail "stats n" "$OUT"
-[ "$(num mean)" = "92.668333" ] && _ok || _fail "stats mean 92.668333" "$(num mean)"
-[ "$(num median)" = "95.582303" ] && _ok || _fail "stats median" "$(num median)"
-[ "$(num weighted_mean)" = "95.476686" ] && _ok || _fail "stats weighted mean (全年预算数)" "$(num weighted_mean)"
-[ "$(num spearman_budget)" = "0.885714" ] && _ok || _fail "stats spearman with 执行率 31/35" "$(num spearman_budget)"
-expect_out_has '"grades":{"优":4,"良":1,"中":1}'
-expect_out_has '"histogram":[0,0,0,0,0,0,0,1,1,4]'
-expect_out_has '"outliers":[{"code":"135001","name":"大竹县法律援助中心"'
-expect_out_has '"flag_counts":{"missing_reason":4,"overshoot":2,"placeholder_target":0,"rescaled":1,"budget_mismatch":2,"all_full_marks":1'
+ALL=$OUT
+expect_out_has '{"run":1,"rules":"mof-2020","subjects":6,"groups":['
+[ "$(printf '%s\n' "$ALL" | grep -c '^{"year":')" -eq 3 ] && _ok || _fail "stats: three groups" "$ALL"
+OUT=$(printf '%s\n' "$ALL" | grep '^{"year":2021,"kind":"departments",')
+[ "$(num n)" = "3.000000" ] && _ok || _fail "stats 2021 n 3" "$OUT"
+[ "$(num mean)" = "97.574189" ] && _ok || _fail "stats 2021 mean 97.574189" "$(num mean)"
+[ "$(num median)" = "98.555887" ] && _ok || _fail "stats 2021 median" "$(num median)"
+[ "$(num weighted_mean)" = "95.107625" ] && _ok || _fail "stats 2021 weighted mean (全年预算数)" "$(num weighted_mean)"
+[ "$(num spearman_budget)" = "1.000000" ] && _ok || _fail "stats 2021 spearman with 执行率" "$(num spearman_budget)"
+expect_out_has '"grades":{"优":3}'
+expect_out_has '"histogram":[0,0,0,0,0,0,0,0,0,3]'
+expect_out_has '"flag_counts":{"missing_reason":2,"overshoot":1,"placeholder_target":0,"rescaled":1,"budget_mismatch":1,"all_full_marks":1'
+OUT=$(printf '%s\n' "$ALL" | grep '^{"year":2024,"kind":"departments",')
+[ "$(num n)" = "2.000000" ] && _ok || _fail "stats 2024 n 2" "$OUT"
+[ "$(num mean)" = "87.045259" ] && _ok || _fail "stats 2024 mean 87.045259" "$(num mean)"
+expect_out_has '"grades":{"优":1,"中":1}'
+expect_out_has '"outliers":[]'
+OUT=$(printf '%s\n' "$ALL" | grep '^{"year":2021,"kind":"projects",')
+expect_out_has '"n":1,"mean":89.19691358'
+expect_out_has '"sd":null'
 run J stats --projects --format json
 expect_rc 0 "stats of one subject"
-expect_out_has '"sd":null'
+expect_out_has '"subjects":1,"groups":['
+expect_out_has '{"year":2021,"kind":"projects","n":1,'
+run J stats --year 2024 --format csv
+expect_rc 0 "stats --year csv"
+expect_out_has "年度,类别,统计量,值,说明
+2024,部门整体,n,2,subjects
+2024,部门整体,mean,87.04525915,"
+[ "$(printf '%s\n' "$OUT" | grep -vc '^2024,部门整体,')" -eq 1 ] && _ok || _fail "stats --year 2024: only that group (and the header)" "$OUT"
 run J stats
 expect_rc 0 "stats table"
+expect_out_has "6 subjects · 3 groups (each year apart, 部门整体 apart from 项目)"
+expect_out_has "== 2021 · 部门整体 · 3 subjects =="
+expect_out_has "== 2024 · 部门整体 · 2 subjects =="
+expect_out_has "== 2021 · 项目 · 1 subject =="
 expect_out_has "weighted_mean"
+run J stats --year 1999 --format json
+expect_rc 0 "stats of nothing"
+expect_out '{"run":1,"rules":"mof-2020","subjects":0,"groups":[
+]}'
 
 # ---- whatif ----
 # 大竹's 全年审查涉法文件多少件 372 → 400 of ≥400: +0.35 → 97.247926
@@ -85,10 +114,35 @@ expect_rc 0 "whatif --rules daying-2022"
 ALL=$OUT
 [ "$(num spearman)" = "0.828571" ] && _ok || _fail "whatif spearman 29/35" "$(num spearman)"
 [ "$(num kendall)" = "0.733333" ] && _ok || _fail "whatif kendall 11/15" "$(num kendall)"
-expect_out_has '"grade_changes":0,"rank_changes":2'
+expect_out_has '"grade_changes":0,"rank_changes":2,"changed":3'
+# group by group, as ranked: 2021 部门整体 ρ = 1/2, τ = 1/3; 2024 部门整体 ρ = τ = 1; the project alone
+expect_out_has '"groups":[{"year":2021,"kind":"departments","n":3,"spearman":0.49999999999999983,"kendall":0.3333333333333333,"grade_changes":0,"rank_changes":2,"changed":2,'
+expect_out_has '{"year":2024,"kind":"departments","n":2,"spearman":0.9999999999999998,"kendall":1,"grade_changes":0,"rank_changes":0,"changed":1,"mean_abs_delta":2}'
+expect_out_has '{"year":2021,"kind":"projects","n":1,"spearman":null,"kendall":null,'
 OUT=$(printf '%s\n' "$ALL" | grep '"name":"株洲市石峰区司法局","project":""')
 [ "$(num scenario)" = "93.000331" ] && _ok || _fail "石峰 under daying 93.000331" "$OUT"
 expect_out_has '"baseline_rank":2,"scenario_rank":3,"delta_rank":1'
+# --changed: only 如皋 (rank), 石峰 (total and rank), 大竹 (total); the summaries still of all six
+run J whatif --rules daying-2022 --changed --format csv
+expect_rc 0 "whatif --changed"
+expect_out "部门编码,部门名称,项目,年度,基准,情景,Δ,基准排名,情景排名,Δ排名,等级
+,如皋市司法局,部门整体,2021,94.26667997,94.26667997,0,3,2,-1,优
+,株洲市石峰区司法局,部门整体,2021,98.55588697,93.00033142,-5.555555556,2,3,+1,优
+135,大竹县司法局,部门整体,2024,96.89792571,92.89792571,-4,1,1,0,优" "whatif --changed csv"
+run J whatif --rules daying-2022 --changed
+expect_out_has "ranked within 3 groups (each year apart, 部门整体 apart from 项目)"
+expect_out_has "3 of 6 subjects changed total, rank or grade"
+expect_out_has "2021 · 部门整体: 3 subjects · Spearman ρ 0.5000 · Kendall τ-b 0.3333 · grade changes 0 · rank changes 2"
+expect_out_has "2021 · 项目: 1 subject · Spearman ρ — · Kendall τ-b —"
+expect_out_has "all: 6 subjects · Spearman ρ 0.8286 · Kendall τ-b 0.7333 (totals compared across groups)"
+case "$OUT" in *矫正管理中心*) _fail "--changed lists an unchanged subject" "$OUT" ;; *) _ok ;; esac
+run J whatif --rules daying-2022 --changed --format json
+expect_out_has '"only_changed":true'
+[ "$(printf '%s\n' "$OUT" | grep -c '^{"code"')" -eq 3 ] && _ok || _fail "--changed json: 3 subjects" "$OUT"
+# nothing changed: no row, and the count says so
+run J whatif --year 2024 --set "135:全年审查涉法文件多少件=372" --changed --format csv
+expect_rc 0 "whatif --changed, nothing changed"
+expect_out "部门编码,部门名称,项目,年度,基准,情景,Δ,基准排名,情景排名,Δ排名,等级"
 
 # weights: 产出指标=60, 预算执行率=20 → 大竹 97.049416, 援助中心 76.292593 (test_whatif.c)
 run J whatif --weight 产出指标=60 --weight 预算执行率=20 --year 2024 --departments --save w60 --format json
@@ -99,9 +153,16 @@ OUT=$(printf '%s\n' "$SAVED" | grep '"name":"大竹县司法局"')
 [ "$(num scenario)" = "97.049416" ] && _ok || _fail "大竹 with 产出 60, budget 20" "$OUT"
 OUT=$(printf '%s\n' "$SAVED" | grep '"name":"大竹县法律援助中心"')
 [ "$(num scenario)" = "76.292593" ] && _ok || _fail "援助中心 with 产出 60, budget 20" "$OUT"
+run J whatif --set "株洲市石峰区司法局/司法专项:开展普法宣传=10场次" --rules daying-2022 --save sets --format csv
+expect_rc 0 "whatif --set --save"
+# --list shows what each scenario contains: rule sets, subjects, weights, sets
 run J whatif --list --format csv
 expect_rc 0 "whatif --list"
-expect_out_has "w60"
+expect_out "name,saved (UTC),baseline rules,scenario rules,subjects,weights,sets
+sets,$(printf '%s\n' "$OUT" | sed -n 2p | cut -d, -f2),(default),daying-2022,all,,株洲市石峰区司法局/司法专项:开展普法宣传=10场次
+w60,$(printf '%s\n' "$OUT" | sed -n 3p | cut -d, -f2),(default),(baseline's),departments 2024,\"产出指标=60, 预算执行率=20\"," "whatif --list csv"
+run J whatif --list
+expect_out_has "产出指标=60, 预算执行率=20"
 run J whatif --load w60 --format json
 expect_rc 0 "whatif --load"
 expect_out "$SAVED" "a saved scenario re-runs to the same result, on the subjects it was saved with"
@@ -110,10 +171,29 @@ expect_rc 0 "whatif --load with another selection"
 expect_out_has '"name":"株洲市石峰区司法局","project":"司法专项"'
 run J whatif --list --format json
 expect_out_has '"name":"w60"'
-expect_out_has '"year":2024,"kind":"departments","weights":2,"sets":0'
+expect_out_has '"year":2024,"kind":"departments","weights":{"产出指标":60,"预算执行率":20},"sets":[]}'
+expect_out_has '"rules":"daying-2022","year":0,"kind":"all","weights":{},"sets":[{"dept":"株洲市石峰区司法局","project":"司法专项","level3":"开展普法宣传","value":"10场次"}]}'
 run J whatif --load nosuch
 expect_rc 1 "whatif --load of an unknown name"
 expect_err_has 'no saved scenario named "nosuch"'
+# --delete: gone from the list and from --load, kept in the store (marked replaced)
+run J whatif --delete sets
+expect_rc 0 "whatif --delete"
+expect_err_has 'scenario "sets" deleted'
+run J whatif --list --format csv
+case "$OUT" in *sets,*) _fail "--list still shows a deleted scenario" "$OUT" ;; *) _ok ;; esac
+expect_out_has "w60,"
+run J whatif --load sets
+expect_rc 1 "--load of a deleted scenario"
+run J whatif --delete sets
+expect_rc 1 "--delete of a deleted scenario"
+expect_err_has 'no saved scenario named "sets"'
+run J whatif --delete w60 --list
+expect_rc 2 "--delete with --list"
+run J whatif --delete w60 --weight 产出指标=50
+expect_rc 2 "--delete with a scenario option"
+run J whatif --list --format json
+expect_out_has '"name":"w60"'
 
 # bad scenarios
 run J whatif --set "135:全年审查涉法文件多少件"
@@ -130,6 +210,14 @@ expect_rc 2 "negative weight"
 run J whatif --weight 不存在的一级=5
 expect_rc 1 "unknown level 1"
 expect_err_has "不存在的一级"
+# every level 1 and the budget at 0: nothing left to score (not totals of 0 graded 差)
+run J whatif --weight 产出指标=0 --weight 效益指标=0 --weight 满意度指标=0 --weight 预算执行率=0
+expect_rc 1 "all-zero weights"
+expect_err_has "nothing to score"
+expect_out ""
+run J whatif --format xml
+expect_rc 2 "whatif --format xml"
+expect_err_has "--format must be table, csv, json or excel"
 
 # ---- sensitivity ----
 run J sensitivity --samples 400 --spread 0.3 --rules mof-2020,daying-2022 --seed 9 --format json
@@ -153,6 +241,7 @@ bad=$(printf '%s\n' "$OUT" | grep '"nominal_rank"' |
 expect_out_has '"mean_abs_shift":0'
 run J sensitivity --samples 20
 expect_rc 0 "sensitivity table"
+expect_out_has "ranked within 3 groups (each year apart, 部门整体 apart from 项目)"
 expect_out_has "jixiao sensitivity --samples 20 --spread 0.1 --seed 1 --rules mof-2020 --mode scale"
 expect_out_has "mean absolute rank shift"
 run J sensitivity --samples 0

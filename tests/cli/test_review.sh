@@ -153,8 +153,14 @@ expect_rc 1 "trend of a project that does not exist"
 expect_err_has "it has: 部门整体, 专项"
 
 # ---- stats and sensitivity workbooks ----
+# a workbook holds one group's statistics: three groups (2023 and 2024 部门整体, 2024 项目) are
+# refused before anything is written or printed, naming them
 run J stats --out "$WORK/st.xlsx"
-expect_rc 0 "stats --out"
+expect_rc 2 "stats --out of three groups"
+expect_err_has "the selection has 3 (2023 部门整体, 2024 部门整体, 2024 项目)"
+[ -z "$OUT" ] && [ ! -e "$WORK/st.xlsx" ] && _ok || _fail "nothing printed or written" "$OUT"
+run J stats --year 2024 --departments --out "$WORK/st.xlsx"
+expect_rc 0 "stats --out of one group"
 [ -s "$WORK/st.xlsx" ] && _ok || _fail "stats workbook written"
 run J stats --out "$WORK/st.csv"
 expect_rc 2 "stats --out wants .xlsx"

@@ -3,10 +3,14 @@
  * @brief Descriptive statistics of a run's totals (GSL), and rank correlations.
  *
  * jx_stats_describe() and the correlation functions work on plain arrays;
- * jx_stats_of_ranking() describes the subjects of a ::jx_ranking: the
- * distribution of totals, a budget-weighted mean, grades, a 10-point
+ * jx_stats_of_groups() describes the subjects of a ::jx_ranking group by
+ * group: the distribution of totals, a budget-weighted mean, grades, a 10-point
  * histogram, Tukey outliers, the correlation of total with 执行率 and the
- * share of subjects carrying each flag. Formulas are in docs/analysis.md.
+ * share of subjects carrying each flag, for each ranking group (rank.h: one
+ * year and one kind, 部门整体 or 项目), because totals of different years and
+ * kinds are not compared (the ranking does not compare them either).
+ * jx_stats_of_ranking() describes every subject of the ranking as one sample,
+ * whatever its groups. Formulas are in docs/analysis.md.
  *
  * Statistics that are undefined for the data (a standard deviation of one
  * value, a correlation with a constant) are NaN, never an error.
@@ -18,6 +22,7 @@
 #ifndef JIXIAO_STATS_H
 #define JIXIAO_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "jixiao/error.h"
@@ -90,7 +95,11 @@ typedef struct jx_stats_report {
 } jx_stats_report;
 
 /**
- * @brief Compute the statistics of the subjects of @p r.
+ * @brief Compute the statistics of all the subjects of @p r as one sample.
+ *
+ * When @p r holds several ranking groups (years, 部门整体 and 项目) they are mixed:
+ * jx_stats_of_groups() keeps them apart. This is the statistics of one group when
+ * the selection the ranking was loaded with leaves one.
  * @param out  filled in; free its array with jx_stats_report_free() (also after a failure)
  * @return ::JX_OK, ::JX_ERR_INVALID, ::JX_ERR_NOMEM.
  */
@@ -98,6 +107,32 @@ JX_API jx_err jx_stats_of_ranking(const jx_ranking *r, jx_stats_report *out);
 
 /** @brief Free the report's arrays and zero it. NULL is a harmless no-op. */
 JX_API void jx_stats_report_free(jx_stats_report *rep);
+
+/** The statistics of one ranking group: the subjects of one year and kind. */
+typedef struct jx_stats_group {
+    int year;            /**< the group's year */
+    bool projects;       /**< false: 部门整体 (project ""); true: projects */
+    size_t group;        /**< its group number in the ranking (::jx_ranked.group) */
+    size_t first;        /**< its first subject in the ranking (jx_ranking_at()); the group's
+                              rep.d.n subjects follow it */
+    jx_stats_report rep; /**< its statistics; outliers are indices into the whole ranking */
+} jx_stats_group;
+
+/** Statistics group by group. Owned by the caller; free with jx_stats_groups_free(). */
+typedef struct jx_stats_groups {
+    size_t n;              /**< groups: 0 for an empty ranking */
+    jx_stats_group *group; /**< in display order: 部门整体 before 项目, years ascending */
+} jx_stats_groups;
+
+/**
+ * @brief Compute the statistics of each ranking group of @p r.
+ * @param out  filled in; free with jx_stats_groups_free() (also after a failure)
+ * @return ::JX_OK, ::JX_ERR_INVALID, ::JX_ERR_NOMEM.
+ */
+JX_API jx_err jx_stats_of_groups(const jx_ranking *r, jx_stats_groups *out);
+
+/** @brief Free the groups' reports and array and zero @p g. NULL is a harmless no-op. */
+JX_API void jx_stats_groups_free(jx_stats_groups *g);
 
 #ifdef __cplusplus
 }

@@ -8,8 +8,9 @@
  * baseline rule set, the *scenario* under the scenario rule set with the
  * scenario's level-1 weights imposed and its actuals replaced. The result
  * gives per subject both totals, Δ, both competition ranks (rank.h groups) and
- * the grade change, and overall the Spearman ρ and Kendall τ-b between the two
- * rankings and the number of grade changes.
+ * the grade change, and per ranking group (one year and kind) and overall the
+ * Spearman ρ and Kendall τ-b between the two rankings and the number of grade
+ * and rank changes.
  *
  * A level-1 weight (`产出指标=60`) means: the indicator weights under that
  * level 1 are rescaled proportionally to sum to it, whether they were given or
@@ -18,7 +19,8 @@
  * weight instead.
  *
  * Scenarios can be saved by name in the store (schema version 2), listed and
- * re-run. Saving a name again replaces the older scenario (which is kept).
+ * re-run. Saving a name again replaces the older scenario (which is kept);
+ * deleting one marks it replaced by a deletion (nothing is removed).
  */
 #ifndef JIXIAO_WHATIF_H
 #define JIXIAO_WHATIF_H
@@ -72,6 +74,13 @@ typedef struct jx_scenario {
         sel; /**< the subjects it was run on; recorded only (jx_whatif_run() takes its own) */
 } jx_scenario;
 
+/** What a scenario changed of a subject (::jx_whatif_row.changed bits). */
+typedef enum jx_whatif_change {
+    JX_WHATIF_TOTAL = 1u << 0, /**< the total (compared as ranked: jx_rank_key()) */
+    JX_WHATIF_RANK = 1u << 1,  /**< the rank within its group */
+    JX_WHATIF_GRADE = 1u << 2  /**< the grade */
+} jx_whatif_change;
+
 /** One subject of a what-if result. Strings are owned by the ::jx_whatif. */
 typedef struct jx_whatif_row {
     int64_t subject_id;
@@ -84,6 +93,7 @@ typedef struct jx_whatif_row {
     size_t group;    /**< ranking group (rank.h) */
     unsigned baseline_flags, scenario_flags;
     size_t sets_applied; /**< actuals replaced in this subject */
+    unsigned changed; /**< ::jx_whatif_change bits; 0: total, rank and grade as in the baseline */
 } jx_whatif_row;
 
 /** Summary of a what-if result. */
@@ -95,7 +105,15 @@ typedef struct jx_whatif_summary {
     size_t grade_changes;  /**< subjects whose grade differs */
     size_t rank_changes;   /**< subjects whose rank differs */
     double mean_abs_delta; /**< mean |Δ total| */
+    size_t changed;        /**< subjects whose total, rank or grade changed (::jx_whatif_row) */
 } jx_whatif_summary;
+
+/** The summary of one ranking group (rank.h): the subjects of one year and kind. */
+typedef struct jx_whatif_group {
+    int year;
+    bool projects;         /**< false: 部门整体; true: projects */
+    jx_whatif_summary sum; /**< over the group's subjects: ρ and τ within the group */
+} jx_whatif_group;
 
 /** A what-if result. Opaque; free with jx_whatif_free(). */
 typedef struct jx_whatif jx_whatif;
@@ -110,7 +128,9 @@ typedef struct jx_whatif jx_whatif;
  * @param out        receives the result (caller frees); NULL on failure
  * @return ::JX_OK; ::JX_ERR_NOTFOUND (no data, a set or weight that matches nothing);
  *         ::JX_ERR_PARSE (a set's value does not parse), ::JX_ERR_INVALID (a set matches
- *         several subjects or indicators, a negative weight), any error of jx_aggregate()
+ *         several subjects or indicators, a negative weight, weights that leave a subject
+ *         scored in the baseline nothing to score: every scored indicator and the budget
+ *         line weigh 0), any error of jx_aggregate()
  *         for a subject; ::JX_ERR_DB, ::JX_ERR_NOMEM. jx_store_errmsg() names the culprit.
  */
 JX_API jx_err jx_whatif_run(jx_store *st, const jx_ruleset *base, const jx_ruleset *scen_rules,
@@ -120,8 +140,17 @@ JX_API jx_err jx_whatif_run(jx_store *st, const jx_ruleset *base, const jx_rules
 JX_API size_t jx_whatif_count(const jx_whatif *w);
 /** @brief The i-th subject in display order (as rank.h, by scenario rank); NULL out of range. */
 JX_API const jx_whatif_row *jx_whatif_at(const jx_whatif *w, size_t i);
-/** @brief The summary. Owned by @p w. */
+/**
+ * @brief The summary over every subject. Its ρ and τ compare the totals of all subjects, across
+ * groups (a 2021 department's total with a 2024 project's); jx_whatif_group_at() has them group
+ * by group, as the subjects are ranked. Owned by @p w.
+ */
 JX_API const jx_whatif_summary *jx_whatif_summary_of(const jx_whatif *w);
+/** @brief Number of ranking groups (::jx_whatif_row.group is below it). */
+JX_API size_t jx_whatif_group_count(const jx_whatif *w);
+/** @brief Group @p g's summary (display order: 部门整体 first, years ascending); NULL out of range.
+ * Owned by @p w. */
+JX_API const jx_whatif_group *jx_whatif_group_at(const jx_whatif *w, size_t g);
 /** @brief Free a result. NULL is a harmless no-op. */
 JX_API void jx_whatif_free(jx_whatif *w);
 
@@ -167,6 +196,7 @@ typedef struct jx_scenario_info {
     const char *name, *created_at, *base_rules, *rules;
     jx_selection sel;
     size_t nweights, nsets;
+    const jx_scenario *scenario; /**< what it contains: its weights and sets (and the above) */
 } jx_scenario_info;
 
 /**
@@ -175,6 +205,19 @@ typedef struct jx_scenario_info {
  */
 JX_API jx_err jx_scenario_list(jx_store *st, int (*cb)(const jx_scenario_info *info, void *ctx),
                                void *ctx);
+
+/**
+ * @brief Delete the current scenario saved as @p name (one transaction).
+ *
+ * Nothing is removed from the store: a deletion is a row of its own in the table of scenarios
+ * (the name, no items, created_at the time of the deletion) that replaces itself, and the
+ * scenario is marked replaced by it, as saving the name again would mark it. Then
+ * jx_scenario_load() and jx_scenario_list() no longer see the name; saving it again starts anew.
+ * @param id  optional; receives the deleted scenario's id
+ * @return ::JX_OK, ::JX_ERR_NOTFOUND (no current scenario of that name), ::JX_ERR_INVALID,
+ *         ::JX_ERR_DB.
+ */
+JX_API jx_err jx_scenario_delete(jx_store *st, const char *name, int64_t *id);
 
 #ifdef __cplusplus
 }

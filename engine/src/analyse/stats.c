@@ -217,8 +217,9 @@ static int cmp_placed_total(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* The Tukey fences of out->d and the totals outside them, lowest first. */
-static jx_err find_outliers(jx_stats_report *out, const double *total, size_t n)
+/* The Tukey fences of out->d and the totals outside them, lowest first; total[k] is the total of
+ * ranking row at[k]. */
+static jx_err find_outliers(jx_stats_report *out, const double *total, const size_t *at, size_t n)
 {
     double iqr = out->d.q3 - out->d.q1;
     out->lower_fence = out->d.q1 - 1.5 * iqr;
@@ -238,7 +239,7 @@ static jx_err find_outliers(jx_stats_report *out, const double *total, size_t n)
     k = 0;
     for (size_t i = 0; i < n; i++)
         if (total[i] < out->lower_fence || total[i] > out->upper_fence)
-            o[k++] = (placed_total){total[i], i};
+            o[k++] = (placed_total){total[i], at[i]};
     qsort(o, k, sizeof *o, cmp_placed_total);
     for (size_t j = 0; j < k; j++)
         out->outliers[j] = o[j].i;
@@ -247,27 +248,33 @@ static jx_err find_outliers(jx_stats_report *out, const double *total, size_t n)
     return JX_OK;
 }
 
-jx_err jx_stats_of_ranking(const jx_ranking *r, jx_stats_report *out)
+/* Every subject of the ranking (group SIZE_MAX) or those of one group. */
+#define ALL_GROUPS SIZE_MAX
+
+/* The statistics of the rows of r in group g (ALL_GROUPS: every row). */
+static jx_err report_of(const jx_ranking *r, size_t g, jx_stats_report *out)
 {
-    if (!out) return JX_ERR_INVALID;
     memset(out, 0, sizeof *out);
     out->weighted_mean = out->pearson_budget = out->spearman_budget = out->lower_fence =
         out->upper_fence = NAN;
     for (int f = 0; f < JX_FLAG_COUNT; f++)
         out->flag_share[f] = NAN;
-    size_t n = jx_ranking_count(r);
+    size_t nr = jx_ranking_count(r), n = 0, cap = nr ? nr : 1;
     jx_err e = JX_OK;
-    double *total = malloc((n ? n : 1) * sizeof *total);
-    double *w = malloc((n ? n : 1) * sizeof *w), *wx = malloc((n ? n : 1) * sizeof *wx);
-    double *bx = malloc((n ? n : 1) * sizeof *bx), *by = malloc((n ? n : 1) * sizeof *by);
+    double *total = malloc(cap * sizeof *total);
+    double *w = malloc(cap * sizeof *w), *wx = malloc(cap * sizeof *wx);
+    double *bx = malloc(cap * sizeof *bx), *by = malloc(cap * sizeof *by);
+    size_t *at = malloc(cap * sizeof *at);
     grade_tally tally[JX_STATS_MAX_GRADES];
-    if (!total || !w || !wx || !bx || !by) {
+    if (!total || !w || !wx || !bx || !by || !at) {
         e = JX_ERR_NOMEM;
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < nr; i++) {
         const jx_ranked *s = jx_ranking_at(r, i);
-        total[i] = s->total;
+        if (g != ALL_GROUPS && s->group != g) continue;
+        at[n] = i;
+        total[n++] = s->total;
         if (s->budget > 0 && isfinite(s->budget)) {
             w[out->nweighted] = s->budget;
             wx[out->nweighted++] = s->total;
@@ -279,8 +286,8 @@ jx_err jx_stats_of_ranking(const jx_ranking *r, jx_stats_report *out)
         count_subject(out, tally, s);
     }
     qsort(tally, out->ngrades, sizeof *tally, cmp_grade_tally);
-    for (size_t g = 0; g < out->ngrades; g++)
-        out->grades[g] = tally[g].g;
+    for (size_t k = 0; k < out->ngrades; k++)
+        out->grades[k] = tally[k].g;
     if ((e = jx_stats_describe(total, n, &out->d))) goto done;
     for (int f = 0; f < JX_FLAG_COUNT; f++)
         out->flag_share[f] = n ? (double)out->flag_count[f] / (double)n : NAN;
@@ -292,14 +299,61 @@ jx_err jx_stats_of_ranking(const jx_ranking *r, jx_stats_report *out)
     }
     out->pearson_budget = jx_stats_pearson(bx, by, out->nbudget);
     out->spearman_budget = jx_stats_spearman(bx, by, out->nbudget);
-    if (n) e = find_outliers(out, total, n);
+    if (n) e = find_outliers(out, total, at, n);
 done:
     free(total);
     free(w);
     free(wx);
     free(bx);
     free(by);
+    free(at);
     return e;
+}
+
+jx_err jx_stats_of_ranking(const jx_ranking *r, jx_stats_report *out)
+{
+    if (!out) return JX_ERR_INVALID;
+    return report_of(r, ALL_GROUPS, out);
+}
+
+jx_err jx_stats_of_groups(const jx_ranking *r, jx_stats_groups *out)
+{
+    if (!out) return JX_ERR_INVALID;
+    memset(out, 0, sizeof *out);
+    size_t nr = jx_ranking_count(r);
+    /* the rows of a group are contiguous in display order (rank.h): one group per change */
+    for (size_t i = 0; i < nr; i++)
+        if (!i || jx_ranking_at(r, i)->group != jx_ranking_at(r, i - 1)->group) out->n++;
+    if (!out->n) return JX_OK;
+    if (!(out->group = calloc(out->n, sizeof *out->group))) {
+        out->n = 0;
+        return JX_ERR_NOMEM;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < nr; i++) {
+        const jx_ranked *s = jx_ranking_at(r, i);
+        if (i && s->group == jx_ranking_at(r, i - 1)->group) continue;
+        jx_stats_group *o = &out->group[k++];
+        o->year = s->year;
+        o->projects = *s->project != '\0';
+        o->group = s->group;
+        o->first = i;
+        jx_err e = report_of(r, s->group, &o->rep);
+        if (e) {
+            jx_stats_groups_free(out);
+            return e;
+        }
+    }
+    return JX_OK;
+}
+
+void jx_stats_groups_free(jx_stats_groups *g)
+{
+    if (!g) return;
+    for (size_t k = 0; k < g->n; k++)
+        jx_stats_report_free(&g->group[k].rep);
+    free(g->group);
+    memset(g, 0, sizeof *g);
 }
 
 void jx_stats_report_free(jx_stats_report *rep)

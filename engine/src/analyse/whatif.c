@@ -105,6 +105,8 @@ struct jx_whatif {
     jx_whatif_row *row;
     size_t n, cap;
     jx_whatif_summary sum;
+    jx_whatif_group *group; /* ngroups, in group-number order (the display order) */
+    size_t ngroups;
     jx_arena arena;
 };
 
@@ -188,6 +190,12 @@ static jx_err wi_subject(void *ctx, kp_subject *s)
     }
     e = jx_aggregate(c->scen, s->ind, s->n, &s->budget, c->scores, &rsc, &msg);
     if (e) return st_fail(st, e, "%s (scenario): %s", s->label, msg.text);
+    if (rb.weight_sum > 0 && !(rsc.weight_sum > 0)) /* else it would total 0 and grade 差 */
+        return st_fail(st, JX_ERR_INVALID,
+                       "the scenario leaves %s nothing to score: every indicator it scores and "
+                       "its budget line weigh 0%s",
+                       s->label,
+                       sc && sc->nweights ? " (give some level 1 a --weight above 0)" : "");
 
     jx_whatif *w = c->w;
     if (!JX_GROW(w->row, w->cap, w->n + 1)) return st_fail(st, JX_ERR_NOMEM, "out of memory");
@@ -223,13 +231,54 @@ static int cmp_row(const void *a, const void *b)
     return c;
 }
 
-/* ranks, groups and the summary of the collected rows */
+/* The summary of n rows (b and s: room for n values). */
+static void summarise(const jx_whatif_row *row, size_t n, double *b, double *s,
+                      jx_whatif_summary *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    sum->n = n;
+    sum->spearman = sum->kendall = sum->mean_abs_delta = NAN;
+    if (!n) return;
+    double abs_sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        const jx_whatif_row *r = &row[i];
+        if (r->changed & JX_WHATIF_GRADE) sum->grade_changes++;
+        if (r->changed & JX_WHATIF_RANK) sum->rank_changes++;
+        if (r->changed) sum->changed++;
+        abs_sum += fabs(r->delta);
+        /* correlate the totals as they are ranked: rounded to 1e-9 */
+        b[i] = (double)jx_rank_key(r->baseline);
+        s[i] = (double)jx_rank_key(r->scenario);
+    }
+    sum->mean_abs_delta = abs_sum / (double)n;
+    sum->spearman = jx_stats_spearman(b, s, n);
+    sum->kendall = jx_stats_kendall(b, s, n);
+}
+
+/* The summaries of the whole and of each group (rows in display order: groups contiguous). */
+static jx_err summarise_groups(jx_store *st, jx_whatif *w, size_t ng, double *b, double *s)
+{
+    summarise(w->row, w->n, b, s, &w->sum);
+    if (!(w->group = calloc(ng, sizeof *w->group)))
+        return st_fail(st, JX_ERR_NOMEM, "out of memory");
+    w->ngroups = ng;
+    for (size_t i = 0, end; i < w->n; i = end) {
+        for (end = i + 1; end < w->n && w->row[end].group == w->row[i].group; end++)
+            ;
+        jx_whatif_group *g = &w->group[w->row[i].group];
+        g->year = w->row[i].year;
+        g->projects = *w->row[i].project != '\0';
+        summarise(w->row + i, end - i, b, s, &g->sum);
+    }
+    return JX_OK;
+}
+
+/* ranks, groups, changes and the summaries of the collected rows */
 static jx_err wi_finish(jx_store *st, jx_whatif *w)
 {
     size_t n = w->n;
-    jx_whatif_summary *sum = &w->sum;
-    sum->n = n;
-    sum->spearman = sum->kendall = sum->mean_abs_delta = NAN;
+    w->sum.n = n;
+    w->sum.spearman = w->sum.kendall = w->sum.mean_abs_delta = NAN;
     if (!n) return JX_OK;
     double *b = malloc(n * sizeof *b), *s = malloc(n * sizeof *s);
     int64_t *key = malloc(n * sizeof *key);
@@ -255,24 +304,18 @@ static jx_err wi_finish(jx_store *st, jx_whatif *w)
         e = st_fail(st, e, "ranking failed (a total is not a number)");
         goto done;
     }
-    double abs_sum = 0;
     for (size_t i = 0; i < n; i++) {
         jx_whatif_row *r = &w->row[i];
         r->group = group[i];
         r->baseline_rank = rb[i];
         r->scenario_rank = rs[i];
         r->delta_rank = (long)rs[i] - (long)rb[i];
-        if (strcmp(r->baseline_grade, r->scenario_grade)) sum->grade_changes++;
-        if (rb[i] != rs[i]) sum->rank_changes++;
-        abs_sum += fabs(r->delta);
-        /* correlate the totals as they are ranked: rounded to 1e-9 */
-        b[i] = (double)jx_rank_key(b[i]);
-        s[i] = (double)jx_rank_key(s[i]);
+        r->changed = (an_rank_key(r->baseline) != an_rank_key(r->scenario) ? JX_WHATIF_TOTAL : 0) |
+                     (rb[i] != rs[i] ? JX_WHATIF_RANK : 0) |
+                     (strcmp(r->baseline_grade, r->scenario_grade) ? JX_WHATIF_GRADE : 0);
     }
-    sum->mean_abs_delta = abs_sum / (double)n;
-    sum->spearman = jx_stats_spearman(b, s, n);
-    sum->kendall = jx_stats_kendall(b, s, n);
     qsort(w->row, n, sizeof *w->row, cmp_row);
+    e = summarise_groups(st, w, ng, b, s);
 done:
     free(b);
     free(s);
@@ -385,15 +428,100 @@ const jx_whatif_summary *jx_whatif_summary_of(const jx_whatif *w)
     return w ? &w->sum : NULL;
 }
 
+size_t jx_whatif_group_count(const jx_whatif *w)
+{
+    return w ? w->ngroups : 0;
+}
+
+const jx_whatif_group *jx_whatif_group_at(const jx_whatif *w, size_t g)
+{
+    return w && g < w->ngroups ? &w->group[g] : NULL;
+}
+
 void jx_whatif_free(jx_whatif *w)
 {
     if (!w) return;
     free(w->row);
+    free(w->group);
     jx_arena_free(&w->arena);
     free(w);
 }
 
 /* ---- saved scenarios ---- */
+
+/* Run statement i with name (?1) and id (?2, when > 0) bound; JX_OK when it is done. */
+static jx_err step_named(jx_store *st, int i, const char *name, int64_t id)
+{
+    sqlite3_stmt *q = st_stmt(st, i);
+    if (!q) return JX_ERR_DB;
+    if (name) st_bind_text(q, 1, name);
+    if (id > 0) sqlite3_bind_int64(q, name ? 2 : 1, id);
+    jx_err e = sqlite3_step(q) == SQLITE_DONE ? JX_OK : st_dberr(st, "scenarios");
+    sqlite3_reset(q);
+    return e;
+}
+
+/* A new row of the table of scenarios for name (sc NULL: a deletion's, no rule sets, every
+ * subject); its id into *sid. */
+static jx_err insert_row(jx_store *st, const char *name, const jx_scenario *sc, int64_t *sid)
+{
+    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_INSERT);
+    if (!q) return JX_ERR_DB;
+    st_bind_text(q, 1, name);
+    st_bind_text(q, 2, sc && sc->base_rules ? sc->base_rules : "");
+    st_bind_text(q, 3, sc && sc->rules ? sc->rules : "");
+    sqlite3_bind_int(q, 4, sc ? sc->sel.year : 0);
+    sqlite3_bind_int(q, 5, sc ? (int)sc->sel.kind : 0);
+    jx_err e = sqlite3_step(q) == SQLITE_DONE ? JX_OK : st_dberr(st, "scenarios");
+    sqlite3_reset(q);
+    if (!e) *sid = sqlite3_last_insert_rowid(st->db);
+    return e;
+}
+
+/* Item k of sc (its weights, then its sets) as row seq of scenario sid. */
+static jx_err insert_item(jx_store *st, int64_t sid, const jx_scenario *sc, size_t k)
+{
+    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_ITEM_INSERT);
+    if (!q) return JX_ERR_DB;
+    sqlite3_bind_int64(q, 1, sid);
+    sqlite3_bind_int(q, 2, (int)k);
+    if (k < sc->nweights) {
+        st_bind_text(q, 3, "weight");
+        st_bind_text(q, 4, sc->weight_level1[k]);
+        sqlite3_bind_double(q, 5, sc->weight[k]);
+    } else {
+        const jx_whatif_set *set = &sc->sets[k - sc->nweights];
+        st_bind_text(q, 3, "set");
+        st_bind_text(q, 6, set->dept);
+        st_bind_text(q, 7, set->project ? set->project : "");
+        st_bind_text(q, 8, set->level3);
+        st_bind_text(q, 9, set->value);
+    }
+    jx_err e = sqlite3_step(q) == SQLITE_DONE ? JX_OK : st_dberr(st, "scenario_items");
+    sqlite3_reset(q);
+    return e;
+}
+
+/* S_SCENARIO_FIND of name: JX_OK with *out on the current scenario's row (the caller resets
+ * it), else the error (JX_ERR_NOTFOUND: no current scenario of that name), nothing to reset. */
+static jx_err find_current(jx_store *st, const char *name, sqlite3_stmt **out)
+{
+    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_FIND);
+    if (!q) return JX_ERR_DB;
+    st_bind_text(q, 1, name);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *out = q;
+        return JX_OK;
+    }
+    jx_err e = JX_ERR_NOTFOUND;
+    if (rc == SQLITE_DONE)
+        st_fail(st, e, "no saved scenario named \"%s\" (see 'jixiao whatif --list')", name);
+    else
+        e = st_dberr(st, "scenarios");
+    sqlite3_reset(q);
+    return e;
+}
 
 jx_err jx_scenario_save(jx_store *st, const char *name, const jx_scenario *sc, int64_t *id)
 {
@@ -402,64 +530,18 @@ jx_err jx_scenario_save(jx_store *st, const char *name, const jx_scenario *sc, i
     if (!name || !*name) return st_fail(st, JX_ERR_INVALID, "a scenario needs a name");
     jx_err e = st_begin(st);
     if (e) return e;
-    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_INSERT);
-    if (!q) {
-        e = JX_ERR_DB;
-        goto done;
+    int64_t sid = 0;
+    e = insert_row(st, name, sc, &sid);
+    for (size_t k = 0; !e && k < sc->nweights + sc->nsets; k++)
+        e = insert_item(st, sid, sc, k);
+    if (!e) e = step_named(st, S_SCENARIO_REPLACE, name, sid);
+    if (!e) e = st_commit(st);
+    if (e) {
+        st_rollback(st);
+        return e;
     }
-    st_bind_text(q, 1, name);
-    st_bind_text(q, 2, sc->base_rules ? sc->base_rules : "");
-    st_bind_text(q, 3, sc->rules ? sc->rules : "");
-    sqlite3_bind_int(q, 4, sc->sel.year);
-    sqlite3_bind_int(q, 5, (int)sc->sel.kind);
-    if (sqlite3_step(q) != SQLITE_DONE) {
-        e = st_dberr(st, "scenarios");
-        goto done;
-    }
-    int64_t sid = sqlite3_last_insert_rowid(st->db);
-    sqlite3_reset(q);
-    int seq = 0;
-    for (size_t k = 0; k < sc->nweights + sc->nsets; k++) {
-        if (!(q = st_stmt(st, S_SCENARIO_ITEM_INSERT))) {
-            e = JX_ERR_DB;
-            goto done;
-        }
-        sqlite3_bind_int64(q, 1, sid);
-        sqlite3_bind_int(q, 2, seq++);
-        if (k < sc->nweights) {
-            st_bind_text(q, 3, "weight");
-            st_bind_text(q, 4, sc->weight_level1[k]);
-            sqlite3_bind_double(q, 5, sc->weight[k]);
-        } else {
-            const jx_whatif_set *set = &sc->sets[k - sc->nweights];
-            st_bind_text(q, 3, "set");
-            st_bind_text(q, 6, set->dept);
-            st_bind_text(q, 7, set->project ? set->project : "");
-            st_bind_text(q, 8, set->level3);
-            st_bind_text(q, 9, set->value);
-        }
-        if (sqlite3_step(q) != SQLITE_DONE) {
-            e = st_dberr(st, "scenario_items");
-            goto done;
-        }
-        sqlite3_reset(q);
-    }
-    if (!(q = st_stmt(st, S_SCENARIO_REPLACE))) {
-        e = JX_ERR_DB;
-        goto done;
-    }
-    st_bind_text(q, 1, name);
-    sqlite3_bind_int64(q, 2, sid);
-    if (sqlite3_step(q) != SQLITE_DONE) {
-        e = st_dberr(st, "scenarios");
-        goto done;
-    }
-    sqlite3_reset(q);
-    e = st_commit(st);
-    if (!e && id) *id = sid;
-done:
-    if (e) st_rollback(st);
-    return e;
+    if (id) *id = sid;
+    return JX_OK;
 }
 
 struct jx_saved_scenario {
@@ -477,6 +559,75 @@ static const char *scol(sqlite3_stmt *q, int i)
     return t ? (const char *)t : "";
 }
 
+static jx_sel_kind sel_kind(int kind)
+{
+    return kind == JX_SEL_DEPARTMENTS || kind == JX_SEL_PROJECTS ? (jx_sel_kind)kind : JX_SEL_ALL;
+}
+
+/* Column i of q kept in s's arena; NULL when out of memory. */
+static const char *keep_col(jx_saved_scenario *s, sqlite3_stmt *q, int i)
+{
+    const char *t = scol(q, i);
+    return jx_arena_strndup(&s->arena, t, strlen(t));
+}
+
+/* The capacities of a saved scenario's arrays while its items are read. */
+typedef struct item_caps {
+    size_t wname, w, sets;
+} item_caps;
+
+/* One row of S_SCENARIO_ITEMS into s; false when out of memory. */
+static bool add_item(jx_saved_scenario *s, sqlite3_stmt *q, item_caps *cap)
+{
+    if (!strcmp(scol(q, 0), "weight")) {
+        size_t n = s->sc.nweights;
+        if (!JX_GROW(s->wname, cap->wname, n + 1) || !JX_GROW(s->w, cap->w, n + 1)) return false;
+        if (!(s->wname[n] = keep_col(s, q, 1))) return false;
+        s->w[n] = sqlite3_column_double(q, 2);
+        s->sc.nweights++;
+        return true;
+    }
+    size_t n = s->sc.nsets;
+    if (!JX_GROW(s->sets, cap->sets, n + 1)) return false;
+    jx_whatif_set *set = &s->sets[n];
+    if (!(set->dept = keep_col(s, q, 3)) || !(set->project = keep_col(s, q, 4)) ||
+        !(set->level3 = keep_col(s, q, 5)) || !(set->value = keep_col(s, q, 6)))
+        return false;
+    s->sc.nsets++;
+    return true;
+}
+
+/* The weights and sets of scenario sid into s (its other fields are left as they are). */
+static jx_err read_items(jx_store *st, int64_t sid, jx_saved_scenario *s)
+{
+    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_ITEMS);
+    if (!q) return JX_ERR_DB;
+    sqlite3_bind_int64(q, 1, sid);
+    item_caps cap = {0};
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (!add_item(s, q, &cap)) {
+            sqlite3_reset(q);
+            return st_fail(st, JX_ERR_NOMEM, "out of memory");
+        }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE) return st_dberr(st, "scenario_items");
+    s->sc.weight_level1 = s->wname;
+    s->sc.weight = s->w;
+    s->sc.sets = s->sets;
+    return JX_OK;
+}
+
+/* Free what s holds (not s). */
+static void saved_clear(jx_saved_scenario *s)
+{
+    free(s->wname);
+    free(s->w);
+    free(s->sets);
+    jx_arena_free(&s->arena);
+    memset(s, 0, sizeof *s);
+}
+
 jx_err jx_scenario_load(jx_store *st, const char *name, jx_saved_scenario **out)
 {
     if (!out) return JX_ERR_INVALID;
@@ -484,73 +635,20 @@ jx_err jx_scenario_load(jx_store *st, const char *name, jx_saved_scenario **out)
     if (!st || !name) return JX_ERR_INVALID;
     jx_saved_scenario *s = calloc(1, sizeof *s);
     if (!s) return st_fail(st, JX_ERR_NOMEM, "out of memory");
-    jx_err e = JX_OK;
-    sqlite3_stmt *q = st_stmt(st, S_SCENARIO_FIND);
-    if (!q) {
-        e = JX_ERR_DB;
-        goto done;
-    }
-    st_bind_text(q, 1, name);
-    int rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        e = rc == SQLITE_DONE
-                ? st_fail(st, JX_ERR_NOTFOUND,
-                          "no saved scenario named \"%s\" (see 'jixiao whatif --list')", name)
-                : st_dberr(st, "scenarios");
-        sqlite3_reset(q);
-        goto done;
-    }
+    sqlite3_stmt *q = NULL;
+    jx_err e = find_current(st, name, &q);
+    if (e) goto done;
     int64_t sid = sqlite3_column_int64(q, 0);
-    jx_arena *a = &s->arena;
-#define KEEP(dst, i)                                                                               \
-    do {                                                                                           \
-        const char *t_ = scol(q, i);                                                               \
-        if (!((dst) = jx_arena_strndup(a, t_, strlen(t_)))) goto nomem;                            \
-    } while (0)
-    KEEP(s->name, 1);
-    KEEP(s->sc.base_rules, 3);
-    KEEP(s->sc.rules, 4);
+    s->name = keep_col(s, q, 1);
+    s->sc.base_rules = keep_col(s, q, 3);
+    s->sc.rules = keep_col(s, q, 4);
     s->sc.sel.year = sqlite3_column_int(q, 5);
-    int kind = sqlite3_column_int(q, 6);
-    s->sc.sel.kind =
-        kind == JX_SEL_DEPARTMENTS || kind == JX_SEL_PROJECTS ? (jx_sel_kind)kind : JX_SEL_ALL;
+    s->sc.sel.kind = sel_kind(sqlite3_column_int(q, 6));
     sqlite3_reset(q);
-    if (!(q = st_stmt(st, S_SCENARIO_ITEMS))) {
-        e = JX_ERR_DB;
-        goto done;
-    }
-    sqlite3_bind_int64(q, 1, sid);
-    size_t wname_cap = 0, w_cap = 0, sets_cap = 0;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (!strcmp(scol(q, 0), "weight")) {
-            size_t n = s->sc.nweights;
-            if (!JX_GROW(s->wname, wname_cap, n + 1) || !JX_GROW(s->w, w_cap, n + 1)) goto nomem;
-            KEEP(s->wname[n], 1);
-            s->w[n] = sqlite3_column_double(q, 2);
-            s->sc.nweights++;
-        } else {
-            size_t n = s->sc.nsets;
-            if (!JX_GROW(s->sets, sets_cap, n + 1)) goto nomem;
-            KEEP(s->sets[n].dept, 3);
-            KEEP(s->sets[n].project, 4);
-            KEEP(s->sets[n].level3, 5);
-            KEEP(s->sets[n].value, 6);
-            s->sc.nsets++;
-        }
-    }
-#undef KEEP
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE) {
-        e = st_dberr(st, "scenario_items");
-        goto done;
-    }
-    s->sc.weight_level1 = s->wname;
-    s->sc.weight = s->w;
-    s->sc.sets = s->sets;
-    goto done;
-nomem:
-    sqlite3_reset(q);
-    e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+    if (!s->name || !s->sc.base_rules || !s->sc.rules)
+        e = st_fail(st, JX_ERR_NOMEM, "out of memory");
+    else
+        e = read_items(st, sid, s);
 done:
     if (e) {
         jx_saved_scenario_free(s);
@@ -573,10 +671,7 @@ const char *jx_saved_scenario_name(const jx_saved_scenario *s)
 void jx_saved_scenario_free(jx_saved_scenario *s)
 {
     if (!s) return;
-    free(s->wname);
-    free(s->w);
-    free(s->sets);
-    jx_arena_free(&s->arena);
+    saved_clear(s);
     free(s);
 }
 
@@ -586,23 +681,54 @@ jx_err jx_scenario_list(jx_store *st, int (*cb)(const jx_scenario_info *info, vo
     sqlite3_stmt *q = st_stmt(st, S_SCENARIO_LIST);
     if (!q) return JX_ERR_DB;
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    jx_err e = JX_OK;
+    bool stop = false;
+    while (!e && !stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        jx_saved_scenario s = {0};
         jx_scenario_info info = {
             .id = sqlite3_column_int64(q, 0),
             .name = scol(q, 1),
             .created_at = scol(q, 2),
             .base_rules = scol(q, 3),
             .rules = scol(q, 4),
-            .sel.year = sqlite3_column_int(q, 5),
+            .sel = {.year = sqlite3_column_int(q, 5), .kind = sel_kind(sqlite3_column_int(q, 6))},
             .nweights = (size_t)sqlite3_column_int64(q, 7),
             .nsets = (size_t)sqlite3_column_int64(q, 8),
+            .scenario = &s.sc,
         };
-        int kind = sqlite3_column_int(q, 6);
-        info.sel.kind =
-            kind == JX_SEL_DEPARTMENTS || kind == JX_SEL_PROJECTS ? (jx_sel_kind)kind : JX_SEL_ALL;
-        if (cb(&info, ctx)) break;
+        s.sc.base_rules = info.base_rules;
+        s.sc.rules = info.rules;
+        s.sc.sel = info.sel;
+        if (!(e = read_items(st, info.id, &s))) stop = cb(&info, ctx) != 0;
+        saved_clear(&s);
     }
-    jx_err e = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? JX_OK : st_dberr(st, "scenarios");
+    if (!e && !stop && rc != SQLITE_DONE) e = st_dberr(st, "scenarios");
     sqlite3_reset(q);
     return e;
+}
+
+jx_err jx_scenario_delete(jx_store *st, const char *name, int64_t *id)
+{
+    if (id) *id = 0;
+    if (!st) return JX_ERR_INVALID;
+    if (!name || !*name) return st_fail(st, JX_ERR_INVALID, "a scenario needs a name");
+    jx_err e = st_begin(st);
+    if (e) return e;
+    sqlite3_stmt *q = NULL;
+    int64_t old = 0, del = 0;
+    if (!(e = find_current(st, name, &q))) {
+        old = sqlite3_column_int64(q, 0);
+        sqlite3_reset(q);
+    }
+    /* the deletion: a row of its own (its time), marking the scenario replaced, replacing itself */
+    if (!e) e = insert_row(st, name, NULL, &del);
+    if (!e) e = step_named(st, S_SCENARIO_REPLACE, name, del);
+    if (!e) e = step_named(st, S_SCENARIO_DELETED, NULL, del);
+    if (!e) e = st_commit(st);
+    if (e) {
+        st_rollback(st);
+        return e;
+    }
+    if (id) *id = old;
+    return JX_OK;
 }

@@ -12,7 +12,8 @@
  *   run_subjects   totals, grades, flags, budget execution per subject
  *   run_indicators ratio, points, flags, method per target row, with the actual row used
  * Version 2 adds:
- *   scenarios      saved what-if scenarios: name, baseline and scenario rule-set names, selection
+ *   scenarios      saved what-if scenarios: name, baseline and scenario rule-set names, selection;
+ *                  a row that replaces itself (replaced_by = id) is a deletion, at its created_at
  *   scenario_items their level-1 weights and replaced actuals, in order
  * Version 3 adds the 自评表's other fields and the departments' own scores:
  *   subject_notes  主管部门, 实施单位, 年度总体目标 (预期目标) and its 实际完成情况, per subject
@@ -140,6 +141,9 @@ static const char *const sql_text[S__COUNT] = {
         "(SELECT count(*) FROM scenario_items i WHERE i.scenario_id = s.id AND i.kind = 'weight'), "
         "(SELECT count(*) FROM scenario_items i WHERE i.scenario_id = s.id AND i.kind = 'set') "
         "FROM scenarios s WHERE s.replaced_by IS NULL ORDER BY s.name, s.id",
+    /* whatif --delete: the deletion's own row replaces itself (S_SCENARIO_REPLACE marked the
+     * scenario replaced by it) */
+    [S_SCENARIO_DELETED] = "UPDATE scenarios SET replaced_by = id WHERE id = ?1",
 };
 
 /* Migrations: schema[v] takes user_version v to v + 1. */

@@ -53,6 +53,7 @@ typedef enum st_id {
     S_SCENARIO_ITEM_INSERT,
     S_SCENARIO_ITEMS,
     S_SCENARIO_LIST,
+    S_SCENARIO_DELETED,
     S__COUNT
 } st_id;
 
