@@ -30,6 +30,8 @@ expect_same_file() { cmp -s "$1" "$2" && _ok || _fail "${3:-files differ}: $1 $2
 # sanitized: the binary is built with AddressSanitizer, which reserves terabytes of address
 # space at start: a test cannot run it under ulimit -v.
 sanitized() { grep -qa __asan_init "$JIXIAO"; }
+# under_valgrind: the binary is make test-valgrind's wrapper script (scripts/memcheck.sh)
+under_valgrind() { [ "$(head -c 2 "$JIXIAO")" = '#!' ]; }
 
 # done_testing: prints the plain closing line and exits non-zero on any failure.
 done_testing() {
