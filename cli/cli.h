@@ -179,7 +179,7 @@ bool cli_has_ext(const char *path, const char *ext);
 /* stats --out and sensitivity --out (cmd_charts.c): the workbook with charts; an exit status */
 #include "jixiao/sensitivity.h"
 #include "jixiao/stats.h"
-int cli_stats_xlsx(const jx_ranking *r, const jx_stats_report *rep, const jx_run_info *info,
+int cli_stats_xlsx(const jx_ranking *r, const jx_stats_groups *gs, const jx_run_info *info,
                    const char *path);
 int cli_sensitivity_xlsx(const jx_sensitivity *s, jx_ruleset *const *rs, size_t nrules,
                          const jx_selection *sel, const char *path);

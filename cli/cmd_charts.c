@@ -18,14 +18,17 @@ static int written(const char *cmd, jx_err e, const jx_errmsg *msg, const char *
     return EXIT_OK;
 }
 
-int cli_stats_xlsx(const jx_ranking *r, const jx_stats_report *rep, const jx_run_info *info,
+int cli_stats_xlsx(const jx_ranking *r, const jx_stats_groups *gs, const jx_run_info *info,
                    const char *path)
 {
     char note[256];
-    snprintf(note, sizeof note, "评分运行 #%lld（%s），规则 %s；%zu 个对象", (long long)info->id,
-             info->created_at, info->rules, rep->d.n);
+    size_t n = 0;
+    for (size_t k = 0; k < gs->n; k++)
+        n += gs->group[k].rep.d.n;
+    snprintf(note, sizeof note, "评分运行 #%lld（%s），规则 %s；%zu 个对象%s", (long long)info->id,
+             info->created_at, info->rules, n, gs->n > 1 ? "，各年度、部门整体与项目分组统计" : "");
     jx_errmsg msg;
-    return written("stats", jx_stats_write_xlsx(r, rep, note, path, &msg), &msg, path);
+    return written("stats", jx_stats_groups_write_xlsx(r, gs, note, path, &msg), &msg, path);
 }
 
 int cli_sensitivity_xlsx(const jx_sensitivity *s, jx_ruleset *const *rs, size_t nrules,

@@ -30,8 +30,7 @@ static const char usage_text[] =
     "  --format F      table (default), csv, json or excel (CSV with a BOM); CSV has\n"
     "                  one row per group and statistic, its 年度 and 类别 first\n"
     "  --out FILE.xlsx also write the statistics with charts (histogram, grades,\n"
-    "                  total against 执行率) to a workbook; it holds one group, so\n"
-    "                  choose one with --year and --departments or --projects\n";
+    "                  total against 执行率) to a workbook: each group's sheets\n";
 
 static void json_kv(const char *key, double x, bool comma)
 {
@@ -225,23 +224,15 @@ static void print_rows(const jx_ranking *r, const jx_stats_groups *gs, cli_forma
     table_free(o.t);
 }
 
-/* --out: the workbook of the one group selected; exit status */
+/* --out: the workbook of the groups selected, a set of sheets each; exit status */
 static int write_book(const jx_ranking *r, const jx_stats_groups *gs, const jx_run_info *info,
                       const char *out)
 {
-    if (gs->n == 1) return cli_stats_xlsx(r, &gs->group[0].rep, info, out);
     if (!gs->n) {
         cli_error("stats: --out: no subject matches the selection");
         return EXIT_ERR;
     }
-    char list[512] = "";
-    for (size_t k = 0, at = 0; k < gs->n && at < sizeof list; k++)
-        at += (size_t)snprintf(list + at, sizeof list - at, "%s%d %s", k ? ", " : "",
-                               gs->group[k].year, cli_kind_label(gs->group[k].projects));
-    cli_error("stats: --out writes one group's workbook, and the selection has %zu (%s): "
-              "choose one with --year and --departments or --projects",
-              gs->n, list);
-    return EXIT_USAGE;
+    return cli_stats_xlsx(r, gs, info, out);
 }
 
 int cmd_stats(int argc, char **argv, cli_ctx *ctx)

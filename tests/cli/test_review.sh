@@ -153,12 +153,17 @@ expect_rc 1 "trend of a project that does not exist"
 expect_err_has "it has: 部门整体, 专项"
 
 # ---- stats and sensitivity workbooks ----
-# a workbook holds one group's statistics: three groups (2023 and 2024 部门整体, 2024 项目) are
-# refused before anything is written or printed, naming them
-run J stats --out "$WORK/st.xlsx"
-expect_rc 2 "stats --out of three groups"
-expect_err_has "the selection has 3 (2023 部门整体, 2024 部门整体, 2024 项目)"
-[ -z "$OUT" ] && [ ! -e "$WORK/st.xlsx" ] && _ok || _fail "nothing printed or written" "$OUT"
+# three groups (2023 and 2024 部门整体, 2024 项目): each its own sheets, never mixed
+run J stats --out "$WORK/st3.xlsx"
+expect_rc 0 "stats --out of three groups"
+"$PY" - "$WORK/st3.xlsx" <<'PY' && _ok || _fail "stats --out: a set of sheets per group"
+import sys, zipfile, re
+wb = zipfile.ZipFile(sys.argv[1]).read("xl/workbook.xml").decode()
+names = re.findall(r'<sheet name="([^"]+)"', wb)
+want = [f"{s} {g}" for g in ("2023部门整体", "2024部门整体", "2024项目") for s in ("统计", "对象", "图表", "图表数据")]
+assert names == want, names
+PY
+# one group: the sheets keep their plain names
 run J stats --year 2024 --departments --out "$WORK/st.xlsx"
 expect_rc 0 "stats --out of one group"
 [ -s "$WORK/st.xlsx" ] && _ok || _fail "stats workbook written"

@@ -41,6 +41,15 @@ JX_API jx_err jx_stats_write_xlsx(const jx_ranking *r, const jx_stats_report *re
                                   const char *path, jx_errmsg *msg);
 
 /**
+ * @brief The statistics workbook of each ranking group (stats.h): for one group, as
+ * jx_stats_write_xlsx(); for several, that group's sheets one after another, named with the
+ * group (统计 2021部门整体, 对象 2021部门整体, 图表 2021部门整体, …): years and kinds never mixed.
+ * @return as jx_review_write_xlsx(); ::JX_ERR_INVALID when there is no group.
+ */
+JX_API jx_err jx_stats_groups_write_xlsx(const jx_ranking *r, const jx_stats_groups *gs,
+                                         const char *note, const char *path, jx_errmsg *msg);
+
+/**
  * @brief The sensitivity workbook: 排名区间 (each subject's nominal rank, mean, median, P5 and
  * P95 of its rank, P(优), P(等级变化)) and, per ranking group, a chart of each subject's rank
  * interval P5–P95 around its nominal rank, subjects in nominal order (as COINr's

@@ -370,11 +370,22 @@ jx_err jx_review_write_xlsx(const jx_review *rv, const char *path, jx_errmsg *ms
 
 /* ---- statistics ---- */
 
-static void stats_rows(cw *w, const jx_stats_report *s, const char *note)
+/* A sheet's name: base, or base and the group's label (统计 2021部门整体). */
+static const char *sheet_name(char *buf, size_t cap, const char *base, const char *group)
+{
+    if (!group) return base;
+    snprintf(buf, cap, "%s %s", base, group);
+    return buf;
+}
+
+static void stats_rows(cw *w, const jx_stats_report *s, const char *note, const char *group)
 {
     static const char *const head[] = {"统计量", "值", "说明"};
     static const double width[] = {22, 14, 48};
-    lxw_worksheet *ws = listing(w, "统计", "总分统计", note, head, width, 3);
+    char name[64], title[96];
+    snprintf(title, sizeof title, "总分统计%s%s", group ? "：" : "", group ? group : "");
+    lxw_worksheet *ws =
+        listing(w, sheet_name(name, sizeof name, "统计", group), title, note, head, width, 3);
     if (!ws) return;
     const jx_describe *d = &s->d;
     const struct {
@@ -412,16 +423,19 @@ static void stats_rows(cw *w, const jx_stats_report *s, const char *note)
     }
 }
 
-static int stats_subjects(cw *w, const jx_ranking *r, const char *note)
+/* The subjects i0 .. i0 + n − 1 of the ranking. */
+static int stats_subjects(cw *w, const jx_ranking *r, size_t i0, size_t n, const char *note,
+                          const char *group)
 {
     static const char *const head[] = {"排名", "部门编码", "部门名称", "项目",
                                        "年度", "总分",     "等级",     "执行率"};
     static const double width[] = {6, 10, 26, 20, 7, 9, 7, 9};
-    lxw_worksheet *ws = listing(w, "对象", "各对象总分（各组内排名）", note, head, width, 8);
+    char name[64];
+    lxw_worksheet *ws = listing(w, sheet_name(name, sizeof name, "对象", group),
+                                "各对象总分（各组内排名）", note, head, width, 8);
     if (!ws) return 0;
-    size_t n = jx_ranking_count(r);
     for (size_t i = 0; i < n; i++) {
-        const jx_ranked *s = jx_ranking_at(r, i);
+        const jx_ranked *s = jx_ranking_at(r, i0 + i);
         int row = ROW_FIRST + (int)i;
         num(w, ws, row, 0, (double)s->rank, CF_INT, false);
         identity(w, ws, row, 1, s->code, s->name, s->project, s->year, false);
@@ -434,7 +448,7 @@ static int stats_subjects(cw *w, const jx_ranking *r, const char *note)
 }
 
 /* 图表数据: histogram (A:B), grades (D:E), total against 执行率 (G:H); *npts points. */
-static void stats_chart_data(cw *w, lxw_worksheet *ds, const jx_ranking *r,
+static void stats_chart_data(cw *w, lxw_worksheet *ds, const jx_ranking *r, size_t i0, size_t n,
                              const jx_stats_report *s, int *npts)
 {
     static const char *const head[] = {"总分区间", "对象数", "",       "等级",
@@ -454,7 +468,7 @@ static void stats_chart_data(cw *w, lxw_worksheet *ds, const jx_ranking *r,
         num(w, ds, 1 + (int)g, 4, (double)s->grades[g].count, CF_INT, false);
     }
     *npts = 0;
-    for (size_t i = 0; i < jx_ranking_count(r); i++) {
+    for (size_t i = i0; i < i0 + n; i++) {
         const jx_ranked *x = jx_ranking_at(r, i);
         if (!x->budget_scored) continue;
         num(w, ds, 1 + *npts, 6, x->budget_rate, CF_PCT, false);
@@ -462,34 +476,40 @@ static void stats_chart_data(cw *w, lxw_worksheet *ds, const jx_ranking *r,
     }
 }
 
-static void stats_charts(cw *w, const jx_ranking *r, const jx_stats_report *s)
+static void stats_charts(cw *w, const jx_ranking *r, size_t i0, size_t n, const jx_stats_report *s,
+                         const char *group)
 {
-    lxw_worksheet *cs = workbook_add_worksheet(w->wb, "图表");
-    lxw_worksheet *ds = workbook_add_worksheet(w->wb, "图表数据");
+    char cname[64], dname[64];
+    const char *data = sheet_name(dname, sizeof dname, "图表数据", group);
+    lxw_worksheet *cs =
+        workbook_add_worksheet(w->wb, sheet_name(cname, sizeof cname, "图表", group));
+    lxw_worksheet *ds = workbook_add_worksheet(w->wb, data);
     if (!cs || !ds) {
         keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
     int npts;
-    stats_chart_data(w, ds, r, s, &npts);
+    stats_chart_data(w, ds, r, i0, n, s, &npts);
     lxw_chart *h = chart_new(w, LXW_CHART_COLUMN, "总分分布（每 10 分一档）", "总分", "对象数");
     if (h) {
-        lxw_chart_series *x = series(h, "图表数据", 0, 1, 1, JX_STATS_BINS, "对象数");
+        lxw_chart_series *x = series(h, data, 0, 1, 1, JX_STATS_BINS, "对象数");
         lxw_chart_fill f = {.color = BLUE};
         if (x) chart_series_set_fill(x, &f);
         chart_set_series_gap(h, 10);
         chart_legend_set_position(h, LXW_CHART_LEGEND_NONE);
     }
     place(w, cs, 0, h, 640, 320);
-    lxw_chart *g = chart_new(w, LXW_CHART_COLUMN, "等级分布", "等级", "对象数");
-    if (g && s->ngrades) {
-        series(g, "图表数据", 3, 4, 1, (int)s->ngrades, "对象数");
+    /* a chart without a series cannot be placed: a group with no grade or no 执行率 gets none */
+    lxw_chart *g = s->ngrades ? chart_new(w, LXW_CHART_COLUMN, "等级分布", "等级", "对象数") : NULL;
+    if (g) {
+        series(g, data, 3, 4, 1, (int)s->ngrades, "对象数");
         chart_legend_set_position(g, LXW_CHART_LEGEND_NONE);
     }
     place(w, cs, 17, g, 640, 320);
-    lxw_chart *c = chart_new(w, LXW_CHART_SCATTER, "总分与预算执行率", "预算执行率", "总分");
-    if (c && npts) {
-        dots(series(c, "图表数据", 6, 7, 1, npts, "各对象"), LXW_CHART_MARKER_CIRCLE, BLUE, 5);
+    lxw_chart *c =
+        npts ? chart_new(w, LXW_CHART_SCATTER, "总分与预算执行率", "预算执行率", "总分") : NULL;
+    if (c) {
+        dots(series(c, data, 6, 7, 1, npts, "各对象"), LXW_CHART_MARKER_CIRCLE, BLUE, 5);
         chart_axis_set_num_format(c->x_axis, "0%");
         chart_legend_set_position(c, LXW_CHART_LEGEND_NONE);
     }
@@ -505,9 +525,29 @@ jx_err jx_stats_write_xlsx(const jx_ranking *r, const jx_stats_report *rep, cons
     cw w;
     jx_err e = start(&w, path, msg);
     if (e) return e;
-    stats_rows(&w, rep, note);
-    stats_subjects(&w, r, note);
-    stats_charts(&w, r, rep);
+    stats_rows(&w, rep, note, NULL);
+    stats_subjects(&w, r, 0, jx_ranking_count(r), note, NULL);
+    stats_charts(&w, r, 0, jx_ranking_count(r), rep, NULL);
+    return finish(&w, path, msg);
+}
+
+jx_err jx_stats_groups_write_xlsx(const jx_ranking *r, const jx_stats_groups *gs, const char *note,
+                                  const char *path, jx_errmsg *msg)
+{
+    if (!r || !gs || !gs->n)
+        return jx_msg(msg, JX_ERR_INVALID, "jx_stats_groups_write_xlsx: no group");
+    if (gs->n == 1) return jx_stats_write_xlsx(r, &gs->group[0].rep, note, path, msg);
+    cw w;
+    jx_err e = start(&w, path, msg);
+    if (e) return e;
+    for (size_t k = 0; k < gs->n; k++) {
+        const jx_stats_group *g = &gs->group[k];
+        char label[32];
+        snprintf(label, sizeof label, "%d%s", g->year, g->projects ? "项目" : "部门整体");
+        stats_rows(&w, &g->rep, note, label);
+        stats_subjects(&w, r, g->first, g->rep.d.n, note, label);
+        stats_charts(&w, r, g->first, g->rep.d.n, &g->rep, label);
+    }
     return finish(&w, path, msg);
 }
 
