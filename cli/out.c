@@ -90,17 +90,8 @@ void json_str(FILE *f, const char *s)
 
 void json_num(FILE *f, double x)
 {
-    if (!isfinite(x)) {
-        fputs("null", f);
-        return;
-    }
-    /* shortest %g that reads back to the same double */
-    char buf[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x) break;
-    }
-    fputs(buf, f);
+    char buf[JX_NUMBER_ROOM];
+    fwrite(buf, 1, jx_json_number(buf, x), f); /* the shortest %.15g…%.17g that reads back */
 }
 
 void json_subject_id(FILE *f, const char *code, const char *name, const char *project, int year)

@@ -569,7 +569,7 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
 /* A number for people: up to 4 decimals, trailing zeros dropped. */
 static const char *num(char *buf, size_t cap, double x)
 {
-    snprintf(buf, cap, "%.4f", x);
+    jx_fmt_fixed(buf, cap, x, 4); /* "%.4f" */
     char *dot = strchr(buf, '.');
     if (dot) {
         char *e = buf + strlen(buf) - 1;
