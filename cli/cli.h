@@ -97,8 +97,18 @@ void cli_store_writes(bool writes);
 jx_run *cli_open_run(jx_store *st, int64_t run_id, const char *cmd);
 /* Print a run's subjects (and, with indicators, each indicator) in the given format. */
 int cli_print_run(jx_run *run, const jx_run_filter *filter, cli_format fmt);
-/* Progress on standard error, only when it is a terminal. */
-void cli_progress(void *ctx, int64_t n);
+/* progress.c: the progress line of long work on standard error, only when it is a terminal,
+ * after about a second, erased at the end; --quiet turns it off. */
+typedef struct cli_progress {
+    const char *what, *unit; /* "导入 targets.csv", "行" */
+    double t0, last, after;  /* start, last drawn, seconds before the first */
+    bool on, shown;
+} cli_progress;
+void cli_progress_quiet(bool quiet);
+void cli_progress_begin(cli_progress *p, const char *what, const char *unit);
+/* The engine's on_progress: ctx is the cli_progress; total 0 when not known. */
+void cli_progress_cb(void *ctx, int64_t done, int64_t total);
+void cli_progress_end(cli_progress *p);
 /* Print an error line (engine callbacks). */
 void cli_on_error(void *ctx, const char *message);
 /* The options of a command that takes none but --help: -1 to go on, else the exit status (the

@@ -89,12 +89,6 @@ jx_run *cli_open_run(jx_store *st, int64_t run_id, const char *cmd)
     return run;
 }
 
-void cli_progress(void *ctx, int64_t n)
-{
-    const char *what = ctx ? ctx : "rows";
-    if (isatty(STDERR_FILENO)) fprintf(stderr, "\r%lld %s…", (long long)n, what);
-}
-
 void cli_on_error(void *ctx, const char *message)
 {
     (void)ctx;

@@ -652,7 +652,8 @@ static jx_err visit(void *h, const kp_visit *v)
                          .project = s->project,
                          .year = s->year,
                          .label = label,
-                         .budget = s->budget};
+                         .budget = s->budget,
+                         .total = (int64_t)b->nsubj};
         if (!subject_indicators(b, s, v, &ks, &ks.n)) return nomem(b);
         ks.ind = b->ind;
         ks.actual_file = b->vfile;

@@ -1136,6 +1136,16 @@ static void check_subjects(imp *m)
     }
 }
 
+/* Rows so far, and the rows the file holds estimated from the share of its bytes read. */
+static void progress(imp *m, const jx_import_opts *opts, int64_t rows)
+{
+    size_t got, size;
+    int64_t total = 0;
+    if (jx_table_progress(m->tab, &got, &size) && got > 0)
+        total = (int64_t)((double)rows * (double)size / (double)got);
+    opts->on_progress(opts->ctx, rows, total > rows ? total : rows);
+}
+
 /* The data rows after the header: each checked and written, until the end of the file or a
  * failed write. *nrows: the rows that were not blank. */
 static jx_err read_rows(imp *m, int64_t *nrows)
@@ -1172,8 +1182,7 @@ static jx_err read_rows(imp *m, int64_t *nrows)
             actual_row(m);
         else
             budget_row(m);
-        if (opts && opts->on_progress && (*nrows & 0xFFFF) == 0)
-            opts->on_progress(opts->ctx, *nrows);
+        if (opts && opts->on_progress && (*nrows & 0x3FFF) == 0) progress(m, opts, *nrows);
     }
     return m->fatal;
 }

@@ -82,7 +82,8 @@ typedef struct kp_budget {
 /* One subject of the current data, as visit() hands it to the scoring loop and the analyses.
  * Strings and arrays are valid during the callback only. */
 typedef struct kp_subject {
-    int64_t id; /* the back-end's subject id (a store's row id; a batch's index + 1) */
+    int64_t id;    /* the back-end's subject id (a store's row id; a batch's index + 1) */
+    int64_t total; /* subjects the visit may hand over (for progress; 0: not known) */
     const char *code, *name, *project; /* project "" = 部门整体 */
     int year;
     const char *label;          /* "NAME / PROJECT YEAR" for messages */

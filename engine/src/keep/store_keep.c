@@ -315,6 +315,7 @@ typedef struct visit_state {
     vbuf b;
     kp_subject s;
     char label[256];
+    int64_t total; /* subjects kept, for progress */
 } visit_state;
 
 static const char *col(sqlite3_stmt *s, int i)
@@ -381,6 +382,7 @@ static bool visit_start(visit_state *vs, sqlite3_stmt *rows, int64_t sid)
     s->name = dup(b, rows, 2);
     s->project = dup(b, rows, 3);
     s->year = sqlite3_column_int(rows, 4);
+    s->total = vs->total;
     if (!s->code || !s->name || !s->project) return false;
     kp_label(vs->label, sizeof vs->label, s->name, s->project, s->year);
     return true;
@@ -430,10 +432,22 @@ static bool visit_row(visit_state *vs, sqlite3_stmt *rows)
     return true;
 }
 
+/* The subjects kept (for progress: some may have no current targets); 0 when it fails. */
+static int64_t subject_count(jx_store *st)
+{
+    sqlite3_stmt *q = NULL;
+    int64_t n = 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM subjects", -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
 static jx_err visit(void *h, const kp_visit *v)
 {
     jx_store *st = h;
-    visit_state vs = {.st = st, .v = v};
+    visit_state vs = {.st = st, .v = v, .total = subject_count(st)};
     jx_err e = JX_OK;
     sqlite3_stmt *rows = st_stmt(st, S_SCORE_ROWS);
     if (!rows) return JX_ERR_DB;

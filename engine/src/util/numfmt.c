@@ -176,7 +176,7 @@ size_t jx_json_number(char *dst, double x)
                 int j = 17 - prec, kd = k - j;
                 uint64_t n = drop_digits(f, frac, j);
                 if (n == P10[prec]) n = P10[prec - 1], kd--; /* 9.99… rounded up to 10 */
-                if (kd < 0) break;                            /* (not reached: a < 1e14) */
+                if (kd < 0) break;                           /* (not reached: a < 1e14) */
                 if (prec == 17 || reads_back(n, kd, a, m, e))
                     return put_fixed(dst, x < 0, n, kd, true);
             }
