@@ -45,6 +45,9 @@ typedef struct kp_target {
     double weight;
     jx_kind kind; /* of its parsed value */
     int32_t vidx; /* the parsed value's entry in the shared memo (kp_ops.vcache), -1: none */
+    /* out, when not NULL: a back-end that keeps l3 for as long as the importer runs (a batch)
+     * sets *kept_l3 to its copy, which the importer then uses instead of its own */
+    const char **kept_l3;
 } kp_target;
 
 /* A current target of a subject, as targets_of() gives it for matching actuals. */
