@@ -126,33 +126,45 @@ static bool reads_back(uint64_t n, int kd, double a, uint64_t m, int e)
     return (cmp[0] < 0 || (cmp[0] == 0 && even)) && (cmp[1] > 0 || (cmp[1] == 0 && even));
 }
 
+static const char DIGITS2[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 /* n × 10^-kd in fixed notation, with kd digits after the point, or with trailing zeros (and
  * then the point) dropped when trim */
 static size_t put_fixed(char *o, bool neg, uint64_t n, int kd, bool trim)
 {
-    char digits[24];
-    int nd = 0;
-    do {
-        digits[nd++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    while (nd <= kd) /* at least one digit before the point */
-        digits[nd++] = '0';
-    int lo = 0; /* digits[0..lo) are trailing zeros to drop */
-    if (trim)
-        while (lo < kd && digits[lo] == '0')
-            lo++;
-    char *p = o;
-    if (neg) *p++ = '-';
-    for (int i = nd - 1; i >= kd; i--)
-        *p++ = digits[i];
-    if (lo < kd) {
-        *p++ = '.';
-        for (int i = kd - 1; i >= lo; i--)
-            *p++ = digits[i];
+    char tmp[48], *e = tmp + sizeof tmp, *p = e; /* the digits, written from the right */
+    while (n >= 100) {
+        p -= 2;
+        memcpy(p, DIGITS2 + 2 * (n % 100), 2);
+        n /= 100;
     }
-    *p = '\0';
-    return (size_t)(p - o);
+    if (n >= 10) {
+        p -= 2;
+        memcpy(p, DIGITS2 + 2 * n, 2);
+    } else {
+        *--p = (char)('0' + n);
+    }
+    while (e - p <= kd) /* at least one digit before the point */
+        *--p = '0';
+    int lo = 0; /* trailing zeros to drop */
+    if (trim)
+        while (lo < kd && e[-1 - lo] == '0')
+            lo++;
+    size_t ni = (size_t)(e - p) - (size_t)kd;
+    char *q = o;
+    if (neg) *q++ = '-';
+    memcpy(q, p, ni);
+    q += ni;
+    if (lo < kd) {
+        *q++ = '.';
+        memcpy(q, p + ni, (size_t)(kd - lo));
+        q += kd - lo;
+    }
+    *q = '\0';
+    return (size_t)(q - o);
 }
 
 size_t jx_json_number(char *dst, double x)
