@@ -83,11 +83,12 @@ typedef struct st_writer {
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    wbatch fill;      /* the rows the importer gives: the calling thread's only */
-    wbatch work;      /* the rows being written: the writer's while busy */
-    bool busy;        /* work is being written (under mu) */
-    bool quit;        /* (under mu) */
-    atomic_int error; /* the first failure (jx_err), 0: none */
+    wbatch fill;         /* the rows the importer gives: the calling thread's only */
+    wbatch work;         /* the rows being written: the writer's while busy */
+    bool busy;           /* work is being written (under mu) */
+    bool quit;           /* (under mu) */
+    atomic_int error;    /* the first failure (jx_err), 0: none */
+    sqlite3_stmt *group; /* the INSERT of GROUP target rows, prepared on first use */
 } st_writer;
 
 /* Write one target row (f: its seven texts, l1 … note). */
@@ -136,6 +137,83 @@ static jx_err write_subject(jx_store *st, const wrow *r, const char *const *f)
     return step_done(st, q, "subjects");
 }
 
+/* Target rows GROUP at a time: one INSERT of GROUP rows costs SQLite much less than GROUP
+ * statements (each statement's start and end: 8% of a targets import). */
+#define GROUP 16
+
+static jx_err write_group(st_writer *w, const wrow *const *g, size_t n)
+{
+    jx_store *st = w->st;
+    if (n < GROUP) { /* the rest, one by one */
+        for (size_t i = 0; i < n; i++) {
+            const char *f[7];
+            for (int k = 0; k < 7; k++)
+                f[k] = w->work.text + g[i]->text[k];
+            jx_err e = write_target(st, g[i], f);
+            if (e) return e;
+        }
+        return JX_OK;
+    }
+    if (!w->group) {
+        char sql[GROUP * 64 + 256];
+        size_t k = (size_t)snprintf(sql, sizeof sql,
+                                    "INSERT INTO targets(subject_id, import_id, line, seq, level1, "
+                                    "level2, level3, op, target, unit, weight, note) VALUES ");
+        for (int r = 0; r < GROUP; r++)
+            k += (size_t)snprintf(sql + k, sizeof sql - k, "%s(?,?,?,?,?,?,?,?,?,?,?,?)",
+                                  r ? "," : "");
+        if (sqlite3_prepare_v2(st->db, sql, -1, &w->group, NULL) != SQLITE_OK)
+            return st_dberr(st, "targets");
+    }
+    sqlite3_stmt *q = w->group;
+    sqlite3_reset(q);
+    for (size_t i = 0; i < n; i++) {
+        const wrow *r = g[i];
+        const char *t = w->work.text;
+        int p = (int)i * 12;
+        sqlite3_bind_int64(q, p + 1, r->sid);
+        sqlite3_bind_int64(q, p + 2, st->import_id);
+        sqlite3_bind_int64(q, p + 3, r->line);
+        sqlite3_bind_int(q, p + 4, r->seq);
+        for (int k = 0; k < 6; k++)
+            st_bind_text(q, p + 5 + k, t + r->text[k]);
+        if (r->has_weight)
+            sqlite3_bind_double(q, p + 11, r->weight);
+        else
+            sqlite3_bind_null(q, p + 11);
+        st_bind_text(q, p + 12, t + r->text[6]);
+    }
+    if (st_broken(st))
+        return st_fail(st, JX_ERR_DB, "%s: the transaction was rolled back after an earlier error",
+                       st->path ? st->path : "the database");
+    return step_done(st, q, "targets");
+}
+
+/* The batch in order: a subject's replacing UPDATE and the subjects' rows where they come,
+ * the target rows between them in groups. */
+static jx_err write_batch(st_writer *w)
+{
+    const wrow *g[GROUP];
+    size_t n = 0;
+    jx_err e = JX_OK;
+    for (size_t i = 0; i < w->work.n && !e; i++) {
+        const wrow *r = &w->work.rows[i];
+        if (r->kind == W_TARGET && !r->first) {
+            g[n++] = r;
+            if (n == GROUP) e = write_group(w, g, n), n = 0;
+            continue;
+        }
+        if (n) e = write_group(w, g, n), n = 0;
+        if (e) break;
+        const char *f[7];
+        for (int k = 0; k < 7; k++)
+            f[k] = w->work.text + r->text[k];
+        e = r->kind == W_TARGET ? write_target(w->st, r, f) : write_subject(w->st, r, f);
+    }
+    if (!e && n) e = write_group(w, g, n);
+    return e;
+}
+
 static void *writer_main(void *arg)
 {
     st_writer *w = arg;
@@ -145,14 +223,8 @@ static void *writer_main(void *arg)
             pthread_cond_wait(&w->cv, &w->mu);
         if (!w->busy) break; /* quit, and nothing left */
         pthread_mutex_unlock(&w->mu);
-        for (size_t i = 0; i < w->work.n && !atomic_load(&w->error); i++) {
-            const wrow *r = &w->work.rows[i];
-            const char *f[7];
-            for (int k = 0; k < 7; k++)
-                f[k] = w->work.text + r->text[k];
-            jx_err e = r->kind == W_TARGET ? write_target(w->st, r, f) : write_subject(w->st, r, f);
-            if (e) atomic_store(&w->error, (int)e);
-        }
+        jx_err e = write_batch(w);
+        if (e) atomic_store(&w->error, (int)e);
         pthread_mutex_lock(&w->mu);
         w->work.n = w->work.tn = 0;
         w->busy = false;
@@ -207,6 +279,7 @@ void st_writer_stop(jx_store *st)
     pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->th, NULL);
+    sqlite3_finalize(w->group);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->cv);
     batch_free(&w->fill);
