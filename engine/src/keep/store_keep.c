@@ -223,8 +223,10 @@ static void *writer_main(void *arg)
             pthread_cond_wait(&w->cv, &w->mu);
         if (!w->busy) break; /* quit, and nothing left */
         pthread_mutex_unlock(&w->mu);
-        jx_err e = write_batch(w);
-        if (e) atomic_store(&w->error, (int)e);
+        if (!atomic_load(&w->error)) { /* after a failure nothing more is written */
+            jx_err e = write_batch(w);
+            if (e) atomic_store(&w->error, (int)e);
+        }
         pthread_mutex_lock(&w->mu);
         w->work.n = w->work.tn = 0;
         w->busy = false;
@@ -425,7 +427,10 @@ static jx_err writer_subject(jx_store *st, const char *code, const char *name, c
     st_writer *w = st->writer;
     char key[1024];
     size_t klen = jx_subject_key(key, sizeof key, year, name, project);
-    if (!klen) return st_fail(st, JX_ERR_INVALID, "部门名称 and 项目名称 are too long");
+    jx_err e;
+    if (!klen)
+        return (e = drain(st)) ? e
+                               : st_fail(st, JX_ERR_INVALID, "部门名称 and 项目名称 are too long");
     int64_t *hit = jx_map_get(&w->subj, key, klen);
     if (hit) {
         *sid = w->subs[*hit - 1].id;
@@ -434,9 +439,10 @@ static jx_err writer_subject(jx_store *st, const char *code, const char *name, c
     }
     if (!create) return JX_OK;
     int64_t id = w->max_id + 1;
-    if (!add_subject(w, key, klen, id, code)) return st_fail(st, JX_ERR_NOMEM, "out of memory");
+    if (!add_subject(w, key, klen, id, code))
+        return (e = drain(st)) ? e : st_fail(st, JX_ERR_NOMEM, "out of memory");
     const char *f[3] = {code, name, project};
-    jx_err e = queue_row(st, &(wrow){.kind = W_SUBJECT, .sid = id, .seq = year}, f, 3);
+    e = queue_row(st, &(wrow){.kind = W_SUBJECT, .sid = id, .seq = year}, f, 3);
     if (e) return e;
     *sid = id;
     *code_out = w->subs[w->nsubs - 1].code;
@@ -499,7 +505,8 @@ static jx_err set_code(void *h, int64_t sid, const char *code)
             i++;
         if (i < w->nsubs) {
             const char *c = jx_arena_strndup(&w->text, code, strlen(code));
-            if (!c) return st_fail(st, JX_ERR_NOMEM, "out of memory");
+            jx_err e;
+            if (!c) return (e = drain(st)) ? e : st_fail(st, JX_ERR_NOMEM, "out of memory");
             w->subs[i].code = c;
         }
         return queue_row(st, &(wrow){.kind = W_SETCODE, .sid = sid}, &code, 1);
