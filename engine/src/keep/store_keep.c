@@ -415,7 +415,9 @@ static jx_err queue_row(jx_store *st, const wrow *r, const char *const *f, int n
     if (e) return e;
     if (!queue(w, r, f, nf))
         return (e = drain(st)) ? e : st_fail(st, JX_ERR_NOMEM, "out of memory");
-    if (w->fill.n >= 256) hand_over(w, false);
+    /* a batch of 256 when the writer is idle; at 16,384 wait for it (bounded memory: the
+     * reader is the faster when the second core is busy) */
+    if (w->fill.n >= 256) hand_over(w, w->fill.n >= 16384);
     return JX_OK;
 }
 
