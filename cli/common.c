@@ -153,35 +153,27 @@ static void jb_budget(cli_jbuf *j, const jx_run_subject *s)
         jb_lit(j, "null");
         return;
     }
-    jb_lit(j, "{\"initial\":");
-    jb_num(j, s->budget_initial);
-    jb_lit(j, ",\"budget\":");
-    jb_num(j, s->budget);
-    jb_lit(j, ",\"spent\":");
-    jb_num(j, s->spent);
-    jb_lit(j, ",\"rate\":");
-    jb_num(j, r->budget_rate);
-    jb_lit(j, ",\"weight\":");
-    jb_num(j, r->budget_weight);
-    jb_lit(j, ",\"points\":");
-    jb_num(j, r->budget_points);
+    static const char *const key[] = {"{\"initial\":", ",\"budget\":", ",\"spent\":",
+                                      ",\"rate\":",    ",\"weight\":", ",\"points\":"};
+    const double v[] = {s->budget_initial, s->budget,        s->spent,
+                        r->budget_rate,    r->budget_weight, r->budget_points};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        jb_lit(j, key[i]);
+        jb_num(j, v[i]);
+    }
     jb_lit(j, "}");
 }
 
 static void jb_indicator(cli_jbuf *j, const jx_run_indicator *in, bool first)
 {
-    jb_lit(j, first ? "{\"level1\":" : ",{\"level1\":");
-    jb_str(j, in->level1);
-    jb_lit(j, ",\"level2\":");
-    jb_str(j, in->level2);
-    jb_lit(j, ",\"level3\":");
-    jb_str(j, in->level3);
-    jb_lit(j, ",\"op\":");
-    jb_str(j, in->op);
-    jb_lit(j, ",\"target\":");
-    jb_str(j, in->target);
-    jb_lit(j, ",\"unit\":");
-    jb_str(j, in->unit);
+    static const char *const key[] = {
+        "\"level1\":", ",\"level2\":", ",\"level3\":", ",\"op\":", ",\"target\":", ",\"unit\":"};
+    const char *const v[] = {in->level1, in->level2, in->level3, in->op, in->target, in->unit};
+    jb_lit(j, first ? "{" : ",{");
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        jb_lit(j, key[i]);
+        jb_str(j, v[i]);
+    }
     jb_lit(j, ",\"actual\":");
     if (in->actual)
         jb_str(j, in->actual);

@@ -91,34 +91,53 @@ typedef struct st_writer {
     sqlite3_stmt *group; /* the INSERT of GROUP target rows, prepared on first use */
 } st_writer;
 
-/* Write one target row (f: its seven texts, l1 … note). */
+/* The subject's current rows of a table marked replaced by this import (the statement takes the
+ * subject and the import), counted in the file's replaced rows. */
+static jx_err replace_current(jx_store *st, st_id id, int64_t sid, const char *what)
+{
+    sqlite3_stmt *q = st_stmt(st, id);
+    if (q) {
+        sqlite3_bind_int64(q, 1, sid);
+        sqlite3_bind_int64(q, 2, st->import_id);
+    }
+    jx_err e = step_done(st, q, what);
+    if (!e) st->file->replaced += sqlite3_changes(st->db);
+    return e;
+}
+
+/* A target row's twelve values into q's parameters p + 1 … p + 12 (f: its seven texts, l1 …
+ * note). */
+static void bind_target(jx_store *st, sqlite3_stmt *q, int p, const wrow *r, const char *const *f)
+{
+    sqlite3_bind_int64(q, p + 1, r->sid);
+    sqlite3_bind_int64(q, p + 2, st->import_id);
+    sqlite3_bind_int64(q, p + 3, r->line);
+    sqlite3_bind_int(q, p + 4, r->seq);
+    for (int i = 0; i < 6; i++)
+        st_bind_text(q, p + 5 + i, f[i]);
+    if (r->has_weight)
+        sqlite3_bind_double(q, p + 11, r->weight);
+    else
+        sqlite3_bind_null(q, p + 11);
+    st_bind_text(q, p + 12, f[6]);
+}
+
+/* Write one target row. */
 static jx_err write_target(jx_store *st, const wrow *r, const char *const *f)
 {
     jx_err e;
-    if (r->first) { /* the subject's current targets are replaced by this file's */
-        sqlite3_stmt *q = st_stmt(st, S_TARGETS_REPLACE);
-        if (q) {
-            sqlite3_bind_int64(q, 1, r->sid);
-            sqlite3_bind_int64(q, 2, st->import_id);
-        }
-        if ((e = step_done(st, q, "targets"))) return e;
-        st->file->replaced += sqlite3_changes(st->db);
-    }
+    /* the subject's current targets are replaced by this file's */
+    if (r->first && (e = replace_current(st, S_TARGETS_REPLACE, r->sid, "targets"))) return e;
     sqlite3_stmt *q = st_stmt(st, S_TARGET_INSERT);
-    if (q) {
-        sqlite3_bind_int64(q, 1, r->sid);
-        sqlite3_bind_int64(q, 2, st->import_id);
-        sqlite3_bind_int64(q, 3, r->line);
-        sqlite3_bind_int(q, 4, r->seq);
-        for (int i = 0; i < 6; i++)
-            st_bind_text(q, 5 + i, f[i]);
-        if (r->has_weight)
-            sqlite3_bind_double(q, 11, r->weight);
-        else
-            sqlite3_bind_null(q, 11);
-        st_bind_text(q, 12, f[6]);
-    }
+    if (q) bind_target(st, q, 0, r, f);
     return step_done(st, q, "targets");
+}
+
+/* The texts of a queued row (in the batch being written). */
+static void row_texts(const st_writer *w, const wrow *r, const char **f)
+{
+    for (int k = 0; k < 7; k++)
+        f[k] = w->work.text + r->text[k];
 }
 
 static jx_err write_subject(jx_store *st, const wrow *r, const char *const *f)
@@ -147,8 +166,7 @@ static jx_err write_group(st_writer *w, const wrow *const *g, size_t n)
     if (n < GROUP) { /* the rest, one by one */
         for (size_t i = 0; i < n; i++) {
             const char *f[7];
-            for (int k = 0; k < 7; k++)
-                f[k] = w->work.text + g[i]->text[k];
+            row_texts(w, g[i], f);
             jx_err e = write_target(st, g[i], f);
             if (e) return e;
         }
@@ -168,20 +186,9 @@ static jx_err write_group(st_writer *w, const wrow *const *g, size_t n)
     sqlite3_stmt *q = w->group;
     sqlite3_reset(q);
     for (size_t i = 0; i < n; i++) {
-        const wrow *r = g[i];
-        const char *t = w->work.text;
-        int p = (int)i * 12;
-        sqlite3_bind_int64(q, p + 1, r->sid);
-        sqlite3_bind_int64(q, p + 2, st->import_id);
-        sqlite3_bind_int64(q, p + 3, r->line);
-        sqlite3_bind_int(q, p + 4, r->seq);
-        for (int k = 0; k < 6; k++)
-            st_bind_text(q, p + 5 + k, t + r->text[k]);
-        if (r->has_weight)
-            sqlite3_bind_double(q, p + 11, r->weight);
-        else
-            sqlite3_bind_null(q, p + 11);
-        st_bind_text(q, p + 12, t + r->text[6]);
+        const char *f[7];
+        row_texts(w, g[i], f);
+        bind_target(st, q, (int)i * 12, g[i], f);
     }
     if (st_broken(st))
         return st_fail(st, JX_ERR_DB, "%s: the transaction was rolled back after an earlier error",
@@ -206,8 +213,7 @@ static jx_err write_batch(st_writer *w)
         if (n) e = write_group(w, g, n), n = 0;
         if (e) break;
         const char *f[7];
-        for (int k = 0; k < 7; k++)
-            f[k] = w->work.text + r->text[k];
+        row_texts(w, r, f);
         e = r->kind == W_TARGET ? write_target(w->st, r, f) : write_subject(w->st, r, f);
     }
     if (!e && n) e = write_group(w, g, n);
@@ -610,15 +616,8 @@ static jx_err budget(void *h, const kp_budget *b)
     jx_store *st = h;
     jx_err e = drain(st);
     if (e) return e;
-    if (b->first) { /* the subject's current rows (its total and the rows under it) */
-        sqlite3_stmt *r = st_stmt(st, S_BUDGET_REPLACE);
-        if (r) {
-            sqlite3_bind_int64(r, 1, b->sid);
-            sqlite3_bind_int64(r, 2, st->import_id);
-        }
-        if ((e = step_done(st, r, "budgets"))) return e;
-        st->file->replaced += sqlite3_changes(st->db);
-    }
+    /* the subject's current rows (its total and the rows under it) */
+    if (b->first && (e = replace_current(st, S_BUDGET_REPLACE, b->sid, "budgets"))) return e;
     sqlite3_stmt *q = st_stmt(st, S_BUDGET_INSERT);
     if (q) {
         sqlite3_bind_int64(q, 1, b->sid);
