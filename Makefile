@@ -49,7 +49,8 @@ fuzz:
 	bash fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_TIME)
 
 # Time every stage on generated data (docs/performance.md); SIZE=large adds 100k subjects.
-bench: deps
+bench:
+	@bash scripts/deps.sh bench
 	cmake -S . -B $(BUILD_BENCH) -DCMAKE_BUILD_TYPE=Release -DJIXIAO_TESTS=OFF $(CMAKE_FLAGS)
 	cmake --build $(BUILD_BENCH) -j $(JOBS)
 	SIZE=$(SIZE) bash bench/bench.sh $(BUILD_BENCH)

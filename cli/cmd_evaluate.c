@@ -58,11 +58,16 @@ static bool add(files *f, const char *p)
 static int import_all(jx_store *st, jx_batch *b, jx_import_kind kind, const files *f)
 {
     for (int i = 0; i < f->n; i++) {
+        char what[512];
+        snprintf(what, sizeof what, "读入 %s", f->path[i]);
+        cli_progress p;
+        cli_progress_begin(&p, what, "行");
         jx_import_opts o = {
-            .on_error = cli_on_error, .on_progress = cli_progress, .sheet = f->sheet};
-        if (st ? jx_import_file(st, kind, f->path[i], &o, NULL)
-               : jx_batch_import_file(b, kind, f->path[i], &o, NULL)) {
-            if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
+            .on_error = cli_on_error, .on_progress = cli_progress_cb, .ctx = &p, .sheet = f->sheet};
+        jx_err e = st ? jx_import_file(st, kind, f->path[i], &o, NULL)
+                      : jx_batch_import_file(b, kind, f->path[i], &o, NULL);
+        cli_progress_end(&p);
+        if (e) {
             cli_error("%s", st ? jx_store_errmsg(st) : jx_batch_errmsg(b));
             return EXIT_ERR;
         }
@@ -74,11 +79,13 @@ static int import_all(jx_store *st, jx_batch *b, jx_import_kind kind, const file
 static int score_print(jx_store *st, jx_batch *b, const jx_ruleset *rs, cli_format fmt, bool show,
                        bool strict, const char *out, const char *split)
 {
+    cli_progress p;
+    cli_progress_begin(&p, "评分", "个");
     jx_run_opts o = {
-        .strict = strict, .on_error = cli_on_error, .on_progress = cli_progress, .ctx = "subjects"};
+        .strict = strict, .on_error = cli_on_error, .on_progress = cli_progress_cb, .ctx = &p};
     jx_run_summary sum;
     jx_err e = st ? jx_run_score(st, rs, &o, &sum) : jx_batch_score(b, rs, &o, &sum);
-    if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
+    cli_progress_end(&p);
     if (e) {
         cli_error("evaluate: %s", st ? jx_store_errmsg(st) : jx_batch_errmsg(b));
         return EXIT_ERR;

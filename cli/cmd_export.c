@@ -85,14 +85,16 @@ int cli_export_xlsx(jx_run *run, const jx_ruleset *rs, const char *out, const ch
                       .split_dir = split,
                       .threads = threads,
                       .tmpdir = tmp_dir(),
-                      .on_progress = cli_progress,
-                      .ctx = "subjects written"};
+                      .on_progress = cli_progress_cb};
+    cli_progress p;
+    cli_progress_begin(&p, "写自评表", "个");
+    o.ctx = &p;
     jx_xlsx_summary sum;
     jx_errmsg msg;
     double t0 = now();
     jx_err e = jx_xlsx_write(run, out, &o, &sum, &msg);
     double secs = now() - t0;
-    if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
+    cli_progress_end(&p);
     if (e) {
         cli_error("%s", msg.text);
         return EXIT_ERR;

@@ -64,11 +64,15 @@ int cmd_import(int argc, char **argv, cli_ctx *ctx)
     if (!st) return EXIT_ERR;
     int rc = EXIT_OK;
     for (int i = optind + 1; i < argc; i++) {
+        char what[512];
+        snprintf(what, sizeof what, "导入 %s", argv[i]);
+        cli_progress p;
+        cli_progress_begin(&p, what, "行");
         jx_import_opts o = {
-            .on_error = cli_on_error, .on_progress = cli_progress, .ctx = NULL, .sheet = sheet};
+            .on_error = cli_on_error, .on_progress = cli_progress_cb, .ctx = &p, .sheet = sheet};
         jx_import_result r;
         jx_err e = jx_import_file(st, kind, argv[i], &o, &r);
-        if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
+        cli_progress_end(&p);
         if (e) {
             cli_error("%s", jx_store_errmsg(st));
             rc = EXIT_ERR;

@@ -67,15 +67,17 @@ int cmd_score(int argc, char **argv, cli_ctx *ctx)
         jx_ruleset_free(rs);
         return EXIT_ERR;
     }
+    cli_progress p;
+    cli_progress_begin(&p, "评分", "个");
     jx_run_opts o = {.label = label,
                      .strict = strict,
                      .on_error = cli_on_error,
-                     .on_progress = cli_progress,
-                     .ctx = "subjects"};
+                     .on_progress = cli_progress_cb,
+                     .ctx = &p};
     jx_run_summary sum;
     int rc = EXIT_OK;
     jx_err e = jx_run_score(st, rs, &o, &sum);
-    if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
+    cli_progress_end(&p);
     if (e) {
         cli_error("score: %s", jx_store_errmsg(st));
         rc = EXIT_ERR;

@@ -47,13 +47,6 @@ static const char usage_text[] =
     "  --out FILE.xlsx   also write the rank intervals (P5–P95 around the nominal rank,\n"
     "                    per ranking group) with charts to a workbook\n";
 
-static void progress(void *ctx, int64_t done)
-{
-    const int64_t *total = ctx;
-    if (isatty(STDERR_FILENO))
-        fprintf(stderr, "\r%lld/%lld samples…", (long long)done, (long long)*total);
-}
-
 static int parse_u64(const char *arg, const char *what, uint64_t max, uint64_t *out)
 {
     char *end;
@@ -367,11 +360,12 @@ int cmd_sensitivity(int argc, char **argv, cli_ctx *ctx)
     rc = EXIT_ERR;
     o.rules = (const jx_ruleset *const *)rs;
     o.nrules = nrules;
-    int64_t total = (int64_t)o.samples;
-    o.on_progress = progress;
-    o.ctx = &total;
+    cli_progress p;
+    cli_progress_begin(&p, "敏感性分析", "次抽样");
+    o.on_progress = cli_progress_cb;
+    o.ctx = &p;
     jx_err e = jx_sensitivity_run(st, &o, &res);
-    if (isatty(STDERR_FILENO)) fputs("\r\033[K", stderr);
+    cli_progress_end(&p);
     if (e) {
         cli_error("sensitivity: %s", jx_store_errmsg(st));
         goto done;

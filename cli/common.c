@@ -89,12 +89,6 @@ jx_run *cli_open_run(jx_store *st, int64_t run_id, const char *cmd)
     return run;
 }
 
-void cli_progress(void *ctx, int64_t n)
-{
-    const char *what = ctx ? ctx : "rows";
-    if (isatty(STDERR_FILENO)) fprintf(stderr, "\r%lld %s…", (long long)n, what);
-}
-
 void cli_on_error(void *ctx, const char *message)
 {
     (void)ctx;
@@ -138,12 +132,8 @@ typedef struct print_ctx {
     bool indicators;
     bool first;
     cli_table *table;
+    cli_jbuf *json; /* the JSON listing's buffer on stdout */
 } print_ctx;
-
-static void json_flags(FILE *f, unsigned flags)
-{
-    json_bits(f, flags, JX_FLAG_COUNT, jx_flag_name);
-}
 
 /* Flags as a listing shows them: Chinese in a table, codes in CSV (and JSON). */
 static void flags_text(unsigned flags, cli_format fmt, char *buf, size_t cap)
@@ -156,84 +146,91 @@ static void fmt_num(char *buf, size_t cap, double x, int decimals)
     snprintf(buf, cap, "%.*f", decimals, x);
 }
 
+static void jb_budget(cli_jbuf *j, const jx_run_subject *s)
+{
+    const jx_result *r = &s->result;
+    if (!r->budget_scored) {
+        jb_lit(j, "null");
+        return;
+    }
+    static const char *const key[] = {"{\"initial\":", ",\"budget\":", ",\"spent\":",
+                                      ",\"rate\":",    ",\"weight\":", ",\"points\":"};
+    const double v[] = {s->budget_initial, s->budget,        s->spent,
+                        r->budget_rate,    r->budget_weight, r->budget_points};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        jb_lit(j, key[i]);
+        jb_num(j, v[i]);
+    }
+    jb_lit(j, "}");
+}
+
+static void jb_indicator(cli_jbuf *j, const jx_run_indicator *in, bool first)
+{
+    static const char *const key[] = {
+        "\"level1\":", ",\"level2\":", ",\"level3\":", ",\"op\":", ",\"target\":", ",\"unit\":"};
+    const char *const v[] = {in->level1, in->level2, in->level3, in->op, in->target, in->unit};
+    jb_lit(j, first ? "{" : ",{");
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        jb_lit(j, key[i]);
+        jb_str(j, v[i]);
+    }
+    jb_lit(j, ",\"actual\":");
+    if (in->actual)
+        jb_str(j, in->actual);
+    else
+        jb_lit(j, "null");
+    jb_lit(j, ",\"reason\":");
+    jb_str(j, in->reason);
+    if (in->score.scored) {
+        jb_lit(j, ",\"scored\":true,\"weight\":");
+        jb_num(j, in->score.weight);
+        jb_lit(j, ",\"ratio\":");
+        jb_num(j, in->score.ratio);
+        jb_lit(j, ",\"points\":");
+        jb_num(j, in->score.points);
+    } else {
+        jb_lit(j, ",\"scored\":false,\"weight\":null,\"ratio\":null,\"points\":null");
+    }
+    jb_lit(j, ",\"flags\":");
+    jb_bits(j, in->score.flags, JX_FLAG_COUNT, jx_flag_name);
+    jb_lit(j, ",\"explain\":");
+    jb_str(j, in->explain);
+    jb_lit(j, "}");
+}
+
 static int print_json_subject(const jx_run_subject *s, print_ctx *p)
 {
-    FILE *f = stdout;
+    cli_jbuf *j = p->json;
     const jx_result *r = &s->result;
-    fputs(p->first ? "\n{" : ",\n{", f);
+    jb_lit(j, p->first ? "\n{\"code\":" : ",\n{\"code\":");
     p->first = false;
-    json_subject_id(f, s->code, s->name, s->project, s->year);
-    fputs(",\"total\":", f);
-    json_num(f, r->total);
-    fputs(",\"grade\":", f);
-    json_str(f, r->grade);
-    fputs(",\"flags\":", f);
-    json_flags(f, r->flags);
-    fputs(",\"budget\":", f);
-    if (r->budget_scored) {
-        fputs("{\"initial\":", f);
-        json_num(f, s->budget_initial);
-        fputs(",\"budget\":", f);
-        json_num(f, s->budget);
-        fputs(",\"spent\":", f);
-        json_num(f, s->spent);
-        fputs(",\"rate\":", f);
-        json_num(f, r->budget_rate);
-        fputs(",\"weight\":", f);
-        json_num(f, r->budget_weight);
-        fputs(",\"points\":", f);
-        json_num(f, r->budget_points);
-        fputc('}', f);
-    } else {
-        fputs("null", f);
-    }
-    fputs(",\"weight_sum\":", f);
-    json_num(f, r->weight_sum);
-    fputs(",\"points_sum\":", f);
-    json_num(f, r->points_sum);
+    jb_str(j, s->code); /* json_subject_id()'s fields */
+    jb_lit(j, ",\"name\":");
+    jb_str(j, s->name);
+    jb_lit(j, ",\"project\":");
+    jb_str(j, s->project);
+    char year[24];
+    snprintf(year, sizeof year, ",\"year\":%d", s->year);
+    jb_lit(j, year);
+    jb_lit(j, ",\"total\":");
+    jb_num(j, r->total);
+    jb_lit(j, ",\"grade\":");
+    jb_str(j, r->grade);
+    jb_lit(j, ",\"flags\":");
+    jb_bits(j, r->flags, JX_FLAG_COUNT, jx_flag_name);
+    jb_lit(j, ",\"budget\":");
+    jb_budget(j, s);
+    jb_lit(j, ",\"weight_sum\":");
+    jb_num(j, r->weight_sum);
+    jb_lit(j, ",\"points_sum\":");
+    jb_num(j, r->points_sum);
     if (p->indicators) {
-        fputs(",\"indicators\":[", f);
-        for (size_t i = 0; i < s->n; i++) {
-            const jx_run_indicator *in = &s->ind[i];
-            fputs(i ? ",{" : "{", f);
-            fputs("\"level1\":", f);
-            json_str(f, in->level1);
-            fputs(",\"level2\":", f);
-            json_str(f, in->level2);
-            fputs(",\"level3\":", f);
-            json_str(f, in->level3);
-            fputs(",\"op\":", f);
-            json_str(f, in->op);
-            fputs(",\"target\":", f);
-            json_str(f, in->target);
-            fputs(",\"unit\":", f);
-            json_str(f, in->unit);
-            fputs(",\"actual\":", f);
-            if (in->actual)
-                json_str(f, in->actual);
-            else
-                fputs("null", f);
-            fputs(",\"reason\":", f);
-            json_str(f, in->reason);
-            fprintf(f, ",\"scored\":%s,\"weight\":", in->score.scored ? "true" : "false");
-            if (in->score.scored) {
-                json_num(f, in->score.weight);
-                fputs(",\"ratio\":", f);
-                json_num(f, in->score.ratio);
-                fputs(",\"points\":", f);
-                json_num(f, in->score.points);
-            } else {
-                fputs("null,\"ratio\":null,\"points\":null", f);
-            }
-            fputs(",\"flags\":", f);
-            json_flags(f, in->score.flags);
-            fputs(",\"explain\":", f);
-            json_str(f, in->explain);
-            fputc('}', f);
-        }
-        fputc(']', f);
+        jb_lit(j, ",\"indicators\":[");
+        for (size_t i = 0; i < s->n; i++)
+            jb_indicator(j, &s->ind[i], i == 0);
+        jb_lit(j, "]");
     }
-    fputc('}', f);
+    jb_lit(j, "}");
     return 0;
 }
 
@@ -350,7 +347,14 @@ int cli_print_run(jx_run *run, const jx_run_filter *filter, cli_format fmt)
         json_str(stdout, info.rules_sha256);
         fputs(",\"departments\":[", stdout);
     }
+    if (fmt == FMT_JSON && !(p.json = malloc(sizeof *p.json))) {
+        cli_error("out of memory");
+        return EXIT_ERR;
+    }
+    if (p.json) *p.json = (cli_jbuf){.f = stdout};
     jx_err e = jx_run_foreach(run, filter, print_subject, &p);
+    if (p.json) jb_flush(p.json);
+    free(p.json);
     if (fmt == FMT_JSON) fputs("\n]}\n", stdout);
     if (p.table) {
         table_print(p.table, stdout, fmt);

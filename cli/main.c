@@ -40,7 +40,7 @@ static const cli_cmd commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: jixiao [--db PATH] COMMAND [ARGS]\n"
+    fprintf(f, "usage: jixiao [--db PATH] [--quiet] COMMAND [ARGS]\n"
                "       jixiao --help | --version\n\n"
                "绩效自评 scoring engine: load 绩效目标表 targets, actuals and budget execution,\n"
                "score them under a rule set, rank, analyse and write the 自评表.\n\n"
@@ -49,6 +49,8 @@ static void usage(FILE *f)
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\noptions:\n"
                "  --db PATH    database file (default: $JIXIAO_DB or ./jixiao.db)\n"
+               "  --quiet      no progress line on standard error (shown only on a terminal,\n"
+               "               for work of more than a second); also after the command\n"
                "  -h, --help   this help; 'jixiao COMMAND --help' for a command's\n"
                "  --version    print the version\n");
 }
@@ -67,6 +69,18 @@ int main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
 #endif
+
+    /* --quiet anywhere before a "--": no progress line (the commands never see it) */
+    int to = 1;
+    for (int k = 1, rest = 0; k < argc; k++) {
+        rest |= !strcmp(argv[k], "--");
+        if (!rest && !strcmp(argv[k], "--quiet"))
+            cli_progress_quiet(true);
+        else
+            argv[to++] = argv[k];
+    }
+    argv[to] = NULL;
+    argc = to;
 
     cli_ctx ctx = {.db_path = NULL, .argv0 = "jixiao"};
     const char *env = getenv("JIXIAO_DB");

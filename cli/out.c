@@ -95,19 +95,68 @@ void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void jb_flush(cli_jbuf *j)
+{
+    if (j->n) fwrite(j->b, 1, j->n, j->f);
+    j->n = 0;
+}
+
+void jb_raw(cli_jbuf *j, const char *s, size_t n)
+{
+    if (j->n + n > sizeof j->b) {
+        jb_flush(j);
+        if (n > sizeof j->b) {
+            fwrite(s, 1, n, j->f);
+            return;
+        }
+    }
+    memcpy(j->b + j->n, s, n);
+    j->n += n;
+}
+
+void jb_lit(cli_jbuf *j, const char *s)
+{
+    jb_raw(j, s, strlen(s));
+}
+
+void jb_str(cli_jbuf *j, const char *s)
+{
+    enum { PIECE = 1024 };
+    size_t n = strlen(s);
+    jb_raw(j, "\"", 1);
+    for (size_t i = 0, k; i < n; i += k) { /* escaped in pieces, each on a character boundary */
+        k = n - i < PIECE ? n - i : PIECE;
+        while (k < n - i && k > 1 && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+            k--;
+        if (j->n + JX_JSON_ROOM(PIECE) > sizeof j->b) jb_flush(j);
+        j->n += jx_json_escape(j->b + j->n, s + i, k);
+    }
+    jb_raw(j, "\"", 1);
+}
+
+void jb_num(cli_jbuf *j, double x)
+{
+    if (j->n + JX_NUMBER_ROOM > sizeof j->b) jb_flush(j);
+    j->n += jx_json_number(j->b + j->n, x);
+}
+
+void jb_bits(cli_jbuf *j, unsigned bits, int count, const char *(*name)(unsigned))
+{
+    jb_raw(j, "[", 1);
+    bool first = true;
+    for (int i = 0; i < count; i++)
+        if (bits & (1u << i)) {
+            if (!first) jb_raw(j, ",", 1);
+            jb_str(j, name(1u << i));
+            first = false;
+        }
+    jb_raw(j, "]", 1);
+}
+
 void json_num(FILE *f, double x)
 {
-    if (!isfinite(x)) {
-        fputs("null", f);
-        return;
-    }
-    /* shortest %g that reads back to the same double */
-    char buf[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x) break;
-    }
-    fputs(buf, f);
+    char buf[JX_NUMBER_ROOM];
+    fwrite(buf, 1, jx_json_number(buf, x), f); /* the shortest %.15g…%.17g that reads back */
 }
 
 void json_subject_id(FILE *f, const char *code, const char *name, const char *project, int year)

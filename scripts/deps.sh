@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages jixiao needs, only when something is missing.
 # Non-interactive; uses sudo when not root. Does nothing when all are present.
+#
+#   scripts/deps.sh         what building, testing and the demo need
+#   scripts/deps.sh bench   that, and the pandas peer's Python packages (make bench compares
+#                           jixiao with ../shared/peer/score_ref.py in the same run)
 set -euo pipefail
 
 # pkg-config module -> Debian package
@@ -17,6 +21,13 @@ for c in "${!CMDS[@]}"; do command -v "$c" >/dev/null 2>&1 || missing+=("${CMDS[
 for m in "${!MODS[@]}"; do
   if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$m"; then missing+=("${MODS[$m]}"); fi
 done
+# python module -> Debian package: only for the benchmark's peer
+if [ "${1:-}" = bench ]; then
+  declare -A PYMODS=( [pandas]=python3-pandas [xlsxwriter]=python3-xlsxwriter )
+  for m in "${!PYMODS[@]}"; do
+    /usr/bin/python3 -c "import $m" >/dev/null 2>&1 || missing+=("${PYMODS[$m]}")
+  done
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

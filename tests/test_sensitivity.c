@@ -208,10 +208,12 @@ static void test_model_vs_full_impose(void **state)
 }
 
 static int64_t last_progress;
-static void on_progress(void *ctx, int64_t done)
+static int64_t last_total;
+static void on_progress(void *ctx, int64_t done, int64_t total)
 {
     (void)ctx;
     last_progress = done;
+    last_total = total;
 }
 
 /* Zero spread, one rule set: every sample is the nominal point. In scale mode the nominal totals
@@ -231,6 +233,7 @@ static void test_zero_spread(void **state)
     jx_sensitivity *s = NULL;
     assert_int_equal(jx_sensitivity_run(st, &o, &s), JX_OK);
     assert_int_equal(last_progress, 200);
+    assert_int_equal(last_total, 200);
     assert_int_equal(jx_sensitivity_count(s), 6);
     const struct {
         const char *name, *project;

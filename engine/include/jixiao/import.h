@@ -43,8 +43,11 @@ JX_API jx_err jx_import_kind_parse(const char *s, jx_import_kind *kind);
 typedef struct jx_import_opts {
     /** Called once per error, in file order, before the import is rolled back. May be NULL. */
     void (*on_error)(void *ctx, const char *message);
-    /** Called every 65,536 rows with the rows read so far. May be NULL. */
-    void (*on_progress)(void *ctx, int64_t rows);
+    /** Called every 16,384 rows with the rows read so far and the rows the file is expected
+     * to hold, estimated from the share of its bytes read (a CSV/TSV file: exact once it is
+     * read; 0 when the reader cannot tell, as inside a zipped .xlsx). May be NULL. (0.3: the
+     * total is new.) */
+    void (*on_progress)(void *ctx, int64_t rows, int64_t total);
     void *ctx;                /**< passed to the callbacks */
     const char *display_name; /**< the file's name in messages and the log; NULL: the path */
     size_t max_errors;        /**< report at most this many (0: 1000); all are counted */

@@ -33,8 +33,10 @@ typedef struct jx_run_opts {
     bool strict;
     /** Called for each subject that cannot be scored (message names it). May be NULL. */
     void (*on_error)(void *ctx, const char *message);
-    /** Called every 1,000 subjects with the count so far. May be NULL. */
-    void (*on_progress)(void *ctx, int64_t subjects);
+    /** Called every 1,000 subjects with the count so far and the subjects to score (the
+     * subjects kept: an upper bound, since one without current targets is skipped; 0 when
+     * not known). May be NULL. (0.3: the total is new.) */
+    void (*on_progress)(void *ctx, int64_t subjects, int64_t total);
     void *ctx;
 } jx_run_opts;
 

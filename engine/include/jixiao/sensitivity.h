@@ -61,8 +61,9 @@ typedef struct jx_sens_opts {
     jx_sens_mode mode; /**< ::JX_SENS_SCALE (default) or ::JX_SENS_IMPOSE */
     jx_selection sel;  /**< which subjects */
     unsigned threads;  /**< worker threads (0: 2); results do not depend on it */
-    /** Called on the calling thread now and then with the samples done. May be NULL. */
-    void (*on_progress)(void *ctx, int64_t samples_done);
+    /** Called on the calling thread now and then with the samples done and the samples
+     * asked for. May be NULL. (0.3: the total is new.) */
+    void (*on_progress)(void *ctx, int64_t samples_done, int64_t total);
     void *ctx;
 } jx_sens_opts;
 

@@ -51,9 +51,9 @@ typedef struct jx_xlsx_opts {
     const char *split_dir;
     int threads;        /**< worker threads with split_dir; 0: 2 */
     const char *tmpdir; /**< libxlsxwriter's temporary files; NULL: the system's */
-    /** Called every 100 subjects with the count so far. May be NULL. Called from the caller's
-     * thread. */
-    void (*on_progress)(void *ctx, int64_t subjects);
+    /** Called every 100 subjects with the count so far and the subjects to write. May be
+     * NULL. Called from the caller's thread. (0.3: the total is new.) */
+    void (*on_progress)(void *ctx, int64_t subjects, int64_t total);
     void *ctx;
 } jx_xlsx_opts;
 

@@ -806,11 +806,12 @@ static jx_err sample_all(jx_store *st, sens_run *run, const jx_sens_opts *o, siz
     size_t b;
     while ((b = atomic_fetch_add(&run->next, 1)) < run->nblocks) {
         run_block(&(*wk)[0], b);
-        if (o->on_progress) o->on_progress(o->ctx, (int64_t)atomic_load(&run->done));
+        if (o->on_progress)
+            o->on_progress(o->ctx, (int64_t)atomic_load(&run->done), (int64_t)run->N);
     }
     for (size_t t = 1; t < started; t++)
         pthread_join(tid[t], NULL);
-    if (o->on_progress) o->on_progress(o->ctx, (int64_t)run->N);
+    if (o->on_progress) o->on_progress(o->ctx, (int64_t)run->N, (int64_t)run->N);
     free(tid);
     return JX_OK;
 }

@@ -56,23 +56,29 @@ typedef struct bsubj {
     jx_budget budget;   /* present == false: no budget row */
 } bsubj;
 
+/* A text kept by the batch: its id (jx_batch.strs); 0 is no text (NULL), 1 is "". A target
+ * record names nine texts: 36 bytes as ids, 72 as pointers (100,000 subjects: 2.5 M records). */
+typedef uint32_t btext;
+#define BT_NONE 0
+#define BT_EMPTY 1
+
 typedef struct btarget {
-    int64_t subj, next;
-    const char *l1, *l2, *l3, *op, *target, *unit, *note;
-    const char *actual, *reason; /* NULL: no actual */
+    int32_t subj, next; /* index into subj; the subject's next current target (-1: none) */
+    btext l1, l2, l3, op, target, unit, note;
+    btext actual, reason; /* BT_NONE: no actual */
     double weight;
     double claim;       /* 自评得分 of the actual, when has_claim */
     int32_t vidx, aidx; /* the parsed target and actual in the batch's vcache; -1: parse again */
     uint32_t agen;      /* the file (b->gen + 1 while it is read) that set the actual */
-    jx_kind kind;       /* of the target */
+    int32_t aline;      /* the actual's line */
+    uint16_t afile;     /* and its file (jx_batch.files, index + 1; 0: none or too many) */
+    uint8_t kind;       /* jx_kind of the target */
     bool has_weight;
     bool has_claim;
-    uint16_t afile; /* the actual's file (jx_batch.files, index + 1; 0: none or too many) */
-    int32_t aline;  /* and its line */
 } btarget;
 
 typedef struct bactual {
-    const char *l1, *l2, *l3, *actual, *reason;
+    btext l1, l2, l3, actual, reason;
     int32_t aidx, aline;
     uint16_t afile;
     bool has_claim;
@@ -83,7 +89,7 @@ typedef struct bactual {
 /* An actual a file replaced (written at once, undone by batch_rollback) */
 typedef struct undo_actual {
     int64_t target;
-    const char *actual, *reason;
+    btext actual, reason;
     int32_t aidx, aline;
     uint32_t agen;
     uint16_t afile;
@@ -119,6 +125,10 @@ typedef struct bres {
 struct jx_batch {
     char errmsg[JX_ERRMSG_MAX];
     jx_arena arena;
+    const char **strs; /* the texts of the targets and actuals, each distinct one once (btext) */
+    size_t nstrs, capstrs;
+    uint32_t *stab; /* their ids by hash, open addressing (0: empty), at most half full */
+    size_t stcap;
     jx_map subj_by_key; /* "year\x1fname\x1fproject" → index + 1 */
     bsubj *subj;
     size_t nsubj, capsubj;
@@ -174,6 +184,14 @@ jx_err jx_batch_new(jx_batch **out)
     *out = calloc(1, sizeof **out);
     if (!*out) return JX_ERR_NOMEM;
     (*out)->vc.max = BATCH_VCACHE_MAX;
+    if (!JX_GROW((*out)->strs, (*out)->capstrs, 2)) {
+        free(*out);
+        *out = NULL;
+        return JX_ERR_NOMEM;
+    }
+    (*out)->strs[BT_NONE] = NULL;
+    (*out)->strs[BT_EMPTY] = "";
+    (*out)->nstrs = 2;
     return JX_OK;
 }
 
@@ -181,6 +199,8 @@ void jx_batch_free(jx_batch *b)
 {
     if (!b) return;
     jx_arena_free(&b->arena);
+    free(b->strs);
+    free(b->stab);
     jx_map_free(&b->subj_by_key);
     jx_vcache_free(&b->vc);
     free(b->subj);
@@ -275,36 +295,78 @@ static jx_err set_code(void *h, int64_t sid, const char *code)
     return JX_OK;
 }
 
-/* s kept: the previous row's copy when it is the same text (一级/二级 names, operators and
- * units repeat row after row), "" for empty cells, else a new copy */
-static const char *keep_like(jx_batch *b, const char *s, const char *prev)
+static inline const char *txt(const jx_batch *b, btext id)
 {
-    if (!*s) return "";
-    if (prev && !strcmp(s, prev)) return prev;
-    return keep(b, s);
+    return b->strs[id];
+}
+
+static bool stab_grow(jx_batch *b)
+{
+    size_t cap = b->stcap ? b->stcap * 2 : 1024;
+    uint32_t *tab = calloc(cap, sizeof *tab);
+    if (!tab) return false;
+    for (size_t id = BT_EMPTY + 1; id < b->nstrs; id++) {
+        size_t k = (size_t)jx_hash_str(b->strs[id]) & (cap - 1);
+        while (tab[k])
+            k = (k + 1) & (cap - 1);
+        tab[k] = (uint32_t)id;
+    }
+    free(b->stab);
+    b->stab = tab;
+    b->stcap = cap;
+    return true;
+}
+
+/* s's id: the text kept once however many rows repeat it (三级指标 names, values, reasons);
+ * BT_NONE when out of memory (or past 2^32 distinct texts) */
+static btext intern(jx_batch *b, const char *s)
+{
+    if (!*s) return BT_EMPTY;
+    if ((b->nstrs + 1) * 2 > b->stcap && !stab_grow(b)) return BT_NONE;
+    size_t n = strlen(s), k = (size_t)jx_hash_bytes(s, n) & (b->stcap - 1);
+    for (; b->stab[k]; k = (k + 1) & (b->stcap - 1))
+        if (!strcmp(b->strs[b->stab[k]], s)) return b->stab[k];
+    if (b->nstrs >= UINT32_MAX || !JX_GROW(b->strs, b->capstrs, b->nstrs + 1)) return BT_NONE;
+    const char *c = jx_arena_strndup(&b->arena, s, n);
+    if (!c) return BT_NONE;
+    b->strs[b->nstrs] = c;
+    b->stab[k] = (uint32_t)b->nstrs;
+    return (btext)b->nstrs++;
+}
+
+/* s kept: the previous row's when it is the same text (一级/二级 names, operators and units
+ * repeat row after row: no hashing), else its id */
+static btext keep_like(jx_batch *b, const char *s, btext prev)
+{
+    if (!*s) return BT_EMPTY;
+    if (prev > BT_EMPTY && !strcmp(s, txt(b, prev))) return prev;
+    return intern(b, s);
 }
 
 static jx_err target(void *h, const kp_target *kt)
 {
     jx_batch *b = h;
+    if (b->ntg >= INT32_MAX)
+        return bfail(b, JX_ERR_LIMIT, "more than %d indicators in one evaluation", INT32_MAX);
     if (!JX_GROW(b->tg, b->captg, b->ntg + 1)) return nomem(b);
     btarget *t = &b->tg[b->ntg];
     const btarget *p = b->ntg ? &b->tg[b->ntg - 1] : &(btarget){0};
-    *t = (btarget){.subj = kt->sid - 1,
+    *t = (btarget){.subj = (int32_t)(kt->sid - 1),
                    .next = -1,
                    .l1 = keep_like(b, kt->l1, p->l1),
                    .l2 = keep_like(b, kt->l2, p->l2),
-                   .l3 = keep_like(b, kt->l3, NULL),
+                   .l3 = keep_like(b, kt->l3, BT_NONE),
                    .op = keep_like(b, kt->op, p->op),
                    .target = keep_like(b, kt->target, p->target),
                    .unit = keep_like(b, kt->unit, p->unit),
                    .note = keep_like(b, kt->note, p->note),
                    .has_weight = kt->has_weight,
                    .weight = kt->weight,
-                   .kind = kt->kind,
+                   .kind = (uint8_t)kt->kind,
                    .vidx = kt->vidx,
                    .aidx = -1};
     if (!t->l1 || !t->l2 || !t->l3 || !t->op || !t->target || !t->unit || !t->note) return nomem(b);
+    if (kt->kept_l3) *kt->kept_l3 = txt(b, t->l3); /* the importer's duplicate check shares it */
     b->ntg++;
     return JX_OK;
 }
@@ -317,10 +379,10 @@ static jx_err targets_of(void *h, int64_t sid, bool (*fn)(void *ctx, const kp_cu
     for (int64_t i = b->subj[sid - 1].head; i >= 0; i = b->tg[i].next) {
         const btarget *t = &b->tg[i];
         kp_current c = {.ref = i,
-                        .l1 = t->l1,
-                        .l2 = t->l2,
-                        .l3 = t->l3,
-                        .kind = t->kind,
+                        .l1 = txt(b, t->l1),
+                        .l2 = txt(b, t->l2),
+                        .l3 = txt(b, t->l3),
+                        .kind = (jx_kind)t->kind,
                         .kind_known = true,
                         .stable = true};
         if (!fn(ctx, &c)) return nomem(b);
@@ -332,7 +394,7 @@ static jx_err actual(void *h, const kp_actual *ka)
 {
     jx_batch *b = h;
     /* written at once (a pending list cost 32 bytes an actual); the file's generation marks it */
-    const char *a = keep(b, ka->actual), *r = keep_like(b, ka->reason, NULL);
+    btext a = intern(b, ka->actual), r = keep_like(b, ka->reason, BT_NONE);
     if (!a || !r) return nomem(b);
     btarget *t = &b->tg[ka->ref];
     if (t->actual) {
@@ -439,7 +501,7 @@ static int64_t actual_named(const jx_batch *b, const bsubj *s, const btarget *t)
 {
     for (int64_t i = s->acts; i >= 0; i = b->act[i].next) {
         const bactual *a = &b->act[i];
-        if (!strcmp(a->l3, t->l3) && !strcmp(a->l1, t->l1) && !strcmp(a->l2, t->l2)) return i;
+        if (a->l3 == t->l3 && a->l1 == t->l1 && a->l2 == t->l2) return i; /* ids: one per text */
     }
     return -1;
 }
@@ -478,7 +540,7 @@ static bool reserve_retired(jx_batch *b)
         if (s->gen == seen) continue;
         s->gen = seen;
         for (int64_t k = s->head; k >= 0; k = b->tg[k].next)
-            need += b->tg[k].actual != NULL;
+            need += b->tg[k].actual != BT_NONE;
     }
     return JX_GROW(b->act, b->capact, b->nact + need);
 }
@@ -497,7 +559,7 @@ static jx_err commit(void *h)
         bsubj *s = &b->subj[t->subj];
         if (s->head < (int64_t)b->tg_mark) retire_targets(b, s, &replaced);
         if (s->tail >= 0)
-            b->tg[s->tail].next = (int64_t)i;
+            b->tg[s->tail].next = (int32_t)i;
         else
             s->head = (int64_t)i;
         s->tail = (int64_t)i;
@@ -538,7 +600,7 @@ static void rollback(void *h)
     uint32_t gen = (uint32_t)(b->gen + 1);
     for (size_t i = 0; i < b->ntg; i++)
         if (b->tg[i].actual && b->tg[i].agen == gen) {
-            b->tg[i].actual = b->tg[i].reason = NULL;
+            b->tg[i].actual = b->tg[i].reason = BT_NONE;
             b->tg[i].aidx = -1;
             b->tg[i].agen = 0;
             b->tg[i].has_claim = false;
@@ -576,7 +638,8 @@ static void rollback(void *h)
 static jx_err target_value(jx_batch *b, const btarget *t, jx_value *v, jx_errmsg *msg)
 {
     const jx_value *hit = jx_vcache_at(&b->vc, t->vidx);
-    if (!hit) return jx_vcache_cells(&b->vc, t->op, t->target, t->unit, v, msg);
+    if (!hit)
+        return jx_vcache_cells(&b->vc, txt(b, t->op), txt(b, t->target), txt(b, t->unit), v, msg);
     *v = *hit;
     return JX_OK;
 }
@@ -584,7 +647,7 @@ static jx_err target_value(jx_batch *b, const btarget *t, jx_value *v, jx_errmsg
 static jx_err actual_value(jx_batch *b, const btarget *t, jx_value *v, jx_errmsg *msg)
 {
     const jx_value *hit = jx_vcache_at(&b->vc, t->aidx);
-    if (!hit) return jx_vcache_text(&b->vc, t->actual, strlen(t->actual), v, msg);
+    if (!hit) return jx_vcache_text(&b->vc, txt(b, t->actual), strlen(txt(b, t->actual)), v, msg);
     *v = *hit;
     return JX_OK;
 }
@@ -594,9 +657,9 @@ static bool indicator(jx_batch *b, const bsubj *s, const btarget *t, jx_indicato
                       jx_errmsg *msg)
 {
     memset(ind, 0, sizeof *ind);
-    ind->level1 = t->l1;
-    ind->level2 = t->l2;
-    ind->level3 = t->l3;
+    ind->level1 = txt(b, t->l1);
+    ind->level2 = txt(b, t->l2);
+    ind->level3 = txt(b, t->l3);
     ind->year = s->year;
     if (target_value(b, t, &ind->target, msg)) return false;
     ind->has_weight = t->has_weight;
@@ -604,7 +667,7 @@ static bool indicator(jx_batch *b, const bsubj *s, const btarget *t, jx_indicato
     if (t->actual) {
         if (actual_value(b, t, &ind->actual, msg)) return false;
         ind->has_actual = true;
-        ind->has_reason = *t->reason != '\0';
+        ind->has_reason = t->reason > BT_EMPTY;
     }
     return true;
 }
@@ -630,7 +693,7 @@ static bool subject_indicators(jx_batch *b, const bsubj *s, const kp_visit *v, k
         ks->errors++;
         if (!v || !v->on_error) continue;
         char m[1024];
-        jx_fmt_trunc(m, sizeof m, "%s: %s: %s", ks->label, b->tg[k].l3, msg.text);
+        jx_fmt_trunc(m, sizeof m, "%s: %s: %s", ks->label, txt(b, b->tg[k].l3), msg.text);
         v->on_error(v->ctx, m);
     }
     return true;
@@ -652,7 +715,8 @@ static jx_err visit(void *h, const kp_visit *v)
                          .project = s->project,
                          .year = s->year,
                          .label = label,
-                         .budget = s->budget};
+                         .budget = s->budget,
+                         .total = (int64_t)b->nsubj};
         if (!subject_indicators(b, s, v, &ks, &ks.n)) return nomem(b);
         ks.ind = b->ind;
         ks.actual_file = b->vfile;
@@ -787,23 +851,23 @@ static jx_err rescore(jx_batch *b, const bsubj *s, const bres *o, jx_run_indicat
     for (int64_t k = s->head; k >= 0; k = b->tg[k].next, i++) {
         const btarget *t = &b->tg[k];
         jx_run_indicator *ri = &(*ind)[i];
-        *ri = (jx_run_indicator){.level1 = t->l1,
-                                 .level2 = t->l2,
-                                 .level3 = t->l3,
-                                 .op = t->op,
-                                 .target = t->target,
-                                 .unit = t->unit,
-                                 .note = t->note,
-                                 .actual = t->actual,
-                                 .reason = t->actual ? t->reason : "",
+        *ri = (jx_run_indicator){.level1 = txt(b, t->l1),
+                                 .level2 = txt(b, t->l2),
+                                 .level3 = txt(b, t->l3),
+                                 .op = txt(b, t->op),
+                                 .target = txt(b, t->target),
+                                 .unit = txt(b, t->unit),
+                                 .note = txt(b, t->note),
+                                 .actual = txt(b, t->actual),
+                                 .reason = t->actual ? txt(b, t->reason) : "",
                                  .weight_given = t->has_weight,
                                  .score = b->sc[i],
                                  .has_claim = t->actual && t->has_claim,
                                  .claimed = t->claim};
         /* as a stored indicator is explained: from its parsed values only */
-        jx_indicator x = {.level1 = t->l1,
-                          .level2 = t->l2,
-                          .level3 = t->l3,
+        jx_indicator x = {.level1 = ri->level1,
+                          .level2 = ri->level2,
+                          .level3 = ri->level3,
                           .year = s->year,
                           .target = b->ind[i].target,
                           .actual = b->ind[i].actual,

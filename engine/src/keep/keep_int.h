@@ -45,6 +45,9 @@ typedef struct kp_target {
     double weight;
     jx_kind kind; /* of its parsed value */
     int32_t vidx; /* the parsed value's entry in the shared memo (kp_ops.vcache), -1: none */
+    /* out, when not NULL: a back-end that keeps l3 for as long as the importer runs (a batch)
+     * sets *kept_l3 to its copy, which the importer then uses instead of its own */
+    const char **kept_l3;
 } kp_target;
 
 /* A current target of a subject, as targets_of() gives it for matching actuals. */
@@ -82,7 +85,8 @@ typedef struct kp_budget {
 /* One subject of the current data, as visit() hands it to the scoring loop and the analyses.
  * Strings and arrays are valid during the callback only. */
 typedef struct kp_subject {
-    int64_t id; /* the back-end's subject id (a store's row id; a batch's index + 1) */
+    int64_t id;    /* the back-end's subject id (a store's row id; a batch's index + 1) */
+    int64_t total; /* subjects the visit may hand over (for progress; 0: not known) */
     const char *code, *name, *project; /* project "" = 部门整体 */
     int year;
     const char *label;          /* "NAME / PROJECT YEAR" for messages */

@@ -116,7 +116,8 @@ static jx_err score_subject(void *ctx, kp_subject *s)
     sum->subjects++;
     sum->indicators += (int64_t)s->n;
     const jx_run_opts *o = l->opts;
-    if (o && o->on_progress && sum->subjects % 1000 == 0) o->on_progress(o->ctx, sum->subjects);
+    if (o && o->on_progress && sum->subjects % 1000 == 0)
+        o->on_progress(o->ctx, sum->subjects, s->total);
     return JX_OK;
 }
 

@@ -44,6 +44,9 @@ static const char *const sql_text[S__COUNT] = {
     [S_SUBJECT_FIND] =
         "SELECT id, code FROM subjects WHERE name = ?1 AND project = ?2 AND year = ?3",
     [S_SUBJECT_INSERT] = "INSERT INTO subjects(code, name, project, year) VALUES (?1, ?2, ?3, ?4)",
+    [S_SUBJECT_INSERT_ID] =
+        "INSERT INTO subjects(id, code, name, project, year) VALUES (?5, ?1, ?2, ?3, ?4)",
+    [S_SUBJECTS_ALL] = "SELECT id, code, name, project, year FROM subjects",
     [S_SUBJECT_SETCODE] = "UPDATE subjects SET code = ?2 WHERE id = ?1",
     [S_TARGETS_REPLACE] =
         "UPDATE targets SET replaced_by = ?2 WHERE subject_id = ?1 AND replaced_by IS NULL",
@@ -538,6 +541,7 @@ fail:
 void jx_store_close(jx_store *st)
 {
     if (!st) return;
+    st_writer_stop(st);
     st_rollback(st);
     for (int i = 0; i < S__COUNT; i++)
         sqlite3_finalize(st->stmt[i]);

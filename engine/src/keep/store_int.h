@@ -22,6 +22,8 @@ typedef enum st_id {
     S_IMPORT_FILE,
     S_SUBJECT_FIND,
     S_SUBJECT_INSERT,
+    S_SUBJECT_INSERT_ID,
+    S_SUBJECTS_ALL,
     S_SUBJECT_SETCODE,
     S_TARGETS_REPLACE,
     S_TARGET_INSERT,
@@ -71,7 +73,12 @@ struct jx_store {
     int64_t import_id, run_id;
     char *code; /* the code of the subject found last (kp_ops.subject) */
     size_t capcode;
+    struct st_writer *writer; /* a targets import's rows written on a second thread */
 };
+
+/* Stop a targets import's writer thread, dropping rows not yet written (store_keep.c); for
+ * jx_store_close() of a store left in the middle of an import. */
+void st_writer_stop(jx_store *st);
 
 /* The statement, prepared on first use, reset and unbound; NULL on failure (errmsg set). */
 sqlite3_stmt *st_stmt(jx_store *st, st_id id);

@@ -8,7 +8,9 @@
  */
 #include "jixiao/score.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -569,7 +571,7 @@ jx_err jx_score_weighted(const jx_ruleset *rs, const jx_indicator *ind, double w
 /* A number for people: up to 4 decimals, trailing zeros dropped. */
 static const char *num(char *buf, size_t cap, double x)
 {
-    snprintf(buf, cap, "%.4f", x);
+    jx_fmt_fixed(buf, cap, x, 4); /* "%.4f" */
     char *dot = strchr(buf, '.');
     if (dot) {
         char *e = buf + strlen(buf) - 1;
@@ -593,12 +595,33 @@ static const char *date_str(char *buf, size_t cap, const jx_value *v, int year)
     return buf;
 }
 
+/* The strings up to a NULL, one after another, into b (capacity cap) as snprintf("%s%s…")
+ * writes them: what fits, NUL-terminated; returns the whole length. An explanation is made
+ * for every indicator read back, and printf's cost was most of it. */
+static int join(char *b, size_t cap, ...)
+{
+    va_list ap;
+    va_start(ap, cap);
+    size_t n = 0;
+    for (const char *s; (s = va_arg(ap, const char *));) {
+        size_t k = strlen(s);
+        if (b && n < cap) {
+            size_t room = cap - 1 - n, c = k < room ? k : room;
+            memcpy(b + n, s, c);
+        }
+        n += k;
+    }
+    va_end(ap);
+    if (b && cap) b[n < cap ? n : cap - 1] = '\0';
+    return n > INT_MAX ? -1 : (int)n;
+}
+
 /* Append s to an explanation of length n so far, like snprintf. */
 static int append(char *b, size_t cap, int n, const char *s)
 {
     if (n < 0) return n;
     bool room = b && (size_t)n < cap;
-    int k = snprintf(room ? b + n : NULL, room ? cap - (size_t)n : 0, "%s", s);
+    int k = join(room ? b + n : NULL, room ? cap - (size_t)n : 0, s, (char *)NULL);
     return k < 0 ? k : n + k;
 }
 
@@ -609,12 +632,13 @@ static int explain_met(const jx_score *s, const jx_indicator *ind, char *b, size
     jx_kind k = ind ? ind->target.kind : JX_KIND_NA;
     if (k == JX_KIND_NUMBER) {
         const char *u = ind->target.unit;
-        return snprintf(b, cap, "%s%s %s %s%s，达标 → 1 × %s = %s%s", a, u,
-                        jx_op_sign((jx_op)s->detail), t, u, w, p,
-                        s->flags & JX_FLAG_OVERSHOOT ? "，超出目标较多（保留得分）" : "");
+        return join(b, cap, a, u, " ", jx_op_sign((jx_op)s->detail), " ", t, u, "，达标 → 1 × ", w,
+                    " = ", p, s->flags & JX_FLAG_OVERSHOOT ? "，超出目标较多（保留得分）" : "",
+                    (char *)NULL);
     }
     if (k == JX_KIND_FREQUENCY)
-        return snprintf(b, cap, "每年%s次 ≥ 每年%s次，达标 → 1 × %s = %s", a, t, w, p);
+        return join(b, cap, "每年", a, "次 ≥ 每年", t, "次，达标 → 1 × ", w, " = ", p,
+                    (char *)NULL);
     jx_value month;
     const jx_value *av = &ind->actual;
     if (k == JX_KIND_DEADLINE && ind->has_actual && jx_month_actual(av, ind->year, &month))
@@ -625,7 +649,7 @@ static int explain_met(const jx_score *s, const jx_indicator *ind, char *b, size
                         date_str(ad, sizeof ad, av, ind->year),
                         date_str(td, sizeof td, &ind->target, ind->year), w, p);
     }
-    return snprintf(b, cap, "达标 → 1 × %s = %s", w, p);
+    return join(b, cap, "达标 → 1 × ", w, " = ", p, (char *)NULL);
 }
 
 size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, size_t cap)
@@ -642,47 +666,48 @@ size_t jx_score_explain(const jx_score *s, const jx_indicator *ind, char *buf, s
     char *b = cap ? buf : NULL;
     switch (s->method) {
     case JX_M_NA:
-        n = snprintf(b, cap, "不适用，不计分");
+        n = join(b, cap, "不适用，不计分", (char *)NULL);
         break;
     case JX_M_MISSING:
-        n = snprintf(b, cap, "未填报实际完成值：0 × %s = 0", w);
+        n = join(b, cap, "未填报实际完成值：0 × ", w, " = 0", (char *)NULL);
         break;
     case JX_M_MET:
         n = explain_met(s, ind, b, cap, a, t, w, p);
         break;
     case JX_M_RATIO_UP:
-        n = snprintf(b, cap, "%s/%s = %s × %s = %s", a, t, r, w, p);
+        n = join(b, cap, a, "/", t, " = ", r, " × ", w, " = ", p, (char *)NULL);
         break;
     case JX_M_RATIO_DOWN:
-        n = snprintf(b, cap, "%s/%s = %s × %s = %s", t, a, r, w, p);
+        n = join(b, cap, t, "/", a, " = ", r, " × ", w, " = ", p, (char *)NULL);
         break;
     case JX_M_DEVIATION:
-        n = snprintf(b, cap, "1 − |%s − %s|/%s = %s × %s = %s", a, t, t, r, w, p);
+        n = join(b, cap, "1 − |", a, " − ", t, "|/", t, " = ", r, " × ", w, " = ", p, (char *)NULL);
         break;
     case JX_M_ZERO:
-        n = snprintf(b, cap, "%s：0 × %s = 0",
-                     s->flags & JX_FLAG_OVERSHOOT ? "超出目标超过阈值，按规则不得分"
-                                                  : "未达标，按规则不得分",
-                     w);
+        n = join(b, cap,
+                 s->flags & JX_FLAG_OVERSHOOT ? "超出目标超过阈值，按规则不得分"
+                                              : "未达标，按规则不得分",
+                 "：0 × ", w, " = 0", (char *)NULL);
         break;
     case JX_M_FREQUENCY:
-        n = snprintf(b, cap, "每年%s次/每年%s次 = %s × %s = %s", a, t, r, w, p);
+        n = join(b, cap, "每年", a, "次/每年", t, "次 = ", r, " × ", w, " = ", p, (char *)NULL);
         break;
     case JX_M_LATE:
-        n = snprintf(b, cap, "%s：%s × %s = %s",
-                     s->detail == RS_BAND_PARTIAL ? "部分完成，按逾期计" : "逾期完成", r, w, p);
+        n = join(b, cap, s->detail == RS_BAND_PARTIAL ? "部分完成，按逾期计" : "逾期完成", "：", r,
+                 " × ", w, " = ", p, (char *)NULL);
         break;
     case JX_M_GRADE:
-        n = snprintf(b, cap, "%s/%s = %s/%s = %s × %s = %s", ind ? ind->actual.grade : "?",
-                     ind && ind->target.kind == JX_KIND_GRADE ? ind->target.grade : "达成", a, t, r,
-                     w, p);
+        n = join(b, cap, ind ? ind->actual.grade : "?", "/",
+                 ind && ind->target.kind == JX_KIND_GRADE ? ind->target.grade : "达成", " = ", a,
+                 "/", t, " = ", r, " × ", w, " = ", p, (char *)NULL);
         break;
     case JX_M_BAND:
         if (s->detail >= 0 && s->detail < RS_BAND__COUNT)
-            n = snprintf(b, cap, "%s = %s × %s = %s%s", rs_band_names[s->detail], r, w, p,
-                         s->flags & JX_FLAG_UNCLEAR_ACTUAL ? "（无达成程度用语，按达成计）" : "");
+            n = join(b, cap, rs_band_names[s->detail], " = ", r, " × ", w, " = ", p,
+                     s->flags & JX_FLAG_UNCLEAR_ACTUAL ? "（无达成程度用语，按达成计）" : "",
+                     (char *)NULL);
         else
-            n = snprintf(b, cap, "完成率 %s × %s = %s", r, w, p);
+            n = join(b, cap, "完成率 ", r, " × ", w, " = ", p, (char *)NULL);
         break;
     case JX_M_TIERS:
         n = snprintf(b, cap, "%s%s → %s：%s × %s = %s", a, unit,

@@ -1387,21 +1387,11 @@ static void w_json_str(wbuf *w, const char *s)
     w_str(w, "\"");
 }
 
-/* Shortest of %.15g, %.16g, %.17g that reads back as the same double. */
+/* Shortest of %.15g, %.16g, %.17g that reads back as the same double; null for NaN, infinity. */
 static void w_num(wbuf *w, double x)
 {
-    char tmp[40];
-    if (!isfinite(x)) {
-        w_str(w, "null"); /* JSON has no NaN or infinity */
-        return;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*g", prec, x);
-        if (strtod(tmp, NULL) == x) break;
-    }
-    /* a caller's LC_NUMERIC may use a decimal comma; JSON needs a point */
-    for (char *p = tmp; *p; p++)
-        if (*p == ',') *p = '.';
+    char tmp[JX_NUMBER_ROOM];
+    jx_json_number(tmp, x);
     w_str(w, tmp);
 }
 

@@ -61,6 +61,8 @@ struct jx_csv {
     size_t memlen;   /* its length */
     size_t mempos;   /* bytes taken from it */
     bool srceof;     /* the source has nothing more */
+    size_t srcread;  /* bytes read from it so far */
+    size_t srcsize;  /* its size (0: not known, as for a pipe) */
     char *name;      /* for messages */
     size_t block;    /* bytes per fill */
     size_t sniff;    /* bytes examined for the encoding */
@@ -155,6 +157,7 @@ static jx_err src_read(jx_csv *c, char *dst, size_t n, size_t *got)
         *got = (size_t)r;
     }
     if (*got == 0) c->srceof = true;
+    c->srcread += *got;
     return JX_OK;
 }
 
@@ -928,6 +931,7 @@ jx_err csv_open_opts(const char *path, const char *data, size_t len, const char 
     size_t known =
         path ? (fstat(c->fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (size_t)sb.st_size : SIZE_MAX)
              : len;
+    c->srcsize = known == SIZE_MAX ? 0 : known;
     if (known < c->block) c->block = known + 1;
     if (known < c->sniff) c->sniff = known + 1;
     size_t big = c->block > c->sniff ? c->block : c->sniff;
@@ -1024,4 +1028,11 @@ char jx_csv_delimiter(const jx_csv *c)
 const char *jx_csv_name(const jx_csv *c)
 {
     return c ? c->name : "";
+}
+
+bool csv_progress(const jx_csv *c, size_t *read, size_t *size)
+{
+    *read = c->srcread;
+    *size = c->srcsize;
+    return c->srcsize > 0;
 }

@@ -6,6 +6,7 @@
 #ifndef JIXIAO_CSV_INT_H
 #define JIXIAO_CSV_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "jixiao/csv.h"
@@ -19,5 +20,9 @@ typedef struct csv_opts {
 /* jx_csv_open() (path != NULL) or jx_csv_open_mem() (path == NULL) with options. */
 jx_err csv_open_opts(const char *path, const char *data, size_t len, const char *name,
                      const csv_opts *opts, jx_csv **out, jx_errmsg *msg);
+
+/* How far the source has been read: bytes so far and its size; false when the size is not
+ * known (a pipe). For progress only: the reader reads ahead of the record it returns. */
+bool csv_progress(const jx_csv *c, size_t *read, size_t *size);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "read/csv_int.h"
 #include "read/table_int.h"
 #include "util/util_int.h"
 #include "read/xlsx_read_int.h"
@@ -204,6 +205,12 @@ const char *jx_table_errmsg(const jx_table *t)
     if (!t) return "";
     if (t->msg[0]) return t->msg;
     return "";
+}
+
+bool jx_table_progress(const jx_table *t, size_t *read, size_t *size)
+{
+    *read = *size = 0;
+    return t && !t->wb && t->csv && csv_progress(t->csv, read, size);
 }
 
 const char *jx_table_format(const jx_table *t)

@@ -85,6 +85,10 @@ const char *jx_table_errmsg(const jx_table *t);
 /* What was read: the CSV encoding ("UTF-8", "GB18030", ...) or "xlsx". Never NULL. */
 const char *jx_table_format(const jx_table *t);
 
+/* How far a CSV/TSV file has been read (bytes so far, its size), for progress; false for a
+ * workbook (read from a zip) or a source of unknown size. */
+bool jx_table_progress(const jx_table *t, size_t *read, size_t *size);
+
 /*
  * The place of field col (0-based) of the row at line (as in jx_table_row) on the
  * current sheet, or of the row itself when col < 0: `a.csv:12:3`, `a.csv:12`,

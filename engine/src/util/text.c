@@ -50,6 +50,10 @@ size_t jx_json_escape(char *dst, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80) { /* a character that hides or reorders text: escaped, the same text */
+            if (c != 0xC2 && c != 0xD8 && c != 0xE2) { /* none starts with another byte */
+                *o++ = (char)c;
+                continue;
+            }
             uint32_t cp;
             size_t k = jx_utf8_decode(s + i, n - i, &cp);
             if (k && hidden(cp, false)) {

@@ -51,6 +51,10 @@ size_t jx_utf8_clip(const char *s, size_t len, size_t max);
  * NUL-terminated. Returns 1 when it had to clip, else 0. */
 int jx_copy_clip(char *dst, size_t cap, const char *src, size_t len);
 
+/* printf("%.*f", decimals, x) into dst (capacity cap), the same bytes, without printf for
+ * |x| < 1e14, decimals ≤ 9 and cap ≥ JX_NUMBER_ROOM (numfmt.c); returns what snprintf returns. */
+int jx_fmt_fixed(char *dst, size_t cap, double x, int decimals);
+
 /* ---- arena: many small strings freed at once (one import, one subject) ---- */
 typedef struct jx_arena {
     struct jx_arena_block *head;

@@ -406,7 +406,8 @@ static int one_cb(const jx_run_subject *s, void *ctx)
     }
     xs_subject(o->w, ws, s);
     o->k++;
-    if (x->opts->on_progress && o->k % 100 == 0) x->opts->on_progress(x->opts->ctx, (int64_t)o->k);
+    if (x->opts->on_progress && o->k % 100 == 0)
+        x->opts->on_progress(x->opts->ctx, (int64_t)o->k, (int64_t)x->nsubs);
     if (o->w->lxerr != LXW_NO_ERROR) return 1;
     return 0;
 }
@@ -664,7 +665,7 @@ static int split_cb(const jx_run_subject *s, void *ctx)
         d->head = c;
     d->tail = c;
     if (x->opts->on_progress && sc->k % 100 == 0)
-        x->opts->on_progress(x->opts->ctx, (int64_t)sc->k);
+        x->opts->on_progress(x->opts->ctx, (int64_t)sc->k, (int64_t)x->nsubs);
     if (k != d->last) return 0;
     xjob *j = calloc(1, sizeof *j);
     if (!j) {

@@ -157,13 +157,48 @@ bool xw_init(xwb *w, lxw_workbook *wb, const jx_ruleset *rs, bool blank, const j
     return true;
 }
 
+/* a and b give the same cell style: libxlsxwriter's test (its format key: the whole struct but
+ * the links; the index a format is given at its first use set aside) */
+static bool same_style(const lxw_format *a, const lxw_format *b)
+{
+    lxw_format x = *a, y = *b;
+    x.file = y.file = NULL;
+    x.xf_format_indices = y.xf_format_indices = NULL;
+    x.dxf_format_indices = y.dxf_format_indices = NULL;
+    x.num_xf_formats = y.num_xf_formats = NULL;
+    x.num_dxf_formats = y.num_dxf_formats = NULL;
+    x.list_pointers.stqe_next = y.list_pointers.stqe_next = NULL;
+    x.xf_index = y.xf_index = LXW_PROPERTY_UNSET;
+    return memcmp(&x, &y, sizeof x) == 0;
+}
+
+/* f, or the format made before it with the same style. libxlsxwriter gives a format its index
+ * at its first use, but a second format of the same style it looks up by hashing the whole
+ * struct (~1,000 instructions) at every cell written with it, never keeping the answer: a
+ * third of the cells of a department's workbook. The earlier format gets the same index (it
+ * was used first, or is used now in its place), so the workbook is the same. */
+static lxw_format *first_of_style(xwb *w, lxw_format *f)
+{
+    for (int id = 0; id < XF__COUNT; id++)
+        for (int st = 0; st < XS__COUNT; st++)
+            if (w->fmt[id][st] && w->fmt[id][st] != f && same_style(w->fmt[id][st], f))
+                return w->fmt[id][st];
+    for (int i = 0; i < w->nufmt; i++)
+        for (int st = 0; st < XS__COUNT; st++)
+            if (w->ufmt[i].f[st] && w->ufmt[i].f[st] != f && same_style(w->ufmt[i].f[st], f))
+                return w->ufmt[i].f[st];
+    return f;
+}
+
 /* Formats are made on first use: every format costs libxlsxwriter work at close, in every
  * workbook, and a department's workbook uses few of them. */
 lxw_format *xw_fmt(xwb *w, xf_id id, int style)
 {
     lxw_format **f = &w->fmt[id][style];
-    if (!*f && !(*f = make_fmt(w->wb, id, style))) w->lxerr = LXW_ERROR_MEMORY_MALLOC_FAILED;
-    return *f;
+    if (*f) return *f;
+    lxw_format *n = make_fmt(w->wb, id, style);
+    if (!n) w->lxerr = LXW_ERROR_MEMORY_MALLOC_FAILED;
+    return *f = n ? first_of_style(w, n) : NULL;
 }
 
 static lxw_format *date_fmt(xwb *w, int style)
@@ -187,7 +222,10 @@ lxw_format *xw_num_fmt(xwb *w, const char *code, int style)
     for (int i = 0; i < w->nufmt; i++)
         if (!strcmp(w->ufmt[i].code, code)) {
             lxw_format **f = &w->ufmt[i].f[style];
-            if (!*f && (*f = make_fmt(w->wb, XF_CENTER, style))) format_set_num_format(*f, code);
+            if (!*f && (*f = make_fmt(w->wb, XF_CENTER, style))) {
+                format_set_num_format(*f, code);
+                *f = first_of_style(w, *f);
+            }
             return *f ? *f : xw_fmt(w, XF_CENTER, style);
         }
     if (w->nufmt >= XW_MAX_UNIT_FMTS) return xw_fmt(w, XF_CENTER, style);
