@@ -220,12 +220,23 @@ struct jx_map_slot {
 
 uint64_t jx_hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    /* FNV's low bits barely depend on the last bytes, and keys differ mostly at the end
-     * ("12\x1f产出指标\x1f…\x1f数量1", "数量2"): a table's slot index takes the low bits,
-     * so finish with murmur3's avalanche or linear probing clusters. */
+    /* eight bytes a step (a key is mostly Chinese text: 3 bytes a character, 20-60 bytes),
+     * each word mixed in by a multiply and a rotation, the tail likewise */
+    const uint64_t k1 = 0x9e3779b97f4a7c15ULL, k2 = 0xbf58476d1ce4e5b9ULL;
+    uint64_t h = 1469598103934665603ULL ^ (n * k1);
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t v;
+        memcpy(&v, s, 8);
+        h = (h ^ (v * k2)) * k1;
+        h = (h << 29) | (h >> 35);
+    }
+    if (n) {
+        uint64_t v = 0;
+        memcpy(&v, s, n);
+        h = (h ^ (v * k2)) * k1;
+    }
+    /* keys differ mostly at the end ("12\x1f产出指标\x1f…\x1f数量1", "数量2") and a table's slot
+     * index takes the low bits: finish with murmur3's avalanche, or linear probing clusters */
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
