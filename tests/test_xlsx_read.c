@@ -607,16 +607,25 @@ static jx_err read_all(const char *path, const jx_wb_limits *lim, char *msgbuf, 
     return e;
 }
 
-static void test_hostile(void **state)
+/* The limits of the hostile-file tests, and a sound workbook's six parts, to spoil one by one. */
+static const jx_wb_limits small = {
+    .part_max = 1 << 20, .sst_max = 1 << 20, .sheet_max = 1 << 20, .text_max = 1 << 20};
+
+static void sound_parts(member ok[6])
+{
+    const member m[] = {{"[Content_Types].xml", ct, 0},   {"_rels/.rels", rels, 0},
+                        {"xl/workbook.xml", wbxml, 0},    {"xl/_rels/workbook.xml.rels", wbrels, 0},
+                        {"xl/sharedStrings.xml", sst, 0}, {"xl/worksheets/sheet1.xml", sheet, 0}};
+    memcpy(ok, m, sizeof m);
+}
+
+/* A sound workbook reads; parts that inflate past the limits are refused (zip bombs). */
+static void test_hostile_sizes(void **state)
 {
     (void)state;
     char msg[JX_ERRMSG_MAX];
-    jx_wb_limits small = {
-        .part_max = 1 << 20, .sst_max = 1 << 20, .sheet_max = 1 << 20, .text_max = 1 << 20};
-    /* sound: reads */
-    member ok[] = {{"[Content_Types].xml", ct, 0},   {"_rels/.rels", rels, 0},
-                   {"xl/workbook.xml", wbxml, 0},    {"xl/_rels/workbook.xml.rels", wbrels, 0},
-                   {"xl/sharedStrings.xml", sst, 0}, {"xl/worksheets/sheet1.xml", sheet, 0}};
+    member ok[6];
+    sound_parts(ok);
     char *p = make_zip(ok, 6, NULL);
     assert_int_equal(read_all(p, &small, msg, sizeof msg), JX_OK);
     unlink(p), free(p);
@@ -657,7 +666,16 @@ static void test_hostile(void **state)
     assert_string_equal(msg, "h.xlsx: the shared strings hold more than 1000 bytes of text");
     unlink(p), free(p);
     ok[4].data = sst;
+}
 
+/* Broken XML of every part kind, each refused with its place. */
+static void test_hostile_xml(void **state)
+{
+    (void)state;
+    char msg[JX_ERRMSG_MAX];
+    member ok[6];
+    sound_parts(ok);
+    char *p;
     /* broken XML of every part kind, each with its place */
     static const struct {
         size_t part;
@@ -762,6 +780,15 @@ static void test_hostile(void **state)
         unlink(p), free(p);
     }
     assert_int_equal(failures, 0);
+}
+
+/* Damaged files: no shared strings for a cell that needs them, a zip that is no workbook, a
+ * truncated zip, a file that is not there. */
+static void test_hostile_files(void **state)
+{
+    (void)state;
+    char msg[JX_ERRMSG_MAX];
+    char *p;
     /* no shared strings part at all, and a cell that needs one */
     member nosst[] = {{"_rels/.rels", rels, 0},
                       {"xl/workbook.xml", wbxml, 0},
@@ -1090,10 +1117,11 @@ static void test_bad_cells_rejected(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_numfmt),   cmocka_unit_test(test_sniff),
-        cmocka_unit_test(test_cells),    cmocka_unit_test(test_inline_and_long),
-        cmocka_unit_test(test_tables),   cmocka_unit_test(test_hostile),
-        cmocka_unit_test(test_fixtures), cmocka_unit_test(test_bad_cells_rejected),
+        cmocka_unit_test(test_numfmt),      cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_cells),       cmocka_unit_test(test_inline_and_long),
+        cmocka_unit_test(test_tables),      cmocka_unit_test(test_hostile_sizes),
+        cmocka_unit_test(test_hostile_xml), cmocka_unit_test(test_hostile_files),
+        cmocka_unit_test(test_fixtures),    cmocka_unit_test(test_bad_cells_rejected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
