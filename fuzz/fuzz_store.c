@@ -216,6 +216,18 @@ static int check_total(const jx_run_subject *s, void *ctx)
     return 0;
 }
 
+/* Open run RUN_ID and visit its subjects; a failure must say why. */
+static void read_run(jx_store *st, int64_t run_id, const jx_run_filter *f, jx_run_cb cb)
+{
+    jx_run *r = NULL;
+    if (jx_run_open(st, run_id, &r)) {
+        CHECK(*jx_store_errmsg(st));
+        return;
+    }
+    if (jx_run_foreach(r, f, cb, NULL)) CHECK(*jx_run_errmsg(r));
+    jx_run_close(r);
+}
+
 /* targets/subjects/imports counted, or "" when the file cannot be read */
 static void counts(jx_store *st, char *out, size_t cap)
 {
@@ -264,7 +276,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int64_t run_id = 0;
     if (jx_run_latest(st, &run_id) == JX_OK) {
         jx_run_filter f = {.indicators = true};
-        if (jx_run_foreach(st, run_id, &f, on_subject, NULL)) CHECK(*jx_store_errmsg(st));
+        read_run(st, run_id, &f, on_subject);
     }
     char before[128], after[128];
     counts(st, before, sizeof before);
@@ -276,7 +288,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     jx_run_summary sum;
     if (jx_run_score(st, g_rules, NULL, &sum) == JX_OK) {
-        if (jx_run_foreach(st, sum.run_id, NULL, check_total, NULL)) CHECK(*jx_store_errmsg(st));
+        read_run(st, sum.run_id, NULL, check_total);
     } else {
         CHECK(*jx_store_errmsg(st));
     }

@@ -22,7 +22,7 @@ put() { # DIR < bytes
 
 # ---- value: cells ----
 {
-    for f in "$root"/fixtures/*/*.csv; do tail -n +2 "$f" | tr ',' '\n'; done
+    find "$root/fixtures" -name '*.csv' | sort | while IFS= read -r f; do tail -n +2 "$f" | tr ',' '\n'; done
     if [ -d "$seeds" ]; then cat "$seeds"/*.txt | tr '\t' '\n'; fi
 } | sed 's/\r$//; s/^ *//; s/ *$//' | awk 'length($0) > 0 && length($0) <= 80' | sort -u |
     while IFS= read -r cell; do printf '%s' "$cell" | put "$out/value"; done
@@ -54,8 +54,12 @@ for f in "$root"/rules/*.ini; do put "$out/ruleset" <"$f"; done
 printf '[ruleset]\nextends = mof-2020\nname = x\n' | put "$out/ruleset"
 
 # ---- import: targets \0 actuals \0 budget ----
-for d in "$root"/fixtures/*/; do
-    { cat "$d/targets.csv"; printf '\0'; cat "$d/actuals.csv"; printf '\0'; cat "$d/budget.csv"; } | put "$out/import"
+# every fixture folder with a targets table (fixtures/NAME/ and fixtures/published/NN-NAME/);
+# actuals and budget where it has them
+find "$root/fixtures" -name targets.csv | sort | while IFS= read -r f; do
+    d=$(dirname "$f")
+    { cat "$f"; printf '\0'; cat "$d/actuals.csv" 2>/dev/null || :; printf '\0'; cat "$d/budget.csv" 2>/dev/null || :; } |
+        put "$out/import"
 done
 d=$root/fixtures/dazhu-2024
 { iconv -t GB18030 "$d/targets.csv"; printf '\0'; iconv -t GB18030 "$d/actuals.csv"; printf '\0'; iconv -t GB18030 "$d/budget.csv"; } |
