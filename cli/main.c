@@ -51,7 +51,7 @@ static void usage(FILE *f)
                "  --db PATH    database file (default: $JIXIAO_DB or ./jixiao.db)\n"
                "  --quiet      no progress line on standard error (shown only on a terminal,\n"
                "               for work of more than a second); also after the command\n"
-               "  -h, --help   this help; 'jixiao COMMAND --help' for a command's\n"
+               "  -h, --help   this help; 'jixiao COMMAND --help' for a command's own\n"
                "  --version    print the version\n");
 }
 
